@@ -1,0 +1,169 @@
+// raft/types.h — the vocabulary of the protocol: ids, entries, commands,
+// messages, hard state, snapshots and the protocol configuration.
+//
+// Owns plain data only. Must not include anything from sim/ or render/, and
+// nothing that knows about clocks, threads or randomness. Every field that is
+// serialized (disk, checkpoints, traces) has a fixed width.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace raft {
+
+using NodeId = int32_t;  // 0..n-1; kNone means "nobody"
+using Term = int64_t;
+using Index = int64_t;   // log indexes start at 1; 0 means "before the log"
+constexpr NodeId kNone = -1;
+constexpr int kMaxNodes = 9;
+
+// ---------------------------------------------------------------------------
+// Client commands (the replicated key-value state machine's input).
+enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3 };
+const char* op_name(OpType op);
+
+struct Command {
+    int32_t client_id = 0;  // exactly-once session: (client_id, seq)
+    int64_t seq = 0;
+    OpType op = OpType::kPut;
+    std::string key;
+    std::string value;     // put value, cas new value
+    std::string expected;  // cas expected value
+    bool operator==(const Command&) const = default;
+};
+
+// Result of applying a command. For get: found + value. For cas: ok says
+// whether the swap happened (value then holds the value seen).
+struct CommandResult {
+    bool ok = true;
+    bool found = false;
+    std::string value;
+    bool operator==(const CommandResult&) const = default;
+};
+
+// ---------------------------------------------------------------------------
+// Log entries. §5.3: each entry stores a command and the term in which the
+// leader received it. A new leader appends a no-op of its own term (§8).
+enum class EntryType : uint8_t { kNoop = 0, kCommand = 1, kConfig = 2 };
+
+struct Entry {
+    Term term = 0;
+    Index index = 0;
+    EntryType type = EntryType::kNoop;
+    NodeId origin = kNone;  // the node the client talked to; it answers
+    Command cmd;
+    bool operator==(const Entry&) const = default;
+};
+
+// A stable 64-bit fingerprint of an entry (term, index, type, command).
+uint64_t entry_hash(const Entry& e);
+
+// §5.1 / Figure 2: state that must be on stable storage before responding.
+struct HardState {
+    Term current_term = 0;
+    NodeId voted_for = kNone;
+    bool operator==(const HardState&) const = default;
+};
+
+// The key-value store's full content plus its exactly-once session table.
+struct Session {
+    int64_t last_seq = 0;
+    CommandResult last_result;
+    bool operator==(const Session&) const = default;
+};
+
+// §7: a snapshot replaces the log prefix up to last_included_index.
+struct Snapshot {
+    Index last_included_index = 0;
+    Term last_included_term = 0;
+    std::vector<std::pair<std::string, std::string>> kv;        // sorted by key
+    std::vector<std::pair<int32_t, Session>> sessions;          // sorted by id
+    bool operator==(const Snapshot&) const = default;
+};
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+// ---------------------------------------------------------------------------
+// Messages between nodes, and between clients and nodes.
+enum class MsgType : uint8_t {
+    kPreVote = 0,
+    kPreVoteResp,
+    kVote,
+    kVoteResp,
+    kAppend,  // AppendEntries; a heartbeat is an append with no entries
+    kAppendResp,
+    kSnapshot,  // InstallSnapshot
+    kSnapshotResp,
+    kProp,         // a follower forwarding a client command to the leader
+    kClientReq,    // client -> node
+    kClientResp,   // node -> client
+    kCount
+};
+const char* msg_type_name(MsgType t);
+inline bool is_response(MsgType t) {
+    return t == MsgType::kPreVoteResp || t == MsgType::kVoteResp || t == MsgType::kAppendResp ||
+           t == MsgType::kSnapshotResp || t == MsgType::kClientResp;
+}
+
+struct Message {
+    MsgType type = MsgType::kAppend;
+    NodeId from = kNone;  // for client messages, the client id is in cmd
+    NodeId to = kNone;
+    Term term = 0;
+    // Vote / pre-vote: candidate's last log entry (§5.4.1).
+    // Append: prev_log_index / prev_log_term (§5.3).
+    Index log_index = 0;
+    Term log_term = 0;
+    std::vector<Entry> entries;
+    Index commit = 0;  // leader's commit_index (append)
+    // Responses: reject, and for appends the fast-backtracking hint
+    // (§5.3 "the follower can include the term of the conflicting entry").
+    bool reject = false;
+    Index hint_index = 0;
+    Term hint_term = 0;
+    Index match = 0;  // append/snapshot resp: last index now matching
+    SnapshotPtr snapshot;
+    // ReadIndex heartbeats carry a context the leader matches on return.
+    int64_t read_ctx = 0;
+    // Client traffic.
+    Command cmd;
+    CommandResult result;
+    bool retryable_error = false;  // e.g. "no leader": safe to retry
+    std::string error;
+};
+
+// ---------------------------------------------------------------------------
+// Protocol mutations: deliberately broken rules, to prove the checkers catch
+// real bugs. Never enabled in a normal run.
+enum Mutation : uint32_t {
+    kMutNone = 0,
+    kMutVoteWithoutPersist = 1u << 0,  // vote_resp leaves before the vote is durable
+    kMutCommitOldTerm = 1u << 1,       // count replicas for entries of earlier terms (Fig. 8)
+    kMutSkipUpToDateCheck = 1u << 2,   // grant votes to candidates with stale logs
+    kMutFollowerLocalReads = 1u << 3,  // followers answer gets from local state
+    kMutAckBeforeFsync = 1u << 4,      // append_resp leaves before entries are durable
+};
+const char* mutation_name(uint32_t bit);
+uint32_t mutation_from_name(const std::string& name);  // 0 if unknown
+
+enum class ReadMode : uint8_t { kLog = 0, kReadIndex = 1 };
+
+struct Config {
+    int32_t node_count = 5;
+    int64_t election_timeout_us_min = 150'000;
+    int64_t election_timeout_us_max = 300'000;
+    int64_t heartbeat_us = 50'000;
+    bool pre_vote = true;
+    bool check_quorum = true;
+    int64_t snapshot_threshold = 1000;  // entries applied since last snapshot; 0 = never
+    int32_t max_entries_per_append = 64;
+    int32_t max_inflight_appends = 4;  // pipelining window per follower
+    ReadMode read_mode = ReadMode::kLog;
+    uint32_t mutations = kMutNone;
+};
+
+enum class Role : uint8_t { kFollower = 0, kPreCandidate, kCandidate, kLeader };
+const char* role_name(Role r);
+
+}  // namespace raft

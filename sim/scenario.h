@@ -1,0 +1,134 @@
+// sim/scenario.h — a scenario: the cluster, network, disk and workload
+// models, optional preset durable state, the duration and a timeline of
+// steps. Together with a seed and the input log it defines a run.
+//
+// Plain data. Parsing and validation live in scenario_json.{h,cpp}; this
+// header must stay free of I/O so the world can be built from memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "raft/types.h"
+
+namespace sim {
+
+// Probabilities are ratios in parts per million (integer, deterministic).
+constexpr int64_t kPpm = 1'000'000;
+
+struct NetworkModel {
+    int64_t latency_us_min = 1'000;
+    int64_t latency_us_max = 10'000;
+    int64_t tail_ppm = 10'000;         // share of messages taking the long tail
+    int64_t tail_us_max = 50'000;      // long-tail extra delay bound
+    int64_t loss_ppm = 0;
+    int64_t duplicate_ppm = 0;
+};
+
+struct DiskModel {
+    int64_t fsync_us_min = 1'000;
+    int64_t fsync_us_max = 5'000;
+    int64_t torn_write_ppm = 0;  // on crash, the last unsynced append lands torn
+    int64_t corrupt_ppm = 0;     // on crash, an unsynced sector lands corrupted
+};
+
+struct Workload {
+    int32_t clients = 0;
+    int64_t rate_per_s = 0;       // total operations per second over all clients
+    int32_t keys = 100;           // key space: k0000 .. k{keys-1}
+    int32_t value_bytes = 16;
+    // Operation mix in parts per million of put/get/delete/cas; sums to kPpm.
+    int64_t put_ppm = 700'000;
+    int64_t get_ppm = 200'000;
+    int64_t delete_ppm = 50'000;
+    int64_t cas_ppm = 50'000;
+    int64_t timeout_us = 1'000'000;  // give up: the op completes as unknown
+    int64_t retry_us = 50'000;       // back-off after a retryable error
+    int64_t start_us = 0;
+    int64_t stop_us = -1;  // -1: until the end of the run
+};
+
+// The durable state of one node at t = 0 (paper figures). Entries are
+// {term, type}; commands are synthesised so each entry is distinct.
+struct PresetEntry {
+    raft::Term term = 0;
+    raft::EntryType type = raft::EntryType::kCommand;
+};
+struct PresetNode {
+    raft::NodeId id = 0;
+    raft::Term current_term = 0;
+    raft::NodeId voted_for = raft::kNone;
+    std::vector<PresetEntry> log;
+    bool alive = true;
+};
+
+// A node reference in a step: an id, or a selector resolved when the step
+// runs (a seeded choice for "follower" and "random").
+enum class NodeSelector : uint8_t { kId = 0, kLeader, kFollower, kAll, kRandom, kNone };
+struct NodeRef {
+    NodeSelector sel = NodeSelector::kNone;
+    raft::NodeId id = raft::kNone;
+    bool operator==(const NodeRef&) const = default;
+};
+
+enum class ActionKind : uint8_t {
+    kKill = 0,
+    kRestart,
+    kPause,
+    kResume,
+    kPartition,   // groups
+    kCutLink,     // one direction from -> to
+    kHeal,        // every cut, partition and clog removed
+    kSetNetwork,  // loss / latency change
+    kClog,        // hold messages on from -> to
+    kUnclog,
+    kPut,
+    kGet,
+    kDelete,
+    kCas,
+    kStress,     // count writes through node
+    kCampaign,   // force a node to start an election
+    kSnapshot,   // force a node to take a snapshot now
+    kDropMsg,    // per-message actions from the UI: msg_id
+    kDelayMsg,   // delay_us
+    kDupMsg,
+    kCount
+};
+const char* action_name(ActionKind k);
+bool action_from_name(const std::string& name, ActionKind* out);
+
+// One step of a scenario timeline or one user action of the input log.
+struct Action {
+    int64_t at_us = 0;
+    ActionKind kind = ActionKind::kKill;
+    NodeRef node;                                // kill/restart/.../put through
+    NodeRef to;                                  // cut/clog: the other end
+    std::vector<std::vector<raft::NodeId>> groups;  // partition
+    std::string key, value, expected;            // put/get/delete/cas
+    int32_t count = 0;                           // stress
+    int64_t msg_id = 0;                          // per-message actions
+    int64_t delay_us = 0;
+    // set_network: -1 leaves a field unchanged.
+    int64_t loss_ppm = -1;
+    int64_t latency_us_min = -1;
+    int64_t latency_us_max = -1;
+    int64_t duplicate_ppm = -1;
+    bool operator==(const Action&) const = default;
+};
+
+struct Scenario {
+    std::string name = "custom";
+    std::string description;
+    raft::Config cluster;
+    NetworkModel network;
+    DiskModel disk;
+    Workload workload;
+    std::vector<PresetNode> preset;  // empty: every node starts blank
+    int64_t duration_us = 10'000'000;
+    std::vector<Action> timeline;  // sorted by at_us (stable)
+    // Story expectations the scenario tests assert (optional).
+    bool expect_converged = false;  // at the end all live nodes agree on kv hash
+};
+
+}  // namespace sim
