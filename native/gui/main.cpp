@@ -1,0 +1,178 @@
+// native/gui/main.cpp — the desktop viewer's platform loop: SDL2 window, an
+// OpenGL 3.2 core context and the ImGui SDL2/OpenGL3 backends around
+// render::app_frame(), the same frame function the web page calls.
+//
+// It owns nothing of the simulation: the App (world, timeline, UI state) lives
+// in render/. Wall time only paces playback. Options:
+//   raftplay-gui [FRAGMENT | --share FRAGMENT] [--quit-after-s S] [--size WxH]
+// FRAGMENT is a share-link fragment; a whole URL is accepted and cut at '#'.
+#include <SDL.h>
+#include <SDL_opengl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_impl_sdl.h"
+#include "render/app.h"
+
+namespace {
+
+struct Options {
+    std::string fragment;
+    double quit_after_s = 0;  // 0: run until the window closes.
+    int width = 1280;
+    int height = 800;
+};
+
+void print_usage(FILE* out) {
+    std::fprintf(out,
+                 "usage: raftplay-gui [FRAGMENT | --share FRAGMENT] [--quit-after-s S] "
+                 "[--size WxH]\n"
+                 "  FRAGMENT       share link fragment (or a whole share URL)\n"
+                 "  --quit-after-s exit cleanly after S seconds of wall time\n"
+                 "  --size         initial window size in points (default 1280x800)\n");
+}
+
+// A share link may be pasted whole; keep only what follows the '#'.
+std::string fragment_of(const std::string& arg) {
+    size_t hash = arg.find('#');
+    return hash == std::string::npos ? arg : arg.substr(hash + 1);
+}
+
+bool parse_options(int argc, char** argv, Options& options) {
+    for (int i = 1; i < argc; i++) {
+        std::string arg = argv[i];
+        bool has_value = i + 1 < argc;
+        if (arg == "-h" || arg == "--help") {
+            print_usage(stdout);
+            std::exit(0);
+        } else if (arg == "--share" && has_value) {
+            options.fragment = fragment_of(argv[++i]);
+        } else if (arg == "--quit-after-s" && has_value) {
+            char* end = nullptr;
+            options.quit_after_s = std::strtod(argv[++i], &end);
+            if (*end != '\0' || options.quit_after_s < 0) return false;
+        } else if (arg == "--size" && has_value) {
+            if (std::sscanf(argv[++i], "%dx%d", &options.width, &options.height) != 2) return false;
+            if (options.width < 64 || options.height < 64) return false;
+        } else if (!arg.empty() && arg[0] != '-' && options.fragment.empty()) {
+            options.fragment = fragment_of(arg);
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Minimised or hidden windows pause the app like a hidden browser tab does.
+void handle_window_event(const SDL_WindowEvent& event, render::App& app) {
+    switch (event.event) {
+        case SDL_WINDOWEVENT_MINIMIZED:
+        case SDL_WINDOWEVENT_HIDDEN:
+            render::app_set_visible(app, false);
+            break;
+        case SDL_WINDOWEVENT_RESTORED:
+        case SDL_WINDOWEVENT_SHOWN:
+        case SDL_WINDOWEVENT_EXPOSED:
+            render::app_set_visible(app, true);
+            break;
+        default:
+            break;
+    }
+}
+
+// Runs frames until the window closes or the quit deadline passes.
+void run_loop(SDL_Window* window, render::App& app, const Options& options) {
+    const Uint64 frequency = SDL_GetPerformanceFrequency();
+    const Uint64 start = SDL_GetPerformanceCounter();
+    Uint64 previous = start;
+    bool done = false;
+    while (!done) {
+        SDL_Event event;
+        while (SDL_PollEvent(&event)) {
+            ImGui_ImplSDL2_ProcessEvent(&event);
+            if (event.type == SDL_QUIT) done = true;
+            if (event.type == SDL_WINDOWEVENT) {
+                if (event.window.event == SDL_WINDOWEVENT_CLOSE &&
+                    event.window.windowID == SDL_GetWindowID(window)) {
+                    done = true;
+                }
+                handle_window_event(event.window, app);
+            }
+        }
+        const Uint64 now = SDL_GetPerformanceCounter();
+        const double wall_dt_s = double(now - previous) / double(frequency);
+        previous = now;
+        if (options.quit_after_s > 0 &&
+            double(now - start) / double(frequency) >= options.quit_after_s) {
+            done = true;
+        }
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        ImGui::NewFrame();
+        render::app_frame(app, wall_dt_s);
+        ImGui::Render();
+
+        int width = 0, height = 0;
+        SDL_GL_GetDrawableSize(window, &width, &height);
+        glViewport(0, 0, width, height);
+        glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        SDL_GL_SwapWindow(window);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    if (!parse_options(argc, argv, options)) {
+        print_usage(stderr);
+        return 2;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        std::fprintf(stderr, "raftplay-gui: SDL_Init failed: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, SDL_GL_CONTEXT_FORWARD_COMPATIBLE_FLAG);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    const Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    SDL_Window* window =
+        SDL_CreateWindow("raftplay", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
+                         options.height, flags);
+    SDL_GLContext gl_context = window ? SDL_GL_CreateContext(window) : nullptr;
+    if (!gl_context) {
+        std::fprintf(stderr, "raftplay-gui: no OpenGL 3.2 window: %s\n", SDL_GetError());
+        SDL_Quit();
+        return 1;
+    }
+    SDL_GL_MakeCurrent(window, gl_context);
+    SDL_GL_SetSwapInterval(1);  // vsync paces the loop where the driver supports it.
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // The viewer's layout is not persisted.
+    ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
+    ImGui_ImplOpenGL3_Init("#version 150");
+
+    render::App* app = render::app_create(options.fragment);
+    run_loop(window, *app, options);
+    render::app_destroy(app);
+
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(gl_context);
+    SDL_DestroyWindow(window);
+    SDL_Quit();
+    return 0;
+}

@@ -1,0 +1,146 @@
+// wasm/main.cpp — the web page's platform loop: SDL2 on a WebGL2 canvas, the
+// ImGui SDL2/OpenGL3 backends and render::app_frame(), driven by the
+// browser's requestAnimationFrame.
+//
+// It owns nothing of the simulation. It keeps the canvas the size of the
+// window in device pixels (high-DPI) and exposes a few functions to the page's
+// JavaScript through embind: the app's JSON state (for tests and scripts), the
+// share fragment (mirrored into location.hash) and tab visibility. The share
+// fragment arrives as argv[1] (index.html passes location.hash without '#').
+#include <GLES3/gl3.h>
+#include <SDL.h>
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/html5.h>
+
+#include <cstdint>
+#include <string>
+
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_impl_sdl.h"
+#include "render/app.h"
+
+namespace {
+
+struct Page {
+    SDL_Window* window = nullptr;
+    render::App* app = nullptr;
+    double last_frame_ms = 0;
+    int css_width = 0;
+    int css_height = 0;
+    double pixel_ratio = 0;
+    uint64_t frames = 0;
+};
+
+Page page;
+
+// Shown by index.html over the canvas; the page stays readable.
+void report_fatal(const char* what) {
+    EM_ASM(
+        {
+            if (Module.raftplayFatal) Module.raftplayFatal(UTF8ToString($0));
+        },
+        what);
+}
+
+// The canvas follows the window: CSS size in points, backing store in device
+// pixels. SDL scales the backing store by devicePixelRatio (ALLOW_HIGHDPI);
+// ImGui then sees the point size as DisplaySize and the ratio as
+// DisplayFramebufferScale.
+void follow_window_size() {
+    const int css_width = EM_ASM_INT({ return window.innerWidth; });
+    const int css_height = EM_ASM_INT({ return window.innerHeight; });
+    const double pixel_ratio = emscripten_get_device_pixel_ratio();
+    if (css_width == page.css_width && css_height == page.css_height &&
+        pixel_ratio == page.pixel_ratio) {
+        return;
+    }
+    page.css_width = css_width;
+    page.css_height = css_height;
+    page.pixel_ratio = pixel_ratio;
+    SDL_SetWindowSize(page.window, css_width > 0 ? css_width : 1, css_height > 0 ? css_height : 1);
+}
+
+void frame() {
+    SDL_Event event;
+    while (SDL_PollEvent(&event))
+        ImGui_ImplSDL2_ProcessEvent(&event);
+    follow_window_size();
+
+    const double now_ms = emscripten_get_now();
+    const double wall_dt_s = page.frames == 0 ? 0.0 : (now_ms - page.last_frame_ms) / 1000.0;
+    page.last_frame_ms = now_ms;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    render::app_frame(*page.app, wall_dt_s);
+    ImGui::Render();
+
+    int width = 0, height = 0;
+    SDL_GL_GetDrawableSize(page.window, &width, &height);
+    glViewport(0, 0, width, height);
+    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    page.frames++;
+}
+
+// --- embind: what the page's JavaScript may ask ----------------------------------------
+std::string state_json() {
+    return page.app ? render::app_state_json(*page.app) : "null";
+}
+std::string fragment() {
+    return page.app ? render::app_fragment(*page.app) : "";
+}
+void set_visible(bool visible) {
+    if (page.app) render::app_set_visible(*page.app, visible);
+}
+double frames() {
+    return double(page.frames);
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(raftplay) {
+    emscripten::function("raftplay_state", &state_json);
+    emscripten::function("raftplay_fragment", &fragment);
+    emscripten::function("raftplay_set_visible", &set_visible);
+    emscripten::function("raftplay_frames", &frames);
+}
+
+int main(int argc, char** argv) {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        report_fatal(SDL_GetError());
+        return 1;
+    }
+    // WebGL2 is OpenGL ES 3.0.
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    const int width = EM_ASM_INT({ return window.innerWidth; });
+    const int height = EM_ASM_INT({ return window.innerHeight; });
+    page.window = SDL_CreateWindow("raftplay", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                   width > 0 ? width : 1280, height > 0 ? height : 800,
+                                   SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI);
+    SDL_GLContext gl_context = page.window ? SDL_GL_CreateContext(page.window) : nullptr;
+    if (!gl_context) {
+        report_fatal("This browser could not create a WebGL2 context.");
+        return 1;
+    }
+    SDL_GL_MakeCurrent(page.window, gl_context);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // Layout is not persisted in the browser.
+    ImGui_ImplSDL2_InitForOpenGL(page.window, gl_context);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    page.app = render::app_create(argc > 1 ? argv[1] : "");
+    follow_window_size();
+    // 0 fps: requestAnimationFrame. Never returns; the browser drives frame().
+    emscripten_set_main_loop(frame, 0, true);
+    return 0;
+}

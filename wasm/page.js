@@ -1,0 +1,98 @@
+// wasm/page.js — boots the raftplay module and connects it to the page.
+//
+// Owns only page concerns: checking WebGL2, the loading and error overlays,
+// passing the share fragment (location.hash without '#') to main(), mirroring
+// the app's fragment back into the address bar, and telling the app when the
+// tab is hidden. Every URL is relative so build/web/ works on any static host.
+// window.raftplay is defined once the module is ready:
+//   raftplay.state()    -> the app's JSON state, parsed
+//   raftplay.fragment() -> the current share fragment
+//   raftplay.frames()   -> frames drawn so far
+'use strict';
+
+(function () {
+    const loading = document.getElementById('loading');
+    const loadingText = document.getElementById('loading-text');
+    const canvas = document.getElementById('canvas');
+
+    function showError(title, text, detail) {
+        loading.style.display = 'none';
+        document.getElementById('error-title').textContent = title;
+        document.getElementById('error-text').textContent = text;
+        document.getElementById('error-detail').textContent = detail || '';
+        document.getElementById('error').style.display = 'flex';
+    }
+
+    function hasWebGL2() {
+        try {
+            return !!document.createElement('canvas').getContext('webgl2');
+        } catch (e) {
+            return false;
+        }
+    }
+
+    if (!hasWebGL2()) {
+        showError('raftplay needs WebGL2',
+                  'This browser does not offer WebGL2, or it is turned off (for example when ' +
+                  'hardware acceleration is disabled or the graphics driver is blocklisted). ' +
+                  'Please try a current Firefox, Chrome, Edge or Safari.');
+        return;
+    }
+
+    // The fragment is read once, at startup; a new link pasted into the
+    // address bar reloads the page so that it starts from that link.
+    const startFragment = location.hash.replace(/^#/, '');
+    let ownFragment = startFragment;
+
+    function syncHash(module) {
+        const fragment = module.raftplay_fragment();
+        if (fragment === ownFragment) return;
+        ownFragment = fragment;
+        const url = location.pathname + location.search + (fragment ? '#' + fragment : '');
+        history.replaceState(history.state, '', url);  // No history entry per update.
+    }
+
+    function onReady(module) {
+        window.raftplay = {
+            state: () => JSON.parse(module.raftplay_state()),
+            fragment: () => module.raftplay_fragment(),
+            frames: () => module.raftplay_frames(),
+        };
+        loading.style.display = 'none';
+        canvas.focus();
+        document.addEventListener('visibilitychange', () => {
+            module.raftplay_set_visible(document.visibilityState === 'visible');
+        });
+        module.raftplay_set_visible(document.visibilityState === 'visible');
+        setInterval(() => syncHash(module), 1000);
+        window.addEventListener('hashchange', () => {
+            if (location.hash.replace(/^#/, '') !== ownFragment) location.reload();
+        });
+    }
+
+    const config = {
+        canvas: canvas,
+        arguments: [startFragment],
+        print: (text) => console.log(text),
+        // stderr carries diagnostics, not necessarily failures.
+        printErr: (text) => console.warn(text),
+        setStatus: (text) => { if (text) loadingText.textContent = text; },
+        locateFile: (path) => path,  // Beside raftplay.js, relative to the page.
+        raftplayFatal: (what) => showError('raftplay could not start', what),
+        onAbort: (what) => showError('raftplay stopped', 'The program hit an internal error.',
+                                     String(what)),
+    };
+
+    const script = document.createElement('script');
+    script.src = 'raftplay.js';
+    script.onerror = () => showError('raftplay could not load',
+                                     'raftplay.js is missing next to index.html.');
+    script.onload = () => {
+        loadingText.textContent = 'Starting raftplay…';
+        createRaftplay(config).then(onReady, (error) => {
+            showError('raftplay could not start', 'The WebAssembly module failed to load.',
+                      String(error && error.stack || error));
+        });
+    };
+    document.body.appendChild(script);
+})();
