@@ -15,7 +15,7 @@ namespace raft {
 
 using NodeId = int32_t;  // 0..n-1; kNone means "nobody"
 using Term = int64_t;
-using Index = int64_t;   // log indexes start at 1; 0 means "before the log"
+using Index = int64_t;  // log indexes start at 1; 0 means "before the log"
 constexpr NodeId kNone = -1;
 constexpr int kMaxNodes = 9;
 
@@ -78,8 +78,8 @@ struct Session {
 struct Snapshot {
     Index last_included_index = 0;
     Term last_included_term = 0;
-    std::vector<std::pair<std::string, std::string>> kv;        // sorted by key
-    std::vector<std::pair<int32_t, Session>> sessions;          // sorted by id
+    std::vector<std::pair<std::string, std::string>> kv;  // sorted by key
+    std::vector<std::pair<int32_t, Session>> sessions;    // sorted by id
     bool operator==(const Snapshot&) const = default;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
@@ -95,9 +95,9 @@ enum class MsgType : uint8_t {
     kAppendResp,
     kSnapshot,  // InstallSnapshot
     kSnapshotResp,
-    kProp,         // a follower forwarding a client command to the leader
-    kClientReq,    // client -> node
-    kClientResp,   // node -> client
+    kProp,        // a follower forwarding a client command to the leader
+    kClientReq,   // client -> node
+    kClientResp,  // node -> client
     kCount
 };
 const char* msg_type_name(MsgType t);
@@ -126,6 +126,11 @@ struct Message {
     SnapshotPtr snapshot;
     // ReadIndex heartbeats carry a context the leader matches on return.
     int64_t read_ctx = 0;
+    // Vote requests: a forced campaign (user action) ignores leader leases.
+    bool force = false;
+    // Forwarded proposals: the node the client talked to, and hops so far.
+    NodeId origin = kNone;
+    int32_t hops = 0;
     // Client traffic.
     Command cmd;
     CommandResult result;

@@ -1,0 +1,74 @@
+// raft/log.h — a node's in-memory Raft log: a compacted prefix (the snapshot
+// point) followed by entries.
+//
+// Indexes are 1-based and contiguous: entries_[k].index == offset_ + 1 + k.
+// Entries at or below offset_ are only known through the snapshot, whose
+// last index/term are offset_/offset_term_ (§7).
+#pragma once
+
+#include <vector>
+
+#include "raft/types.h"
+
+namespace raft {
+
+class RaftLog {
+  public:
+    Index first_index() const { return offset_ + 1; }
+    Index last_index() const { return offset_ + static_cast<Index>(entries_.size()); }
+    Term last_term() const { return entries_.empty() ? offset_term_ : entries_.back().term; }
+    Index snapshot_index() const { return offset_; }
+    Term snapshot_term() const { return offset_term_; }
+
+    // Term of the entry at i; 0 for index 0; -1 when i is compacted away or
+    // beyond the end (unknown).
+    Term term_at(Index i) const {
+        if (i == offset_) return offset_term_;
+        if (i < offset_ || i > last_index()) return -1;
+        return entries_[static_cast<size_t>(i - offset_ - 1)].term;
+    }
+    const Entry& at(Index i) const { return entries_[static_cast<size_t>(i - offset_ - 1)]; }
+    bool has(Index i) const { return i > offset_ && i <= last_index(); }
+    const std::vector<Entry>& entries() const { return entries_; }
+
+    // Entries [lo, hi] (inclusive), capped to max_count.
+    std::vector<Entry> slice(Index lo, Index hi, int max_count) const {
+        std::vector<Entry> out;
+        if (lo <= offset_) return out;
+        if (hi > last_index()) hi = last_index();
+        for (Index i = lo; i <= hi && static_cast<int>(out.size()) < max_count; i++) {
+            out.push_back(at(i));
+        }
+        return out;
+    }
+
+    void append(const Entry& e) { entries_.push_back(e); }
+    // Drops every entry at index >= i (a conflicting suffix, §5.3).
+    void truncate_from(Index i) {
+        if (i <= offset_) {
+            entries_.clear();
+            return;
+        }
+        if (i <= last_index()) entries_.resize(static_cast<size_t>(i - offset_ - 1));
+    }
+    // Discards entries up to and including i, whose term is t (§7). If the log
+    // does not contain a matching entry at i, the whole log is replaced.
+    void compact(Index i, Term t) {
+        if (i <= offset_) return;
+        if (has(i) && term_at(i) == t) {
+            entries_.erase(entries_.begin(), entries_.begin() + (i - offset_));
+        } else {
+            entries_.clear();
+        }
+        offset_ = i;
+        offset_term_ = t;
+    }
+    bool operator==(const RaftLog&) const = default;
+
+  private:
+    Index offset_ = 0;
+    Term offset_term_ = 0;
+    std::vector<Entry> entries_;
+};
+
+}  // namespace raft

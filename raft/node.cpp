@@ -1,0 +1,804 @@
+// raft/node.cpp — the Raft protocol (see node.h). Section numbers refer to
+// the extended Raft paper (Ongaro & Ousterhout, 2014) and, for pre-vote and
+// leases, to Ongaro's thesis.
+//
+// Index
+//   construction and recovery
+//   inputs: step (term rules, then dispatch), timers, persistence
+//   elections
+//   replication (leader)
+//   replication (follower)
+//   commit, apply, snapshots
+//   clients and reads
+#include "raft/node.h"
+
+#include <algorithm>
+#include <bit>
+#include <memory>
+
+namespace raft {
+
+// ===========================================================================
+// construction and recovery
+// ===========================================================================
+
+Node::Node(NodeId id, const Config& config, uint64_t rng_seed)
+    : id_(id), config_(config), rng_(rng_seed) {
+    progress_.resize(static_cast<size_t>(config.node_count));
+}
+
+void Node::restore(const HardState& hs, const SnapshotPtr& snap,
+                   const std::vector<Entry>& entries) {
+    current_term_ = hs.current_term;
+    voted_for_ = hs.voted_for;
+    if (snap) {
+        snapshot_ = snap;
+        log_.compact(snap->last_included_index, snap->last_included_term);
+        kv_.restore(*snap);
+        commit_index_ = last_applied_ = snap->last_included_index;
+    }
+    for (const Entry& e : entries) {
+        if (e.index <= log_.snapshot_index()) continue;
+        log_.truncate_from(e.index);
+        log_.append(e);
+    }
+    // Everything recovered from the disk is durable by definition.
+    persisted_index_ = log_.last_index();
+}
+
+void Node::start() {
+    reset_election_timer();
+}
+
+// ===========================================================================
+// inputs
+// ===========================================================================
+
+void Node::step(const Message& m) {
+    if (!step_term(m)) return;
+    switch (m.type) {
+        case MsgType::kPreVote:
+        case MsgType::kVote:
+            handle_vote_request(m);
+            break;
+        case MsgType::kPreVoteResp:
+        case MsgType::kVoteResp:
+            handle_vote_response(m);
+            break;
+        case MsgType::kAppend:
+            handle_append(m);
+            break;
+        case MsgType::kAppendResp:
+            handle_append_response(m);
+            break;
+        case MsgType::kSnapshot:
+            handle_snapshot(m);
+            break;
+        case MsgType::kSnapshotResp:
+            handle_snapshot_response(m);
+            break;
+        case MsgType::kProp:
+            handle_prop(m);
+            break;
+        case MsgType::kClientReq:
+            handle_client_request(m);
+            break;
+        case MsgType::kClientResp:
+        case MsgType::kCount:
+            break;
+    }
+    apply_committed();
+}
+
+// The term rules, once for every message (§5.1): a higher term turns any
+// server into a follower of that term; a lower term is stale. Returns whether
+// the message should still be handled.
+bool Node::step_term(const Message& m) {
+    if (m.type == MsgType::kClientReq || m.type == MsgType::kProp ||
+        m.type == MsgType::kClientResp) {
+        return true;
+    }
+    const bool vote_request = m.type == MsgType::kPreVote || m.type == MsgType::kVote;
+    if (m.term > current_term_) {
+        // Thesis §4.2.3: a server that heard from a leader recently ignores
+        // vote requests, so a removed or rejoining server cannot disrupt it.
+        if (vote_request && !m.force && in_lease()) return false;
+        // A pre-vote never changes anybody's term (thesis §9.6), nor does a
+        // granted pre-vote response carrying the prospective term.
+        if (m.type == MsgType::kPreVote) return true;
+        if (m.type == MsgType::kPreVoteResp && !m.reject) return true;
+        const bool from_leader = m.type == MsgType::kAppend || m.type == MsgType::kSnapshot;
+        become_follower(m.term, from_leader ? m.from : kNone);
+        return true;
+    }
+    if (m.term < current_term_) {
+        if ((config_.check_quorum || config_.pre_vote) &&
+            (m.type == MsgType::kAppend || m.type == MsgType::kSnapshot)) {
+            // A stale leader cut off by pre-vote/check-quorum would otherwise
+            // never learn the new term: tell it.
+            Message r;
+            r.type = MsgType::kAppendResp;
+            r.to = m.from;
+            r.reject = true;
+            respond(r, false);
+        } else if (m.type == MsgType::kPreVote) {
+            Message r;
+            r.type = MsgType::kPreVoteResp;
+            r.to = m.from;
+            r.reject = true;
+            respond(r, false);
+        }
+        return false;
+    }
+    return true;
+}
+
+bool Node::in_lease() const {
+    return (config_.check_quorum || config_.pre_vote) && leader_ != kNone;
+}
+
+void Node::on_election_timeout() {
+    if (role_ == Role::kLeader) {
+        if (config_.check_quorum) check_quorum();
+        if (role_ == Role::kLeader) ready_.election_timer_us = config_.election_timeout_us_min;
+        return;
+    }
+    // §5.2: no word from a leader for an election timeout: campaign.
+    if (config_.pre_vote) {
+        become_pre_candidate();
+    } else {
+        become_candidate();
+    }
+}
+
+void Node::on_heartbeat_timeout() {
+    if (role_ != Role::kLeader) return;
+    heartbeat_round_++;
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p == id_) continue;
+        Progress& pr = progress_[static_cast<size_t>(p)];
+        // A probe or snapshot that got no answer for a while was probably
+        // lost: allow another one.
+        if (pr.state == ProgressState::kProbe) pr.probe_sent = false;
+        if (pr.state == ProgressState::kSnapshot && pr.snapshot_round + 4 <= heartbeat_round_) {
+            pr.state = ProgressState::kProbe;
+            pr.probe_sent = false;
+        }
+    }
+    broadcast_heartbeat(0);
+    broadcast_append();
+    ready_.heartbeat_timer_us = config_.heartbeat_us;
+}
+
+void Node::on_persisted(Index index, Term term) {
+    // The write may have been overtaken by a truncation: only a matching
+    // (index, term) proves the prefix on disk equals the log in memory.
+    if (log_.term_at(index) != term || index <= persisted_index_) return;
+    persisted_index_ = index;
+    if (role_ == Role::kLeader) {
+        progress_[static_cast<size_t>(id_)].match_index = persisted_index_;
+        maybe_commit();
+    }
+    apply_committed();
+}
+
+void Node::on_snapshot_persisted(Index index) {
+    if (index > persisted_index_ && index <= log_.last_index()) persisted_index_ = index;
+    apply_committed();
+}
+
+void Node::persist_hard_state() {
+    ready_.has_hard_state = true;
+    ready_.hard_state = HardState{current_term_, voted_for_};
+}
+
+void Node::respond(Message m, bool after_persist) {
+    m.from = id_;
+    if (m.term == 0) m.term = current_term_;
+    if (after_persist) {
+        ready_.msgs_after_persist.push_back(std::move(m));
+    } else {
+        ready_.msgs.push_back(std::move(m));
+    }
+}
+
+// ===========================================================================
+// elections
+// ===========================================================================
+
+void Node::reset_election_timer() {
+    // §5.2: randomized election timeouts make split votes rare.
+    ready_.election_timer_us =
+        rng_.range(config_.election_timeout_us_min, config_.election_timeout_us_max);
+}
+
+void Node::become_follower(Term term, NodeId leader) {
+    if (term != current_term_) {
+        current_term_ = term;
+        voted_for_ = kNone;
+        persist_hard_state();
+    }
+    if (role_ == Role::kLeader) drop_reads();
+    role_ = Role::kFollower;
+    leader_ = leader;
+    votes_granted_ = votes_rejected_ = 0;
+    reset_election_timer();
+}
+
+void Node::become_pre_candidate() {
+    // Thesis §9.6: ask first whether an election could be won, without
+    // touching the term, so a partitioned server cannot inflate terms.
+    role_ = Role::kPreCandidate;
+    leader_ = kNone;
+    votes_granted_ = 1u << id_;
+    votes_rejected_ = 0;
+    reset_election_timer();
+    send_requests(MsgType::kPreVote, current_term_ + 1, false);
+    if (std::popcount(votes_granted_) >= quorum()) become_candidate();
+}
+
+void Node::become_candidate() {
+    if (role_ == Role::kLeader) drop_reads();
+    current_term_++;
+    voted_for_ = id_;
+    persist_hard_state();
+    role_ = Role::kCandidate;
+    leader_ = kNone;
+    votes_granted_ = 1u << id_;
+    votes_rejected_ = 0;
+    reset_election_timer();
+    send_requests(MsgType::kVote, current_term_, false);
+    if (std::popcount(votes_granted_) >= quorum()) become_leader();
+}
+
+void Node::campaign(bool force) {
+    if (role_ == Role::kLeader) return;
+    become_candidate();
+    if (force) {
+        for (Message& m : ready_.msgs_after_persist) {
+            if (m.type == MsgType::kVote) m.force = true;
+        }
+    }
+}
+
+void Node::send_requests(MsgType type, Term term, bool force) {
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p == id_) continue;
+        Message m;
+        m.type = type;
+        m.to = p;
+        m.term = term;
+        m.log_index = log_.last_index();
+        m.log_term = log_.last_term();
+        m.force = force;
+        // The candidate's own vote must be durable before it asks for others:
+        // a crash could otherwise let it vote twice in this term.
+        respond(m, type == MsgType::kVote);
+    }
+}
+
+// §5.4.1: a vote goes only to a candidate whose log is at least as
+// up-to-date: later last term, or same last term and at least as long.
+bool Node::log_up_to_date(Index last_index, Term last_term) const {
+    if (last_term != log_.last_term()) return last_term > log_.last_term();
+    return last_index >= log_.last_index();
+}
+
+void Node::handle_vote_request(const Message& m) {
+    const bool pre = m.type == MsgType::kPreVote;
+    // One vote per term (§5.2); a pre-vote is granted to any future term.
+    const bool can_vote =
+        pre ? m.term > current_term_ : (voted_for_ == kNone || voted_for_ == m.from);
+    const bool up_to_date =
+        has_mutation(kMutSkipUpToDateCheck) || log_up_to_date(m.log_index, m.log_term);
+    const bool grant = can_vote && up_to_date;
+    Message r;
+    r.type = pre ? MsgType::kPreVoteResp : MsgType::kVoteResp;
+    r.to = m.from;
+    r.reject = !grant;
+    r.term = (pre && grant) ? m.term : current_term_;
+    if (grant && !pre) {
+        voted_for_ = m.from;
+        persist_hard_state();
+        reset_election_timer();
+    }
+    // Figure 2: the vote is durable before the candidate learns of it.
+    respond(r, !pre && !has_mutation(kMutVoteWithoutPersist));
+}
+
+void Node::handle_vote_response(const Message& m) {
+    const bool pre = m.type == MsgType::kPreVoteResp;
+    if (pre ? role_ != Role::kPreCandidate : role_ != Role::kCandidate) return;
+    if (m.reject) {
+        votes_rejected_ |= 1u << m.from;
+    } else {
+        votes_granted_ |= 1u << m.from;
+    }
+    if (std::popcount(votes_granted_) >= quorum()) {
+        if (pre) {
+            become_candidate();
+        } else {
+            become_leader();
+        }
+    } else if (std::popcount(votes_rejected_) >= quorum()) {
+        become_follower(current_term_, kNone);
+    }
+}
+
+void Node::become_leader() {
+    role_ = Role::kLeader;
+    leader_ = id_;
+    heartbeat_round_ = 0;
+    committed_in_term_ = false;
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        Progress& pr = progress_[static_cast<size_t>(p)];
+        pr = Progress();
+        pr.next_index = log_.last_index() + 1;
+        // A peer starts "active" so a fresh leader is not deposed by the
+        // first check-quorum before anybody could answer.
+        pr.recent_active = true;
+    }
+    progress_[static_cast<size_t>(id_)].match_index = persisted_index_;
+    // §8: a new leader commits a blank no-op entry of its term at once, which
+    // also commits every earlier entry (§5.4.2).
+    Entry noop;
+    noop.term = current_term_;
+    noop.index = log_.last_index() + 1;
+    noop.type = EntryType::kNoop;
+    append_own(noop);
+    broadcast_append();
+    ready_.heartbeat_timer_us = config_.heartbeat_us;
+    ready_.election_timer_us = config_.election_timeout_us_min;
+}
+
+// Thesis §6.2: a leader that has not heard from a majority within an
+// election timeout steps down, so clients can find the real leader.
+void Node::check_quorum() {
+    int active = 1;
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p == id_) continue;
+        Progress& pr = progress_[static_cast<size_t>(p)];
+        if (pr.recent_active) active++;
+        pr.recent_active = false;
+    }
+    if (active < quorum()) become_follower(current_term_, kNone);
+}
+
+// ===========================================================================
+// replication (leader)
+// ===========================================================================
+
+void Node::append_own(const Entry& e) {
+    log_.append(e);
+    ready_.entries.push_back(e);
+}
+
+bool Node::can_send(const Progress& p) const {
+    switch (p.state) {
+        case ProgressState::kProbe:
+            return !p.probe_sent;
+        case ProgressState::kReplicate:
+            return static_cast<int>(p.inflight.size()) < config_.max_inflight_appends;
+        case ProgressState::kSnapshot:
+            return false;
+    }
+    return false;
+}
+
+void Node::broadcast_append() {
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p == id_) continue;
+        Progress& pr = progress_[static_cast<size_t>(p)];
+        // Pipelining: several appends may be in flight in replicate state.
+        for (int guard = 0; guard < config_.max_inflight_appends + 1; guard++) {
+            if (!can_send(pr) || pr.next_index > log_.last_index()) break;
+            send_append(p, false);
+        }
+    }
+}
+
+void Node::broadcast_heartbeat(int64_t read_ctx) {
+    for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p == id_) continue;
+        const Progress& pr = progress_[static_cast<size_t>(p)];
+        Message m;
+        m.type = MsgType::kAppend;
+        m.to = p;
+        // A heartbeat checks only what is known to match, so it never causes
+        // a spurious rejection of pipelined appends still in flight.
+        m.log_index = std::max(pr.match_index, log_.snapshot_index());
+        m.log_index = std::min(m.log_index, log_.last_index());
+        m.log_term = log_.term_at(m.log_index);
+        m.commit = std::min(commit_index_, m.log_index);
+        m.read_ctx = read_ctx;
+        respond(m, false);
+    }
+}
+
+void Node::send_append(NodeId to, bool heartbeat) {
+    Progress& pr = progress_[static_cast<size_t>(to)];
+    if (pr.next_index <= log_.snapshot_index()) {
+        send_snapshot(to);
+        return;
+    }
+    Message m;
+    m.type = MsgType::kAppend;
+    m.to = to;
+    m.log_index = pr.next_index - 1;
+    m.log_term = log_.term_at(m.log_index);
+    if (!heartbeat) {
+        m.entries = log_.slice(pr.next_index, log_.last_index(), config_.max_entries_per_append);
+    }
+    m.commit = commit_index_;
+    // Thesis §10.2.1: the leader sends while its own write is in progress;
+    // it counts itself only once durable (on_persisted).
+    if (pr.state == ProgressState::kReplicate && !m.entries.empty()) {
+        pr.next_index = m.entries.back().index + 1;
+        pr.inflight.push_back(m.entries.back().index);
+        pr.inflight_round.push_back(heartbeat_round_);
+    } else if (pr.state == ProgressState::kProbe) {
+        pr.probe_sent = true;
+    }
+    respond(std::move(m), false);
+}
+
+void Node::send_snapshot(NodeId to) {
+    Progress& pr = progress_[static_cast<size_t>(to)];
+    if (!snapshot_) return;  // cannot happen: compaction always leaves a snapshot
+    Message m;
+    m.type = MsgType::kSnapshot;
+    m.to = to;
+    m.snapshot = snapshot_;
+    m.log_index = snapshot_->last_included_index;
+    m.log_term = snapshot_->last_included_term;
+    pr.state = ProgressState::kSnapshot;
+    pr.snapshot_round = heartbeat_round_;
+    pr.inflight.clear();
+    pr.inflight_round.clear();
+    respond(std::move(m), false);
+}
+
+// §5.3 optimization: skip a whole conflicting term per round trip. The
+// follower names the term of its conflicting entry and that term's first
+// index; the leader resumes after its own last entry of that term, if any.
+Index Node::backtrack(const Progress& p, const Message& m) const {
+    Index next = m.hint_index;
+    if (m.hint_term > 0) {
+        for (Index i = std::min(m.log_index, log_.last_index()); i > log_.snapshot_index(); i--) {
+            Term t = log_.term_at(i);
+            if (t == m.hint_term) {
+                next = i + 1;
+                break;
+            }
+            if (t < m.hint_term) break;
+        }
+    }
+    next = std::min(next, m.log_index);
+    return std::max(next, p.match_index + 1);
+}
+
+void Node::handle_append_response(const Message& m) {
+    if (role_ != Role::kLeader) return;
+    Progress& pr = progress_[static_cast<size_t>(m.from)];
+    pr.recent_active = true;
+    if (m.read_ctx != 0) handle_read_ack(m.from, m.read_ctx);
+    if (m.reject) {
+        if (pr.state == ProgressState::kSnapshot || m.log_index <= pr.match_index) return;
+        pr.next_index = backtrack(pr, m);
+        pr.state = ProgressState::kProbe;
+        pr.probe_sent = false;
+        pr.inflight.clear();
+        pr.inflight_round.clear();
+        send_append(m.from, false);
+        return;
+    }
+    if (m.match > pr.match_index) {
+        pr.match_index = m.match;
+        maybe_commit();
+    }
+    pr.next_index = std::max(pr.next_index, pr.match_index + 1);
+    while (!pr.inflight.empty() && pr.inflight.front() <= pr.match_index) {
+        pr.inflight.pop_front();
+        pr.inflight_round.pop_front();
+    }
+    if (pr.state == ProgressState::kProbe) {
+        pr.state = ProgressState::kReplicate;
+        pr.next_index = pr.match_index + 1;
+        pr.probe_sent = false;
+    } else if (pr.state == ProgressState::kReplicate && !pr.inflight_round.empty() &&
+               pr.inflight_round.front() + 2 <= heartbeat_round_) {
+        // Two heartbeat rounds without an answer: the append was lost.
+        pr.state = ProgressState::kProbe;
+        pr.probe_sent = false;
+        pr.next_index = pr.match_index + 1;
+        pr.inflight.clear();
+        pr.inflight_round.clear();
+    }
+    broadcast_append();
+}
+
+void Node::handle_snapshot_response(const Message& m) {
+    if (role_ != Role::kLeader) return;
+    Progress& pr = progress_[static_cast<size_t>(m.from)];
+    pr.recent_active = true;
+    if (m.reject) return;
+    if (m.match > pr.match_index) {
+        pr.match_index = m.match;
+        maybe_commit();
+    }
+    pr.next_index = pr.match_index + 1;
+    pr.state = ProgressState::kProbe;
+    pr.probe_sent = false;
+    broadcast_append();
+}
+
+// ===========================================================================
+// replication (follower)
+// ===========================================================================
+
+void Node::handle_append(const Message& m) {
+    if (role_ != Role::kFollower) become_follower(current_term_, m.from);  // §5.2
+    leader_ = m.from;
+    reset_election_timer();
+    Message r;
+    r.type = MsgType::kAppendResp;
+    r.to = m.from;
+    r.read_ctx = m.read_ctx;
+    r.log_index = m.log_index;
+    const bool ack_now = has_mutation(kMutAckBeforeFsync);
+    if (m.log_index < commit_index_) {
+        // Already committed here; tell the leader how far we match. Waits for
+        // pending writes like any acknowledgement.
+        r.match = commit_index_;
+        r.log_term = log_.term_at(commit_index_);
+        respond(r, !ack_now);
+        return;
+    }
+    const Term t = log_.term_at(m.log_index);
+    if (t != m.log_term) {
+        // §5.3 consistency check failed: reject with a backtracking hint.
+        r.reject = true;
+        if (t < 0) {
+            r.hint_index = log_.last_index() + 1;
+        } else {
+            Index i = m.log_index;
+            while (i - 1 > log_.snapshot_index() && log_.term_at(i - 1) == t)
+                i--;
+            r.hint_index = i;
+            r.hint_term = t;
+        }
+        respond(r, false);
+        return;
+    }
+    for (const Entry& e : m.entries) {
+        if (e.index <= log_.snapshot_index()) continue;
+        if (log_.has(e.index)) {
+            if (log_.term_at(e.index) == e.term) continue;
+            // §5.3 step 3: a conflicting entry and all that follow it go.
+            log_.truncate_from(e.index);
+            persisted_index_ = std::min(persisted_index_, e.index - 1);
+        }
+        log_.append(e);
+        ready_.entries.push_back(e);
+    }
+    const Index last_new = m.log_index + static_cast<Index>(m.entries.size());
+    set_commit(std::min(m.commit, last_new));  // §5.3 step 5
+    r.match = last_new;
+    r.log_term = log_.term_at(last_new);
+    // Figure 2: acknowledge only what is durable.
+    respond(r, !ack_now);
+}
+
+void Node::handle_snapshot(const Message& m) {
+    if (role_ != Role::kFollower) become_follower(current_term_, m.from);
+    leader_ = m.from;
+    reset_election_timer();
+    Message r;
+    r.type = MsgType::kSnapshotResp;
+    r.to = m.from;
+    const Snapshot& s = *m.snapshot;
+    if (s.last_included_index <= commit_index_) {
+        r.match = commit_index_;
+        respond(r, true);
+        return;
+    }
+    // §7: keep the log after the snapshot point if it matches; else drop it.
+    const bool keep = log_.term_at(s.last_included_index) == s.last_included_term;
+    log_.compact(s.last_included_index, s.last_included_term);
+    snapshot_ = m.snapshot;
+    kv_.restore(s);
+    commit_index_ = last_applied_ = s.last_included_index;
+    persisted_index_ =
+        keep ? std::max(persisted_index_, s.last_included_index) : s.last_included_index;
+    ready_.snapshot = m.snapshot;
+    r.match = s.last_included_index;
+    respond(r, true);
+}
+
+// ===========================================================================
+// commit, apply, snapshots
+// ===========================================================================
+
+void Node::maybe_commit() {
+    Index matches[kMaxNodes];
+    const int n = config_.node_count;
+    for (int p = 0; p < n; p++)
+        matches[p] = progress_[static_cast<size_t>(p)].match_index;
+    // Insertion sort, descending: n <= 9.
+    for (int i = 1; i < n; i++) {
+        for (int j = i; j > 0 && matches[j - 1] < matches[j]; j--)
+            std::swap(matches[j - 1], matches[j]);
+    }
+    const Index candidate = matches[quorum() - 1];
+    if (candidate <= commit_index_) return;
+    // §5.4.2 / Figure 8: only entries of the current term commit by counting
+    // replicas; earlier ones commit indirectly with them.
+    if (log_.term_at(candidate) != current_term_ && !has_mutation(kMutCommitOldTerm)) return;
+    set_commit(candidate);
+}
+
+void Node::set_commit(Index c) {
+    if (c <= commit_index_) return;
+    commit_index_ = c;
+    if (role_ == Role::kLeader && log_.term_at(c) == current_term_ && !committed_in_term_) {
+        committed_in_term_ = true;
+        std::vector<Command> deferred;
+        deferred.swap(deferred_reads_);
+        for (const Command& cmd : deferred)
+            start_read(cmd);
+    }
+}
+
+void Node::apply_committed() {
+    // Apply only what is both committed and durable here.
+    const Index limit = std::min(commit_index_, persisted_index_);
+    while (last_applied_ < limit) {
+        const Entry& e = log_.at(last_applied_ + 1);
+        last_applied_++;
+        if (e.type == EntryType::kCommand) {
+            CommandResult r = kv_.apply(e.cmd);
+            if (e.origin == id_) reply_client(e.cmd, r, false, nullptr);
+        }
+        ready_.applied.push_back(Applied{e.index, e.term, e.type, entry_hash(e)});
+    }
+    maybe_snapshot();
+    serve_reads();
+}
+
+void Node::maybe_snapshot() {
+    if (config_.snapshot_threshold <= 0) return;
+    if (last_applied_ - log_.snapshot_index() < config_.snapshot_threshold) return;
+    take_snapshot();
+}
+
+// §7: snapshot the applied state and discard the log prefix it covers.
+void Node::take_snapshot() {
+    if (last_applied_ <= log_.snapshot_index()) return;
+    const Term t = log_.term_at(last_applied_);
+    auto snap = std::make_shared<const Snapshot>(kv_.to_snapshot(last_applied_, t));
+    snapshot_ = snap;
+    log_.compact(last_applied_, t);
+    ready_.snapshot = snap;
+}
+
+// ===========================================================================
+// clients and reads
+// ===========================================================================
+
+void Node::reply_client(const Command& cmd, const CommandResult& r, bool retryable,
+                        const char* error) {
+    Message m;
+    m.type = MsgType::kClientResp;
+    m.from = id_;
+    m.to = cmd.client_id;
+    m.term = current_term_;
+    m.cmd = cmd;
+    m.result = r;
+    m.retryable_error = retryable;
+    if (error) m.error = error;
+    ready_.msgs.push_back(std::move(m));
+}
+
+void Node::propose(const Command& cmd, NodeId origin) {
+    Entry e;
+    e.term = current_term_;
+    e.index = log_.last_index() + 1;
+    e.type = EntryType::kCommand;
+    e.origin = origin;
+    e.cmd = cmd;
+    append_own(e);
+    broadcast_append();
+}
+
+void Node::handle_client_request(const Message& m) {
+    const bool is_get = m.cmd.op == OpType::kGet;
+    if (is_get && role_ != Role::kLeader && has_mutation(kMutFollowerLocalReads)) {
+        // Deliberately broken: a follower's state may be stale.
+        reply_client(m.cmd, kv_.read(m.cmd.key), false, nullptr);
+        return;
+    }
+    if (role_ == Role::kLeader) {
+        if (is_get && config_.read_mode == ReadMode::kReadIndex) {
+            start_read(m.cmd);
+        } else {
+            propose(m.cmd, id_);
+        }
+        return;
+    }
+    maybe_forward_or_reject(m);
+}
+
+void Node::maybe_forward_or_reject(const Message& m) {
+    if (leader_ == kNone || leader_ == id_ || m.hops >= 3) {
+        reply_client(m.cmd, CommandResult{}, true, "no leader");
+        return;
+    }
+    // As etcd does: a follower forwards proposals to the leader; it answers
+    // the client itself once it applies the entry.
+    Message f;
+    f.type = MsgType::kProp;
+    f.to = leader_;
+    f.cmd = m.cmd;
+    f.origin = m.type == MsgType::kProp ? m.origin : id_;
+    f.hops = m.hops + 1;
+    respond(std::move(f), false);
+}
+
+void Node::handle_prop(const Message& m) {
+    if (role_ != Role::kLeader) {
+        maybe_forward_or_reject(m);
+        return;
+    }
+    if (m.cmd.op == OpType::kGet && config_.read_mode == ReadMode::kReadIndex) {
+        start_read(m.cmd);  // the leader answers the client directly
+        return;
+    }
+    propose(m.cmd, m.origin);
+}
+
+// §6.4 ReadIndex: remember the commit index, confirm leadership with a
+// heartbeat round, and answer once the state machine reached that index.
+void Node::start_read(const Command& cmd) {
+    if (!committed_in_term_) {
+        // The leader does not know the latest commit until its no-op commits.
+        deferred_reads_.push_back(cmd);
+        return;
+    }
+    PendingRead r;
+    r.ctx = next_read_ctx_++;
+    r.read_index = commit_index_;
+    r.acks = 1u << id_;
+    r.cmd = cmd;
+    reads_.push_back(r);
+    broadcast_heartbeat(r.ctx);
+    serve_reads();
+}
+
+void Node::handle_read_ack(NodeId from, int64_t ctx) {
+    // A heartbeat round confirms every read registered before it.
+    for (PendingRead& r : reads_) {
+        if (r.ctx <= ctx) r.acks |= 1u << from;
+    }
+    serve_reads();
+}
+
+void Node::serve_reads() {
+    if (role_ != Role::kLeader) return;
+    while (!reads_.empty()) {
+        const PendingRead& r = reads_.front();
+        if (std::popcount(r.acks) < quorum() || last_applied_ < r.read_index) break;
+        reply_client(r.cmd, kv_.read(r.cmd.key), false, nullptr);
+        reads_.erase(reads_.begin());
+    }
+}
+
+void Node::drop_reads() {
+    for (const PendingRead& r : reads_)
+        reply_client(r.cmd, CommandResult{}, true, "not leader");
+    for (const Command& c : deferred_reads_)
+        reply_client(c, CommandResult{}, true, "not leader");
+    reads_.clear();
+    deferred_reads_.clear();
+}
+
+}  // namespace raft

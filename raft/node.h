@@ -1,0 +1,205 @@
+// raft/node.h — one Raft server as a pure state machine (after etcd-io/raft).
+//
+// A Node has no clock, no I/O, no threads and no randomness of its own. Its
+// inputs are step(Message), the two timer expiries, propose via a client
+// request message, and the persistence acknowledgements from its disk. After
+// every input the caller takes a Ready: what to persist, which messages may
+// leave now, which only after the persisted state is durable, which timers to
+// (re)arm, and what was applied to the key-value store.
+//
+// Invariants kept here: term rules are handled once in step(); the vote and
+// every append acknowledgement leave only after the write is durable (§5.1,
+// Figure 2 "respond to RPCs only after updating stable storage"); a leader
+// counts its own log for commitment only up to what it has persisted.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "raft/kv.h"
+#include "raft/log.h"
+#include "raft/rng.h"
+#include "raft/types.h"
+
+namespace raft {
+
+// What an applied entry was, for checkers and the trace.
+struct Applied {
+    Index index = 0;
+    Term term = 0;
+    EntryType type = EntryType::kNoop;
+    uint64_t hash = 0;  // entry_hash
+};
+
+struct Ready {
+    // Persist, in this order: snapshot, hard state, entries. Each entry
+    // replaces whatever the disk holds at its index and after it.
+    SnapshotPtr snapshot;
+    bool has_hard_state = false;
+    HardState hard_state;
+    std::vector<Entry> entries;
+    // Messages that may leave now, and those that must wait until everything
+    // above is durable.
+    std::vector<Message> msgs;
+    std::vector<Message> msgs_after_persist;
+    // Timers to (re)arm, as durations from now; -1 leaves a timer alone.
+    int64_t election_timer_us = -1;
+    int64_t heartbeat_timer_us = -1;
+    std::vector<Applied> applied;
+
+    bool needs_persist() const { return snapshot != nullptr || has_hard_state || !entries.empty(); }
+    void clear() { *this = Ready(); }
+};
+
+// Leader's view of one follower's replication progress (etcd's Progress).
+enum class ProgressState : uint8_t { kProbe = 0, kReplicate, kSnapshot };
+struct Progress {
+    Index match_index = 0;
+    Index next_index = 1;
+    ProgressState state = ProgressState::kProbe;
+    bool probe_sent = false;             // probe: one append in flight at a time
+    std::deque<Index> inflight;          // replicate: last index of each append sent
+    std::deque<int64_t> inflight_round;  // heartbeat round each was sent in
+    bool recent_active = false;          // check-quorum: heard from since last check
+    int64_t snapshot_round = 0;          // snapshot: heartbeat round it was sent in
+    bool operator==(const Progress&) const = default;
+};
+
+// A linearizable read waiting for its heartbeat quorum (ReadIndex, §6.4).
+struct PendingRead {
+    int64_t ctx = 0;
+    Index read_index = 0;
+    uint32_t acks = 0;  // bitmask of nodes that confirmed leadership
+    Command cmd;
+    bool operator==(const PendingRead&) const = default;
+};
+
+class Node {
+  public:
+    Node() = default;
+    // A blank node, or one recovered from what its disk holds.
+    Node(NodeId id, const Config& config, uint64_t rng_seed);
+    void restore(const HardState& hs, const SnapshotPtr& snap, const std::vector<Entry>& entries);
+    // Arms the first election timer. Call once after construction/restore.
+    void start();
+
+    // ---- inputs -------------------------------------------------------------
+    void step(const Message& m);
+    void on_election_timeout();
+    void on_heartbeat_timeout();
+    // The disk made entries up to (index, term) durable.
+    void on_persisted(Index index, Term term);
+    void on_snapshot_persisted(Index index);
+    // User actions.
+    void campaign(bool force);
+    void take_snapshot();
+
+    Ready take_ready() {
+        Ready r = std::move(ready_);
+        ready_.clear();
+        return r;
+    }
+
+    // ---- read-only state (views, checkers) ------------------------------------
+    NodeId id() const { return id_; }
+    Role role() const { return role_; }
+    Term current_term() const { return current_term_; }
+    NodeId voted_for() const { return voted_for_; }
+    NodeId leader() const { return leader_; }
+    Index commit_index() const { return commit_index_; }
+    Index last_applied() const { return last_applied_; }
+    Index persisted_index() const { return persisted_index_; }
+    const RaftLog& log() const { return log_; }
+    const KvStore& kv() const { return kv_; }
+    const SnapshotPtr& snapshot() const { return snapshot_; }
+    const std::vector<Progress>& progress() const { return progress_; }
+    uint32_t votes_granted() const { return votes_granted_; }
+    uint32_t votes_rejected() const { return votes_rejected_; }
+    const Config& config() const { return config_; }
+    const std::vector<PendingRead>& pending_reads() const { return reads_; }
+
+  private:
+    // Role transitions (§5.2).
+    void become_follower(Term term, NodeId leader);
+    void become_pre_candidate();
+    void become_candidate();
+    void become_leader();
+    void reset_election_timer();
+    void send_requests(MsgType type, Term term, bool force);
+    bool in_lease() const;
+
+    // Per-message handlers; the term rules ran before them.
+    bool step_term(const Message& m);
+    void handle_vote_request(const Message& m);
+    void handle_vote_response(const Message& m);
+    void handle_append(const Message& m);
+    void handle_append_response(const Message& m);
+    void handle_snapshot(const Message& m);
+    void handle_snapshot_response(const Message& m);
+    void handle_client_request(const Message& m);
+    void handle_prop(const Message& m);
+
+    // Leader replication.
+    void propose(const Command& cmd, NodeId origin);
+    void append_own(const Entry& e);
+    void send_append(NodeId to, bool heartbeat);
+    void send_snapshot(NodeId to);
+    void broadcast_append();
+    void broadcast_heartbeat(int64_t read_ctx);
+    void maybe_commit();
+    void check_quorum();
+    Index backtrack(const Progress& p, const Message& m) const;
+    bool can_send(const Progress& p) const;
+    void start_read(const Command& cmd);
+    void handle_read_ack(NodeId from, int64_t ctx);
+    void drop_reads();
+    void serve_reads();
+
+    // Followers.
+    bool log_up_to_date(Index last_index, Term last_term) const;
+    void set_commit(Index c);
+    void persist_hard_state();
+    void apply_committed();
+    void maybe_snapshot();
+    void respond(Message m, bool after_persist);
+    void reply_client(const Command& cmd, const CommandResult& r, bool retryable,
+                      const char* error);
+    void maybe_forward_or_reject(const Message& m);
+
+    int quorum() const { return config_.node_count / 2 + 1; }
+    bool has_mutation(Mutation mu) const { return (config_.mutations & mu) != 0; }
+
+    NodeId id_ = kNone;
+    Config config_;
+    Rng rng_;
+
+    // Persistent state on all servers (Figure 2); must be durable before
+    // any response that depends on it leaves this node.
+    Term current_term_ = 0;
+    NodeId voted_for_ = kNone;
+    RaftLog log_;
+    SnapshotPtr snapshot_;  // the latest snapshot this node holds
+
+    // Volatile state on all servers.
+    Role role_ = Role::kFollower;
+    NodeId leader_ = kNone;
+    Index commit_index_ = 0;
+    Index last_applied_ = 0;
+    Index persisted_index_ = 0;  // entries up to here are durable locally
+    KvStore kv_;
+    uint32_t votes_granted_ = 0;
+    uint32_t votes_rejected_ = 0;
+
+    // Volatile state on leaders (reinitialized after election).
+    std::vector<Progress> progress_;
+    int64_t heartbeat_round_ = 0;
+    bool committed_in_term_ = false;  // an entry of current_term_ committed
+    std::vector<PendingRead> reads_;
+    std::vector<Command> deferred_reads_;  // waiting for the first commit in term
+    int64_t next_read_ctx_ = 1;
+
+    Ready ready_;
+};
+
+}  // namespace raft

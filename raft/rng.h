@@ -1,0 +1,111 @@
+// raft/rng.h — the one PRNG of raftplay and its integer-only distributions.
+//
+// xoshiro256** seeded through splitmix64. Standard-library distributions
+// differ between libstdc++ and libc++ and libm transcendental functions may
+// differ in the last bit, so every random choice in the simulation goes
+// through these few integer functions: the same seed gives the same numbers
+// natively and in WebAssembly.
+#pragma once
+
+#include <cstdint>
+
+namespace raft {
+
+inline uint64_t splitmix64(uint64_t* state) {
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+// A 64-bit mix of two values, used to derive independent streams.
+inline uint64_t mix64(uint64_t a, uint64_t b) {
+    uint64_t s = a ^ (b * 0x9e3779b97f4a7c15ull);
+    return splitmix64(&s);
+}
+
+class Rng {
+  public:
+    Rng() : Rng(0) {}
+    explicit Rng(uint64_t seed) {
+        uint64_t sm = seed;
+        for (auto& w : s_)
+            w = splitmix64(&sm);
+    }
+    // A stream for one component, independent of every other stream: adding
+    // draws in one component never shifts another's numbers.
+    static Rng stream(uint64_t seed, uint64_t component) { return Rng(mix64(seed, component)); }
+
+    uint64_t next() {
+        const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+        const uint64_t t = s_[1] << 17;
+        s_[2] ^= s_[0];
+        s_[3] ^= s_[1];
+        s_[1] ^= s_[2];
+        s_[0] ^= s_[3];
+        s_[2] ^= t;
+        s_[3] = rotl(s_[3], 45);
+        return result;
+    }
+
+    // Uniform in [0, bound) without modulo bias (rejection sampling).
+    uint64_t below(uint64_t bound) {
+        if (bound <= 1) return 0;
+        const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+        for (int i = 0; i < 64; i++) {
+            uint64_t x = next();
+            if (x < limit) return x % bound;
+        }
+        return next() % bound;  // probability of reaching here is < 2^-64
+    }
+    // Uniform in [lo, hi], inclusive. Requires lo <= hi.
+    int64_t range(int64_t lo, int64_t hi) {
+        if (hi <= lo) return lo;
+        return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
+    }
+    // True with probability num/den.
+    bool chance(int64_t num, int64_t den) {
+        if (num <= 0) return false;
+        if (num >= den) return true;
+        return static_cast<int64_t>(below(static_cast<uint64_t>(den))) < num;
+    }
+    // A skewed latency: uniform in [lo, hi] most of the time; with
+    // probability tail_ppm/1e6 an extra delay whose size halves in
+    // likelihood as it doubles (a geometric long tail up to tail_max).
+    int64_t latency(int64_t lo, int64_t hi, int64_t tail_ppm, int64_t tail_max) {
+        int64_t v = range(lo, hi);
+        if (tail_max > 0 && chance(tail_ppm, 1'000'000)) {
+            int64_t span = hi > lo ? hi - lo : 1;
+            while (span < tail_max && chance(1, 2))
+                span *= 2;
+            v += range(0, span < tail_max ? span : tail_max);
+        }
+        return v;
+    }
+    // Index in [0, n) chosen with integer weights.
+    int weighted(const int64_t* weights, int n) {
+        int64_t total = 0;
+        for (int i = 0; i < n; i++)
+            total += weights[i] > 0 ? weights[i] : 0;
+        if (total <= 0) return 0;
+        int64_t x = static_cast<int64_t>(below(static_cast<uint64_t>(total)));
+        for (int i = 0; i < n; i++) {
+            int64_t w = weights[i] > 0 ? weights[i] : 0;
+            if (x < w) return i;
+            x -= w;
+        }
+        return n - 1;
+    }
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(s_[0], s_[1], s_[2], s_[3]);
+    }
+    bool operator==(const Rng&) const = default;
+
+  private:
+    static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    uint64_t s_[4];
+};
+
+}  // namespace raft

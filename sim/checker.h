@@ -1,0 +1,49 @@
+// sim/checker.h — Raft safety invariants, checked after every event.
+//
+// Each check compares the state a node just reached with what the whole run
+// has seen so far (after LogCabin's invariant checker): election safety (one
+// leader per term over the whole history), leader completeness (a new leader
+// holds every entry any node applied), state-machine safety (no two nodes
+// apply different entries at one index), log matching (same index and term
+// means the same prefix), monotonic term and commit index on a live node, and
+// durability (what a node acknowledged survives its crash). A check returns
+// descriptions of violations; the world records them and halts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "raft/node.h"
+
+namespace sim {
+
+struct Violation {
+    int64_t t_us = 0;
+    int64_t event = 0;  // trace index of the event after which it was found
+    std::string check;  // election_safety, leader_completeness, ...
+    std::string description;
+};
+
+struct CheckerState {
+    std::map<raft::Term, raft::NodeId> leader_of_term;
+    // applied[i - 1]: (term, entry hash) of the entry first applied at index i.
+    std::vector<std::pair<raft::Term, uint64_t>> applied;
+};
+
+struct NodeSlot;
+
+// A node became leader: election safety and leader completeness.
+void check_new_leader(CheckerState& cs, const raft::Node& n, std::vector<Violation>* out);
+// A node applied entries: state-machine safety.
+void check_applied(CheckerState& cs, const raft::Node& n, const std::vector<raft::Applied>& applied,
+                   std::vector<Violation>* out);
+// Term and commit never go back on a live node (commit resets on restart).
+void check_monotonic(NodeSlot& slot, std::vector<Violation>* out);
+// A node crashed: every vote and append it acknowledged is on its disk.
+void check_durability(const NodeSlot& slot, std::vector<Violation>* out);
+// Log matching over every pair of live nodes (§5.3 Log Matching Property).
+void check_log_matching(const std::vector<NodeSlot>& nodes, std::vector<Violation>* out);
+
+}  // namespace sim

@@ -1,0 +1,95 @@
+// sim/trace.cpp — trace names and the digest (see trace.h).
+#include "sim/trace.h"
+
+namespace sim {
+
+const char* trace_kind_name(TraceKind k) {
+    switch (k) {
+        case TraceKind::kSend:
+            return "send";
+        case TraceKind::kDeliver:
+            return "deliver";
+        case TraceKind::kDrop:
+            return "drop";
+        case TraceKind::kTimeout:
+            return "timeout";
+        case TraceKind::kRole:
+            return "role";
+        case TraceKind::kTerm:
+            return "term";
+        case TraceKind::kVote:
+            return "vote";
+        case TraceKind::kPersist:
+            return "persist";
+        case TraceKind::kFsync:
+            return "fsync";
+        case TraceKind::kCommit:
+            return "commit";
+        case TraceKind::kApply:
+            return "apply";
+        case TraceKind::kSnapshot:
+            return "snapshot";
+        case TraceKind::kCrash:
+            return "crash";
+        case TraceKind::kRestart:
+            return "restart";
+        case TraceKind::kPause:
+            return "pause";
+        case TraceKind::kResume:
+            return "resume";
+        case TraceKind::kCorruption:
+            return "corruption";
+        case TraceKind::kClientInvoke:
+            return "client_invoke";
+        case TraceKind::kClientComplete:
+            return "client_complete";
+        case TraceKind::kAction:
+            return "action";
+        case TraceKind::kViolation:
+            return "violation";
+        case TraceKind::kCount:
+            break;
+    }
+    return "?";
+}
+
+void Digest::mix(uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; i++) {
+        h_ ^= (v >> (8 * i)) & 0xff;
+        h_ *= 0x100000001b3ull;
+    }
+}
+
+void Digest::add(const TraceRecord& r) {
+    mix(static_cast<uint64_t>(r.t_us), 8);
+    mix(static_cast<uint64_t>(r.kind), 1);
+    mix(static_cast<uint64_t>(r.msg_type), 1);
+    mix(static_cast<uint32_t>(r.node), 4);
+    mix(static_cast<uint32_t>(r.peer), 4);
+    mix(static_cast<uint64_t>(r.term), 8);
+    mix(static_cast<uint64_t>(r.index), 8);
+    mix(static_cast<uint64_t>(r.aux), 8);
+}
+
+uint64_t Digest::value() const {
+    uint64_t z = h_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+std::string hex64(uint64_t v) {
+    static const char* kDigits = "0123456789abcdef";
+    std::string s(16, '0');
+    for (int i = 15; i >= 0; i--) {
+        s[static_cast<size_t>(i)] = kDigits[v & 0xf];
+        v >>= 4;
+    }
+    return s;
+}
+
+std::string Digest::hex() const {
+    return hex64(value());
+}
+
+}  // namespace sim

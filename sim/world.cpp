@@ -1,0 +1,654 @@
+// sim/world.cpp — the event loop, the network, nodes and disks (see
+// world.h). Clients and actions are in world_clients.cpp.
+//
+// Index
+//   construction
+//   the event loop
+//   network
+//   nodes: ready handling, timers, fsync
+//   processes: crash, restart, pause, resume
+#include "sim/world.h"
+
+#include <algorithm>
+
+namespace sim {
+
+namespace {
+
+constexpr uint64_t kStreamNet = 1, kStreamWorkload = 2, kStreamFaults = 3, kStreamSelect = 4;
+constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
+constexpr int64_t kWireClogged = -1, kWireHeld = -2;
+constexpr int64_t kLogMatchingEvery = 1024;
+
+bool event_after(const Event& a, const Event& b) {
+    if (a.t_us != b.t_us) return a.t_us > b.t_us;
+    return a.seq > b.seq;
+}
+
+uint64_t node_seed(uint64_t seed, int id, int incarnation) {
+    return raft::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
+                                 static_cast<uint64_t>(incarnation));
+}
+
+}  // namespace
+
+// ===========================================================================
+// construction
+// ===========================================================================
+
+World::World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs)
+    : scenario_(std::move(scenario)), seed_(seed), n_(scenario_->cluster.node_count) {
+    actions_ = scenario_->timeline;
+    std::stable_sort(actions_.begin(), actions_.end(),
+                     [](const Action& a, const Action& b) { return a.at_us < b.at_us; });
+    setup();
+    for (Action& a : inputs)
+        add_input(std::move(a));
+}
+
+void World::setup() {
+    s_.net = scenario_->network;
+    s_.cut.assign(static_cast<size_t>(n_ * n_), 0);
+    s_.clog.assign(static_cast<size_t>(n_ * n_), 0);
+    s_.net_rng = raft::Rng::stream(seed_, kStreamNet);
+    s_.workload_rng = raft::Rng::stream(seed_, kStreamWorkload);
+    s_.fault_rng = raft::Rng::stream(seed_, kStreamFaults);
+    s_.select_rng = raft::Rng::stream(seed_, kStreamSelect);
+    s_.nodes.resize(static_cast<size_t>(n_));
+    for (int i = 0; i < n_; i++) {
+        s_.disk_rng.push_back(raft::Rng::stream(seed_, kStreamDiskBase + static_cast<uint64_t>(i)));
+    }
+    apply_preset();
+    for (int i = 0; i < n_; i++) {
+        NodeSlot& slot = s_.nodes[static_cast<size_t>(i)];
+        build_node(i, true);
+        if (slot.alive) {
+            slot.node.start();
+            after_node_input(i);
+        }
+    }
+    start_workload();
+}
+
+void World::apply_preset() {
+    for (const PresetNode& p : scenario_->preset) {
+        if (p.id < 0 || p.id >= n_) continue;
+        NodeSlot& slot = s_.nodes[static_cast<size_t>(p.id)];
+        slot.disk.durable.hard_state = raft::HardState{p.current_term, p.voted_for};
+        raft::Index index = 0;
+        for (const PresetEntry& pe : p.log) {
+            raft::Entry e;
+            e.term = pe.term;
+            e.index = ++index;
+            e.type = pe.type;
+            if (pe.type == raft::EntryType::kCommand) {
+                // Synthesised so the same (index, term) is the same command on
+                // every node, as the paper's figures assume.
+                e.cmd.op = raft::OpType::kPut;
+                e.cmd.key = "x";
+                e.cmd.value = "t" + std::to_string(pe.term) + "i" + std::to_string(index);
+            }
+            slot.disk.durable.write_entry(e);
+        }
+        slot.alive = p.alive;
+    }
+}
+
+// ===========================================================================
+// the event loop
+// ===========================================================================
+
+void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen, int64_t msg_id) {
+    Event e;
+    e.t_us = t_us;
+    e.seq = s_.next_seq++;
+    e.kind = kind;
+    e.node = node;
+    e.gen = gen;
+    e.msg_id = msg_id;
+    s_.queue.push_back(e);
+    std::push_heap(s_.queue.begin(), s_.queue.end(), event_after);
+}
+
+void World::record(TraceRecord r) {
+    r.t_us = s_.now_us;
+    s_.digest.add(r);
+    if (record_trace) trace_.push_back(r);
+    s_.trace_size++;
+}
+
+int64_t World::next_time() const {
+    int64_t t = INT64_MAX;
+    if (!s_.queue.empty()) t = s_.queue.front().t_us;
+    if (s_.next_action < actions_.size()) t = std::min(t, actions_[s_.next_action].at_us);
+    return t;
+}
+
+bool World::step(int64_t limit_us) {
+    if (s_.halted) return false;
+    // Stale timers are skipped silently; bound the skipping anyway.
+    for (int guard = 0; guard < 1'000'000; guard++) {
+        const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.front().t_us;
+        const int64_t ta =
+            s_.next_action < actions_.size() ? actions_[s_.next_action].at_us : INT64_MAX;
+        // An action stamped t applies after every event at times <= t.
+        if (ta < te && ta <= limit_us) {
+            s_.now_us = std::max(s_.now_us, ta);
+            const Action a = actions_[s_.next_action++];
+            apply_action(a);
+            s_.events++;
+            return true;
+        }
+        if (te > limit_us || te == INT64_MAX) return false;
+        std::pop_heap(s_.queue.begin(), s_.queue.end(), event_after);
+        const Event e = s_.queue.back();
+        s_.queue.pop_back();
+        s_.now_us = e.t_us;
+        const size_t before = s_.trace_size;
+        dispatch(e);
+        if (s_.trace_size != before) {
+            s_.events++;
+            if (s_.events % kLogMatchingEvery == 0) {
+                std::vector<Violation> v;
+                check_log_matching(s_.nodes, &v);
+                for (Violation& x : v)
+                    add_violation(std::move(x));
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+void World::run_until(int64_t t_us, int64_t max_events) {
+    for (int64_t i = 0; i < max_events; i++) {
+        if (!step(t_us)) break;
+    }
+    if (!s_.halted && s_.now_us < t_us && next_time() > t_us) s_.now_us = t_us;
+}
+
+void World::add_input(Action a) {
+    if (a.at_us < s_.now_us) a.at_us = s_.now_us;
+    inputs_.push_back(a);
+    // After every action already applied and every action stamped <= at_us.
+    size_t pos = s_.next_action;
+    while (pos < actions_.size() && actions_[pos].at_us <= a.at_us)
+        pos++;
+    actions_.insert(actions_.begin() + static_cast<std::ptrdiff_t>(pos), std::move(a));
+}
+
+void World::dispatch(const Event& e) {
+    switch (e.kind) {
+        case EventKind::kDeliver:
+            deliver(e.msg_id, e.t_us);
+            break;
+        case EventKind::kElectionTimer:
+        case EventKind::kHeartbeatTimer:
+            timer_fired(e);
+            break;
+        case EventKind::kFsyncDone: {
+            NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
+            if (e.gen != slot.disk.epoch || !slot.alive) break;
+            if (slot.paused) {
+                slot.fsync_done_while_paused = true;
+                break;
+            }
+            fsync_done(e.node);
+            break;
+        }
+        case EventKind::kClientNext:
+            client_next(e.node);
+            break;
+        case EventKind::kClientRetry:
+            client_retry(e.node, e.gen);
+            break;
+        case EventKind::kClientDeadline:
+            client_deadline(e.node, e.gen);
+            break;
+    }
+}
+
+void World::add_violation(Violation v) {
+    v.t_us = s_.now_us;
+    v.event = s_.events;
+    TraceRecord r;
+    r.kind = TraceKind::kViolation;
+    record(r);
+    violations_.push_back(std::move(v));
+    s_.violations_size = violations_.size();
+    s_.halted = true;
+}
+
+void World::restore(const WorldState& st) {
+    s_ = st;
+    if (record_trace) trace_.resize(std::min(trace_.size(), s_.trace_size));
+    leaders_.resize(s_.leaders_size);
+    violations_.resize(s_.violations_size);
+    // Operations still running at the checkpoint complete again on re-run.
+    history_.resize(s_.history_size);
+    for (const Client& c : s_.clients) {
+        if (!c.busy || c.op < 0) continue;
+        HistoryOp& op = history_[static_cast<size_t>(c.op)];
+        op.complete_us = -1;
+        op.status = OpStatus::kPending;
+        op.found = op.cas_ok = false;
+        op.output.clear();
+        op.node = c.target;
+    }
+}
+
+raft::NodeId World::leader() const {
+    raft::NodeId best = raft::kNone;
+    raft::Term best_term = -1;
+    for (int i = 0; i < n_; i++) {
+        const NodeSlot& slot = s_.nodes[static_cast<size_t>(i)];
+        if (slot.alive && slot.node.role() == raft::Role::kLeader &&
+            slot.node.current_term() > best_term) {
+            best = i;
+            best_term = slot.node.current_term();
+        }
+    }
+    return best;
+}
+
+// ===========================================================================
+// network
+// ===========================================================================
+
+bool World::link_cut(int from, int to) const {
+    return s_.cut[static_cast<size_t>(from * n_ + to)] != 0;
+}
+bool World::link_clogged(int from, int to) const {
+    return s_.clog[static_cast<size_t>(from * n_ + to)] != 0;
+}
+
+void World::send(const raft::Message& m, bool from_client, bool to_client) {
+    const bool internal = !from_client && !to_client;
+    const NetworkModel& net = s_.net;
+    const int copies = internal && s_.net_rng.chance(net.duplicate_ppm, kPpm) ? 2 : 1;
+    for (int c = 0; c < copies; c++) {
+        const int64_t id = s_.next_msg_id++;
+        InFlight f;
+        f.msg = m;
+        f.sent_us = s_.now_us;
+        f.from_client = from_client;
+        f.to_client = to_client;
+        f.deliver_us = s_.now_us + s_.net_rng.latency(net.latency_us_min, net.latency_us_max,
+                                                      net.tail_ppm, net.tail_us_max);
+        f.lost = internal && s_.net_rng.chance(net.loss_ppm, kPpm);
+        TraceRecord r;
+        r.kind = TraceKind::kSend;
+        r.msg_type = static_cast<uint8_t>(m.type);
+        r.node = from_client ? kClientBase + m.cmd.client_id : m.from;
+        r.peer = to_client ? kClientBase + m.to : m.to;
+        r.term = m.term;
+        r.index = m.entries.empty() ? m.log_index : m.entries.back().index;
+        r.aux = id;
+        record(r);
+        s_.counts.sent++;
+        s_.counts.by_type[static_cast<int>(m.type)]++;
+        if (internal && link_clogged(m.from, m.to)) {
+            f.deliver_us = kWireClogged;
+            s_.clogged.push_back(id);
+        } else {
+            push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : m.to, 0, id);
+        }
+        s_.wire.emplace(id, std::move(f));
+    }
+}
+
+void World::drop_message(int64_t msg_id, int64_t reason) {
+    auto it = s_.wire.find(msg_id);
+    if (it == s_.wire.end()) return;
+    TraceRecord r;
+    r.kind = TraceKind::kDrop;
+    r.msg_type = static_cast<uint8_t>(it->second.msg.type);
+    r.node =
+        it->second.from_client ? kClientBase + it->second.msg.cmd.client_id : it->second.msg.from;
+    r.peer = it->second.to_client ? kClientBase + it->second.msg.to : it->second.msg.to;
+    r.term = it->second.msg.term;
+    r.aux = reason;
+    record(r);
+    s_.counts.dropped++;
+    s_.wire.erase(it);
+}
+
+void World::deliver(int64_t msg_id, int64_t event_t_us) {
+    auto it = s_.wire.find(msg_id);
+    // Removed by the user, or re-timed (delay): this event is stale.
+    if (it == s_.wire.end() || it->second.deliver_us != event_t_us) return;
+    InFlight& f = it->second;
+    if (f.to_client) {
+        raft::Message m = std::move(f.msg);
+        s_.wire.erase(it);
+        TraceRecord r;
+        r.kind = TraceKind::kDeliver;
+        r.msg_type = static_cast<uint8_t>(m.type);
+        r.node = m.from;
+        r.peer = kClientBase + m.to;
+        r.aux = msg_id;
+        record(r);
+        s_.counts.delivered++;
+        client_response(m);
+        return;
+    }
+    const int to = f.msg.to;
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(to)];
+    if (f.lost) return drop_message(msg_id, kDropLoss);
+    if (!f.from_client && link_cut(f.msg.from, to)) return drop_message(msg_id, kDropPartition);
+    if (!slot.alive) return drop_message(msg_id, kDropDead);
+    if (slot.paused) {
+        // A paused process does not read its socket: the message waits.
+        f.deliver_us = kWireHeld;
+        slot.held.push_back(msg_id);
+        return;
+    }
+    raft::Message m = std::move(f.msg);
+    s_.wire.erase(it);
+    TraceRecord r;
+    r.kind = TraceKind::kDeliver;
+    r.msg_type = static_cast<uint8_t>(m.type);
+    r.node = to;
+    r.peer = m.type == raft::MsgType::kClientReq ? kClientBase + m.cmd.client_id : m.from;
+    r.term = m.term;
+    r.index = m.entries.empty() ? m.log_index : m.entries.back().index;
+    r.aux = msg_id;
+    record(r);
+    s_.counts.delivered++;
+    slot.node.step(m);
+    after_node_input(to);
+}
+
+void World::release_clogged() {
+    std::vector<int64_t> still;
+    for (int64_t id : s_.clogged) {
+        auto it = s_.wire.find(id);
+        if (it == s_.wire.end()) continue;
+        InFlight& f = it->second;
+        if (link_clogged(f.msg.from, f.msg.to)) {
+            still.push_back(id);
+            continue;
+        }
+        f.deliver_us = s_.now_us + s_.net_rng.latency(s_.net.latency_us_min, s_.net.latency_us_max,
+                                                      s_.net.tail_ppm, s_.net.tail_us_max);
+        push_event(f.deliver_us, EventKind::kDeliver, f.msg.to, 0, id);
+    }
+    s_.clogged.swap(still);
+}
+
+// ===========================================================================
+// nodes: ready handling, timers, fsync
+// ===========================================================================
+
+void World::after_node_input(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    raft::Ready rd = slot.node.take_ready();
+    const raft::Node& n = slot.node;
+    std::vector<Violation> v;
+    if (n.current_term() != slot.last_term) {
+        record(TraceRecord{0, TraceKind::kTerm, 0, id, -1, n.current_term(), 0, 0});
+    }
+    if (n.voted_for() != slot.last_vote) {
+        slot.last_vote = n.voted_for();
+        record(TraceRecord{0, TraceKind::kVote, 0, id, n.voted_for(), n.current_term(), 0, 0});
+    }
+    if (n.role() != slot.last_role) {
+        slot.last_role = n.role();
+        record(TraceRecord{0, TraceKind::kRole, 0, id, -1, n.current_term(), 0,
+                           static_cast<int64_t>(n.role())});
+        if (n.role() == raft::Role::kLeader) {
+            leaders_.push_back(LeaderRecord{n.current_term(), id, s_.now_us});
+            s_.leaders_size = leaders_.size();
+            check_new_leader(s_.checker, n, &v);
+            check_log_matching(s_.nodes, &v);
+        }
+    }
+    if (n.commit_index() > slot.last_commit) {
+        record(
+            TraceRecord{0, TraceKind::kCommit, 0, id, -1, n.current_term(), n.commit_index(), 0});
+    }
+    check_monotonic(slot, &v);
+    handle_ready(id, rd);
+    check_applied(s_.checker, slot.node, rd.applied, &v);
+    for (Violation& x : v)
+        add_violation(std::move(x));
+}
+
+void World::handle_ready(int id, raft::Ready& rd) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    for (const raft::Applied& a : rd.applied) {
+        record(TraceRecord{0, TraceKind::kApply, 0, id, -1, a.term, a.index,
+                           static_cast<int64_t>(a.type)});
+    }
+    if (rd.snapshot) {
+        record(TraceRecord{0, TraceKind::kSnapshot, 0, id, -1, rd.snapshot->last_included_term,
+                           rd.snapshot->last_included_index, 0});
+    }
+    for (const raft::Message& m : rd.msgs)
+        send_from_node(id, m);
+    if (rd.needs_persist()) {
+        WriteBatch b;
+        b.has_hard_state = rd.has_hard_state;
+        b.hard_state = rd.hard_state;
+        b.snapshot = rd.snapshot;
+        b.entries = std::move(rd.entries);
+        b.after_persist = std::move(rd.msgs_after_persist);
+        record(TraceRecord{0, TraceKind::kPersist, 0, id, -1, rd.hard_state.current_term,
+                           b.entries.empty() ? 0 : b.entries.back().index,
+                           static_cast<int64_t>(b.entries.size())});
+        slot.disk.pending.push_back(std::move(b));
+        if (!slot.disk.fsync_in_flight()) start_fsync(id);
+    } else if (!slot.disk.pending.empty()) {
+        // Nothing new to write, but earlier writes are not durable yet: these
+        // messages may depend on them.
+        auto& wait = slot.disk.pending.back().after_persist;
+        for (raft::Message& m : rd.msgs_after_persist)
+            wait.push_back(std::move(m));
+    } else {
+        for (const raft::Message& m : rd.msgs_after_persist)
+            send_from_node(id, m);
+    }
+    arm_timers(id, rd);
+}
+
+void World::send_from_node(int id, const raft::Message& m) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    // Durability bookkeeping: what this node has now promised to others.
+    if (m.type == raft::MsgType::kVoteResp && !m.reject) {
+        slot.acked_vote_term = m.term;
+        slot.acked_vote_for = m.to;
+    } else if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&
+               !m.reject && m.match > 0 && m.log_term > 0) {
+        slot.acked_index = m.match;
+        slot.acked_index_term = m.log_term;
+    }
+    send(m, false, m.type == raft::MsgType::kClientResp);
+}
+
+void World::arm_timers(int id, const raft::Ready& rd) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    if (rd.election_timer_us >= 0) {
+        slot.election_gen++;
+        slot.election_set_us = s_.now_us;
+        slot.election_due_us = s_.now_us + rd.election_timer_us;
+        push_event(slot.election_due_us, EventKind::kElectionTimer, id, slot.election_gen, 0);
+    }
+    if (rd.heartbeat_timer_us >= 0) {
+        slot.heartbeat_gen++;
+        slot.heartbeat_due_us = s_.now_us + rd.heartbeat_timer_us;
+        push_event(slot.heartbeat_due_us, EventKind::kHeartbeatTimer, id, slot.heartbeat_gen, 0);
+    }
+}
+
+void World::timer_fired(const Event& e) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
+    const bool election = e.kind == EventKind::kElectionTimer;
+    if (!slot.alive || slot.paused) return;
+    if (e.gen != (election ? slot.election_gen : slot.heartbeat_gen)) return;  // cancelled
+    if (!election && slot.node.role() != raft::Role::kLeader) return;
+    record(TraceRecord{0, TraceKind::kTimeout, 0, e.node, -1, slot.node.current_term(), 0,
+                       election ? 0 : 1});
+    if (election) {
+        slot.election_due_us = -1;
+        slot.node.on_election_timeout();
+    } else {
+        slot.heartbeat_due_us = -1;
+        slot.node.on_heartbeat_timeout();
+    }
+    after_node_input(e.node);
+}
+
+void World::start_fsync(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    Disk& d = slot.disk;
+    d.fsync_covering = static_cast<int32_t>(d.pending.size());
+    d.fsync_started_us = s_.now_us;
+    d.fsync_done_us = s_.now_us + s_.disk_rng[static_cast<size_t>(id)].range(
+                                      scenario_->disk.fsync_us_min, scenario_->disk.fsync_us_max);
+    push_event(d.fsync_done_us, EventKind::kFsyncDone, id, d.epoch, 0);
+}
+
+void World::fsync_done(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    std::vector<WriteBatch> done = slot.disk.complete_fsync();
+    raft::Index last_index = 0, snap_index = 0;
+    raft::Term last_term = 0;
+    for (const WriteBatch& b : done) {
+        if (!b.entries.empty()) {
+            last_index = b.entries.back().index;
+            last_term = b.entries.back().term;
+        }
+        if (b.snapshot) snap_index = b.snapshot->last_included_index;
+    }
+    record(TraceRecord{0, TraceKind::kFsync, 0, id, -1, last_term, last_index,
+                       static_cast<int64_t>(done.size())});
+    if (!slot.disk.pending.empty()) start_fsync(id);
+    for (const WriteBatch& b : done) {
+        for (const raft::Message& m : b.after_persist)
+            send_from_node(id, m);
+    }
+    if (snap_index > 0) slot.node.on_snapshot_persisted(snap_index);
+    if (last_index > 0) slot.node.on_persisted(last_index, last_term);
+    after_node_input(id);
+}
+
+// ===========================================================================
+// processes: crash, restart, pause, resume
+// ===========================================================================
+
+void World::build_node(int id, bool from_disk) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    Recovery rec = recover(&slot.disk.durable);
+    if (rec.truncated_at > 0) {
+        record(TraceRecord{0, TraceKind::kCorruption, 0, id, -1, 0, rec.truncated_at, 0});
+    }
+    slot.node = raft::Node(id, scenario_->cluster, node_seed(seed_, id, slot.incarnation));
+    slot.node.restore(rec.hard_state, rec.snapshot, rec.entries);
+    // Term and vote are durable; commit index and role are volatile (§5.1).
+    slot.last_term = slot.node.current_term();
+    slot.last_commit = slot.node.commit_index();
+    slot.last_role = slot.node.role();
+    slot.last_vote = slot.node.voted_for();
+    (void)from_disk;
+}
+
+void World::crash(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    if (!slot.alive) return;
+    std::vector<Violation> v;
+    check_durability(slot, &v);
+    record(TraceRecord{0, TraceKind::kCrash, 0, id, -1, slot.node.current_term(), 0, 0});
+    land_torn_write(id);
+    slot.disk.pending.clear();
+    slot.disk.fsync_covering = 0;
+    slot.disk.epoch++;
+    slot.alive = false;
+    slot.paused = false;
+    slot.fsync_done_while_paused = false;
+    for (int64_t mid : slot.held)
+        drop_message(mid, kDropDead);
+    slot.held.clear();
+    slot.election_gen++;
+    slot.heartbeat_gen++;
+    slot.election_due_us = slot.heartbeat_due_us = -1;
+    for (Violation& x : v)
+        add_violation(std::move(x));
+}
+
+// Crash faults: the first unsynced append may land torn or corrupted. The
+// checksum written with it is that of the intended entry, so recovery sees
+// the damage.
+void World::land_torn_write(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    const DiskModel& dm = scenario_->disk;
+    const bool torn = s_.fault_rng.chance(dm.torn_write_ppm, kPpm);
+    const bool corrupt = !torn && s_.fault_rng.chance(dm.corrupt_ppm, kPpm);
+    if (!torn && !corrupt) return;
+    DurableState& d = slot.disk.durable;
+    for (const WriteBatch& b : slot.disk.pending) {
+        if (b.entries.empty()) continue;
+        const raft::Entry& e = b.entries.front();
+        if (e.index != d.snapshot_index() + 1 + static_cast<raft::Index>(d.log.size())) return;
+        StoredEntry s{e, raft::entry_hash(e)};
+        if (torn) {
+            s.entry.cmd.value.resize(s.entry.cmd.value.size() / 2);
+            s.entry.term = 0;
+        } else {
+            s.entry.cmd.key += '\x7f';
+        }
+        d.log.push_back(std::move(s));
+        return;
+    }
+}
+
+void World::restart(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    if (slot.alive) return;
+    slot.incarnation++;
+    build_node(id, true);
+    slot.alive = true;
+    record(TraceRecord{0, TraceKind::kRestart, 0, id, -1, slot.node.current_term(),
+                       slot.node.log().last_index(), 0});
+    slot.node.start();
+    after_node_input(id);
+}
+
+void World::pause(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    if (!slot.alive || slot.paused) return;
+    slot.paused = true;
+    slot.paused_election_left_us =
+        slot.election_due_us >= 0 ? slot.election_due_us - s_.now_us : -1;
+    slot.paused_heartbeat_left_us =
+        slot.heartbeat_due_us >= 0 ? slot.heartbeat_due_us - s_.now_us : -1;
+    slot.election_gen++;
+    slot.heartbeat_gen++;
+    record(TraceRecord{0, TraceKind::kPause, 0, id, -1, slot.node.current_term(), 0, 0});
+}
+
+void World::resume(int id) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    if (!slot.alive || !slot.paused) return;
+    slot.paused = false;
+    record(TraceRecord{0, TraceKind::kResume, 0, id, -1, slot.node.current_term(), 0, 0});
+    raft::Ready timers;
+    timers.election_timer_us = slot.paused_election_left_us;
+    timers.heartbeat_timer_us = slot.paused_heartbeat_left_us;
+    if (timers.election_timer_us < 0) slot.election_due_us = -1;
+    if (timers.heartbeat_timer_us < 0) slot.heartbeat_due_us = -1;
+    arm_timers(id, timers);
+    if (slot.fsync_done_while_paused) {
+        slot.fsync_done_while_paused = false;
+        push_event(s_.now_us, EventKind::kFsyncDone, id, slot.disk.epoch, 0);
+    }
+    // What queued up while paused is read now, in arrival order.
+    for (int64_t mid : slot.held) {
+        auto it = s_.wire.find(mid);
+        if (it == s_.wire.end()) continue;
+        it->second.deliver_us = s_.now_us;
+        push_event(s_.now_us, EventKind::kDeliver, id, 0, mid);
+    }
+    slot.held.clear();
+}
+
+}  // namespace sim

@@ -1,0 +1,251 @@
+// sim/world.h — the deterministic world: event queue, network, disks,
+// processes, clients, checkers, trace. world = f(scenario, seed, input log).
+//
+// The world owns everything that happens in a run. It must not read a clock,
+// use threads, iterate unordered containers into anything observable, or draw
+// a random number except from its per-component streams. All state that can
+// change lives in WorldState (copied for checkpoints); the append-only logs
+// (trace, history, leaders, violations) are truncated back on restore.
+//
+// Network fault model: per-link one-way latency (uniform with a long tail),
+// loss and duplication as ratios, reordering through jitter, partitions
+// (symmetric and one-way, checked when a message arrives), clogged links that
+// hold messages until unclogged, and per-message drop/delay/duplicate from
+// the user. Messages to a crashed node are lost; messages already on the wire
+// from a node that crashes still arrive.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "raft/node.h"
+#include "raft/rng.h"
+#include "sim/checker.h"
+#include "sim/disk.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+namespace sim {
+
+enum class EventKind : uint8_t {
+    kDeliver = 0,    // a message reaches its destination (or is lost there)
+    kElectionTimer,  // gen must match NodeSlot::election_gen
+    kHeartbeatTimer,
+    kFsyncDone,    // gen must match Disk::epoch
+    kClientNext,   // a workload client issues its next operation
+    kClientRetry,  // a client re-sends its current operation; gen = attempt
+    kClientDeadline,
+};
+
+// Trace/peer ids at or above this are clients: kClientBase + client id.
+constexpr int32_t kClientBase = 1000;
+// Why a message was dropped (TraceRecord::aux of a kDrop).
+enum DropReason : int64_t { kDropLoss = 0, kDropPartition, kDropDead, kDropUser };
+const char* drop_reason_name(int64_t r);
+
+struct Event {
+    int64_t t_us = 0;
+    uint64_t seq = 0;
+    EventKind kind = EventKind::kDeliver;
+    int32_t node = -1;  // node or client
+    uint64_t gen = 0;
+    int64_t msg_id = 0;
+};
+
+// A message on the wire. Kept until delivered or lost, so the views can draw
+// it and the user can act on it.
+struct InFlight {
+    raft::Message msg;
+    int64_t sent_us = 0;
+    int64_t deliver_us = 0;
+    bool lost = false;       // will arrive nowhere (loss, user drop)
+    bool to_client = false;  // msg.to is a client id
+    bool from_client = false;
+};
+
+struct NodeSlot {
+    raft::Node node;
+    Disk disk;
+    bool alive = true;
+    bool paused = false;
+    int32_t incarnation = 0;
+    uint64_t election_gen = 0, heartbeat_gen = 0;
+    int64_t election_set_us = -1, election_due_us = -1;  // -1: not armed
+    int64_t heartbeat_due_us = -1;
+    int64_t paused_election_left_us = -1, paused_heartbeat_left_us = -1;
+    bool fsync_done_while_paused = false;
+    std::vector<int64_t> held;  // message ids that arrived while paused
+    // Checker bookkeeping: what this node promised others (durability).
+    raft::Term acked_vote_term = 0;
+    raft::NodeId acked_vote_for = raft::kNone;
+    raft::Index acked_index = 0;
+    raft::Term acked_index_term = 0;
+    raft::Term last_term = 0;
+    raft::Index last_commit = 0;
+    raft::Role last_role = raft::Role::kFollower;
+    raft::NodeId last_vote = raft::kNone;
+};
+
+struct Client {
+    int32_t id = 0;
+    bool workload = true;  // false: a scripted client (user / timeline)
+    int64_t seq = 0;
+    bool busy = false;
+    int64_t op = -1;  // index into the history
+    raft::Command cmd;
+    raft::NodeId home = 0;    // node it talks to first
+    raft::NodeId target = 0;  // node of the current attempt
+    uint64_t attempt = 0;
+    int32_t remaining = 0;  // scripted: writes left (stress)
+    std::string stress_prefix;
+};
+
+struct LeaderRecord {
+    raft::Term term = 0;
+    raft::NodeId node = raft::kNone;
+    int64_t at_us = 0;
+};
+
+struct MessageCounts {
+    int64_t sent = 0, delivered = 0, dropped = 0;
+    int64_t by_type[static_cast<int>(raft::MsgType::kCount)] = {};
+};
+
+// Everything that changes as the run goes, copied wholesale for checkpoints.
+struct WorldState {
+    int64_t now_us = 0;
+    uint64_t next_seq = 0;
+    int64_t next_msg_id = 1;
+    int64_t events = 0;  // trace records so far (the event counter)
+    size_t next_action = 0;
+    std::vector<Event> queue;  // binary heap on (t_us, seq)
+    std::map<int64_t, InFlight> wire;
+    std::vector<NodeSlot> nodes;
+    std::vector<Client> clients;
+    NetworkModel net;
+    std::vector<uint8_t> cut;      // cut[from * n + to]: one direction blocked
+    std::vector<uint8_t> clog;     // clog[from * n + to]
+    std::vector<int64_t> clogged;  // message ids held by clogs
+    raft::Rng net_rng, workload_rng, fault_rng, select_rng;
+    std::vector<raft::Rng> disk_rng;
+    Digest digest;
+    CheckerState checker;
+    MessageCounts counts;
+    bool halted = false;  // a safety violation stopped the run
+    // Sizes of the append-only logs when this state was current.
+    size_t trace_size = 0, history_size = 0, leaders_size = 0, violations_size = 0;
+};
+
+class World {
+  public:
+    World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs = {});
+
+    // ---- running ----------------------------------------------------------------
+    // Processes the next event or action; false when nothing is left before
+    // `limit_us` (or the run halted on a violation).
+    bool step(int64_t limit_us);
+    // Runs until simulated time `t_us` (inclusive), at most max_events.
+    void run_until(int64_t t_us, int64_t max_events = INT64_MAX);
+    void run_to_end() { run_until(scenario_->duration_us); }
+    // Appends a user action at the current time (or later). It becomes part
+    // of the input log; it is applied once time reaches at_us.
+    void add_input(Action a);
+    // Next event's time, or INT64_MAX.
+    int64_t next_time() const;
+
+    // ---- checkpoints ---------------------------------------------------------------
+    const WorldState& state() const { return s_; }
+    void restore(const WorldState& st);
+    bool record_trace = true;  // keep TraceRecords (the digest is always kept)
+
+    // ---- read-only views -------------------------------------------------------------
+    const Scenario& scenario() const { return *scenario_; }
+    std::shared_ptr<const Scenario> scenario_ptr() const { return scenario_; }
+    uint64_t seed() const { return seed_; }
+    int64_t now_us() const { return s_.now_us; }
+    int64_t events() const { return s_.events; }
+    std::string digest_hex() const { return s_.digest.hex(); }
+    const std::vector<NodeSlot>& nodes() const { return s_.nodes; }
+    const std::map<int64_t, InFlight>& wire() const { return s_.wire; }
+    const std::vector<Client>& clients() const { return s_.clients; }
+    const std::vector<TraceRecord>& trace() const { return trace_; }
+    const History& history() const { return history_; }
+    const std::vector<LeaderRecord>& leaders() const { return leaders_; }
+    const std::vector<Violation>& violations() const { return violations_; }
+    const std::vector<Action>& inputs() const { return inputs_; }
+    const MessageCounts& counts() const { return s_.counts; }
+    bool halted() const { return s_.halted; }
+    bool link_cut(int from, int to) const;
+    bool link_clogged(int from, int to) const;
+    raft::NodeId leader() const;  // the live leader with the highest term, or kNone
+
+  private:
+    friend class Checker;
+    void setup();
+    void apply_preset();
+    void start_workload();
+    void push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen, int64_t msg_id);
+    void record(TraceRecord r);
+    bool pop_due(int64_t limit_us, Event* out);
+    void dispatch(const Event& e);
+    void after_node_input(int id);
+    void add_violation(Violation v);
+    void timer_fired(const Event& e);
+    void send_from_node(int id, const raft::Message& m);
+    void land_torn_write(int id);
+
+    // Network.
+    void send(const raft::Message& m, bool from_client, bool to_client);
+    void deliver(int64_t msg_id, int64_t event_t_us);
+    void release_clogged();
+    void drop_message(int64_t msg_id, int64_t reason);
+    bool blocked(int from, int to) const;
+
+    // Nodes and disks.
+    void handle_ready(int id, raft::Ready& rd);
+    void arm_timers(int id, const raft::Ready& rd);
+    void start_fsync(int id);
+    void fsync_done(int id);
+    void crash(int id);
+    void restart(int id);
+    void pause(int id);
+    void resume(int id);
+    void build_node(int id, bool from_disk);
+
+    // Clients.
+    void client_next(int c);
+    void client_retry(int c, uint64_t attempt);
+    void client_deadline(int c, uint64_t op);
+    void client_send(int c);
+    void client_response(const raft::Message& m);
+    void client_complete(int c, OpStatus status, const raft::CommandResult& r);
+    int scripted_client(raft::NodeId node);
+    void invoke(int c, raft::Command cmd, raft::NodeId node);
+    raft::Command random_command(Client& c);
+
+    // Actions.
+    void apply_action(const Action& a);
+    std::vector<raft::NodeId> resolve(const NodeRef& ref, ActionKind kind);
+    bool eligible(raft::NodeId id, ActionKind kind) const;
+    void apply_partition(const Action& a);
+    void apply_link_action(const Action& a, const std::vector<raft::NodeId>& targets);
+    void apply_message_action(const Action& a);
+    void apply_client_action(const Action& a, raft::NodeId node);
+
+    std::shared_ptr<const Scenario> scenario_;
+    uint64_t seed_;
+    int n_;
+    std::vector<Action> actions_;  // scenario timeline merged with inputs, by time
+    std::vector<Action> inputs_;
+    WorldState s_;
+    std::vector<TraceRecord> trace_;
+    History history_;
+    std::vector<LeaderRecord> leaders_;
+    std::vector<Violation> violations_;
+};
+
+}  // namespace sim

@@ -1,0 +1,442 @@
+// sim/world_clients.cpp — clients (workload and scripted) and actions
+// (scenario steps and user input) of the world (see world.h).
+//
+// A client has one operation outstanding at a time. It sends the operation
+// to its node, re-sends it (same sequence number, so the session table keeps
+// it exactly-once) to the next node after a retryable error or an attempt
+// timeout, and gives up at its deadline: the operation then completes as
+// unknown. Every operation is recorded as invoke and complete.
+#include <algorithm>
+#include <cstdio>
+
+#include "sim/world.h"
+
+namespace sim {
+
+const char* drop_reason_name(int64_t r) {
+    switch (r) {
+        case kDropLoss:
+            return "loss";
+        case kDropPartition:
+            return "partition";
+        case kDropDead:
+            return "dead";
+        case kDropUser:
+            return "user";
+        default:
+            return "?";
+    }
+}
+
+namespace {
+
+int64_t client_interval_us(const Workload& w) {
+    if (w.rate_per_s <= 0) return INT64_MAX;
+    return std::max<int64_t>(1, static_cast<int64_t>(w.clients) * 1'000'000 / w.rate_per_s);
+}
+
+int64_t attempt_timeout_us(const Workload& w) {
+    return std::max<int64_t>(w.retry_us * 4, w.timeout_us / 5);
+}
+
+}  // namespace
+
+// ===========================================================================
+// workload
+// ===========================================================================
+
+void World::start_workload() {
+    const Workload& w = scenario_->workload;
+    const int64_t interval = client_interval_us(w);
+    for (int c = 0; c < w.clients; c++) {
+        Client cl;
+        cl.id = c;
+        cl.workload = true;
+        cl.home = c % n_;
+        s_.clients.push_back(cl);
+        if (interval != INT64_MAX) {
+            push_event(w.start_us + s_.workload_rng.range(0, interval), EventKind::kClientNext, c,
+                       0, 0);
+        }
+    }
+}
+
+raft::Command World::random_command(Client& c) {
+    const Workload& w = scenario_->workload;
+    raft::Command cmd;
+    const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
+    cmd.op = static_cast<raft::OpType>(s_.workload_rng.weighted(weights, 4));
+    char key[16];
+    const int k =
+        static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
+    std::snprintf(key, sizeof key, "k%04d", k);
+    cmd.key = key;
+    // Values are unique per operation (client, sequence), which keeps the
+    // linearizability search cheap; padded to the configured size.
+    std::string v = "c" + std::to_string(c.id) + "s" + std::to_string(c.seq + 1) + "-";
+    while (static_cast<int32_t>(v.size()) < w.value_bytes)
+        v.push_back('a' + v.size() % 26);
+    cmd.value = v;
+    if (cmd.op == raft::OpType::kCas) {
+        // Swap what this client last wrote, so swaps sometimes succeed.
+        cmd.key = c.cmd.key.empty() ? cmd.key : c.cmd.key;
+        cmd.expected = c.cmd.value;
+    }
+    return cmd;
+}
+
+void World::client_next(int c) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    const Workload& w = scenario_->workload;
+    if (w.stop_us >= 0 && s_.now_us >= w.stop_us) return;
+    const int64_t interval = client_interval_us(w);
+    if (cl.busy) {
+        // Closed loop: the next operation waits for the current one.
+        push_event(s_.now_us + std::max<int64_t>(1, interval / 4), EventKind::kClientNext, c, 0, 0);
+        return;
+    }
+    raft::Command cmd = random_command(cl);
+    invoke(c, cmd, cl.home);
+    push_event(s_.now_us + s_.workload_rng.range(interval / 2, interval + interval / 2),
+               EventKind::kClientNext, c, 0, 0);
+}
+
+// ===========================================================================
+// operations
+// ===========================================================================
+
+void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    cl.seq++;
+    cmd.client_id = c;
+    cmd.seq = cl.seq;
+    HistoryOp op;
+    op.client = c;
+    op.seq = cl.seq;
+    op.op = cmd.op;
+    op.key = cmd.key;
+    op.value = cmd.value;
+    op.expected = cmd.expected;
+    op.invoke_us = s_.now_us;
+    op.node = node;
+    cl.op = static_cast<int64_t>(history_.size());
+    history_.push_back(op);
+    s_.history_size = history_.size();
+    cl.cmd = cmd;
+    cl.busy = true;
+    cl.target = node;
+    record(TraceRecord{0, TraceKind::kClientInvoke, static_cast<uint8_t>(cmd.op), kClientBase + c,
+                       node, 0, cl.op, 0});
+    push_event(s_.now_us + scenario_->workload.timeout_us, EventKind::kClientDeadline, c,
+               static_cast<uint64_t>(cl.op), 0);
+    client_send(c);
+}
+
+void World::client_send(int c) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    cl.attempt++;
+    raft::Message m;
+    m.type = raft::MsgType::kClientReq;
+    m.to = cl.target;
+    m.cmd = cl.cmd;
+    history_[static_cast<size_t>(cl.op)].node = cl.target;
+    send(m, true, false);
+    push_event(s_.now_us + attempt_timeout_us(scenario_->workload), EventKind::kClientRetry, c,
+               cl.attempt, 0);
+}
+
+void World::client_retry(int c, uint64_t attempt) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    if (!cl.busy || attempt != cl.attempt) return;
+    // No answer in time: try the next node with the same sequence number.
+    cl.target = (cl.target + 1) % n_;
+    client_send(c);
+}
+
+void World::client_deadline(int c, uint64_t op) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    if (!cl.busy || static_cast<uint64_t>(cl.op) != op) return;
+    client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
+}
+
+void World::client_response(const raft::Message& m) {
+    if (m.to < 0 || m.to >= static_cast<int>(s_.clients.size())) return;
+    Client& cl = s_.clients[static_cast<size_t>(m.to)];
+    if (!cl.busy || m.cmd.seq != cl.seq) return;  // an answer to an older attempt
+    if (m.retryable_error) {
+        // Back off, then try the next node (client_retry advances the target).
+        cl.attempt++;
+        push_event(s_.now_us + scenario_->workload.retry_us, EventKind::kClientRetry, m.to,
+                   cl.attempt, 0);
+        return;
+    }
+    client_complete(m.to, OpStatus::kOk, m.result);
+}
+
+void World::client_complete(int c, OpStatus status, const raft::CommandResult& r) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    HistoryOp& op = history_[static_cast<size_t>(cl.op)];
+    op.status = status;
+    op.complete_us = status == OpStatus::kUnknown ? -1 : s_.now_us;
+    if (status == OpStatus::kOk) {
+        op.found = r.found;
+        op.output = r.value;
+        op.cas_ok = r.ok;
+    }
+    record(TraceRecord{0, TraceKind::kClientComplete, static_cast<uint8_t>(op.op), kClientBase + c,
+                       op.node, 0, cl.op, static_cast<int64_t>(status)});
+    cl.busy = false;
+    if (!cl.workload && cl.remaining > 0) {
+        cl.remaining--;
+        raft::Command cmd;
+        cmd.op = raft::OpType::kPut;
+        cmd.key = cl.stress_prefix + std::to_string(cl.remaining);
+        cmd.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
+        invoke(c, cmd, cl.home);
+    }
+}
+
+int World::scripted_client(raft::NodeId node) {
+    for (Client& cl : s_.clients) {
+        if (!cl.workload && !cl.busy && cl.remaining == 0) {
+            cl.home = node;
+            return cl.id;
+        }
+    }
+    Client cl;
+    cl.id = static_cast<int32_t>(s_.clients.size());
+    cl.workload = false;
+    cl.home = node;
+    s_.clients.push_back(cl);
+    return cl.id;
+}
+
+// ===========================================================================
+// actions
+// ===========================================================================
+
+bool World::eligible(raft::NodeId id, ActionKind kind) const {
+    const NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    switch (kind) {
+        case ActionKind::kRestart:
+            return !slot.alive;
+        case ActionKind::kResume:
+            return slot.alive && slot.paused;
+        default:
+            return slot.alive;
+    }
+}
+
+std::vector<raft::NodeId> World::resolve(const NodeRef& ref, ActionKind kind) {
+    std::vector<raft::NodeId> out;
+    const raft::NodeId lead = leader();
+    switch (ref.sel) {
+        case NodeSelector::kId:
+            if (ref.id >= 0 && ref.id < n_) out.push_back(ref.id);
+            break;
+        case NodeSelector::kLeader:
+            if (lead != raft::kNone) out.push_back(lead);
+            break;
+        case NodeSelector::kAll:
+            for (int i = 0; i < n_; i++) {
+                if (eligible(i, kind)) out.push_back(i);
+            }
+            break;
+        case NodeSelector::kFollower:
+        case NodeSelector::kRandom: {
+            std::vector<raft::NodeId> pool;
+            for (int i = 0; i < n_; i++) {
+                if (ref.sel == NodeSelector::kFollower && i == lead) continue;
+                if (eligible(i, kind)) pool.push_back(i);
+            }
+            if (!pool.empty()) out.push_back(pool[s_.select_rng.below(pool.size())]);
+            break;
+        }
+        case NodeSelector::kNone:
+            break;
+    }
+    return out;
+}
+
+void World::apply_action(const Action& a) {
+    const std::vector<raft::NodeId> targets = resolve(a.node, a.kind);
+    record(TraceRecord{0, TraceKind::kAction, 0, targets.empty() ? -1 : targets.front(), -1, 0, 0,
+                       static_cast<int64_t>(a.kind)});
+    switch (a.kind) {
+        case ActionKind::kKill:
+            for (raft::NodeId id : targets)
+                crash(id);
+            break;
+        case ActionKind::kRestart:
+            for (raft::NodeId id : targets)
+                restart(id);
+            break;
+        case ActionKind::kPause:
+            for (raft::NodeId id : targets)
+                pause(id);
+            break;
+        case ActionKind::kResume:
+            for (raft::NodeId id : targets)
+                resume(id);
+            break;
+        case ActionKind::kPartition:
+            apply_partition(a);
+            break;
+        case ActionKind::kCutLink:
+        case ActionKind::kClog:
+        case ActionKind::kUnclog:
+            apply_link_action(a, targets);
+            break;
+        case ActionKind::kHeal:
+            std::fill(s_.cut.begin(), s_.cut.end(), 0);
+            std::fill(s_.clog.begin(), s_.clog.end(), 0);
+            release_clogged();
+            break;
+        case ActionKind::kSetNetwork:
+            if (a.loss_ppm >= 0) s_.net.loss_ppm = a.loss_ppm;
+            if (a.duplicate_ppm >= 0) s_.net.duplicate_ppm = a.duplicate_ppm;
+            if (a.latency_us_min >= 0) s_.net.latency_us_min = a.latency_us_min;
+            if (a.latency_us_max >= 0) s_.net.latency_us_max = a.latency_us_max;
+            break;
+        case ActionKind::kCampaign:
+        case ActionKind::kSnapshot:
+            for (raft::NodeId id : targets) {
+                NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+                if (slot.paused) continue;
+                if (a.kind == ActionKind::kCampaign) {
+                    slot.node.campaign(true);
+                } else {
+                    slot.node.take_snapshot();
+                }
+                after_node_input(id);
+            }
+            break;
+        case ActionKind::kDropMsg:
+        case ActionKind::kDelayMsg:
+        case ActionKind::kDupMsg:
+            apply_message_action(a);
+            break;
+        default:
+            if (!targets.empty()) apply_client_action(a, targets.front());
+            break;
+    }
+}
+
+void World::apply_link_action(const Action& a, const std::vector<raft::NodeId>& targets) {
+    const raft::NodeId to = a.to.sel == NodeSelector::kId ? a.to.id : raft::kNone;
+    if (targets.empty() || to < 0 || to >= n_) return;
+    const size_t k = static_cast<size_t>(targets.front() * n_ + to);
+    if (a.kind == ActionKind::kCutLink) s_.cut[k] = 1;
+    if (a.kind == ActionKind::kClog) s_.clog[k] = 1;
+    if (a.kind == ActionKind::kUnclog) {
+        s_.clog[k] = 0;
+        release_clogged();
+    }
+}
+
+void World::apply_partition(const Action& a) {
+    // A partition replaces the current one: group g of node i, or -1.
+    std::vector<int> group(static_cast<size_t>(n_), -1);
+    if (a.isolate_leader_with >= 0) {
+        const raft::NodeId lead = leader();
+        std::vector<raft::NodeId> others;
+        for (int i = 0; i < n_; i++) {
+            if (i != lead) others.push_back(i);
+        }
+        if (lead != raft::kNone) group[static_cast<size_t>(lead)] = 0;
+        for (int k = 0; k < a.isolate_leader_with && !others.empty(); k++) {
+            const size_t pick = s_.select_rng.below(others.size());
+            group[static_cast<size_t>(others[pick])] = 0;
+            others.erase(others.begin() + static_cast<std::ptrdiff_t>(pick));
+        }
+        for (raft::NodeId i : others)
+            group[static_cast<size_t>(i)] = 1;
+    } else {
+        for (size_t g = 0; g < a.groups.size(); g++) {
+            for (raft::NodeId i : a.groups[g]) {
+                if (i >= 0 && i < n_) group[static_cast<size_t>(i)] = static_cast<int>(g);
+            }
+        }
+    }
+    // Nodes named in no group form one more group together.
+    const int rest = static_cast<int>(a.groups.size()) + 2;
+    for (int i = 0; i < n_; i++) {
+        if (group[static_cast<size_t>(i)] < 0) group[static_cast<size_t>(i)] = rest;
+    }
+    for (int i = 0; i < n_; i++) {
+        for (int j = 0; j < n_; j++) {
+            s_.cut[static_cast<size_t>(i * n_ + j)] =
+                group[static_cast<size_t>(i)] != group[static_cast<size_t>(j)];
+        }
+    }
+}
+
+void World::apply_message_action(const Action& a) {
+    auto it = s_.wire.find(a.msg_id);
+    if (it == s_.wire.end()) return;
+    InFlight& f = it->second;
+    switch (a.kind) {
+        case ActionKind::kDropMsg:
+            if (f.deliver_us >= 0) f.lost = true;  // it fails visibly when it arrives
+            if (f.deliver_us < 0) drop_message(a.msg_id, kDropUser);
+            break;
+        case ActionKind::kDelayMsg:
+            if (f.deliver_us < 0) break;
+            f.deliver_us += std::max<int64_t>(0, a.delay_us);
+            push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : f.msg.to, 0, a.msg_id);
+            break;
+        case ActionKind::kDupMsg: {
+            const raft::Message copy = f.msg;
+            const bool fc = f.from_client, tc = f.to_client;
+            send(copy, fc, tc);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void World::apply_client_action(const Action& a, raft::NodeId node) {
+    raft::Command cmd;
+    cmd.key = a.key;
+    cmd.value = a.value;
+    cmd.expected = a.expected;
+    switch (a.kind) {
+        case ActionKind::kPut:
+            cmd.op = raft::OpType::kPut;
+            break;
+        case ActionKind::kGet:
+            cmd.op = raft::OpType::kGet;
+            break;
+        case ActionKind::kDelete:
+            cmd.op = raft::OpType::kDelete;
+            break;
+        case ActionKind::kCas:
+            cmd.op = raft::OpType::kCas;
+            break;
+        case ActionKind::kStress: {
+            // Several scripted clients share the writes, one at a time each.
+            const int32_t count = std::max(0, a.count);
+            const int32_t workers = std::min<int32_t>(count, 4);
+            for (int32_t w = 0; w < workers; w++) {
+                const int c = scripted_client(node);
+                Client& cl = s_.clients[static_cast<size_t>(c)];
+                cl.remaining = count / workers + (w < count % workers ? 1 : 0);
+                cl.stress_prefix =
+                    "stress" + std::to_string(s_.events) + "-" + std::to_string(w) + "-";
+                cl.remaining--;
+                raft::Command first;
+                first.op = raft::OpType::kPut;
+                first.key = cl.stress_prefix + std::to_string(cl.remaining);
+                first.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
+                invoke(c, first, node);
+            }
+            return;
+        }
+        default:
+            return;
+    }
+    invoke(scripted_client(node), cmd, node);
+}
+
+}  // namespace sim
