@@ -20,8 +20,8 @@ constexpr int64_t kPpm = 1'000'000;
 struct NetworkModel {
     int64_t latency_us_min = 1'000;
     int64_t latency_us_max = 10'000;
-    int64_t tail_ppm = 10'000;         // share of messages taking the long tail
-    int64_t tail_us_max = 50'000;      // long-tail extra delay bound
+    int64_t tail_ppm = 10'000;     // share of messages taking the long tail
+    int64_t tail_us_max = 50'000;  // long-tail extra delay bound
     int64_t loss_ppm = 0;
     int64_t duplicate_ppm = 0;
 };
@@ -35,8 +35,8 @@ struct DiskModel {
 
 struct Workload {
     int32_t clients = 0;
-    int64_t rate_per_s = 0;       // total operations per second over all clients
-    int32_t keys = 100;           // key space: k0000 .. k{keys-1}
+    int64_t rate_per_s = 0;  // total operations per second over all clients
+    int32_t keys = 100;      // key space: k0000 .. k{keys-1}
     int32_t value_bytes = 16;
     // Operation mix in parts per million of put/get/delete/cas; sums to kPpm.
     int64_t put_ppm = 700'000;
@@ -87,11 +87,11 @@ enum class ActionKind : uint8_t {
     kGet,
     kDelete,
     kCas,
-    kStress,     // count writes through node
-    kCampaign,   // force a node to start an election
-    kSnapshot,   // force a node to take a snapshot now
-    kDropMsg,    // per-message actions from the UI: msg_id
-    kDelayMsg,   // delay_us
+    kStress,    // count writes through node
+    kCampaign,  // force a node to start an election
+    kSnapshot,  // force a node to take a snapshot now
+    kDropMsg,   // per-message actions from the UI: msg_id
+    kDelayMsg,  // delay_us
     kDupMsg,
     kCount
 };
@@ -102,12 +102,16 @@ bool action_from_name(const std::string& name, ActionKind* out);
 struct Action {
     int64_t at_us = 0;
     ActionKind kind = ActionKind::kKill;
-    NodeRef node;                                // kill/restart/.../put through
-    NodeRef to;                                  // cut/clog: the other end
+    NodeRef node;                                   // kill/restart/.../put through
+    NodeRef to;                                     // cut/clog: the other end
     std::vector<std::vector<raft::NodeId>> groups;  // partition
-    std::string key, value, expected;            // put/get/delete/cas
-    int32_t count = 0;                           // stress
-    int64_t msg_id = 0;                          // per-message actions
+    // partition, when >= 0 instead of groups: {the leader at that moment +
+    // this many other nodes (a seeded choice)} vs the rest. Lets a scenario
+    // isolate the leader although its id is only known at run time.
+    int32_t isolate_leader_with = -1;
+    std::string key, value, expected;  // put/get/delete/cas
+    int32_t count = 0;                 // stress
+    int64_t msg_id = 0;                // per-message actions
     int64_t delay_us = 0;
     // set_network: -1 leaves a field unchanged.
     int64_t loss_ppm = -1;
