@@ -50,6 +50,15 @@ void Node::start() {
     reset_election_timer();
 }
 
+void Node::rebuild_state_machine() {
+    kv_ = KvStore();
+    if (snapshot_) kv_.restore(*snapshot_);
+    for (Index i = log_.snapshot_index() + 1; i <= last_applied_; i++) {
+        const Entry& e = log_.at(i);
+        if (e.type == EntryType::kCommand) kv_.apply(e.cmd);
+    }
+}
+
 // ===========================================================================
 // inputs
 // ===========================================================================

@@ -95,6 +95,11 @@ class Node {
     void campaign(bool force);
     void take_snapshot();
 
+    // Checkpoints store a node without its key-value store: it is a pure
+    // function of the snapshot and the applied log suffix, rebuilt on restore.
+    void drop_state_machine() { kv_ = KvStore(); }
+    void rebuild_state_machine();
+
     Ready take_ready() {
         Ready r = std::move(ready_);
         ready_.clear();

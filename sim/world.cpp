@@ -164,7 +164,7 @@ void World::run_until(int64_t t_us, int64_t max_events) {
     for (int64_t i = 0; i < max_events; i++) {
         if (!step(t_us)) break;
     }
-    if (!s_.halted && s_.now_us < t_us && next_time() > t_us) s_.now_us = t_us;
+    advance_clock(t_us);
 }
 
 void World::add_input(Action a) {

@@ -151,6 +151,10 @@ class World {
     // Runs until simulated time `t_us` (inclusive), at most max_events.
     void run_until(int64_t t_us, int64_t max_events = INT64_MAX);
     void run_to_end() { run_until(scenario_->duration_us); }
+    // Moves the clock to t when nothing is due before it (idle time passes).
+    void advance_clock(int64_t t_us) {
+        if (!s_.halted && s_.now_us < t_us && next_time() > t_us) s_.now_us = t_us;
+    }
     // Appends a user action at the current time (or later). It becomes part
     // of the input log; it is applied once time reaches at_us.
     void add_input(Action a);
@@ -160,6 +164,20 @@ class World {
     // ---- checkpoints ---------------------------------------------------------------
     const WorldState& state() const { return s_; }
     void restore(const WorldState& st);
+    // Checkpoints hold nodes without their key-value stores; rebuild them.
+    void rebuild_state_machines() {
+        for (NodeSlot& n : s_.nodes)
+            n.node.rebuild_state_machine();
+    }
+    // Takes over another world's append-only logs (trace, history, leaders,
+    // violations) so a restore into this world truncates them correctly. Both
+    // worlds must share the prefix being restored to (a fork).
+    void adopt_logs(World& other) {
+        trace_.swap(other.trace_);
+        history_.swap(other.history_);
+        leaders_.swap(other.leaders_);
+        violations_.swap(other.violations_);
+    }
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
 
     // ---- read-only views -------------------------------------------------------------

@@ -1,0 +1,89 @@
+// sim/timeline.h — time travel over a world: checkpoints, seek, step back,
+// and forks.
+//
+// A Timeline owns one World and periodic checkpoints of its state. Because
+// world = f(scenario, seed, input log), a checkpoint is only a shortcut:
+// seek(e) restores the nearest checkpoint at or before event e and re-runs
+// forward, which yields exactly the state a straight run had at e. Acting in
+// the past forks: the inputs after that moment are discarded, the new action
+// is appended, and the future is re-simulated. Checkpoint memory is bounded:
+// when it exceeds the budget every other checkpoint is dropped (the spacing
+// doubles), so seeks stay bounded by the re-run distance.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace sim {
+
+struct TimelineOptions {
+    int64_t checkpoint_every_events = 4096;
+    size_t checkpoint_bytes_max = 64u << 20;
+    bool record_trace = true;
+};
+
+class Timeline {
+  public:
+    Timeline(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs,
+             TimelineOptions options = {});
+
+    const World& world() const { return *world_; }
+    int64_t events() const { return world_->events(); }
+    // The furthest event simulated so far on this timeline.
+    int64_t horizon_events() const { return horizon_events_; }
+    int64_t horizon_us() const { return horizon_us_; }
+
+    // One event forward; false at the end of the run or on a halt.
+    bool step();
+    // Forward until simulated time t (inclusive), at most max_events.
+    void run_until(int64_t t_us, int64_t max_events = INT64_MAX);
+    // Exactly the state after `event` events.
+    void seek_event(int64_t event);
+    // The state after every event at or before t.
+    void seek_time(int64_t t_us);
+    void step_back() {
+        if (events() > 0) seek_event(events() - 1);
+    }
+
+    // Applies a user action now. If the cursor is behind the horizon, the
+    // timeline forks (the old future is discarded; undo_fork brings it back).
+    void act(Action a);
+    bool can_undo_fork() const { return !undo_inputs_.empty() || had_fork_; }
+    void undo_fork();
+    bool forked() const { return had_fork_; }
+
+    size_t checkpoint_count() const { return checkpoints_.size(); }
+    size_t checkpoint_bytes() const;
+
+  private:
+    struct Checkpoint {
+        WorldState state;
+        size_t bytes = 0;
+    };
+    void maybe_checkpoint();
+    void take_checkpoint();
+    void thin_checkpoints();
+    void restore_nearest(int64_t event);
+    void rebuild(std::vector<Action> inputs, int64_t event);
+    void note_progress();
+
+    std::shared_ptr<const Scenario> scenario_;
+    uint64_t seed_;
+    TimelineOptions options_;
+    std::unique_ptr<World> world_;
+    std::vector<Checkpoint> checkpoints_;  // ascending by events
+    int64_t horizon_events_ = 0;
+    int64_t horizon_us_ = 0;
+    int64_t spacing_ = 0;
+    std::vector<Action> undo_inputs_;
+    int64_t undo_event_ = 0;
+    bool had_fork_ = false;
+};
+
+// An estimate of the heap and inline bytes one checkpoint holds.
+size_t approx_bytes(const WorldState& s);
+
+}  // namespace sim

@@ -1,0 +1,108 @@
+// tests/unit/timeline_test.cpp — time travel: seek, step back and forks
+// reproduce exactly what a straight run does.
+#include "sim/timeline.h"
+
+#include <gtest/gtest.h>
+
+namespace sim {
+namespace {
+
+std::shared_ptr<Scenario> busy_scenario() {
+    auto s = std::make_shared<Scenario>();
+    s->cluster.node_count = 5;
+    s->cluster.snapshot_threshold = 50;
+    s->duration_us = 6'000'000;
+    s->workload.clients = 4;
+    s->workload.rate_per_s = 100;
+    s->workload.keys = 30;
+    s->network.loss_ppm = 20'000;
+    Action kill;
+    kill.at_us = 1'500'000;
+    kill.kind = ActionKind::kKill;
+    kill.node.sel = NodeSelector::kLeader;
+    Action restart;
+    restart.at_us = 3'000'000;
+    restart.kind = ActionKind::kRestart;
+    restart.node.sel = NodeSelector::kAll;
+    s->timeline = {kill, restart};
+    return s;
+}
+
+// A fingerprint of the whole visible world, beyond the digest.
+std::string fingerprint(const World& w) {
+    std::string f = w.digest_hex() + "/" + std::to_string(w.events()) + "/" +
+                    std::to_string(w.now_us()) + "/" + std::to_string(w.trace().size()) + "/" +
+                    std::to_string(w.history().size());
+    for (const NodeSlot& n : w.nodes()) {
+        f += "|" + std::to_string(n.node.current_term()) + "," +
+             std::to_string(n.node.commit_index()) + "," + std::to_string(n.node.kv().hash()) +
+             "," + std::to_string(n.node.log().last_index()) + "," +
+             std::to_string(n.disk.durable.log.size());
+    }
+    return f;
+}
+
+TEST(Timeline, SeekThenRunToEndMatchesStraightRun) {
+    auto s = busy_scenario();
+    World straight(s, 11);
+    straight.run_to_end();
+    TimelineOptions opt;
+    opt.checkpoint_every_events = 500;
+    Timeline t(s, 11, {}, opt);
+    t.run_until(s->duration_us);
+    ASSERT_EQ(t.world().digest_hex(), straight.digest_hex());
+    const int64_t total = t.events();
+    const int64_t targets[] = {total / 3, 17, total - 1, total / 2, 0, total * 2 / 3};
+    for (int64_t e : targets) {
+        t.seek_event(e);
+        ASSERT_EQ(t.events(), e);
+        t.run_until(s->duration_us);
+        EXPECT_EQ(fingerprint(t.world()), fingerprint(straight)) << "after seek to " << e;
+    }
+    EXPECT_GT(t.checkpoint_count(), 3u);
+}
+
+TEST(Timeline, StepForwardThenBackRestoresTheSameWorld) {
+    auto s = busy_scenario();
+    TimelineOptions opt;
+    opt.checkpoint_every_events = 300;
+    Timeline t(s, 5, {}, opt);
+    t.run_until(2'000'000);
+    ASSERT_TRUE(t.step());  // the clock now stands at an event, not in idle time
+    const std::string here = fingerprint(t.world());
+    const int64_t at = t.events();
+    for (int i = 0; i < 40; i++)
+        ASSERT_TRUE(t.step());
+    for (int i = 0; i < 40; i++)
+        t.step_back();
+    EXPECT_EQ(t.events(), at);
+    EXPECT_EQ(fingerprint(t.world()), here);
+}
+
+TEST(Timeline, ForkEqualsFreshRunWithTheNewInput) {
+    auto s = busy_scenario();
+    TimelineOptions opt;
+    opt.checkpoint_every_events = 400;
+    Timeline t(s, 9, {}, opt);
+    t.run_until(s->duration_us);
+    const std::string old_future = fingerprint(t.world());
+    t.seek_time(2'200'000);
+    Action part;
+    part.kind = ActionKind::kPartition;
+    part.groups = {{0, 1}, {2, 3, 4}};
+    t.act(part);
+    ASSERT_TRUE(t.forked());
+    t.run_until(s->duration_us);
+    ASSERT_EQ(t.world().inputs().size(), 1u);
+    World fresh(s, 9, t.world().inputs());
+    fresh.run_to_end();
+    EXPECT_EQ(fingerprint(t.world()), fingerprint(fresh));
+    EXPECT_NE(fingerprint(t.world()), old_future);
+    // Undo brings the old future back.
+    t.undo_fork();
+    t.run_until(s->duration_us);
+    EXPECT_EQ(fingerprint(t.world()), old_future);
+}
+
+}  // namespace
+}  // namespace sim
