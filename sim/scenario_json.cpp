@@ -142,6 +142,7 @@ class TreeBuilder {
     }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
         key_.assign(s, n);
+        key_pending_ = true;
         return true;
     }
     bool StartObject() { return open(Kind::kObject); }
@@ -168,6 +169,7 @@ class TreeBuilder {
             return &parent->items.back();
         }
         parent->members.push_back(JsonMember{key_, std::move(v)});
+        key_pending_ = false;
         return &parent->members.back().value;
     }
     bool add_text(Kind kind, const char* s, rapidjson::SizeType n) {
@@ -178,8 +180,10 @@ class TreeBuilder {
     }
     bool open(Kind kind) {
         if (stack_.size() >= kMaxJsonDepth) {
-            error_ =
-                child_path() + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+            // The path is as deep as the nesting; keep its start and its end.
+            std::string path = child_path();
+            if (path.size() > 80) path = path.substr(0, 30) + "..." + path.substr(path.size() - 30);
+            error_ = path + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
             return false;
         }
         std::string path = child_path();
@@ -194,6 +198,8 @@ class TreeBuilder {
         if (stack_.empty()) return root_path_;
         const JsonValue* parent = stack_.back();
         if (parent->kind == Kind::kArray) return item_path(paths_.back(), parent->items.size());
+        // Between members (e.g. a missing comma) the object itself is the place.
+        if (!key_pending_) return paths_.back();
         return join_path(paths_.back(), printable_key(key_));
     }
     // Sorting keys and comparing neighbours finds duplicates in n log n, so
@@ -222,6 +228,7 @@ class TreeBuilder {
     std::vector<JsonValue*> stack_;  // open containers, root first
     std::vector<std::string> paths_;
     std::string key_;
+    bool key_pending_ = false;  // a key was read and its value not yet
     std::string error_;
 };
 
@@ -266,7 +273,7 @@ bool parse_json(const std::string& text, const std::string& root_path, JsonValue
     std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column) +
                         " (offset " + std::to_string(offset) + ")";
     if (!builder.error().empty()) {
-        *why = builder.error() + " (at " + where + ")";
+        *why = builder.error() + " at " + where;
     } else {
         std::string path = builder.current_path();
         *why = (path.empty() ? "" : path + ": ") + "invalid JSON at " + where + ": " +
