@@ -63,6 +63,9 @@ class RaftLog {
         offset_ = i;
         offset_term_ = t;
     }
+    // Checkpoints store entries in a compact encoding and put them back.
+    std::vector<Entry> release_entries() { return std::move(entries_); }
+    void restore_entries(std::vector<Entry> entries) { entries_ = std::move(entries); }
     bool operator==(const RaftLog&) const = default;
 
   private:

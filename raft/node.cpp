@@ -129,13 +129,13 @@ bool Node::step_term(const Message& m) {
             r.type = MsgType::kAppendResp;
             r.to = m.from;
             r.reject = true;
-            respond(r, false);
+            respond(std::move(r), false);
         } else if (m.type == MsgType::kPreVote) {
             Message r;
             r.type = MsgType::kPreVoteResp;
             r.to = m.from;
             r.reject = true;
-            respond(r, false);
+            respond(std::move(r), false);
         }
         return false;
     }
@@ -282,7 +282,7 @@ void Node::send_requests(MsgType type, Term term, bool force) {
         m.force = force;
         // The candidate's own vote must be durable before it asks for others:
         // a crash could otherwise let it vote twice in this term.
-        respond(m, type == MsgType::kVote);
+        respond(std::move(m), type == MsgType::kVote);
     }
 }
 
@@ -312,7 +312,7 @@ void Node::handle_vote_request(const Message& m) {
         reset_election_timer();
     }
     // Figure 2: the vote is durable before the candidate learns of it.
-    respond(r, !pre && !has_mutation(kMutVoteWithoutPersist));
+    respond(std::move(r), !pre && !has_mutation(kMutVoteWithoutPersist));
 }
 
 void Node::handle_vote_response(const Message& m) {
@@ -420,7 +420,7 @@ void Node::broadcast_heartbeat(int64_t read_ctx) {
         m.log_term = log_.term_at(m.log_index);
         m.commit = std::min(commit_index_, m.log_index);
         m.read_ctx = read_ctx;
-        respond(m, false);
+        respond(std::move(m), false);
     }
 }
 
@@ -560,7 +560,7 @@ void Node::handle_append(const Message& m) {
         // pending writes like any acknowledgement.
         r.match = commit_index_;
         r.log_term = log_.term_at(commit_index_);
-        respond(r, !ack_now);
+        respond(std::move(r), !ack_now);
         return;
     }
     const Term t = log_.term_at(m.log_index);
@@ -576,7 +576,7 @@ void Node::handle_append(const Message& m) {
             r.hint_index = i;
             r.hint_term = t;
         }
-        respond(r, false);
+        respond(std::move(r), false);
         return;
     }
     for (const Entry& e : m.entries) {
@@ -595,7 +595,7 @@ void Node::handle_append(const Message& m) {
     r.match = last_new;
     r.log_term = log_.term_at(last_new);
     // Figure 2: acknowledge only what is durable.
-    respond(r, !ack_now);
+    respond(std::move(r), !ack_now);
 }
 
 void Node::handle_snapshot(const Message& m) {
@@ -608,7 +608,7 @@ void Node::handle_snapshot(const Message& m) {
     const Snapshot& s = *m.snapshot;
     if (s.last_included_index <= commit_index_) {
         r.match = commit_index_;
-        respond(r, true);
+        respond(std::move(r), true);
         return;
     }
     // §7: keep the log after the snapshot point if it matches; else drop it.
@@ -621,7 +621,7 @@ void Node::handle_snapshot(const Message& m) {
         keep ? std::max(persisted_index_, s.last_included_index) : s.last_included_index;
     ready_.snapshot = m.snapshot;
     r.match = s.last_included_index;
-    respond(r, true);
+    respond(std::move(r), true);
 }
 
 // ===========================================================================

@@ -116,6 +116,7 @@ class Node {
     Index last_applied() const { return last_applied_; }
     Index persisted_index() const { return persisted_index_; }
     const RaftLog& log() const { return log_; }
+    RaftLog& log_for_checkpoint() { return log_; }
     const KvStore& kv() const { return kv_; }
     const SnapshotPtr& snapshot() const { return snapshot_; }
     const std::vector<Progress>& progress() const { return progress_; }

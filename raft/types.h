@@ -161,7 +161,7 @@ struct Config {
     int64_t heartbeat_us = 50'000;
     bool pre_vote = true;
     bool check_quorum = true;
-    int64_t snapshot_threshold = 1000;  // entries applied since last snapshot; 0 = never
+    int64_t snapshot_threshold = 200;  // entries applied since last snapshot; 0 = never
     int32_t max_entries_per_append = 64;
     int32_t max_inflight_appends = 4;  // pipelining window per follower
     ReadMode read_mode = ReadMode::kLog;

@@ -22,7 +22,8 @@ std::string node_name(raft::NodeId id) {
 
 }  // namespace
 
-void check_new_leader(CheckerState& cs, const raft::Node& n, std::vector<Violation>* out) {
+void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
+                      std::vector<Violation>* out) {
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
     if (!inserted && it->second != n.id()) {
         out->push_back(make("election_safety",
@@ -32,11 +33,11 @@ void check_new_leader(CheckerState& cs, const raft::Node& n, std::vector<Violati
     // Leader completeness (§5.4): every entry applied anywhere is in the new
     // leader's log (or covered by its snapshot).
     const raft::RaftLog& log = n.log();
-    for (size_t k = 0; k < cs.applied.size(); k++) {
+    for (size_t k = 0; k < applied.size(); k++) {
         const raft::Index i = static_cast<raft::Index>(k) + 1;
         if (i <= log.snapshot_index()) continue;
-        if (!log.has(i) || log.at(i).term != cs.applied[k].first ||
-            raft::entry_hash(log.at(i)) != cs.applied[k].second) {
+        if (!log.has(i) || log.at(i).term != applied[k].first ||
+            raft::entry_hash(log.at(i)) != applied[k].second) {
             out->push_back(make("leader_completeness",
                                 node_name(n.id()) + " became leader of term " +
                                     std::to_string(n.current_term()) +
@@ -46,19 +47,19 @@ void check_new_leader(CheckerState& cs, const raft::Node& n, std::vector<Violati
     }
 }
 
-void check_applied(CheckerState& cs, const raft::Node& n, const std::vector<raft::Applied>& applied,
-                   std::vector<Violation>* out) {
+void check_applied(AppliedRecord& record, const raft::Node& n,
+                   const std::vector<raft::Applied>& applied, std::vector<Violation>* out) {
     for (const raft::Applied& a : applied) {
         const size_t k = static_cast<size_t>(a.index - 1);
-        if (k == cs.applied.size()) {
-            cs.applied.emplace_back(a.term, a.hash);
-        } else if (k < cs.applied.size()) {
-            if (cs.applied[k].first != a.term || cs.applied[k].second != a.hash) {
+        if (k == record.size()) {
+            record.emplace_back(a.term, a.hash);
+        } else if (k < record.size()) {
+            if (record[k].first != a.term || record[k].second != a.hash) {
                 out->push_back(make("state_machine_safety",
                                     node_name(n.id()) + " applied a different entry at index " +
                                         std::to_string(a.index) + " (term " +
                                         std::to_string(a.term) + ", first applied with term " +
-                                        std::to_string(cs.applied[k].first) + ")"));
+                                        std::to_string(record[k].first) + ")"));
             }
         } else {
             out->push_back(make("state_machine_safety",

@@ -28,17 +28,20 @@ struct Violation {
 
 struct CheckerState {
     std::map<raft::Term, raft::NodeId> leader_of_term;
-    // applied[i - 1]: (term, entry hash) of the entry first applied at index i.
-    std::vector<std::pair<raft::Term, uint64_t>> applied;
 };
+// applied[i - 1]: (term, entry hash) of the entry first applied at index i.
+// Append-only (an applied entry never changes), so it lives with the world's
+// logs rather than in checkpoints.
+using AppliedRecord = std::vector<std::pair<raft::Term, uint64_t>>;
 
 struct NodeSlot;
 
 // A node became leader: election safety and leader completeness.
-void check_new_leader(CheckerState& cs, const raft::Node& n, std::vector<Violation>* out);
+void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
+                      std::vector<Violation>* out);
 // A node applied entries: state-machine safety.
-void check_applied(CheckerState& cs, const raft::Node& n, const std::vector<raft::Applied>& applied,
-                   std::vector<Violation>* out);
+void check_applied(AppliedRecord& record, const raft::Node& n,
+                   const std::vector<raft::Applied>& applied, std::vector<Violation>* out);
 // Term and commit never go back on a live node (commit resets on restart).
 void check_monotonic(NodeSlot& slot, std::vector<Violation>* out);
 // A node crashed: every vote and append it acknowledged is on its disk.

@@ -2,6 +2,9 @@
 #include "sim/timeline.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "raft/entry_codec.h"
 
 namespace sim {
 
@@ -47,7 +50,7 @@ size_t approx_bytes(const WorldState& s) {
         b += n.node.kv().key_count() * 96;
     }
     b += s.clients.size() * sizeof(Client);
-    b += s.checker.applied.capacity() * 16 + s.checker.leader_of_term.size() * 48;
+    b += s.checker.leader_of_term.size() * 48;
     return b;
 }
 
@@ -67,13 +70,66 @@ size_t Timeline::checkpoint_bytes() const {
     return b;
 }
 
-void Timeline::take_checkpoint() {
+Timeline::Checkpoint Timeline::pack(WorldState st) {
     Checkpoint c;
-    c.state = world_->state();
-    for (NodeSlot& n : c.state.nodes)
+    for (NodeSlot& n : st.nodes) {
         n.node.drop_state_machine();
-    c.bytes = approx_bytes(c.state);
-    checkpoints_.push_back(std::move(c));
+        raft::encode_entries(n.node.log_for_checkpoint().release_entries(), &c.logs);
+        std::vector<raft::Entry> durable;
+        std::vector<uint64_t> checksums;
+        for (StoredEntry& e : n.disk.durable.log) {
+            checksums.push_back(e.checksum);
+            durable.push_back(std::move(e.entry));
+        }
+        n.disk.durable.log.clear();
+        raft::encode_entries(durable, &c.logs);
+        // Checksums are stored only where they differ from the entry's hash
+        // (a torn or corrupted write waiting to be found on recovery).
+        for (size_t k = 0; k < durable.size(); k++) {
+            if (checksums[k] == raft::entry_hash(durable[k])) continue;
+            c.logs.append(reinterpret_cast<const char*>(&k), sizeof k);
+            c.logs.append(reinterpret_cast<const char*>(&checksums[k]), sizeof checksums[k]);
+        }
+        const size_t end = SIZE_MAX;
+        c.logs.append(reinterpret_cast<const char*>(&end), sizeof end);
+    }
+    c.state = std::move(st);
+    c.bytes = approx_bytes(c.state) + c.logs.size();
+    return c;
+}
+
+WorldState Timeline::unpack(const Checkpoint& c) {
+    WorldState st = c.state;
+    size_t pos = 0;
+    for (NodeSlot& n : st.nodes) {
+        std::vector<raft::Entry> entries;
+        raft::decode_entries(c.logs, &pos, &entries);
+        n.node.log_for_checkpoint().restore_entries(std::move(entries));
+        raft::decode_entries(c.logs, &pos, &entries);
+        n.disk.durable.log.clear();
+        for (raft::Entry& e : entries) {
+            const uint64_t sum = raft::entry_hash(e);
+            n.disk.durable.log.push_back(StoredEntry{std::move(e), sum});
+        }
+        for (;;) {
+            size_t k = 0;
+            std::memcpy(&k, c.logs.data() + pos, sizeof k);
+            pos += sizeof k;
+            if (k == SIZE_MAX) break;
+            std::memcpy(&n.disk.durable.log[k].checksum, c.logs.data() + pos, sizeof(uint64_t));
+            pos += sizeof(uint64_t);
+        }
+        n.node.rebuild_state_machine();
+    }
+    return st;
+}
+
+void Timeline::restore_checkpoint(const Checkpoint& c) {
+    world_->restore(unpack(c));
+}
+
+void Timeline::take_checkpoint() {
+    checkpoints_.push_back(pack(world_->state()));
     thin_checkpoints();
 }
 
@@ -128,8 +184,7 @@ void Timeline::restore_nearest(int64_t event) {
     }
     // Moving forward from where we are is cheaper than restoring.
     if (world_->events() <= event && world_->events() >= checkpoints_[k].state.events) return;
-    world_->restore(checkpoints_[k].state);
-    world_->rebuild_state_machines();
+    restore_checkpoint(checkpoints_[k]);
 }
 
 void Timeline::seek_event(int64_t event) {
@@ -149,10 +204,7 @@ void Timeline::seek_time(int64_t t_us) {
     }
     const bool forward_ok =
         world_->now_us() <= t_us && world_->events() >= checkpoints_[k].state.events;
-    if (!forward_ok) {
-        world_->restore(checkpoints_[k].state);
-        world_->rebuild_state_machines();
-    }
+    if (!forward_ok) restore_checkpoint(checkpoints_[k]);
     run_until(t_us);
 }
 
@@ -168,8 +220,7 @@ void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
     // there are shared as well.
     fresh->adopt_logs(*world_);
     world_.swap(fresh);
-    world_->restore(checkpoints_.back().state);
-    world_->rebuild_state_machines();
+    restore_checkpoint(checkpoints_.back());
     horizon_events_ = world_->events();
     horizon_us_ = world_->now_us();
     seek_event(event);

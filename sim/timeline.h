@@ -59,10 +59,16 @@ class Timeline {
     size_t checkpoint_bytes() const;
 
   private:
+    // A world state whose logs (node logs and durable logs) are moved into a
+    // compact encoding and whose key-value stores are dropped (rebuilt).
     struct Checkpoint {
         WorldState state;
+        std::string logs;
         size_t bytes = 0;
     };
+    static Checkpoint pack(WorldState st);
+    static WorldState unpack(const Checkpoint& c);
+    void restore_checkpoint(const Checkpoint& c);
     void maybe_checkpoint();
     void take_checkpoint();
     void thin_checkpoints();

@@ -53,22 +53,23 @@ const char* trace_kind_name(TraceKind k) {
     return "?";
 }
 
-void Digest::mix(uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; i++) {
-        h_ ^= (v >> (8 * i)) & 0xff;
-        h_ *= 0x100000001b3ull;
-    }
+// Word-wise: each field is folded in as one 64-bit word with a multiply and
+// a rotation (fixed-width, endian-free arithmetic: the same on every target).
+void Digest::mix(uint64_t v, int tag) {
+    h_ ^= v + 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(tag);
+    h_ *= 0xff51afd7ed558ccdull;
+    h_ ^= h_ >> 29;
 }
 
 void Digest::add(const TraceRecord& r) {
-    mix(static_cast<uint64_t>(r.t_us), 8);
-    mix(static_cast<uint64_t>(r.kind), 1);
-    mix(static_cast<uint64_t>(r.msg_type), 1);
-    mix(static_cast<uint32_t>(r.node), 4);
-    mix(static_cast<uint32_t>(r.peer), 4);
-    mix(static_cast<uint64_t>(r.term), 8);
-    mix(static_cast<uint64_t>(r.index), 8);
-    mix(static_cast<uint64_t>(r.aux), 8);
+    mix(static_cast<uint64_t>(r.t_us), 1);
+    mix(static_cast<uint64_t>(r.kind) | (static_cast<uint64_t>(r.msg_type) << 8) |
+            (static_cast<uint64_t>(static_cast<uint32_t>(r.node)) << 16),
+        2);
+    mix(static_cast<uint64_t>(static_cast<uint32_t>(r.peer)), 3);
+    mix(static_cast<uint64_t>(r.term), 4);
+    mix(static_cast<uint64_t>(r.index), 5);
+    mix(static_cast<uint64_t>(r.aux), 6);
 }
 
 uint64_t Digest::value() const {

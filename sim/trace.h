@@ -50,7 +50,8 @@ struct TraceRecord {
     int64_t aux = 0;  // kind-specific (message id, role, status, ...)
 };
 
-// FNV-1a over the canonical encoding, then a final avalanche when read.
+// A multiply-xorshift fold over each record's fields as 64-bit words, then a
+// final avalanche when read.
 class Digest {
   public:
     void add(const TraceRecord& r);
@@ -59,7 +60,7 @@ class Digest {
     bool operator==(const Digest&) const = default;
 
   private:
-    void mix(uint64_t v, int bytes);
+    void mix(uint64_t v, int tag);
     uint64_t h_ = 0xcbf29ce484222325ull;
 };
 

@@ -18,7 +18,7 @@ namespace {
 constexpr uint64_t kStreamNet = 1, kStreamWorkload = 2, kStreamFaults = 3, kStreamSelect = 4;
 constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
 constexpr int64_t kWireClogged = -1, kWireHeld = -2;
-constexpr int64_t kLogMatchingEvery = 1024;
+constexpr int64_t kLogMatchingEvery = 8192;
 
 bool event_after(const Event& a, const Event& b) {
     if (a.t_us != b.t_us) return a.t_us > b.t_us;
@@ -219,10 +219,11 @@ void World::add_violation(Violation v) {
     s_.halted = true;
 }
 
-void World::restore(const WorldState& st) {
-    s_ = st;
+void World::restore(WorldState st) {
+    s_ = std::move(st);
     if (record_trace) trace_.resize(std::min(trace_.size(), s_.trace_size));
     leaders_.resize(s_.leaders_size);
+    applied_.resize(s_.applied_size);
     violations_.resize(s_.violations_size);
     // Operations still running at the checkpoint complete again on re-run.
     history_.resize(s_.history_size);
@@ -262,14 +263,13 @@ bool World::link_clogged(int from, int to) const {
     return s_.clog[static_cast<size_t>(from * n_ + to)] != 0;
 }
 
-void World::send(const raft::Message& m, bool from_client, bool to_client) {
+void World::send(raft::Message m, bool from_client, bool to_client) {
     const bool internal = !from_client && !to_client;
     const NetworkModel& net = s_.net;
     const int copies = internal && s_.net_rng.chance(net.duplicate_ppm, kPpm) ? 2 : 1;
     for (int c = 0; c < copies; c++) {
         const int64_t id = s_.next_msg_id++;
         InFlight f;
-        f.msg = m;
         f.sent_us = s_.now_us;
         f.from_client = from_client;
         f.to_client = to_client;
@@ -292,6 +292,11 @@ void World::send(const raft::Message& m, bool from_client, bool to_client) {
             s_.clogged.push_back(id);
         } else {
             push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : m.to, 0, id);
+        }
+        if (c + 1 == copies) {
+            f.msg = std::move(m);
+        } else {
+            f.msg = m;
         }
         s_.wire.emplace(id, std::move(f));
     }
@@ -399,7 +404,7 @@ void World::after_node_input(int id) {
         if (n.role() == raft::Role::kLeader) {
             leaders_.push_back(LeaderRecord{n.current_term(), id, s_.now_us});
             s_.leaders_size = leaders_.size();
-            check_new_leader(s_.checker, n, &v);
+            check_new_leader(s_.checker, applied_, n, &v);
             check_log_matching(s_.nodes, &v);
         }
     }
@@ -409,7 +414,8 @@ void World::after_node_input(int id) {
     }
     check_monotonic(slot, &v);
     handle_ready(id, rd);
-    check_applied(s_.checker, slot.node, rd.applied, &v);
+    check_applied(applied_, slot.node, rd.applied, &v);
+    s_.applied_size = applied_.size();
     for (Violation& x : v)
         add_violation(std::move(x));
 }
@@ -451,7 +457,7 @@ void World::handle_ready(int id, raft::Ready& rd) {
     arm_timers(id, rd);
 }
 
-void World::send_from_node(int id, const raft::Message& m) {
+void World::send_from_node(int id, raft::Message m) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     // Durability bookkeeping: what this node has now promised to others.
     if (m.type == raft::MsgType::kVoteResp && !m.reject) {
@@ -462,7 +468,8 @@ void World::send_from_node(int id, const raft::Message& m) {
         slot.acked_index = m.match;
         slot.acked_index_term = m.log_term;
     }
-    send(m, false, m.type == raft::MsgType::kClientResp);
+    const bool to_client = m.type == raft::MsgType::kClientResp;
+    send(std::move(m), false, to_client);
 }
 
 void World::arm_timers(int id, const raft::Ready& rd) {

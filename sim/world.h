@@ -138,6 +138,7 @@ struct WorldState {
     bool halted = false;  // a safety violation stopped the run
     // Sizes of the append-only logs when this state was current.
     size_t trace_size = 0, history_size = 0, leaders_size = 0, violations_size = 0;
+    size_t applied_size = 0;
 };
 
 class World {
@@ -163,7 +164,7 @@ class World {
 
     // ---- checkpoints ---------------------------------------------------------------
     const WorldState& state() const { return s_; }
-    void restore(const WorldState& st);
+    void restore(WorldState st);
     // Checkpoints hold nodes without their key-value stores; rebuild them.
     void rebuild_state_machines() {
         for (NodeSlot& n : s_.nodes)
@@ -177,6 +178,7 @@ class World {
         history_.swap(other.history_);
         leaders_.swap(other.leaders_);
         violations_.swap(other.violations_);
+        applied_.swap(other.applied_);
     }
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
 
@@ -213,11 +215,11 @@ class World {
     void after_node_input(int id);
     void add_violation(Violation v);
     void timer_fired(const Event& e);
-    void send_from_node(int id, const raft::Message& m);
+    void send_from_node(int id, raft::Message m);
     void land_torn_write(int id);
 
     // Network.
-    void send(const raft::Message& m, bool from_client, bool to_client);
+    void send(raft::Message m, bool from_client, bool to_client);
     void deliver(int64_t msg_id, int64_t event_t_us);
     void release_clogged();
     void drop_message(int64_t msg_id, int64_t reason);
@@ -264,6 +266,7 @@ class World {
     History history_;
     std::vector<LeaderRecord> leaders_;
     std::vector<Violation> violations_;
+    AppliedRecord applied_;
 };
 
 }  // namespace sim
