@@ -23,15 +23,16 @@ std::string node_name(raft::NodeId id) {
 }  // namespace
 
 void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
-                      std::vector<Violation>* out) {
+                      uint32_t disabled, std::vector<Violation>* out) {
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
-    if (!inserted && it->second != n.id()) {
+    if (!inserted && it->second != n.id() && !(disabled & kCheckElectionSafety)) {
         out->push_back(make("election_safety",
                             "two leaders in term " + std::to_string(n.current_term()) + ": " +
                                 node_name(it->second) + " and " + node_name(n.id())));
     }
     // Leader completeness (§5.4): every entry applied anywhere is in the new
     // leader's log (or covered by its snapshot).
+    if (disabled & kCheckLeaderCompleteness) return;
     const raft::RaftLog& log = n.log();
     for (size_t k = 0; k < applied.size(); k++) {
         const raft::Index i = static_cast<raft::Index>(k) + 1;

@@ -26,6 +26,16 @@ struct Violation {
     std::string description;
 };
 
+// Checks a test may switch off, to show the others catch a bug's
+// consequences on their own.
+enum CheckBit : uint32_t {
+    kCheckDurability = 1u << 0,
+    kCheckLeaderCompleteness = 1u << 1,
+    kCheckElectionSafety = 1u << 2,
+    kCheckLogMatching = 1u << 3,
+    kCheckStateMachine = 1u << 4,
+};
+
 struct CheckerState {
     std::map<raft::Term, raft::NodeId> leader_of_term;
 };
@@ -38,7 +48,7 @@ struct NodeSlot;
 
 // A node became leader: election safety and leader completeness.
 void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
-                      std::vector<Violation>* out);
+                      uint32_t disabled, std::vector<Violation>* out);
 // A node applied entries: state-machine safety.
 void check_applied(AppliedRecord& record, const raft::Node& n,
                    const std::vector<raft::Applied>& applied, std::vector<Violation>* out);

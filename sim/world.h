@@ -181,6 +181,10 @@ class World {
         applied_.swap(other.applied_);
     }
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
+    // CheckBits of checks switched off. Tests switch some off to show the
+    // other checkers catch a bug's consequences (two leaders in a term, lost
+    // commits) on their own.
+    uint32_t disabled_checks = 0;
 
     // ---- read-only views -------------------------------------------------------------
     const Scenario& scenario() const { return *scenario_; }
