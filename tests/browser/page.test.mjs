@@ -8,7 +8,7 @@
 //      RAFTPLAY_UPDATE_SCREENSHOT=1 also writes docs/screenshot.png.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -162,8 +162,12 @@ describe('raftplay page', () => {
             assert.deepEqual([s.cssWidth, s.cssHeight, s.width, s.height], [1000, 700, 2000, 1400]);
             const frames = await page.evaluate(() => window.raftplay.frames());
             await waitForFrames(page, frames + 10);
+            // page.screenshot() would restore playwright's own metrics; CDP keeps the 2x ones.
             const file = join(ARTIFACTS, 'browser-hidpi.png');
-            await page.screenshot({ path: file });
+            const shot = await cdp.send('Page.captureScreenshot', { format: 'png' });
+            writeFileSync(file, Buffer.from(shot.data, 'base64'));
+            assert.match(execFileSync('identify', ['-format', '%wx%h', file], { encoding: 'utf8' }),
+                         /^2000x1400$/, 'the screenshot has device pixels');
             assertNotBlank(file);
             assertNoErrors(errors);
         } finally {

@@ -46,7 +46,11 @@ export async function serveFolder(root, prefix = '/') {
     return {
         url: `http://127.0.0.1:${port}${prefix}`,
         requests,
-        close: () => new Promise((ok) => server.close(ok)),
+        // Browsers keep connections alive; close them or close() waits forever.
+        close: () => new Promise((ok) => {
+            server.close(ok);
+            server.closeAllConnections();
+        }),
     };
 }
 
