@@ -58,7 +58,15 @@ endif()
 
 # --- render: ImGui views of a world ------------------------------------------------------
 file(GLOB RENDER_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/render/*.cpp)
-add_library(render STATIC ${RENDER_SOURCES})
+# The built-in scenarios, embedded as text (the page has no file system).
+file(GLOB BUILTIN_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
+set(BUILTIN_SCENARIOS_CPP ${CMAKE_BINARY_DIR}/generated/builtin_scenarios.cpp)
+add_custom_command(OUTPUT ${BUILTIN_SCENARIOS_CPP}
+  COMMAND ${CMAKE_COMMAND} -DSRC_DIR=${CMAKE_SOURCE_DIR}/scenarios -DOUT=${BUILTIN_SCENARIOS_CPP}
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_scenarios.cmake
+  DEPENDS ${BUILTIN_SCENARIOS} ${CMAKE_SOURCE_DIR}/cmake/embed_scenarios.cmake
+  COMMENT "render: embedding scenarios/*.json")
+add_library(render STATIC ${RENDER_SOURCES} ${BUILTIN_SCENARIOS_CPP})
 target_link_libraries(render PUBLIC sim imgui)
 target_include_directories(render PUBLIC ${CMAKE_SOURCE_DIR})
 

@@ -34,4 +34,21 @@ std::string app_state_json(const App& app);
 // The current share-link fragment (without '#'), updated as the user acts.
 std::string app_fragment(const App& app);
 
+// ---- platform requests (additive) ---------------------------------------------------
+// The render layer cannot touch files or the browser; the mains fulfil these.
+
+// A run file the user asked to export: the page downloads it, the desktop
+// viewer writes it to the working directory. True once per request.
+bool app_take_download(App& app, std::string* file_name, std::string* text);
+// The user asked to pick a file to import (the page opens a file picker).
+bool app_take_open_request(App& app);
+// Imports a run file ({"format": "raftplay-run", ...}) or a scenario file. On
+// failure the error is shown and the current run stays. Returns success.
+bool app_import(App& app, const std::string& text, const std::string& source_name);
+// The run file (scenario, seed, input log, digest, cursor) of what is shown.
+std::string app_run_file_json(const App& app);
+// The whole frame's CPU time as the main measured it (app_frame plus ImGui
+// rendering and GL calls), for the p50/p99 in app_state_json.
+void app_note_frame_ms(App& app, double frame_ms);
+
 }  // namespace render

@@ -62,7 +62,27 @@ void follow_window_size() {
     SDL_SetWindowSize(page.window, css_width > 0 ? css_width : 1, css_height > 0 ? css_height : 1);
 }
 
+// Requests the render layer cannot fulfil itself: downloads and file pickers
+// are the page's (see page.js).
+void platform_requests() {
+    std::string name, text;
+    if (render::app_take_download(*page.app, &name, &text)) {
+        EM_ASM(
+            {
+                if (Module.raftplayDownload)
+                    Module.raftplayDownload(UTF8ToString($0), UTF8ToString($1));
+            },
+            name.c_str(), text.c_str());
+    }
+    if (render::app_take_open_request(*page.app)) {
+        EM_ASM({
+            if (Module.raftplayOpenFile) Module.raftplayOpenFile();
+        });
+    }
+}
+
 void frame() {
+    const double frame_start_ms = emscripten_get_now();
     SDL_Event event;
     while (SDL_PollEvent(&event))
         ImGui_ImplSDL2_ProcessEvent(&event);
@@ -84,6 +104,8 @@ void frame() {
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    platform_requests();
+    render::app_note_frame_ms(*page.app, emscripten_get_now() - frame_start_ms);
     page.frames++;
 }
 
@@ -100,6 +122,14 @@ void set_visible(bool visible) {
 double frames() {
     return double(page.frames);
 }
+// A run file or scenario file the user picked or dropped; false if rejected
+// (the app shows why).
+bool import_text(std::string text, std::string name) {
+    return page.app && render::app_import(*page.app, text, name);
+}
+std::string run_file() {
+    return page.app ? render::app_run_file_json(*page.app) : "";
+}
 
 }  // namespace
 
@@ -108,6 +138,8 @@ EMSCRIPTEN_BINDINGS(raftplay) {
     emscripten::function("raftplay_fragment", &fragment);
     emscripten::function("raftplay_set_visible", &set_visible);
     emscripten::function("raftplay_frames", &frames);
+    emscripten::function("raftplay_import", &import_text);
+    emscripten::function("raftplay_run_file", &run_file);
 }
 
 int main(int argc, char** argv) {

@@ -8,6 +8,10 @@
 //   raftplay.state()    -> the app's JSON state, parsed
 //   raftplay.fragment() -> the current share fragment
 //   raftplay.frames()   -> frames drawn so far
+//   raftplay.import(text, name) -> load a run file or scenario file (false: rejected, error shown)
+//   raftplay.runFile()  -> the run file (JSON text) of what is shown
+// Run files are downloaded when the app asks (Export), and files are imported
+// through a file picker (Import...) or by dropping them on the page.
 'use strict';
 
 (function () {
@@ -52,12 +56,45 @@
         history.replaceState(history.state, '', url);  // No history entry per update.
     }
 
+    function download(name, text) {
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+    }
+
+    function importFile(module, file) {
+        if (!file) return;
+        file.text().then((text) => module.raftplay_import(text, file.name),
+                         (error) => console.warn('raftplay: cannot read ' + file.name + ': ' + error));
+    }
+
+    // A hidden file input for Import...; the app asks for it right after a click.
+    const picker = document.createElement('input');
+    picker.type = 'file';
+    picker.accept = '.json,application/json';
+    picker.style.display = 'none';
+    document.body.appendChild(picker);
+
     function onReady(module) {
         window.raftplay = {
             state: () => JSON.parse(module.raftplay_state()),
             fragment: () => module.raftplay_fragment(),
             frames: () => module.raftplay_frames(),
+            import: (text, name) => module.raftplay_import(String(text), String(name || 'import.json')),
+            runFile: () => module.raftplay_run_file(),
         };
+        picker.addEventListener('change', () => {
+            importFile(module, picker.files[0]);
+            picker.value = '';
+        });
+        window.addEventListener('dragover', (e) => e.preventDefault());
+        window.addEventListener('drop', (e) => {
+            e.preventDefault();
+            importFile(module, e.dataTransfer && e.dataTransfer.files[0]);
+        });
         loading.style.display = 'none';
         canvas.focus();
         document.addEventListener('visibilitychange', () => {
@@ -79,6 +116,8 @@
         setStatus: (text) => { if (text) loadingText.textContent = text; },
         locateFile: (path) => path,  // Beside raftplay.js, relative to the page.
         raftplayFatal: (what) => showError('raftplay could not start', what),
+        raftplayDownload: download,
+        raftplayOpenFile: () => picker.click(),
         onAbort: (what) => showError('raftplay stopped', 'The program hit an internal error.',
                                      String(what)),
     };

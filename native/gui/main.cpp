@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "imgui.h"
@@ -85,6 +87,33 @@ void handle_window_event(const SDL_WindowEvent& event, render::App& app) {
     }
 }
 
+// A file dropped on the window: a run file or a scenario file.
+void import_dropped(const char* path, render::App& app) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+        std::fprintf(stderr, "raftplay-gui: cannot read %s\n", path);
+        return;
+    }
+    render::app_import(app, text.str(), path);
+}
+
+// Export writes the run file to the working directory; Import asks for a
+// drop (there is no native file picker here).
+void platform_requests(render::App& app) {
+    std::string name, text;
+    if (render::app_take_download(app, &name, &text)) {
+        std::ofstream out(name, std::ios::binary | std::ios::trunc);
+        out << text;
+        std::fprintf(stderr, out ? "raftplay-gui: wrote %s\n" : "raftplay-gui: cannot write %s\n",
+                     name.c_str());
+    }
+    if (render::app_take_open_request(app)) {
+        std::fprintf(stderr, "raftplay-gui: drop a run file or scenario file on the window\n");
+    }
+}
+
 // Runs frames until the window closes or the quit deadline passes.
 void run_loop(SDL_Window* window, render::App& app, const Options& options) {
     const Uint64 frequency = SDL_GetPerformanceFrequency();
@@ -96,6 +125,10 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
         while (SDL_PollEvent(&event)) {
             ImGui_ImplSDL2_ProcessEvent(&event);
             if (event.type == SDL_QUIT) done = true;
+            if (event.type == SDL_DROPFILE) {
+                import_dropped(event.drop.file, app);
+                SDL_free(event.drop.file);
+            }
             if (event.type == SDL_WINDOWEVENT) {
                 if (event.window.event == SDL_WINDOWEVENT_CLOSE &&
                     event.window.windowID == SDL_GetWindowID(window)) {
@@ -124,6 +157,9 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
         glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        render::app_note_frame_ms(
+            app, double(SDL_GetPerformanceCounter() - now) * 1000.0 / double(frequency));
+        platform_requests(app);
         SDL_GL_SwapWindow(window);
     }
 }

@@ -1,0 +1,503 @@
+// render/cluster_view.cpp — the cluster as a circle of nodes with the
+// messages in flight between them.
+//
+// Everything drawn is the world at the cursor: node colour is the role
+// (greyed and marked when crashed or paused), the arc around a node is its
+// election timer draining towards timeout, the badge is its disk's unsynced
+// writes, and under it are the key count and KV hash (hashes that agree
+// share a colour). Messages move along the links from their send time to
+// their delivery time; lost ones stop halfway and show a cross; links cut by
+// a partition are drawn red, a one-way cut with the blocked direction.
+// Clicking selects a node or a message (their panels act on them).
+//
+// Index
+//   layout
+//   links
+//   messages
+//   nodes
+//   overlays (info, legend, violation)
+//   the view
+#include <cmath>
+#include <cstdio>
+
+#include "render/draw.h"
+#include "render/ui.h"
+
+namespace render {
+
+namespace {
+
+constexpr float kPi = 3.14159265f;
+
+// ===========================================================================
+// layout
+// ===========================================================================
+
+struct Layout {
+    ImVec2 center;
+    ImVec2 hub;  // where clients are drawn
+    float radius = 0;
+    float node_r = 0;
+    float scale = 1;  // message glyph scale
+    std::vector<ImVec2> pos;
+};
+
+Layout make_layout(ImVec2 origin, ImVec2 size, int n) {
+    Layout l;
+    l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + size.y * 0.5f - 4.f);
+    const float extent = std::fmin(size.x, size.y - 40.f);
+    l.radius = n <= 1 ? 0.f : std::fmax(40.f, extent * 0.5f - 58.f);
+    const float spacing = n <= 1 ? 200.f : 2.f * kPi * l.radius / static_cast<float>(n);
+    l.node_r = std::fmax(14.f, std::fmin(34.f, std::fmin(spacing * 0.3f, extent * 0.12f)));
+    l.scale = std::fmax(0.8f, std::fmin(1.4f, l.node_r / 26.f));
+    l.hub = n <= 1 ? ImVec2(l.center.x, l.center.y + 90.f) : l.center;
+    for (int i = 0; i < n; i++) {
+        const float a = -kPi * 0.5f + 2.f * kPi * static_cast<float>(i) / static_cast<float>(n);
+        l.pos.push_back(
+            ImVec2(l.center.x + l.radius * std::cos(a), l.center.y + l.radius * std::sin(a)));
+    }
+    return l;
+}
+
+ImVec2 lerp(ImVec2 a, ImVec2 b, float t) {
+    return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+}
+
+float dist(ImVec2 a, ImVec2 b) {
+    const float dx = a.x - b.x, dy = a.y - b.y;
+    return std::sqrt(dx * dx + dy * dy);
+}
+
+// ===========================================================================
+// links
+// ===========================================================================
+
+void draw_one_way_cut(ImDrawList* dl, ImVec2 from, ImVec2 to) {
+    // A bar across the link near the receiver, with an arrow into it: "from
+    // -> to is blocked".
+    const ImVec2 d(to.x - from.x, to.y - from.y);
+    const float len = std::fmax(1.f, dist(from, to));
+    const ImVec2 u(d.x / len, d.y / len), n(-u.y, u.x);
+    const ImVec2 bar = lerp(from, to, 0.62f);
+    dl->AddLine(ImVec2(bar.x + n.x * 9, bar.y + n.y * 9), ImVec2(bar.x - n.x * 9, bar.y - n.y * 9),
+                kColBad, 3.f);
+    arrow_head(dl, ImVec2(bar.x - u.x * 3, bar.y - u.y * 3), u, 10.f, kColBad);
+}
+
+void draw_links(ImDrawList* dl, const sim::World& w, const Layout& l) {
+    const int n = static_cast<int>(l.pos.size());
+    for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b < n; b++) {
+            const ImVec2 pa = l.pos[static_cast<size_t>(a)], pb = l.pos[static_cast<size_t>(b)];
+            const bool ab = w.link_cut(a, b), ba = w.link_cut(b, a);
+            const bool clog = w.link_clogged(a, b) || w.link_clogged(b, a);
+            if (ab && ba) {
+                dashed_line(dl, pa, pb, with_alpha(kColBad, 0.55f), 1.5f, 6.f, 5.f);
+                cross(dl, lerp(pa, pb, 0.5f), 6.f, kColBad, 2.5f);
+            } else if (ab || ba) {
+                dashed_line(dl, pa, pb, with_alpha(kColBad, 0.45f), 1.5f, 6.f, 5.f);
+                if (ab) draw_one_way_cut(dl, pa, pb);
+                if (ba) draw_one_way_cut(dl, pb, pa);
+            } else {
+                dl->AddLine(pa, pb, IM_COL32(58, 64, 78, 255), 1.f);
+            }
+            if (clog) {
+                dl->AddLine(pa, pb, with_alpha(kColWarn, 0.7f), 3.f);
+                dl->AddText(lerp(pa, pb, 0.5f), kColWarn, "clogged");
+            }
+        }
+    }
+}
+
+// ===========================================================================
+// messages
+// ===========================================================================
+
+struct MsgPlace {
+    ImVec2 at;
+    ImVec2 dir;
+    bool failing = false;  // lost, or about to be dropped by a cut
+};
+
+ImVec2 endpoint(const Layout& l, int32_t node, bool is_client) {
+    if (is_client || node < 0 || node >= static_cast<int>(l.pos.size())) return l.hub;
+    return l.pos[static_cast<size_t>(node)];
+}
+
+MsgPlace place_message(const sim::World& w, const Layout& l, const sim::InFlight& f) {
+    const raft::Message& m = f.msg;
+    ImVec2 a = endpoint(l, m.from, f.from_client), b = endpoint(l, m.to, f.to_client);
+    const float len = std::fmax(1.f, dist(a, b));
+    const ImVec2 u((b.x - a.x) / len, (b.y - a.y) / len);
+    // Start and end at the node rims; keep the two directions apart.
+    const float rim_a = f.from_client ? 10.f : l.node_r + 4.f;
+    const float rim_b = f.to_client ? 10.f : l.node_r + 4.f;
+    const ImVec2 side(-u.y * 3.5f, u.x * 3.5f);
+    a = ImVec2(a.x + u.x * rim_a + side.x, a.y + u.y * rim_a + side.y);
+    b = ImVec2(b.x - u.x * rim_b + side.x, b.y - u.y * rim_b + side.y);
+    float p = 0;
+    if (f.deliver_us == -1) {
+        p = 0.12f;  // clogged: waits at the sender
+    } else if (f.deliver_us == -2) {
+        p = 0.9f;  // held by a paused receiver
+    } else {
+        const double span = static_cast<double>(std::max<int64_t>(1, f.deliver_us - f.sent_us));
+        p = static_cast<float>(static_cast<double>(w.now_us() - f.sent_us) / span);
+        p = std::fmin(1.f, std::fmax(0.f, p));
+    }
+    MsgPlace out;
+    const bool internal = !f.from_client && !f.to_client;
+    const bool cut = internal && w.link_cut(m.from, m.to);
+    out.failing = f.lost || cut;
+    const float stop = cut ? 0.55f : 0.6f;
+    if (out.failing && p > stop) p = stop;
+    out.at = lerp(a, b, p);
+    out.dir = u;
+    return out;
+}
+
+void draw_glyph(ImDrawList* dl, const sim::InFlight& f, ImVec2 c, ImVec2 u, float s) {
+    using raft::MsgType;
+    const raft::Message& m = f.msg;
+    const bool hb = m.type == MsgType::kAppend
+                        ? m.entries.empty()
+                        : m.type == MsgType::kAppendResp && m.match == 0 && !m.reject;
+    ImU32 col = msg_color(m.type, hb);
+    const ImU32 edge = m.reject ? kColBad : IM_COL32(10, 12, 16, 200);
+    switch (m.type) {
+        case MsgType::kAppend:
+            if (hb) {
+                dl->AddCircleFilled(c, s * 0.7f, col);
+            } else {
+                const float k =
+                    s * (1.f + 0.18f * std::log2(1.f + static_cast<float>(m.entries.size())));
+                dl->AddRectFilled(ImVec2(c.x - k, c.y - k), ImVec2(c.x + k, c.y + k), col, 1.5f);
+                dl->AddRect(ImVec2(c.x - k, c.y - k), ImVec2(c.x + k, c.y + k), edge);
+            }
+            break;
+        case MsgType::kPreVote:
+        case MsgType::kVote: {
+            const ImVec2 p[4] = {ImVec2(c.x, c.y - s * 1.3f), ImVec2(c.x + s * 1.3f, c.y),
+                                 ImVec2(c.x, c.y + s * 1.3f), ImVec2(c.x - s * 1.3f, c.y)};
+            if (m.type == MsgType::kVote) {
+                dl->AddConvexPolyFilled(p, 4, col);
+            } else {
+                dl->AddPolyline(p, 4, col, ImDrawFlags_Closed, 2.f);
+            }
+            break;
+        }
+        case MsgType::kSnapshot:
+            dl->AddNgonFilled(c, s * 1.7f, col, 6);
+            break;
+        case MsgType::kProp:
+        case MsgType::kClientReq: {
+            const ImVec2 n(-u.y, u.x);
+            const ImVec2 tip(c.x + u.x * s * 1.4f, c.y + u.y * s * 1.4f);
+            const ImVec2 l(c.x - u.x * s + n.x * s, c.y - u.y * s + n.y * s);
+            const ImVec2 r(c.x - u.x * s - n.x * s, c.y - u.y * s - n.y * s);
+            dl->AddTriangleFilled(tip, l, r, col);
+            break;
+        }
+        default:  // responses: a ring; rejections have a red rim
+            dl->AddCircleFilled(c, s * 0.9f, with_alpha(col, 0.35f));
+            dl->AddCircle(c, s * 0.9f, m.reject ? kColBad : col, 0, 2.f);
+            break;
+    }
+}
+
+std::string message_summary(const sim::InFlight& f, int64_t id) {
+    const raft::Message& m = f.msg;
+    const bool hb = m.type == raft::MsgType::kAppend && m.entries.empty();
+    char buf[256];
+    const std::string from =
+        f.from_client ? endpoint_name(sim::kClientBase + m.cmd.client_id) : endpoint_name(m.from);
+    const std::string to =
+        f.to_client ? endpoint_name(sim::kClientBase + m.to) : endpoint_name(m.to);
+    std::snprintf(buf, sizeof buf, "#%lld %s %s -> %s  term %lld%s%s", static_cast<long long>(id),
+                  msg_short_name(m.type, hb), from.c_str(), to.c_str(),
+                  static_cast<long long>(m.term), f.lost ? "  (lost)" : "",
+                  m.reject ? "  (reject)" : "");
+    return buf;
+}
+
+// Draws every message; returns the id of the one under the mouse (0: none).
+int64_t draw_messages(ImDrawList* dl, const View& v, const Layout& l, ImVec2 mouse) {
+    int64_t hovered = 0;
+    float best = 9.f * l.scale;
+    const float s = 4.2f * l.scale;
+    for (const auto& [id, f] : v.world.wire()) {
+        const MsgPlace p = place_message(v.world, l, f);
+        draw_glyph(dl, f, p.at, p.dir, s);
+        if (p.failing) cross(dl, p.at, s * 1.1f, kColBad, 2.f);
+        if (id == v.ui.selected_msg) dl->AddCircle(p.at, s * 2.4f, kColCursor, 0, 2.f);
+        const float d = dist(p.at, mouse);
+        if (d < best) {
+            best = d;
+            hovered = id;
+        }
+    }
+    return hovered;
+}
+
+// ===========================================================================
+// nodes
+// ===========================================================================
+
+void draw_timer_arc(ImDrawList* dl, const sim::NodeSlot& s, int64_t now_us, ImVec2 c, float r) {
+    if (!s.alive || s.election_due_us < 0 || s.election_set_us < 0) return;
+    const int64_t total = s.election_due_us - s.election_set_us;
+    if (total <= 0) return;
+    const int64_t left = s.paused ? s.paused_election_left_us : s.election_due_us - now_us;
+    const float frac =
+        std::fmin(1.f, std::fmax(0.f, static_cast<float>(left) / static_cast<float>(total)));
+    dl->PathArcTo(c, r, -kPi * 0.5f, 1.5f * kPi, 48);
+    dl->PathStroke(IM_COL32(255, 255, 255, 28), 0, 3.f);
+    if (frac <= 0.f) return;
+    dl->PathArcTo(c, r, -kPi * 0.5f, -kPi * 0.5f + 2.f * kPi * frac, 48);
+    dl->PathStroke(frac < 0.2f ? IM_COL32(255, 170, 90, 230) : IM_COL32(235, 238, 245, 200), 0,
+                   3.f);
+}
+
+// The disk badge: unsynced writes; an fsync in flight shows a dot.
+void draw_disk_badge(ImDrawList* dl, const sim::NodeSlot& s, ImVec2 c, float r) {
+    const int64_t unsynced = s.disk.unsynced_entries();
+    const ImVec2 a(c.x + r * 0.5f, c.y - r * 1.1f);
+    char text[16];
+    std::snprintf(text, sizeof text, "%lld", static_cast<long long>(unsynced));
+    const float w = 16.f + ImGui::CalcTextSize(text).x;
+    const ImVec2 b(a.x + w, a.y + 15.f);
+    const bool busy = unsynced > 0 || s.disk.fsync_in_flight();
+    dl->AddRectFilled(a, b, busy ? IM_COL32(74, 54, 18, 245) : IM_COL32(30, 34, 42, 235), 3.f);
+    dl->AddRect(a, b, busy ? kColWarn : kColFaint, 3.f);
+    // A tiny stack of platters: the disk.
+    const ImU32 ic = busy ? kColWarn : kColDim;
+    for (int k = 0; k < 3; k++) {
+        const float y = a.y + 4.f + static_cast<float>(k) * 3.f;
+        dl->AddLine(ImVec2(a.x + 3.f, y), ImVec2(a.x + 10.f, y), ic, 1.5f);
+    }
+    dl->AddText(ImVec2(a.x + 13.f, a.y + 1.f), busy ? IM_COL32(255, 220, 160, 255) : kColDim, text);
+    if (s.disk.fsync_in_flight()) dl->AddCircleFilled(ImVec2(b.x, a.y), 3.f, kColWarn);
+}
+
+void draw_crown(ImDrawList* dl, ImVec2 c, float r) {
+    const float w = r * 0.55f, y = c.y - r - 7.f, h = r * 0.32f;
+    const ImVec2 p[7] = {ImVec2(c.x - w, y),
+                         ImVec2(c.x - w, y - h),
+                         ImVec2(c.x - w * 0.5f, y - h * 0.45f),
+                         ImVec2(c.x, y - h * 1.15f),
+                         ImVec2(c.x + w * 0.5f, y - h * 0.45f),
+                         ImVec2(c.x + w, y - h),
+                         ImVec2(c.x + w, y)};
+    dl->AddConvexPolyFilled(p, 7, IM_COL32(250, 206, 80, 255));
+}
+
+void centered_text(ImDrawList* dl, ImVec2 c, ImU32 col, const char* text) {
+    const ImVec2 sz = ImGui::CalcTextSize(text);
+    dl->AddText(ImVec2(std::floor(c.x - sz.x * 0.5f), std::floor(c.y - sz.y * 0.5f)), col, text);
+}
+
+void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hovered) {
+    const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
+    const raft::Node& n = s.node;
+    const ImVec2 c = l.pos[static_cast<size_t>(i)];
+    const float r = l.node_r;
+    ImU32 fill = s.alive ? role_color(n.role()) : crashed_color();
+    if (s.alive && s.paused) fill = mix(fill, IM_COL32(90, 92, 98, 255), 0.65f);
+    if (hovered) fill = mix(fill, IM_COL32(255, 255, 255, 255), 0.12f);
+    draw_timer_arc(dl, s, v.world.now_us(), c, r + 6.f);
+    dl->AddCircleFilled(c, r, fill, 40);
+    const bool selected = v.ui.selected_node == i;
+    const bool leader = s.alive && n.role() == raft::Role::kLeader;
+    dl->AddCircle(c, r,
+                  selected ? kColCursor
+                  : leader ? IM_COL32(190, 255, 200, 255)
+                           : IM_COL32(0, 0, 0, 120),
+                  40,
+                  selected ? 3.f
+                  : leader ? 2.5f
+                           : 1.5f);
+    if (leader) draw_crown(dl, c, r);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "n%d", i);
+    centered_text(dl, ImVec2(c.x, c.y - 6.f), s.alive ? IM_COL32(255, 255, 255, 255) : kColDim,
+                  buf);
+    std::snprintf(buf, sizeof buf, "T%lld", static_cast<long long>(n.current_term()));
+    centered_text(dl, ImVec2(c.x, c.y + 7.f), s.alive ? IM_COL32(235, 240, 250, 220) : kColDim,
+                  buf);
+    if (!s.alive) {
+        cross(dl, c, r * 0.62f, kColBad, 3.f);
+    } else if (s.paused) {
+        const ImVec2 p(c.x - r * 0.9f, c.y + r * 0.55f);
+        dl->AddRectFilled(ImVec2(p.x - 9, p.y - 8), ImVec2(p.x + 9, p.y + 8),
+                          IM_COL32(20, 22, 28, 240), 3.f);
+        dl->AddRectFilled(ImVec2(p.x - 5, p.y - 5), ImVec2(p.x - 1.5f, p.y + 5), kColWarn);
+        dl->AddRectFilled(ImVec2(p.x + 1.5f, p.y - 5), ImVec2(p.x + 5, p.y + 5), kColWarn);
+    }
+    draw_disk_badge(dl, s, c, r);
+    // Under the node: key count and KV hash (equal hashes, equal colours).
+    std::snprintf(buf, sizeof buf, "%zu keys", n.kv().key_count());
+    std::string hash = short_hash(n.kv().hash());
+    hash.insert(hash.begin(), '#');
+    const float y = c.y + r + 9.f;
+    const float wk = ImGui::CalcTextSize(buf).x, wh = ImGui::CalcTextSize(hash.c_str()).x;
+    const float x0 = std::floor(c.x - (wk + 6.f + wh) * 0.5f);
+    dl->AddText(ImVec2(x0, y), s.alive ? kColText : kColDim, buf);
+    const ImU32 hc = s.alive ? hash_color(n.kv().hash()) : kColDim;
+    dl->AddText(ImVec2(x0 + wk + 6.f, y), hc, hash.c_str());
+    dl->AddRectFilled(ImVec2(x0 + wk + 6.f, y + 14.f), ImVec2(x0 + wk + 6.f + wh, y + 16.f), hc);
+    std::snprintf(buf, sizeof buf, "commit %lld", static_cast<long long>(n.commit_index()));
+    centered_text(dl, ImVec2(c.x, y + 25.f), kColDim, buf);
+}
+
+void node_tooltip(const View& v, int i) {
+    const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
+    const raft::Node& n = s.node;
+    ImGui::BeginTooltip();
+    ImGui::Text("n%d  %s%s  term %lld", i, s.alive ? raft::role_name(n.role()) : "crashed",
+                s.paused ? " (paused)" : "", static_cast<long long>(n.current_term()));
+    ImGui::Text("commit %lld  applied %lld  last log %lld",
+                static_cast<long long>(n.commit_index()), static_cast<long long>(n.last_applied()),
+                static_cast<long long>(n.log().last_index()));
+    ImGui::Text("disk: %lld unsynced writes%s", static_cast<long long>(s.disk.unsynced_entries()),
+                s.disk.fsync_in_flight() ? ", fsync in flight" : "");
+    if (s.alive && s.election_due_us >= 0 && !s.paused) {
+        ImGui::Text("election timeout in %s",
+                    format_duration(s.election_due_us - v.world.now_us()).c_str());
+    }
+    ImGui::TextDisabled("click for details and actions");
+    ImGui::EndTooltip();
+}
+
+// ===========================================================================
+// overlays (info, legend, violation)
+// ===========================================================================
+
+void draw_info(ImDrawList* dl, const View& v, ImVec2 origin) {
+    const sim::World& w = v.world;
+    char buf[160];
+    const raft::NodeId leader = w.leader();
+    if (leader >= 0) {
+        std::snprintf(
+            buf, sizeof buf, "leader n%d, term %lld", leader,
+            static_cast<long long>(w.nodes()[static_cast<size_t>(leader)].node.current_term()));
+    } else {
+        std::snprintf(buf, sizeof buf, "no leader");
+    }
+    dl->AddText(origin, leader >= 0 ? kColText : kColWarn, buf);
+    const sim::NetworkModel& net = w.state().net;
+    std::snprintf(buf, sizeof buf, "latency %s-%s, loss %.1f%%, dup %.1f%%, %zu in flight",
+                  format_duration(net.latency_us_min).c_str(),
+                  format_duration(net.latency_us_max).c_str(),
+                  static_cast<double>(net.loss_ppm) / 1e4,
+                  static_cast<double>(net.duplicate_ppm) / 1e4, w.wire().size());
+    dl->AddText(ImVec2(origin.x, origin.y + 15.f), kColDim, buf);
+}
+
+void draw_legend(ImDrawList* dl, ImVec2 origin) {
+    float x = origin.x;
+    const float y = origin.y;
+    auto swatch = [&](ImU32 col, const char* label) {
+        dl->AddCircleFilled(ImVec2(x + 5, y + 7), 5, col);
+        dl->AddText(ImVec2(x + 13, y), kColDim, label);
+        x += 20 + ImGui::CalcTextSize(label).x;
+    };
+    swatch(role_color(raft::Role::kFollower), "follower");
+    swatch(role_color(raft::Role::kPreCandidate), "pre-candidate");
+    swatch(role_color(raft::Role::kCandidate), "candidate");
+    swatch(role_color(raft::Role::kLeader), "leader");
+    swatch(crashed_color(), "crashed");
+    x = origin.x;
+    const float y2 = y + 16;
+    auto msg = [&](raft::MsgType t, bool hb, const char* label) {
+        dl->AddRectFilled(ImVec2(x + 1, y2 + 3), ImVec2(x + 9, y2 + 11), msg_color(t, hb), 1.5f);
+        dl->AddText(ImVec2(x + 13, y2), kColDim, label);
+        x += 20 + ImGui::CalcTextSize(label).x;
+    };
+    msg(raft::MsgType::kPreVote, false, "pre-vote");
+    msg(raft::MsgType::kVote, false, "vote");
+    msg(raft::MsgType::kAppend, false, "append");
+    msg(raft::MsgType::kAppend, true, "heartbeat");
+    msg(raft::MsgType::kAppendResp, false, "ack");
+    msg(raft::MsgType::kSnapshot, false, "snapshot");
+    msg(raft::MsgType::kProp, false, "forward");
+    msg(raft::MsgType::kClientReq, false, "client");
+}
+
+void draw_violation_banner(View& v, ImVec2 origin, float width) {
+    const sim::World& w = v.world;
+    if (w.violations().empty() || v.ui.violation_dismissed) return;
+    const sim::Violation& x = w.violations().back();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + 8, origin.y + 40));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 20, 24, 235));
+    ImGui::BeginChild("##violation", ImVec2(width - 16, 86), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::TextColored(ImVec4(1, 0.55f, 0.5f, 1), "SAFETY VIOLATION: %s at t = %s (event #%lld)",
+                       x.check.c_str(), format_time(x.t_us).c_str(),
+                       static_cast<long long>(x.event));
+    ImGui::PushTextWrapPos(width - 40);
+    ImGui::TextUnformatted(x.description.c_str());
+    ImGui::TextDisabled(
+        "The run stopped at the offending event. Step back (Left) to watch how it "
+        "happened; the Checks tab has the details.");
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+// ===========================================================================
+// the view
+// ===========================================================================
+
+void draw_cluster_view(View& v, ImVec2 size) {
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const int n = v.node_count();
+    const Layout l = make_layout(origin, size, n);
+    ImGui::InvisibleButton("##cluster_canvas", size);
+    const bool canvas_hovered = ImGui::IsItemHovered();
+    const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+
+    draw_links(dl, v.world, l);
+    if (!v.world.clients().empty()) {
+        dl->AddCircleFilled(l.hub, 9.f, IM_COL32(60, 40, 56, 255));
+        dl->AddCircle(l.hub, 9.f, msg_color(raft::MsgType::kClientReq, false), 0, 1.5f);
+        centered_text(dl, ImVec2(l.hub.x, l.hub.y + 18.f), kColDim, "clients");
+    }
+    int hovered_node = -1;
+    for (int i = 0; i < n; i++) {
+        if (canvas_hovered && dist(mouse, l.pos[static_cast<size_t>(i)]) <= l.node_r + 3.f)
+            hovered_node = i;
+    }
+    for (int i = 0; i < n; i++) {
+        draw_node(dl, v, l, i, hovered_node == i);
+        const ImVec2 c = l.pos[static_cast<size_t>(i)];
+        v.spot_rect("node." + std::to_string(i), ImVec2(c.x - l.node_r, c.y - l.node_r),
+                    ImVec2(c.x + l.node_r, c.y + l.node_r));
+    }
+    const int64_t hovered_msg =
+        draw_messages(dl, v, l, canvas_hovered ? mouse : ImVec2(-1e6f, -1e6f));
+    draw_info(dl, v, ImVec2(origin.x + 8, origin.y + 6));
+    draw_legend(dl, ImVec2(origin.x + 8, origin.y + size.y - 34.f));
+
+    if (hovered_msg != 0 && hovered_node < 0) {
+        const auto it = v.world.wire().find(hovered_msg);
+        if (it != v.world.wire().end())
+            ImGui::SetTooltip("%s", message_summary(it->second, it->first).c_str());
+    } else if (hovered_node >= 0) {
+        node_tooltip(v, hovered_node);
+    }
+    if (clicked) {
+        if (hovered_node >= 0) {
+            v.ui.selected_node = hovered_node;
+            v.ui.focus_tab = PanelTab::kNode;
+        } else if (hovered_msg != 0) {
+            v.ui.selected_msg = hovered_msg;
+            v.ui.focus_tab = PanelTab::kMessage;
+        }
+    }
+    draw_violation_banner(v, origin, size.x);
+}
+
+}  // namespace render

@@ -1,0 +1,341 @@
+// render/control_panel.cpp — etcd-play's control panel: pick a node, PUT /
+// GET / DELETE / CAS a key through it, STRESS it with N writes, kill and
+// restart nodes (one or all), split the network, and a hash check showing
+// whether the nodes' key-value stores agree. Also the small action builders
+// the other panels share.
+//
+// Every button is an Action through Timeline::act (recorded in the input
+// log); the hash check and the recent-operations list only read the world.
+//
+// Index
+//   action builders
+//   client operations
+//   nodes and network
+//   hash check
+//   recent operations
+//   the panel
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "render/draw.h"
+#include "render/ui.h"
+
+namespace render {
+
+// ===========================================================================
+// action builders
+// ===========================================================================
+
+sim::Action node_action(sim::ActionKind kind, int node) {
+    sim::Action a;
+    a.kind = kind;
+    a.node = sim::NodeRef{sim::NodeSelector::kId, node};
+    return a;
+}
+
+sim::Action leader_action(sim::ActionKind kind) {
+    sim::Action a;
+    a.kind = kind;
+    a.node = sim::NodeRef{sim::NodeSelector::kLeader, raft::kNone};
+    return a;
+}
+
+sim::Action isolate_action(int node, int node_count) {
+    sim::Action a;
+    a.kind = sim::ActionKind::kPartition;
+    std::vector<raft::NodeId> rest;
+    for (int i = 0; i < node_count; i++) {
+        if (i != node) rest.push_back(i);
+    }
+    a.groups = {{node}, rest};
+    return a;
+}
+
+sim::Action heal_action() {
+    sim::Action a;
+    a.kind = sim::ActionKind::kHeal;
+    return a;
+}
+
+sim::Action client_action(sim::ActionKind kind, int node_or_leader, const std::string& key,
+                          const std::string& value) {
+    sim::Action a = node_or_leader < 0 ? leader_action(kind) : node_action(kind, node_or_leader);
+    a.key = key;
+    a.value = value;
+    return a;
+}
+
+namespace {
+
+sim::Action all_action(sim::ActionKind kind) {
+    sim::Action a;
+    a.kind = kind;
+    a.node = sim::NodeRef{sim::NodeSelector::kAll, raft::kNone};
+    return a;
+}
+
+// ===========================================================================
+// client operations
+// ===========================================================================
+
+void target_picker(View& v) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("via");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110);
+    const std::string current = v.ui.ctl_node < 0 ? "the leader" : endpoint_name(v.ui.ctl_node);
+    if (ImGui::BeginCombo("##ctl_node", current.c_str())) {
+        if (ImGui::Selectable("the leader", v.ui.ctl_node < 0)) v.ui.ctl_node = -1;
+        for (int i = 0; i < v.node_count(); i++) {
+            const std::string label = endpoint_name(i);
+            if (ImGui::Selectable(label.c_str(), v.ui.ctl_node == i)) v.ui.ctl_node = i;
+        }
+        ImGui::EndCombo();
+    }
+    tooltip("Which node the client talks to. A follower forwards writes to its leader.");
+    if (v.ui.ctl_node >= v.node_count()) v.ui.ctl_node = -1;
+}
+
+void heading(const char* text) {
+    ImGui::Spacing();
+    ImGui::TextColored(ImVec4(0.6f, 0.75f, 1, 1), "%s", text);
+    ImGui::Separator();
+}
+
+void client_ops(View& v) {
+    using sim::ActionKind;
+    heading("Client requests");
+    target_picker(v);
+    ImGui::SetNextItemWidth(110);
+    ImGui::InputText("key", v.ui.key, sizeof v.ui.key);
+    v.spot("ctl.key");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110);
+    ImGui::InputText("value", v.ui.value, sizeof v.ui.value);
+    v.spot("ctl.value");
+    const bool has_key = v.ui.key[0] != '\0';
+    ImGui::BeginDisabled(!has_key);
+    if (ImGui::Button("PUT"))
+        v.act(client_action(ActionKind::kPut, v.ui.ctl_node, v.ui.key, v.ui.value));
+    v.spot("ctl.put");
+    ImGui::SameLine();
+    if (ImGui::Button("GET")) v.act(client_action(ActionKind::kGet, v.ui.ctl_node, v.ui.key, ""));
+    v.spot("ctl.get");
+    ImGui::SameLine();
+    if (ImGui::Button("DELETE"))
+        v.act(client_action(ActionKind::kDelete, v.ui.ctl_node, v.ui.key, ""));
+    v.spot("ctl.delete");
+    ImGui::EndDisabled();
+    ImGui::SameLine(0, 16);
+    ImGui::SetNextItemWidth(80);
+    ImGui::InputInt("##stress_n", &v.ui.stress_count, 0, 0);
+    v.ui.stress_count = std::clamp(v.ui.stress_count, 1, 100'000);
+    ImGui::SameLine();
+    if (ImGui::Button("STRESS")) {
+        sim::Action a = client_action(ActionKind::kStress, v.ui.ctl_node, "", "");
+        a.count = v.ui.stress_count;
+        v.act(a);
+    }
+    tooltip("Send N writes, one after another, through the chosen node.");
+    v.spot("ctl.stress");
+}
+
+// ===========================================================================
+// nodes and network
+// ===========================================================================
+
+void nodes_and_network(View& v) {
+    using sim::ActionKind;
+    heading("Nodes");
+    for (int i = 0; i < v.node_count(); i++) {
+        const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
+        ImGui::PushID(i);
+        const ImU32 col = s.alive ? role_color(s.node.role()) : crashed_color();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), "n%d", i);
+        ImGui::SameLine(34);
+        ImGui::TextDisabled(
+            "%-13s", s.alive ? (s.paused ? "paused" : raft::role_name(s.node.role())) : "crashed");
+        ImGui::SameLine(140);
+        if (s.alive) {
+            if (ImGui::SmallButton("kill")) v.act(node_action(ActionKind::kKill, i));
+            v.spot("ctl.kill." + std::to_string(i));
+        } else {
+            if (ImGui::SmallButton("restart")) v.act(node_action(ActionKind::kRestart, i));
+            v.spot("ctl.restart." + std::to_string(i));
+        }
+        ImGui::SameLine(200);
+        if (ImGui::SmallButton("select")) {
+            v.ui.selected_node = i;
+            v.ui.focus_tab = PanelTab::kNode;
+        }
+        ImGui::PopID();
+    }
+    if (ImGui::Button("Kill leader")) v.act(leader_action(ActionKind::kKill));
+    v.spot("ctl.kill_leader");
+    ImGui::SameLine();
+    if (ImGui::Button("Kill all")) v.act(all_action(ActionKind::kKill));
+    v.spot("ctl.kill_all");
+    ImGui::SameLine();
+    if (ImGui::Button("Restart all")) v.act(all_action(ActionKind::kRestart));
+    v.spot("ctl.restart_all");
+
+    heading("Network");
+    if (ImGui::Button("Isolate leader")) {
+        sim::Action a;
+        a.kind = ActionKind::kPartition;
+        a.isolate_leader_with = 0;
+        v.act(a);
+    }
+    tooltip("Partition the leader away from everyone (check-quorum makes it step down).");
+    v.spot("ctl.isolate_leader");
+    ImGui::SameLine();
+    if (ImGui::Button("Split majority/minority")) {
+        sim::Action a;
+        a.kind = ActionKind::kPartition;
+        a.isolate_leader_with = std::max(0, (v.node_count() - 1) / 2 - 1);
+        v.act(a);
+    }
+    tooltip("The leader ends up in a minority: its new entries cannot commit.");
+    v.spot("ctl.split");
+    ImGui::SameLine();
+    if (ImGui::Button("Heal")) v.act(heal_action());
+    v.spot("ctl.heal");
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("##loss", &v.ui.loss_pct, 0, 100, "loss %d%%");
+    ImGui::SameLine();
+    if (ImGui::Button("Set loss")) {
+        sim::Action a;
+        a.kind = ActionKind::kSetNetwork;
+        a.loss_ppm = static_cast<int64_t>(v.ui.loss_pct) * 10'000;
+        v.act(a);
+    }
+    tooltip("Change the probability that a message is lost, from now on.");
+}
+
+// ===========================================================================
+// hash check
+// ===========================================================================
+
+void hash_check(View& v) {
+    heading("Hash check");
+    std::map<uint64_t, int> groups;
+    int live = 0;
+    for (const sim::NodeSlot& s : v.world.nodes()) {
+        if (!s.alive) continue;
+        live++;
+        groups[s.node.kv().hash()]++;
+    }
+    if (live == 0) {
+        ImGui::TextDisabled("No live node.");
+    } else if (groups.size() == 1) {
+        const sim::NodeSlot* any = nullptr;
+        for (const sim::NodeSlot& s : v.world.nodes()) {
+            if (s.alive) any = &s;
+        }
+        ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.55f, 1), "All %d live nodes agree: %zu keys, #%s",
+                           live, any->node.kv().key_count(),
+                           short_hash(any->node.kv().hash()).c_str());
+    } else {
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.35f, 1), "%zu different states among %d live nodes",
+                           groups.size(), live);
+        tooltip(
+            "Normal while entries are still being applied; they should converge once the cluster "
+            "is quiet.");
+    }
+    if (!ImGui::BeginTable("##hashes", 4,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+        return;
+    ImGui::TableSetupColumn("node");
+    ImGui::TableSetupColumn("keys");
+    ImGui::TableSetupColumn("hash");
+    ImGui::TableSetupColumn("applied");
+    ImGui::TableHeadersRow();
+    for (int i = 0; i < v.node_count(); i++) {
+        const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::Text("n%d%s", i, s.alive ? "" : " (down)");
+        ImGui::TableSetColumnIndex(1);
+        ImGui::Text("%zu", s.node.kv().key_count());
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(s.alive ? hash_color(s.node.kv().hash()) : kColDim),
+            "#%s", short_hash(s.node.kv().hash()).c_str());
+        ImGui::TableSetColumnIndex(3);
+        ImGui::Text("%lld", static_cast<long long>(s.node.last_applied()));
+    }
+    ImGui::EndTable();
+}
+
+// ===========================================================================
+// recent operations
+// ===========================================================================
+
+void recent_ops(View& v) {
+    heading("Your requests");
+    const sim::History& h = v.world.history();
+    std::vector<size_t> mine;
+    // Scripted clients (the user's and the timeline's) are those not in the workload.
+    std::vector<bool> scripted;
+    for (const sim::Client& c : v.world.clients()) {
+        if (static_cast<size_t>(c.id) >= scripted.size())
+            scripted.resize(static_cast<size_t>(c.id) + 1, false);
+        scripted[static_cast<size_t>(c.id)] = !c.workload;
+    }
+    for (size_t i = h.size(); i-- > 0 && mine.size() < 8;) {
+        const size_t c = static_cast<size_t>(h[i].client);
+        if (c < scripted.size() && scripted[c]) mine.push_back(i);
+    }
+    if (mine.empty()) {
+        ImGui::TextDisabled("None yet. PUT a key above, then watch it replicate.");
+        return;
+    }
+    for (size_t i : mine) {
+        const sim::HistoryOp& op = h[i];
+        std::string result;
+        switch (op.status) {
+            case sim::OpStatus::kPending:
+                result = "pending...";
+                break;
+            case sim::OpStatus::kOk:
+                if (op.op == raft::OpType::kGet) {
+                    result = op.found ? "= " + op.output : "(not found)";
+                } else if (op.op == raft::OpType::kCas) {
+                    result = op.cas_ok ? "ok" : "no swap (saw " + op.output + ")";
+                } else {
+                    result = "ok";
+                }
+                result += "  in " + format_duration(op.complete_us - op.invoke_us);
+                break;
+            case sim::OpStatus::kFail:
+                result = "failed";
+                break;
+            case sim::OpStatus::kUnknown:
+                result = "unknown (timed out)";
+                break;
+        }
+        ImGui::Text("%s %.24s%s%.24s", raft::op_name(op.op), op.key.c_str(),
+                    op.op == raft::OpType::kPut ? " = " : "",
+                    op.op == raft::OpType::kPut ? op.value.c_str() : "");
+        ImGui::SameLine(180);
+        ImGui::TextColored(op.status == sim::OpStatus::kOk ? ImVec4(0.5f, 0.9f, 0.6f, 1)
+                                                           : ImVec4(0.9f, 0.8f, 0.5f, 1),
+                           "%s", result.c_str());
+    }
+}
+
+}  // namespace
+
+// ===========================================================================
+// the panel
+// ===========================================================================
+
+void draw_control_panel(View& v) {
+    client_ops(v);
+    nodes_and_network(v);
+    hash_check(v);
+    recent_ops(v);
+}
+
+}  // namespace render

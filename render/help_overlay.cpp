@@ -1,0 +1,159 @@
+// render/help_overlay.cpp — keyboard shortcuts and the help overlay that
+// lists them with a short guide to what the views show.
+//
+// Shortcuts are ignored while a text field has the keyboard. They only push
+// Commands or flip UiState, like every other control.
+//
+// Index
+//   shortcuts
+//   overlay
+#include <algorithm>
+
+#include "imgui.h"
+#include "render/draw.h"
+#include "render/ui.h"
+
+namespace render {
+
+// ===========================================================================
+// shortcuts
+// ===========================================================================
+
+namespace {
+
+bool pressed(ImGuiKey key, bool repeat = true) {
+    return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+}
+
+}  // namespace
+
+void handle_shortcuts(View& v) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    if (pressed(ImGuiKey_Space, false)) v.push(CommandKind::kTogglePlay);
+    if (pressed(ImGuiKey_LeftArrow))
+        v.push(io.KeyShift ? CommandKind::kJumpPrev : CommandKind::kStepBack);
+    if (pressed(ImGuiKey_RightArrow))
+        v.push(io.KeyShift ? CommandKind::kJumpNext : CommandKind::kStepForward);
+    if (pressed(ImGuiKey_Home, false)) v.push(CommandKind::kToStart);
+    if (pressed(ImGuiKey_End, false)) v.push(CommandKind::kToHorizon);
+    if (pressed(ImGuiKey_Escape, false)) {
+        if (v.ui.show_help) {
+            v.ui.show_help = false;
+        } else {
+            v.ui.selected_msg = 0;
+            v.ui.selected_node = -1;
+        }
+    }
+    for (int i = 0; i < io.InputQueueCharacters.Size; i++) {
+        const ImWchar c = io.InputQueueCharacters[i];
+        switch (c) {
+            case '?':
+            case 'h':
+                v.ui.show_help = !v.ui.show_help;
+                break;
+            case '+':
+            case '=':
+                v.ui.speed_log10 = std::min(2.f, v.ui.speed_log10 + 0.25f);
+                break;
+            case '-':
+                v.ui.speed_log10 = std::max(-3.f, v.ui.speed_log10 - 0.25f);
+                break;
+            case 'l':
+                v.ui.show_lower = !v.ui.show_lower;
+                break;
+            case 'u':
+                v.push(CommandKind::kUndoFork);
+                break;
+            case 'k':
+                if (v.ui.selected_node >= 0)
+                    v.act(node_action(sim::ActionKind::kKill, v.ui.selected_node));
+                break;
+            case 'r':
+                if (v.ui.selected_node >= 0)
+                    v.act(node_action(sim::ActionKind::kRestart, v.ui.selected_node));
+                break;
+            default:
+                if (c >= '0' && c <= '9' && c - '0' < v.node_count()) {
+                    v.ui.selected_node = c - '0';
+                    v.ui.focus_tab = PanelTab::kNode;
+                }
+                break;
+        }
+    }
+}
+
+// ===========================================================================
+// overlay
+// ===========================================================================
+
+namespace {
+
+void key_row(const char* keys, const char* what) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextColored(ImVec4(1, 0.85f, 0.5f, 1), "%s", keys);
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(what);
+}
+
+}  // namespace
+
+void draw_help_overlay(View& v) {
+    if (!v.ui.show_help) return;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(
+        ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
+        ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(620, 0));
+    ImGui::SetNextWindowBgAlpha(0.97f);
+    bool open = true;
+    if (!ImGui::Begin("raftplay help", &open,
+                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                          ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+        ImGui::End();
+        return;
+    }
+    ImGui::PushTextWrapPos(600);
+    ImGui::TextUnformatted(
+        "raftplay runs a Raft cluster in a deterministic simulator: everything you see is a pure "
+        "function "
+        "of the scenario, the seed and your actions, so the address bar is an exact replay link.");
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+        key_row("Space", "play / pause");
+        key_row("Left / Right", "step one event back / forward");
+        key_row("Shift+Left / Right",
+                "previous / next interesting event (election, fault, violation)");
+        key_row("Home / End", "to t = 0 / to the furthest simulated moment");
+        key_row("- / +", "slower / faster");
+        key_row("0-9", "select node n0..n9");
+        key_row("k / r", "kill / restart the selected node");
+        key_row("u", "undo a fork");
+        key_row("l", "show / hide the space-time and charts pane");
+        key_row("Esc", "close help, clear selection");
+        key_row("? or h", "this help");
+        ImGui::EndTable();
+    }
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(600);
+    ImGui::BulletText(
+        "Node colour: follower, pre-candidate, candidate, leader (crown); grey with a cross: "
+        "crashed; pause bars: paused. The arc drains towards the election timeout.");
+    ImGui::BulletText(
+        "Disk badge: writes not yet fsynced (a crash loses them). Under each node: key count "
+        "and KV hash; equal hashes have equal colours.");
+    ImGui::BulletText(
+        "Messages: squares are appends (bigger with more entries), dots heartbeats, diamonds "
+        "(pre-)votes, rings replies (red rim: rejected), triangles client requests and "
+        "forwards, hexagons snapshots. A red cross: lost.");
+    ImGui::BulletText("Red links are cut by a partition; a bar with an arrow is a one-way cut.");
+    ImGui::BulletText(
+        "Timeline: click or drag to scrub. Acting in the past forks the timeline (undo with u).");
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+    if (!open) v.ui.show_help = false;
+}
+
+}  // namespace render

@@ -1,0 +1,178 @@
+// render/insight.cpp — derived data from the trace (see insight.h).
+#include "render/insight.h"
+
+#include "sim/history.h"
+#include "sim/world.h"
+
+namespace render {
+
+const char* marker_name(MarkerKind k) {
+    switch (k) {
+        case MarkerKind::kLeader:
+            return "leader elected";
+        case MarkerKind::kCrash:
+            return "crash";
+        case MarkerKind::kRestart:
+            return "restart";
+        case MarkerKind::kPause:
+            return "pause";
+        case MarkerKind::kResume:
+            return "resume";
+        case MarkerKind::kAction:
+            return "action";
+        case MarkerKind::kCorruption:
+            return "torn/corrupt write found";
+        case MarkerKind::kViolation:
+            return "safety violation";
+    }
+    return "?";
+}
+
+void Insight::reset(const sim::Scenario& scenario) {
+    const int n = scenario.cluster.node_count;
+    records_ = 0;
+    last_t_us_ = 0;
+    initially_alive_.assign(static_cast<size_t>(n), true);
+    for (const sim::PresetNode& p : scenario.preset) {
+        if (p.id >= 0 && p.id < n) initially_alive_[static_cast<size_t>(p.id)] = p.alive;
+    }
+    markers_.clear();
+    lanes_.assign(static_cast<size_t>(n), {});
+    for (int i = 0; i < n; i++) {
+        LaneState s;
+        s.alive = initially_alive_[static_cast<size_t>(i)];
+        lanes_[static_cast<size_t>(i)].push_back(s);
+    }
+    commits_.assign(static_cast<size_t>(n), {});
+    latencies_.clear();
+    invoke_t_of_op_.clear();
+    buckets_.clear();
+    send_of_msg_.clear();
+}
+
+void Insight::rebuild(const sim::World& world) {
+    reset(world.scenario());
+    ingest(world);
+}
+
+void Insight::ingest(const sim::World& world) {
+    const std::vector<sim::TraceRecord>& trace = world.trace();
+    for (size_t i = records_; i < trace.size(); i++)
+        add(trace[i], static_cast<uint32_t>(i));
+    if (trace.size() > records_) records_ = trace.size();
+}
+
+void Insight::lane_change(int node, int64_t t_us, const LaneState& s) {
+    std::vector<LaneState>& lane = lanes_[static_cast<size_t>(node)];
+    LaneState next = s;
+    next.t_us = t_us;
+    if (!lane.empty() && lane.back().t_us == t_us) {
+        lane.back() = next;  // several changes in one moment: keep the last
+    } else {
+        lane.push_back(next);
+    }
+}
+
+void Insight::add(const sim::TraceRecord& r, uint32_t index) {
+    using sim::TraceKind;
+    last_t_us_ = r.t_us;
+    const bool is_node = r.node >= 0 && r.node < node_count();
+    auto marker = [&](MarkerKind kind) {
+        markers_.push_back(Marker{r.t_us, index, kind, r.node, r.term, r.aux});
+    };
+    auto lane_now = [&]() { return lanes_[static_cast<size_t>(r.node)].back(); };
+    switch (r.kind) {
+        case TraceKind::kSend: {
+            const size_t bucket = static_cast<size_t>(r.t_us / kRateBucketUs);
+            if (bucket >= buckets_.size())
+                buckets_.resize(bucket + 1, std::array<int32_t, kMsgTypes>{});
+            if (r.msg_type < kMsgTypes) buckets_[bucket][r.msg_type]++;
+            if (r.aux > 0 && r.aux < (int64_t{1} << 32)) {
+                const size_t id = static_cast<size_t>(r.aux);
+                if (id >= send_of_msg_.size()) send_of_msg_.resize(id + 1, 0);
+                send_of_msg_[id] = index + 1;
+            }
+            break;
+        }
+        case TraceKind::kRole:
+            if (!is_node) break;
+            {
+                LaneState s = lane_now();
+                s.role = static_cast<raft::Role>(r.aux);
+                s.term = r.term;
+                lane_change(r.node, r.t_us, s);
+            }
+            if (static_cast<raft::Role>(r.aux) == raft::Role::kLeader) marker(MarkerKind::kLeader);
+            break;
+        case TraceKind::kTerm:
+            if (is_node) {
+                LaneState s = lane_now();
+                s.term = r.term;
+                lane_change(r.node, r.t_us, s);
+            }
+            break;
+        case TraceKind::kCommit:
+            if (is_node)
+                commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, r.index});
+            break;
+        case TraceKind::kCrash:
+        case TraceKind::kRestart:
+            if (is_node) {
+                LaneState s = lane_now();
+                s.alive = r.kind == TraceKind::kRestart;
+                s.paused = false;
+                s.role = raft::Role::kFollower;
+                lane_change(r.node, r.t_us, s);
+                // A restarted node's commit index starts again from its snapshot.
+                if (r.kind == TraceKind::kCrash) {
+                    commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, -1});
+                }
+            }
+            marker(r.kind == TraceKind::kCrash ? MarkerKind::kCrash : MarkerKind::kRestart);
+            break;
+        case TraceKind::kPause:
+        case TraceKind::kResume:
+            if (is_node) {
+                LaneState s = lane_now();
+                s.paused = r.kind == TraceKind::kPause;
+                lane_change(r.node, r.t_us, s);
+            }
+            marker(r.kind == TraceKind::kPause ? MarkerKind::kPause : MarkerKind::kResume);
+            break;
+        case TraceKind::kAction: {
+            const auto kind = static_cast<sim::ActionKind>(r.aux);
+            // Kill/restart/pause/resume show up as their own records.
+            if (kind != sim::ActionKind::kKill && kind != sim::ActionKind::kRestart &&
+                kind != sim::ActionKind::kPause && kind != sim::ActionKind::kResume) {
+                marker(MarkerKind::kAction);
+            }
+            break;
+        }
+        case TraceKind::kCorruption:
+            marker(MarkerKind::kCorruption);
+            break;
+        case TraceKind::kViolation:
+            marker(MarkerKind::kViolation);
+            break;
+        case TraceKind::kClientInvoke: {
+            const size_t op = static_cast<size_t>(r.index);
+            if (r.index >= 0 && r.index < (int64_t{1} << 32)) {
+                if (op >= invoke_t_of_op_.size()) invoke_t_of_op_.resize(op + 1, -1);
+                invoke_t_of_op_[op] = r.t_us;
+            }
+            break;
+        }
+        case TraceKind::kClientComplete: {
+            const size_t op = static_cast<size_t>(r.index);
+            if (r.index >= 0 && op < invoke_t_of_op_.size() && invoke_t_of_op_[op] >= 0) {
+                latencies_.push_back(LatencyPoint{r.t_us, r.t_us - invoke_t_of_op_[op],
+                                                  static_cast<uint8_t>(r.aux), r.msg_type});
+            }
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+}  // namespace render

@@ -1,0 +1,206 @@
+// render/ui.h — what the views share: the UI state the app owns, the commands
+// views emit, and the per-frame View they draw from.
+//
+// Views read the world through `const sim::World&` and never mutate it. What a
+// user does becomes a Command appended to View::commands; the app applies the
+// commands after the frame's widgets are built (so no view ever sees the world
+// change under it), and every world-changing command goes through
+// sim::Timeline::act, which records it in the input log. UiState is the only
+// thing views write directly: selection, open panels, text fields, speed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "render/builtin_scenarios.h"
+#include "render/insight.h"
+#include "sim/linearizability.h"
+#include "sim/timeline.h"
+
+namespace render {
+
+// ---------------------------------------------------------------------------
+// Commands: what views ask the app to do.
+enum class CommandKind : uint8_t {
+    kAct,          // action: a user action, through Timeline::act
+    kSeekTime,     // t_us
+    kStepForward,  // to the next moment (every event at the next time)
+    kStepBack,     // to the previous moment
+    kJumpNext,     // to the next marker (election, fault, violation)
+    kJumpPrev,
+    kToStart,
+    kToHorizon,   // the furthest moment simulated so far
+    kSetPlaying,  // flag
+    kTogglePlay,
+    kUndoFork,
+    kLoadBuiltin,   // text: built-in name; seed
+    kLoadScenario,  // scenario (custom); seed
+    kRestart,       // same scenario, seed, empty input log
+    kExportRun,     // hand a run file to the platform (download)
+    kOpenFile,      // ask the platform for a file (picker)
+    kCheckLinearizability,
+    kDismissError,
+};
+
+struct Command {
+    CommandKind kind = CommandKind::kSetPlaying;
+    sim::Action action;
+    int64_t t_us = 0;
+    bool flag = false;
+    uint64_t seed = 0;
+    std::string text;
+    std::shared_ptr<const sim::Scenario> scenario;
+};
+
+// ---------------------------------------------------------------------------
+// UI state: owned by the app, written by views. Nothing here reaches the world.
+enum class PanelTab : uint8_t { kNone, kControl, kNode, kMessage, kScenario, kChecks };
+
+// A named widget's rectangle this frame, so browser tests can click real
+// widgets (state().ui["node.kill"] = [x, y, w, h] in CSS pixels).
+struct Spot {
+    std::string name;
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+struct UiState {
+    // Playback. Speed is 10^speed_log10 simulated seconds per wall second.
+    bool playing = true;
+    float speed_log10 = -1.3f;  // 1/20x: messages (1-10 ms) are visible in flight
+    bool budget_hit = false;    // the last frame ran out of its event budget
+    // Selection (node id or -1; message id or 0).
+    int selected_node = -1;
+    int64_t selected_msg = 0;
+    // Right-hand panel: the tab to bring forward on the next frame.
+    PanelTab focus_tab = PanelTab::kNone;
+    bool show_help = false;
+    bool show_lower = true;
+    // etcd-play control panel: target node (-1: the leader), key, value, count.
+    int ctl_node = -1;
+    char key[64] = "color";
+    char value[128] = "blue";
+    int stress_count = 100;
+    int loss_pct = 10;
+    // Node panel's own key/value fields.
+    char node_key[64] = "x";
+    char node_value[128] = "1";
+    // Message panel: extra delay in ms.
+    int delay_ms = 100;
+    // Scenario panel.
+    char seed_text[32] = "";
+    bool seed_text_synced = false;
+    sim::Scenario draft;  // the settings editor's copy; applied as a custom scenario
+    bool draft_valid = false;
+    // Space-time diagram: visible span in simulated ms.
+    float spacetime_span_ms = 300.f;
+    int64_t spacetime_anchor_us = -1;  // the right edge, frozen while dragging
+    // Messages: the last error (shown in a banner, reported by state()) and a
+    // short notice that fades.
+    std::string error;
+    std::string notice;
+    double notice_left_s = 0;
+    // The violation explained in the banner (its index in world.violations()).
+    int violation_shown = -1;
+    bool violation_dismissed = false;
+    // Named widgets drawn this frame, and their JSON for state().
+    std::vector<Spot> spots;
+    std::string spots_json = "{}";
+};
+
+// ---------------------------------------------------------------------------
+// What the app tells views besides the world.
+struct FrameStats {
+    double last_ms = 0, p50_ms = 0, p99_ms = 0;
+    size_t samples = 0;
+};
+
+struct LinCheck {
+    bool checked = false;
+    sim::LinResult result;
+    int64_t at_t_us = 0;
+    size_t ops = 0;
+};
+
+struct AppInfo {
+    std::string builtin_name;  // empty: a custom scenario
+    uint64_t seed = 0;
+    int64_t fork_t_us = -1;  // where the current fork began; -1 none
+    bool busy = false;       // reaching a far moment or hunting a marker over frames
+    LinCheck lin;
+    FrameStats frame;
+    const std::vector<BuiltinScenario>* builtins = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// One frame's view of the app.
+struct View {
+    const sim::World& world;
+    const sim::Timeline& timeline;
+    const Insight& insight;
+    const AppInfo& app;
+    UiState& ui;
+    std::vector<Command>& commands;
+
+    void push(CommandKind kind) {
+        Command c;
+        c.kind = kind;
+        commands.push_back(std::move(c));
+    }
+    void act(sim::Action a) {
+        Command c;
+        c.kind = CommandKind::kAct;
+        c.action = std::move(a);
+        commands.push_back(std::move(c));
+    }
+    void seek(int64_t t_us) {
+        Command c;
+        c.kind = CommandKind::kSeekTime;
+        c.t_us = t_us;
+        commands.push_back(std::move(c));
+    }
+    void set_playing(bool playing) {
+        Command c;
+        c.kind = CommandKind::kSetPlaying;
+        c.flag = playing;
+        commands.push_back(std::move(c));
+    }
+    // Names the last widget for tests (see Spot).
+    void spot(const std::string& name) {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        ui.spots.push_back(Spot{name, a.x, a.y, b.x - a.x, b.y - a.y});
+    }
+    void spot_rect(const std::string& name, ImVec2 a, ImVec2 b) {
+        ui.spots.push_back(Spot{name, a.x, a.y, b.x - a.x, b.y - a.y});
+    }
+    int node_count() const { return static_cast<int>(world.nodes().size()); }
+    // The end of the time axis: the run's duration.
+    int64_t duration_us() const { return world.scenario().duration_us; }
+};
+
+// ---------------------------------------------------------------------------
+// The views (one file each). Sizes are the space the caller gives them.
+void draw_top_bar(View& v);
+void draw_cluster_view(View& v, ImVec2 size);
+void draw_node_panel(View& v);
+void draw_message_panel(View& v);
+void draw_control_panel(View& v);
+void draw_scenario_panel(View& v);
+void draw_checks_panel(View& v);
+void draw_timeline_bar(View& v, ImVec2 size);
+void draw_spacetime(View& v, ImVec2 size);
+void draw_charts(View& v, ImVec2 size);
+void draw_help_overlay(View& v);
+void handle_shortcuts(View& v);
+
+// Small action builders shared by panels.
+sim::Action node_action(sim::ActionKind kind, int node);
+sim::Action leader_action(sim::ActionKind kind);
+sim::Action isolate_action(int node, int node_count);
+sim::Action heal_action();
+sim::Action client_action(sim::ActionKind kind, int node_or_leader, const std::string& key,
+                          const std::string& value);
+
+}  // namespace render
