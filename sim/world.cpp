@@ -612,6 +612,10 @@ void World::restart(int id) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     if (slot.alive) return;
     slot.incarnation++;
+    // A new process starts with an empty write queue (crash() emptied it).
+    slot.disk.pending.clear();
+    slot.disk.fsync_covering = 0;
+    slot.disk.epoch++;
     build_node(id, true);
     slot.alive = true;
     record(TraceRecord{0, TraceKind::kRestart, 0, id, -1, slot.node.current_term(),

@@ -302,7 +302,8 @@ void World::apply_action(const Action& a) {
         case ActionKind::kSnapshot:
             for (raft::NodeId id : targets) {
                 NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
-                if (slot.paused) continue;
+                // A crashed or paused process cannot act.
+                if (!slot.alive || slot.paused) continue;
                 if (a.kind == ActionKind::kCampaign) {
                     slot.node.campaign(true);
                 } else {
