@@ -269,7 +269,8 @@ void World::send(raft::Message m, bool from_client, bool to_client) {
     const int copies = internal && s_.net_rng.chance(net.duplicate_ppm, kPpm) ? 2 : 1;
     for (int c = 0; c < copies; c++) {
         const int64_t id = s_.next_msg_id++;
-        InFlight f;
+        // Built in place: a Message is large, every move costs.
+        InFlight& f = s_.wire.try_emplace(s_.wire.end(), id)->second;
         f.sent_us = s_.now_us;
         f.from_client = from_client;
         f.to_client = to_client;
@@ -298,7 +299,6 @@ void World::send(raft::Message m, bool from_client, bool to_client) {
         } else {
             f.msg = m;
         }
-        s_.wire.emplace(id, std::move(f));
     }
 }
 
@@ -475,10 +475,15 @@ void World::send_from_node(int id, raft::Message m) {
 void World::arm_timers(int id, const raft::Ready& rd) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     if (rd.election_timer_us >= 0) {
-        slot.election_gen++;
         slot.election_set_us = s_.now_us;
         slot.election_due_us = s_.now_us + rd.election_timer_us;
-        push_event(slot.election_due_us, EventKind::kElectionTimer, id, slot.election_gen, 0);
+        // Followers re-arm on every append: instead of a new event each time,
+        // the pending one re-schedules itself when it finds the deadline moved.
+        if (slot.election_event_us < 0 || slot.election_event_us > slot.election_due_us) {
+            slot.election_gen++;
+            slot.election_event_us = slot.election_due_us;
+            push_event(slot.election_due_us, EventKind::kElectionTimer, id, slot.election_gen, 0);
+        }
     }
     if (rd.heartbeat_timer_us >= 0) {
         slot.heartbeat_gen++;
@@ -492,6 +497,15 @@ void World::timer_fired(const Event& e) {
     const bool election = e.kind == EventKind::kElectionTimer;
     if (!slot.alive || slot.paused) return;
     if (e.gen != (election ? slot.election_gen : slot.heartbeat_gen)) return;  // cancelled
+    if (election) {
+        slot.election_event_us = -1;
+        if (slot.election_due_us > s_.now_us) {  // re-armed since: wait on
+            slot.election_event_us = slot.election_due_us;
+            push_event(slot.election_due_us, EventKind::kElectionTimer, e.node, e.gen, 0);
+            return;
+        }
+        if (slot.election_due_us < 0) return;
+    }
     if (!election && slot.node.role() != raft::Role::kLeader) return;
     record(TraceRecord{0, TraceKind::kTimeout, 0, e.node, -1, slot.node.current_term(), 0,
                        election ? 0 : 1});
@@ -578,6 +592,7 @@ void World::crash(int id) {
     slot.election_gen++;
     slot.heartbeat_gen++;
     slot.election_due_us = slot.heartbeat_due_us = -1;
+    slot.election_event_us = -1;
     for (Violation& x : v)
         add_violation(std::move(x));
 }
@@ -634,6 +649,7 @@ void World::pause(int id) {
         slot.heartbeat_due_us >= 0 ? slot.heartbeat_due_us - s_.now_us : -1;
     slot.election_gen++;
     slot.heartbeat_gen++;
+    slot.election_event_us = -1;
     record(TraceRecord{0, TraceKind::kPause, 0, id, -1, slot.node.current_term(), 0, 0});
 }
 

@@ -75,6 +75,7 @@ struct NodeSlot {
     int32_t incarnation = 0;
     uint64_t election_gen = 0, heartbeat_gen = 0;
     int64_t election_set_us = -1, election_due_us = -1;  // -1: not armed
+    int64_t election_event_us = -1;  // time of the pending timer event, -1: none
     int64_t heartbeat_due_us = -1;
     int64_t paused_election_left_us = -1, paused_heartbeat_left_us = -1;
     bool fsync_done_while_paused = false;
