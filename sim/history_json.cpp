@@ -1,0 +1,339 @@
+// sim/history_json.cpp — JSON-lines reader and writer for client histories,
+// and op_status_name.
+//
+// Must not throw out of its API or assert on input: every rapidjson accessor
+// is guarded by a type check first, and the parser runs iteratively so deeply
+// nested input cannot overflow the stack. Writes every field of every record
+// so that write-then-read reproduces the history exactly.
+#include "sim/history_json.h"
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+#include "rapidjson/document.h"
+#include "rapidjson/error/en.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+
+namespace sim {
+
+const char* op_status_name(OpStatus s) {
+    switch (s) {
+        case OpStatus::kPending:
+            return "pending";
+        case OpStatus::kOk:
+            return "ok";
+        case OpStatus::kFail:
+            return "fail";
+        case OpStatus::kUnknown:
+            return "unknown";
+    }
+    return "?";
+}
+
+namespace {
+
+// Local names rather than raft::op_name: this format is a contract of its
+// own and must not change if the protocol's display names do.
+const char* op_json_name(raft::OpType op) {
+    switch (op) {
+        case raft::OpType::kPut:
+            return "put";
+        case raft::OpType::kGet:
+            return "get";
+        case raft::OpType::kDelete:
+            return "delete";
+        case raft::OpType::kCas:
+            return "cas";
+    }
+    return "?";
+}
+
+bool op_from_name(const std::string& s, raft::OpType* op) {
+    for (raft::OpType o :
+         {raft::OpType::kPut, raft::OpType::kGet, raft::OpType::kDelete, raft::OpType::kCas}) {
+        if (s == op_json_name(o)) {
+            *op = o;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool status_from_name(const std::string& s, OpStatus* st) {
+    for (OpStatus o : {OpStatus::kPending, OpStatus::kOk, OpStatus::kFail, OpStatus::kUnknown}) {
+        if (s == op_status_name(o)) {
+            *st = o;
+            return true;
+        }
+    }
+    return false;
+}
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(Writer* w, const char* name, const std::string& v) {
+    w->Key(name);
+    w->String(v.data(), rapidjson::SizeType(v.size()));
+}
+
+// ---------------------------------------------------------------------------
+// Reading one record. Each accessor returns false after writing the error.
+
+const char* kKnownFields[] = {"client",   "seq",       "op",          "key",    "value",
+                              "expected", "invoke_us", "complete_us", "status", "found",
+                              "output",   "cas_ok",    "node"};
+
+struct RecordReader {
+    const rapidjson::Value& obj;
+    size_t line;
+    std::string* error;
+
+    bool fail(const char* field, const std::string& reason) {
+        *error = "line " + std::to_string(line) + ": field \"" + field + "\": " + reason;
+        return false;
+    }
+    const rapidjson::Value* find(const char* field) const {
+        auto it = obj.FindMember(field);
+        return it == obj.MemberEnd() ? nullptr : &it->value;
+    }
+    bool missing(const char* field) { return fail(field, "missing"); }
+
+    // *present says whether the field exists and is not null.
+    bool int64_field(const char* field, bool required, int64_t* out, bool* present = nullptr) {
+        const rapidjson::Value* v = find(field);
+        bool has = v != nullptr && !v->IsNull();
+        if (present != nullptr) *present = has;
+        if (!has) return required ? missing(field) : true;
+        if (!v->IsInt64()) return fail(field, "expected an integer");
+        *out = v->GetInt64();
+        return true;
+    }
+    bool int32_field(const char* field, bool required, int32_t* out) {
+        int64_t v = *out;
+        if (!int64_field(field, required, &v)) return false;
+        if (v < INT32_MIN || v > INT32_MAX) return fail(field, "out of 32-bit range");
+        *out = int32_t(v);
+        return true;
+    }
+    bool string_field(const char* field, bool required, std::string* out, bool* present = nullptr) {
+        const rapidjson::Value* v = find(field);
+        bool has = v != nullptr && !v->IsNull();
+        if (present != nullptr) *present = has;
+        if (!has) return required ? missing(field) : true;
+        if (!v->IsString()) return fail(field, "expected a string");
+        out->assign(v->GetString(), v->GetStringLength());
+        return true;
+    }
+    bool bool_field(const char* field, bool required, bool* out, bool* present = nullptr) {
+        const rapidjson::Value* v = find(field);
+        bool has = v != nullptr && !v->IsNull();
+        if (present != nullptr) *present = has;
+        if (!has) return required ? missing(field) : true;
+        if (!v->IsBool()) return fail(field, "expected true or false");
+        *out = v->GetBool();
+        return true;
+    }
+    bool no_unknown_fields() {
+        for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+            std::string name(it->name.GetString(), it->name.GetStringLength());
+            bool known = false;
+            for (const char* k : kKnownFields) {
+                known = known || name == k;
+            }
+            // A hostile name is cut short; the message stays one readable line.
+            if (name.size() > 40) name = name.substr(0, 40) + "...";
+            if (!known) return fail(name.c_str(), "unknown field");
+        }
+        return true;
+    }
+};
+
+bool read_enums(RecordReader* r, HistoryOp* op) {
+    std::string name;
+    if (!r->string_field("op", true, &name)) return false;
+    if (!op_from_name(name, &op->op)) {
+        return r->fail("op", "unknown op \"" + name + "\" (expected put, get, delete or cas)");
+    }
+    if (!r->string_field("status", true, &name)) return false;
+    if (!status_from_name(name, &op->status)) {
+        return r->fail("status",
+                       "unknown status \"" + name + "\" (expected ok, fail, unknown or pending)");
+    }
+    return true;
+}
+
+bool read_times(RecordReader* r, HistoryOp* op) {
+    if (!r->int64_field("invoke_us", true, &op->invoke_us)) return false;
+    if (op->invoke_us < 0) return r->fail("invoke_us", "negative time");
+    bool has_complete = false;
+    op->complete_us = -1;
+    if (!r->int64_field("complete_us", false, &op->complete_us, &has_complete)) return false;
+    if (op->status == OpStatus::kOk && !has_complete) {
+        return r->fail("complete_us", "missing (an ok operation must have completed)");
+    }
+    if (has_complete && op->complete_us < op->invoke_us) {
+        return r->fail("complete_us", "earlier than invoke_us");
+    }
+    return true;
+}
+
+bool read_outcome(RecordReader* r, HistoryOp* op) {
+    bool ok = op->status == OpStatus::kOk;
+    bool has_found = false, has_output = false;
+    if (!r->bool_field("found", false, &op->found, &has_found)) return false;
+    if (!r->string_field("output", false, &op->output, &has_output)) return false;
+    // Without `found`, a string output means found and a null one absent.
+    if (!has_found) op->found = has_output;
+    if (ok && op->op == raft::OpType::kGet && !has_found && r->find("output") == nullptr) {
+        return r->fail("found", "missing (an ok get needs found or output)");
+    }
+    if (op->op == raft::OpType::kGet && op->found && !has_output) {
+        return r->fail("output", "missing while found is true");
+    }
+    return r->bool_field("cas_ok", ok && op->op == raft::OpType::kCas, &op->cas_ok);
+}
+
+bool read_record(const rapidjson::Value& v, size_t line, HistoryOp* op, std::string* error) {
+    RecordReader r{v, line, error};
+    if (!r.no_unknown_fields()) return false;
+    if (!r.int32_field("client", true, &op->client)) return false;
+    if (!r.int64_field("seq", false, &op->seq)) return false;
+    if (!read_enums(&r, op)) return false;
+    if (!r.string_field("key", true, &op->key)) return false;
+    bool writes = op->op == raft::OpType::kPut || op->op == raft::OpType::kCas;
+    if (!r.string_field("value", writes, &op->value)) return false;
+    if (!r.string_field("expected", op->op == raft::OpType::kCas, &op->expected)) return false;
+    if (!read_times(&r, op)) return false;
+    if (!read_outcome(&r, op)) return false;
+    return r.int32_field("node", false, &op->node);
+}
+
+bool parse_line(std::string_view text, size_t line, HistoryOp* op, std::string* error) {
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (d.HasParseError()) {
+        *error = "line " + std::to_string(line) + ": invalid JSON at column " +
+                 std::to_string(d.GetErrorOffset() + 1) + ": " +
+                 rapidjson::GetParseError_En(d.GetParseError());
+        return false;
+    }
+    if (!d.IsObject()) {
+        *error = "line " + std::to_string(line) + ": expected a JSON object";
+        return false;
+    }
+    return read_record(d, line, op, error);
+}
+
+bool is_blank(std::string_view s) {
+    for (char c : s) {
+        if (c != ' ' && c != '\t' && c != '\r') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string history_op_to_json(const HistoryOp& op) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    w.Key("client");
+    w.Int(op.client);
+    w.Key("seq");
+    w.Int64(op.seq);
+    w.Key("op");
+    w.String(op_json_name(op.op));
+    write_string(&w, "key", op.key);
+    write_string(&w, "value", op.value);
+    write_string(&w, "expected", op.expected);
+    w.Key("invoke_us");
+    w.Int64(op.invoke_us);
+    w.Key("complete_us");
+    if (op.complete_us < 0) {
+        w.Null();
+    } else {
+        w.Int64(op.complete_us);
+    }
+    w.Key("status");
+    w.String(op_status_name(op.status));
+    w.Key("found");
+    w.Bool(op.found);
+    // null means "nothing was read"; a found empty string stays "".
+    w.Key("output");
+    if (!op.found && op.output.empty()) {
+        w.Null();
+    } else {
+        w.String(op.output.data(), rapidjson::SizeType(op.output.size()));
+    }
+    w.Key("cas_ok");
+    w.Bool(op.cas_ok);
+    w.Key("node");
+    w.Int(op.node);
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string history_to_jsonl(const History& h) {
+    std::string out;
+    for (const HistoryOp& op : h) {
+        out += history_op_to_json(op);
+        out += '\n';
+    }
+    return out;
+}
+
+bool parse_history_jsonl(std::string_view text, History* out, std::string* error) {
+    out->clear();
+    size_t line = 0;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view row = text.substr(start, end - start);
+        start = end + 1;
+        ++line;
+        if (is_blank(row)) continue;
+        HistoryOp op;
+        if (!parse_line(row, line, &op, error)) {
+            out->clear();
+            return false;
+        }
+        out->push_back(std::move(op));
+    }
+    return true;
+}
+
+bool read_history_file(const std::string& path, History* out, std::string* error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out->clear();
+        *error = path + ": cannot open for reading";
+        return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!parse_history_jsonl(ss.str(), out, error)) {
+        *error = path + ": " + *error;
+        return false;
+    }
+    return true;
+}
+
+bool write_history_file(const std::string& path, const History& h, std::string* error) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) {
+        *error = path + ": cannot open for writing";
+        return false;
+    }
+    f << history_to_jsonl(h);
+    f.flush();
+    if (!f) {
+        *error = path + ": write failed";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace sim
