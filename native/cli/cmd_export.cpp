@@ -1,0 +1,283 @@
+// native/cli/cmd_export.cpp — `raftplay export RUN --format perfetto -o FILE`:
+// a run as a Chrome trace-event JSON timeline (opens in ui.perfetto.dev and
+// chrome://tracing).
+//
+// Layout: process 1 "cluster" has one track (tid) per node carrying its role
+// spans (complete events named "leader t7"), down/paused spans, and a 1 µs
+// slice per message sent or delivered, joined by flow arrows (s/f events with
+// the message id); commits, crashes and actions are instant events. Process 2
+// "clients" has one track per client with a span per operation. Timestamps
+// are simulated microseconds.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "native/cli/cli.h"
+#include "sim/summary.h"
+#include "sim/world.h"
+
+namespace cli {
+
+namespace {
+
+const char* kExportHelp = R"(usage: raftplay export RUN --format perfetto -o FILE [options]
+
+Writes a run as a Chrome trace-event JSON timeline (open it in
+https://ui.perfetto.dev or chrome://tracing): one track per node with its
+role spans, messages as slices joined by flow arrows, and one track per
+client with its operations. RUN is a run file (as `replay` takes) or a
+scenario (file or built-in name) run at --seed.
+
+options:
+  --format perfetto   the only format (also accepted: chrome)
+  -o FILE             output file (required)
+  --seed N            seed when RUN is a scenario (default 1)
+  --set PATH=VALUE    override a scenario field (repeatable)
+  --no-messages       leave out message slices and flows (smaller files)
+
+exit codes: 0 written, 3 bad input
+)";
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+constexpr int kPidCluster = 1, kPidClients = 2;
+
+void meta(Writer& w, int pid, int tid, const char* what, const std::string& name) {
+    w.StartObject();
+    w.Key("ph");
+    w.String("M");
+    w.Key("pid");
+    w.Int(pid);
+    w.Key("tid");
+    w.Int(tid);
+    w.Key("name");
+    w.String(what);
+    w.Key("args");
+    w.StartObject();
+    w.Key("name");
+    w.String(name.c_str());
+    w.EndObject();
+    w.EndObject();
+}
+
+void event_head(Writer& w, const char* ph, int pid, int tid, int64_t ts, const std::string& name,
+                const char* cat) {
+    w.StartObject();
+    w.Key("ph");
+    w.String(ph);
+    w.Key("pid");
+    w.Int(pid);
+    w.Key("tid");
+    w.Int(tid);
+    w.Key("ts");
+    w.Int64(ts);
+    w.Key("name");
+    w.String(name.c_str());
+    w.Key("cat");
+    w.String(cat);
+}
+
+void span(Writer& w, int pid, int tid, int64_t from, int64_t to, const std::string& name,
+          const char* cat) {
+    event_head(w, "X", pid, tid, from, name, cat);
+    w.Key("dur");
+    w.Int64(std::max<int64_t>(1, to - from));
+    w.EndObject();
+}
+
+void instant(Writer& w, int tid, int64_t ts, const std::string& name, const char* cat) {
+    event_head(w, "i", kPidCluster, tid, ts, name, cat);
+    w.Key("s");
+    w.String("t");
+    w.EndObject();
+}
+
+// Per node: the open role span and down/paused span.
+struct Track {
+    int64_t role_from = 0;
+    std::string role = "follower t0";
+    int64_t down_from = -1, paused_from = -1;
+};
+
+// A message slice plus its flow end: "s" at the sender, "f" at the receiver.
+void message(Writer& w, const sim::TraceRecord& r, bool send) {
+    const std::string name = raft::msg_type_name(static_cast<raft::MsgType>(r.msg_type));
+    const int tid = r.node;
+    if (tid < 0 || tid >= sim::kClientBase) return;  // client ends have no node track
+    span(w, kPidCluster, tid, r.t_us, r.t_us + 1, name, "msg");
+    // Client traffic has one end off the node tracks: no arrow for it.
+    const auto type = static_cast<raft::MsgType>(r.msg_type);
+    if (type == raft::MsgType::kClientReq || type == raft::MsgType::kClientResp) return;
+    event_head(w, send ? "s" : "f", kPidCluster, tid, r.t_us, name, "msg");
+    w.Key("id");
+    w.Int64(r.aux);
+    if (!send) {
+        w.Key("bp");
+        w.String("e");
+    }
+    w.EndObject();
+}
+
+void node_record(Writer& w, std::vector<Track>& tracks, const sim::TraceRecord& r) {
+    if (r.node < 0 || r.node >= static_cast<int>(tracks.size())) return;
+    Track& t = tracks[static_cast<size_t>(r.node)];
+    switch (r.kind) {
+        case sim::TraceKind::kRole: {
+            span(w, kPidCluster, r.node, t.role_from, r.t_us, t.role, "role");
+            t.role = std::string(raft::role_name(static_cast<raft::Role>(r.aux))) + " t" +
+                     std::to_string(r.term);
+            t.role_from = r.t_us;
+            break;
+        }
+        case sim::TraceKind::kCrash:
+            t.down_from = r.t_us;
+            instant(w, r.node, r.t_us, "crash", "process");
+            break;
+        case sim::TraceKind::kRestart:
+            if (t.down_from >= 0)
+                span(w, kPidCluster, r.node, t.down_from, r.t_us, "down", "process");
+            t.down_from = -1;
+            break;
+        case sim::TraceKind::kPause:
+            t.paused_from = r.t_us;
+            break;
+        case sim::TraceKind::kResume:
+            if (t.paused_from >= 0)
+                span(w, kPidCluster, r.node, t.paused_from, r.t_us, "paused", "process");
+            t.paused_from = -1;
+            break;
+        case sim::TraceKind::kCommit:
+            instant(w, r.node, r.t_us, "commit " + std::to_string(r.index), "log");
+            break;
+        case sim::TraceKind::kSnapshot:
+        case sim::TraceKind::kCorruption:
+            instant(w, r.node, r.t_us, std::string(sim::trace_kind_name(r.kind)), "disk");
+            break;
+        default:
+            break;
+    }
+}
+
+void close_tracks(Writer& w, const std::vector<Track>& tracks, int64_t end_us) {
+    for (size_t i = 0; i < tracks.size(); i++) {
+        const int tid = static_cast<int>(i);
+        span(w, kPidCluster, tid, tracks[i].role_from, end_us, tracks[i].role, "role");
+        if (tracks[i].down_from >= 0)
+            span(w, kPidCluster, tid, tracks[i].down_from, end_us, "down", "process");
+        if (tracks[i].paused_from >= 0)
+            span(w, kPidCluster, tid, tracks[i].paused_from, end_us, "paused", "process");
+    }
+}
+
+void client_ops(Writer& w, const sim::World& world) {
+    int32_t max_client = -1;
+    for (const sim::HistoryOp& op : world.history()) {
+        max_client = std::max(max_client, op.client);
+        const int64_t end = op.complete_us >= 0 ? op.complete_us : world.now_us();
+        std::string name =
+            std::string(raft::op_name(op.op)) + " " + op.key + " " + sim::op_status_name(op.status);
+        span(w, kPidClients, op.client, op.invoke_us, end, name, "client");
+    }
+    for (int32_t c = 0; c <= max_client; c++)
+        meta(w, kPidClients, c, "thread_name", "client " + std::to_string(c));
+}
+
+void write_trace_events(Writer& w, const sim::World& world, bool messages) {
+    const int n = world.scenario().cluster.node_count;
+    meta(w, kPidCluster, 0, "process_name",
+         "cluster: " + world.scenario().name + " seed " + std::to_string(world.seed()));
+    meta(w, kPidClients, 0, "process_name", "clients");
+    for (int i = 0; i < n; i++)
+        meta(w, kPidCluster, i, "thread_name", "node " + std::to_string(i));
+    std::vector<Track> tracks(static_cast<size_t>(n));
+    for (const sim::TraceRecord& r : world.trace()) {
+        if (r.kind == sim::TraceKind::kSend || r.kind == sim::TraceKind::kDeliver) {
+            if (messages && r.kind == sim::TraceKind::kSend) message(w, r, true);
+            if (messages && r.kind == sim::TraceKind::kDeliver) {
+                sim::TraceRecord d = r;
+                if (r.msg_type == static_cast<uint8_t>(raft::MsgType::kClientResp)) d.node = r.peer;
+                message(w, d, false);
+            }
+        } else if (r.kind == sim::TraceKind::kDrop) {
+            if (messages && r.node >= 0 && r.node < n) {
+                const std::string name =
+                    std::string("drop ") +
+                    raft::msg_type_name(static_cast<raft::MsgType>(r.msg_type));
+                instant(w, r.node, r.t_us, name, "msg");
+            }
+        } else if (r.kind == sim::TraceKind::kAction || r.kind == sim::TraceKind::kViolation) {
+            const int tid = r.node >= 0 && r.node < n ? r.node : 0;
+            const std::string name = r.kind == sim::TraceKind::kViolation
+                                         ? "VIOLATION"
+                                         : sim::action_name(static_cast<sim::ActionKind>(r.aux));
+            instant(w, tid, r.t_us, name,
+                    r.kind == sim::TraceKind::kViolation ? "check" : "action");
+        } else {
+            node_record(w, tracks, r);
+        }
+    }
+    close_tracks(w, tracks, world.now_us());
+    client_ops(w, world);
+}
+
+bool load_run(const Args& args, sim::RunFile* run, std::string* err) {
+    const std::string arg = args.positionals()[0];
+    std::string text;
+    if (read_file(arg, &text, err) && text.find("\"raftplay-run\"") != std::string::npos) {
+        return sim::parse_run_file(text, arg, run, err);
+    }
+    LoadedScenario sc;
+    if (!load_scenario(arg, args.all("--set"), &sc, err)) return false;
+    run->scenario = *sc.scenario;
+    run->seed = 1;
+    if (args.has("--seed") && !parse_u64(args.get("--seed"), &run->seed)) {
+        *err = "--seed: expected an unsigned 64-bit integer";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int cmd_export(int argc, char** argv) {
+    Args args;
+    std::string err;
+    const ArgSpec spec{{"--format", "-o", "--out", "--seed", "--set"}, {"--no-messages"}, 1};
+    if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("export", err);
+    if (args.help()) {
+        std::cout << kExportHelp;
+        return kExitOk;
+    }
+    const std::string format = args.get("--format", "perfetto");
+    if (format != "perfetto" && format != "chrome") {
+        return bad_input("export", "--format: unknown format '" + format + "' (known: perfetto)");
+    }
+    const std::string out = args.get("-o", args.get("--out"));
+    if (args.positionals().empty() || out.empty()) {
+        return bad_input("export", "usage: raftplay export RUN --format perfetto -o FILE");
+    }
+    sim::RunFile run;
+    if (!load_run(args, &run, &err)) return bad_input("export", err);
+    auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
+    sim::World world(scenario, run.seed, run.inputs);
+    world.run_to_end();
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    w.Key("displayTimeUnit");
+    w.String("ms");
+    w.Key("traceEvents");
+    w.StartArray();
+    write_trace_events(w, world, !args.has("--no-messages"));
+    w.EndArray();
+    w.EndObject();
+    if (!write_file(out, std::string(buf.GetString(), buf.GetSize()) + "\n", &err)) {
+        return bad_input("export", err);
+    }
+    std::cerr << "raftplay export: wrote " << out << " (" << world.trace().size() << " events)\n";
+    return kExitOk;
+}
+
+}  // namespace cli

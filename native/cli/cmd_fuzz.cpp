@@ -1,0 +1,373 @@
+// native/cli/cmd_fuzz.cpp — `raftplay fuzz`: many seeds of randomized fault
+// schedules (sim/fuzz.h), spread over worker threads.
+//
+// Each seed is an independent pure run, so workers share nothing but an
+// atomic seed counter and a mutex-guarded failure list; the report is sorted
+// by seed, so the output does not depend on thread timing (only the wall-time
+// figures and, under --time-limit, how far the range got do). A failure is
+// printed with its seed, a one-line reproduce command and a share link, and
+// written as a run file.
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "native/cli/cli.h"
+#include "native/cli/run_util.h"
+#include "sim/fuzz.h"
+
+namespace cli {
+
+namespace {
+
+const char* kFuzzHelp = R"(usage: raftplay fuzz [options]
+
+Runs every seed of a range: the scenario plus a random fault schedule drawn
+from the seed (kills, restarts, pauses, partitions, cut and clogged links,
+loss, forced campaigns) — the safety phase — then everything healed and
+restarted for a liveness phase that must converge (a live leader, every node
+at the same applied index and kv hash). Safety invariants are checked after
+every event, linearizability of the client history at the end.
+
+options:
+  --scenario S        base scenario (file or built-in name); default: 5 nodes,
+                      10 clients at 200 ops/s over 100 keys, 6 s of faults
+  --seeds A..B        seed range, inclusive (default 1..200); shard ranges
+                      across machines freely
+  --jobs N            worker threads (default: all cores)
+  --time-limit S      stop starting new seeds after S wall seconds
+  --mutation NAME     enable a protocol mutation (repeatable): vote_without_persist,
+                      commit_old_term, skip_up_to_date_check, follower_local_reads,
+                      ack_before_fsync
+  --set PATH=VALUE    override a field of the base scenario (repeatable)
+  --safety-ms T       fault phase length (default: the scenario's duration)
+  --liveness-ms T     liveness phase length (default 4000)
+  --fault-gap-ms A..B time between faults (default 100..900)
+  --first-fault-ms T  no fault before T ms (default 200)
+  --out DIR           where failing runs are written (default fuzz-failures)
+  --max-failures N    stop after N failures (default 10)
+  --no-lin            skip the linearizability check
+
+Prints a JSON report on stdout; each failure also goes to stderr at once.
+exit codes: 0 all seeds passed, 1 a safety or linearizability violation,
+2 a liveness failure (and no violation), 3 bad input
+)";
+
+struct FuzzConfig {
+    sim::Scenario base;
+    std::string builtin;  // unused for links: a fuzz scenario is always embedded
+    sim::FuzzOptions fuzz;
+    sim::JudgeOptions judge;
+    uint64_t first = 1, last = 200;
+    int jobs = 1;
+    int64_t time_limit_s = 0;
+    int32_t max_failures = 10;
+    std::string out_dir = "fuzz-failures";
+    std::string reproduce_prefix;  // the command minus --seeds
+};
+
+struct Failure {
+    uint64_t seed = 0;
+    sim::Verdict verdict;
+    std::string reproduce, replay, link, run_file;
+};
+
+struct Shared {
+    std::atomic<uint64_t> next{0};
+    std::atomic<uint64_t> ran{0};
+    std::atomic<int32_t> failures{0};
+    std::atomic<bool> stop{false};
+    std::mutex mu;
+    std::vector<Failure> found;
+    std::string stop_reason;
+};
+
+using Clock = std::chrono::steady_clock;
+
+// ---- option parsing ---------------------------------------------------------
+
+bool parse_mutations(const Args& args, uint32_t* bits, std::string* err) {
+    for (const std::string& name : args.all("--mutation")) {
+        const uint32_t bit = raft::mutation_from_name(name);
+        if (bit == 0) {
+            *err = "--mutation: unknown mutation '" + name +
+                   "' (known: vote_without_persist, commit_old_term, skip_up_to_date_check, "
+                   "follower_local_reads, ack_before_fsync)";
+            return false;
+        }
+        *bits |= bit;
+    }
+    return true;
+}
+
+bool load_base(const Args& args, FuzzConfig* c, std::string* err) {
+    const std::vector<std::string> sets = args.all("--set");
+    if (args.has("--scenario")) {
+        LoadedScenario sc;
+        if (!load_scenario(args.get("--scenario"), sets, &sc, err)) return false;
+        c->base = *sc.scenario;
+        return true;
+    }
+    const std::string text = sim::scenario_to_json(sim::fuzz_base_scenario());
+    return sim::parse_scenario(text, "fuzz base scenario", sets, &c->base, err);
+}
+
+bool parse_gap(const Args& args, sim::FuzzOptions* fo, std::string* err) {
+    if (!args.has("--fault-gap-ms")) return true;
+    uint64_t lo = 0, hi = 0;
+    if (!parse_seed_range(args.get("--fault-gap-ms"), &lo, &hi) || lo < 1 || hi > 3'600'000) {
+        *err = "--fault-gap-ms: expected A..B in ms (1 <= A <= B), got '" +
+               args.get("--fault-gap-ms") + "'";
+        return false;
+    }
+    fo->fault_gap_us_min = static_cast<int64_t>(lo) * 1000;
+    fo->fault_gap_us_max = static_cast<int64_t>(hi) * 1000;
+    return true;
+}
+
+bool parse_numbers(const Args& args, FuzzConfig* c, std::string* err) {
+    int64_t v = 0;
+    if (args.has("--seeds") && !parse_seed_range(args.get("--seeds"), &c->first, &c->last)) {
+        *err = "--seeds: expected A..B (A <= B) or N, got '" + args.get("--seeds") + "'";
+        return false;
+    }
+    const unsigned hw = std::thread::hardware_concurrency();
+    c->jobs = hw == 0 ? 1 : static_cast<int>(hw);
+    if (args.has("--jobs")) {
+        if (!parse_i64(args.get("--jobs"), &v) || v < 1 || v > 1024) {
+            *err = "--jobs: expected 1..1024";
+            return false;
+        }
+        c->jobs = static_cast<int>(v);
+    }
+    struct Num {
+        const char* name;
+        int64_t lo, hi, scale;
+        int64_t* out;
+    };
+    int64_t max_failures = c->max_failures;
+    const Num nums[] = {
+        {"--time-limit", 0, 86'400, 1, &c->time_limit_s},
+        {"--safety-ms", 1, 3'600'000, 1000, &c->fuzz.safety_us},
+        {"--liveness-ms", 0, 3'600'000, 1000, &c->fuzz.liveness_us},
+        {"--first-fault-ms", 0, 3'600'000, 1000, &c->fuzz.first_fault_us},
+        {"--max-failures", 1, 1'000'000, 1, &max_failures},
+    };
+    for (const Num& n : nums) {
+        if (!args.has(n.name)) continue;
+        if (!parse_i64(args.get(n.name), &v) || v < n.lo || v > n.hi) {
+            *err = std::string(n.name) + ": expected an integer in " + std::to_string(n.lo) + ".." +
+                   std::to_string(n.hi) + ", got '" + args.get(n.name) + "'";
+            return false;
+        }
+        *n.out = v * n.scale;
+    }
+    c->max_failures = static_cast<int32_t>(max_failures);
+    return parse_gap(args, &c->fuzz, err);
+}
+
+std::string reproduce_prefix(const Args& args) {
+    std::string cmd = shell_quote(program_name()) + " fuzz";
+    for (const char* opt :
+         {"--scenario", "--safety-ms", "--liveness-ms", "--fault-gap-ms", "--first-fault-ms"}) {
+        if (args.has(opt)) cmd += std::string(" ") + opt + " " + shell_quote(args.get(opt));
+    }
+    for (const char* opt : {"--set", "--mutation"}) {
+        for (const std::string& v : args.all(opt))
+            cmd += std::string(" ") + opt + " " + shell_quote(v);
+    }
+    if (args.has("--no-lin")) cmd += " --no-lin";
+    return cmd;
+}
+
+// ---- running ----------------------------------------------------------------
+
+// Re-runs a failing seed to record its digest, and writes it as a run file.
+Failure describe_failure(const FuzzConfig& c, uint64_t seed, const sim::Scenario& s,
+                         const sim::Verdict& v) {
+    Failure f;
+    f.seed = seed;
+    f.verdict = v;
+    sim::World w(std::make_shared<const sim::Scenario>(s), seed);
+    w.record_trace = false;
+    w.run_to_end();
+    sim::RunFile run;
+    run.scenario = s;
+    run.seed = seed;
+    run.digest = w.digest_hex();
+    run.cursor_us = v.outcome == sim::Outcome::kLiveness ? -1 : w.now_us();
+    if (v.outcome == sim::Outcome::kLinearizability) run.cursor_us = -1;
+    f.reproduce = c.reproduce_prefix + " --seeds " + std::to_string(seed);
+    f.link = share_link(run, "");
+    f.run_file = c.out_dir + "/seed-" + std::to_string(seed) + ".run.json";
+    std::error_code ec;
+    std::filesystem::create_directories(c.out_dir, ec);
+    std::string err;
+    if (!write_file(f.run_file, sim::run_file_to_json(run) + "\n", &err)) {
+        std::cerr << "raftplay fuzz: " << err << "\n";
+        f.run_file.clear();
+    }
+    f.replay = f.run_file.empty() ? "" : shell_quote(program_name()) + " replay " + f.run_file;
+    return f;
+}
+
+void report_failure(const Failure& f) {
+    std::cerr << "FAIL seed " << f.seed << ": " << sim::outcome_name(f.verdict.outcome) << " at "
+              << f.verdict.t_us << " us: " << f.verdict.what << "\n"
+              << "  reproduce: " << f.reproduce << "\n";
+    if (!f.replay.empty()) std::cerr << "  replay:    " << f.replay << "\n";
+    std::cerr << "  shrink:    " << shell_quote(program_name()) << " shrink " << f.run_file << "\n"
+              << "  link:      " << f.link << "\n";
+}
+
+void worker(const FuzzConfig& c, Shared& sh, Clock::time_point t0) {
+    const uint64_t count = c.last - c.first + 1;
+    while (!sh.stop.load()) {
+        const uint64_t k = sh.next.fetch_add(1);
+        if (count != 0 && k >= count) return;  // count 0: the full 2^64 range
+        if (c.time_limit_s > 0 && Clock::now() - t0 > std::chrono::seconds(c.time_limit_s)) {
+            std::lock_guard<std::mutex> lock(sh.mu);
+            sh.stop_reason = "time_limit";
+            sh.stop = true;
+            return;
+        }
+        const uint64_t seed = c.first + k;
+        const sim::Scenario s = sim::make_fuzz_scenario(c.base, seed, c.fuzz);
+        const sim::Verdict v =
+            sim::run_and_judge(std::make_shared<const sim::Scenario>(s), seed, c.judge);
+        sh.ran++;
+        if (v.outcome == sim::Outcome::kOk) continue;
+        Failure f = describe_failure(c, seed, s, v);
+        std::lock_guard<std::mutex> lock(sh.mu);
+        report_failure(f);
+        sh.found.push_back(std::move(f));
+        if (static_cast<int32_t>(sh.found.size()) >= c.max_failures) {
+            sh.stop_reason = "max_failures";
+            sh.stop = true;
+        }
+    }
+}
+
+void run_workers(const FuzzConfig& c, Shared& sh) {
+    const Clock::time_point t0 = Clock::now();
+#ifdef __EMSCRIPTEN__
+    worker(c, sh, t0);  // no threads in the node build
+#else
+    std::vector<std::thread> threads;
+    for (int i = 0; i < c.jobs; i++)
+        threads.emplace_back([&c, &sh, t0] { worker(c, sh, t0); });
+    for (std::thread& t : threads)
+        t.join();
+#endif
+}
+
+// ---- report -----------------------------------------------------------------
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void write_failure(Writer& out, const Failure& f) {
+    out.StartObject();
+    out.Key("seed");
+    out.Uint64(f.seed);
+    out.Key("outcome");
+    out.String(sim::outcome_name(f.verdict.outcome));
+    out.Key("what");
+    out.String(f.verdict.what.c_str());
+    out.Key("t_us");
+    out.Int64(f.verdict.t_us);
+    out.Key("reproduce");
+    out.String(f.reproduce.c_str());
+    out.Key("replay");
+    out.String(f.replay.c_str());
+    out.Key("run_file");
+    out.String(f.run_file.c_str());
+    out.Key("link");
+    out.String(f.link.c_str());
+    out.EndObject();
+}
+
+std::string fuzz_report(const FuzzConfig& c, const Shared& sh, double wall_s) {
+    rapidjson::StringBuffer buf;
+    Writer out(buf);
+    out.SetIndent(' ', 2);
+    out.StartObject();
+    out.Key("scenario");
+    out.String(c.base.name.c_str());
+    out.Key("seeds");
+    out.String((std::to_string(c.first) + ".." + std::to_string(c.last)).c_str());
+    out.Key("seeds_run");
+    out.Uint64(sh.ran.load());
+    out.Key("jobs");
+    out.Int(c.jobs);
+    out.Key("mutations");
+    out.StartArray();
+    for (uint32_t bit = 1; bit != 0 && bit <= c.fuzz.mutations; bit <<= 1) {
+        if (c.fuzz.mutations & bit) out.String(raft::mutation_name(bit));
+    }
+    out.EndArray();
+    out.Key("wall_s");
+    out.Double(wall_s);
+    out.Key("seeds_per_s");
+    out.Double(wall_s > 0 ? static_cast<double>(sh.ran.load()) / wall_s : 0.0);
+    out.Key("stopped");
+    if (sh.stop_reason.empty()) {
+        out.Null();
+    } else {
+        out.String(sh.stop_reason.c_str());
+    }
+    out.Key("failures");
+    out.StartArray();
+    for (const Failure& f : sh.found)
+        write_failure(out, f);
+    out.EndArray();
+    out.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+int fuzz_exit_code(const std::vector<Failure>& found) {
+    int code = kExitOk;
+    for (const Failure& f : found)
+        code = std::max(code, sim::outcome_exit_code(f.verdict.outcome) == 1 ? 10 : 2);
+    return code == 10 ? kExitViolation : code;
+}
+
+}  // namespace
+
+int cmd_fuzz(int argc, char** argv) {
+    Args args;
+    std::string err;
+    const ArgSpec spec{
+        {"--scenario", "--seeds", "--jobs", "--time-limit", "--mutation", "--set", "--safety-ms",
+         "--liveness-ms", "--out", "--max-failures", "--fault-gap-ms", "--first-fault-ms"},
+        {"--no-lin"},
+        0};
+    if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("fuzz", err);
+    if (args.help()) {
+        std::cout << kFuzzHelp;
+        return kExitOk;
+    }
+    FuzzConfig c;
+    if (!parse_mutations(args, &c.fuzz.mutations, &err) || !parse_numbers(args, &c, &err) ||
+        !load_base(args, &c, &err)) {
+        return bad_input("fuzz", err);
+    }
+    c.judge.check_linearizability = !args.has("--no-lin");
+    c.out_dir = args.get("--out", c.out_dir);
+    c.reproduce_prefix = reproduce_prefix(args);
+    Shared sh;
+    const Clock::time_point t0 = Clock::now();
+    run_workers(c, sh);
+    const double wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::sort(sh.found.begin(), sh.found.end(),
+              [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
+    std::cout << fuzz_report(c, sh, wall_s) << "\n";
+    return fuzz_exit_code(sh.found);
+}
+
+}  // namespace cli

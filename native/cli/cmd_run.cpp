@@ -1,0 +1,219 @@
+// native/cli/cmd_run.cpp — `raftplay run` (a scenario at a seed, the JSON
+// summary, optional trace/history/logs files) and `raftplay replay` (a run
+// file re-run and its digest verified).
+//
+// The summary's shape lives in sim/summary.{h,cpp}; this file only runs the
+// world, times the linearizability check with the wall clock, writes files
+// and maps the verdicts to exit codes.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "native/cli/cli.h"
+#include "native/cli/run_util.h"
+#include "sim/fuzz.h"
+#include "sim/history_json.h"
+#include "sim/summary.h"
+#include "sim/world.h"
+
+namespace cli {
+
+namespace {
+
+const char* kRunHelp = R"(usage: raftplay run SCENARIO [options]
+
+Runs SCENARIO (a file, or a built-in name such as leader-failure) at a seed
+and prints one JSON summary on stdout: scenario, seed, digest, events,
+sim_time_us, nodes[], leaders[], checks{safety, linearizability, liveness},
+clients{}, messages{} (see docs/cli.md).
+
+options:
+  --seed N                 64-bit seed (default 1)
+  --until-ms T             stop at simulated time T ms (default: the duration)
+  --set PATH=VALUE         override a scenario field, e.g. --set cluster.nodes=7
+                           (repeatable; VALUE is JSON, or a plain string)
+  --trace FILE             write every event as JSON lines
+  --history FILE           write the client history as JSON lines
+  --logs FILE              write every node's log and durable state as JSON
+  --lin-time-limit-ms N    linearizability search limit (default 10000);
+                           beyond it the verdict is "unknown"
+  --compact                print the summary on one line
+  --seeds A..B             run every seed of the range instead; print one line
+                           per seed: {scenario, seed, digest, events,
+                           sim_time_us, safety_ok} (determinism checks)
+
+exit codes: 0 ok, 1 safety or linearizability violation, 2 liveness failure
+(the scenario expects convergence and the run did not converge), 3 bad input
+)";
+
+const char* kReplayHelp = R"(usage: raftplay replay FILE [options]
+
+Re-runs a recorded run file (scenario + seed + input log, as the browser
+exports it: {"format": "raftplay-run", ...}) up to its cursor (cursor_us, or
+the end of the run when it is -1), and compares the digest with the recorded
+one. Prints {"match", "expected_digest", "digest", ...} as JSON.
+
+options:
+  --summary                also print the full run summary (key "summary")
+
+exit codes: 0 the digests match (or none was recorded), 1 mismatch,
+3 bad input
+)";
+
+int write_trace(const sim::World& w, const std::string& path) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) return bad_input("run", path + ": cannot write");
+    for (const sim::TraceRecord& r : w.trace())
+        f << sim::trace_record_json(r) << '\n';
+    f.close();
+    if (!f) return bad_input("run", path + ": write failed");
+    return kExitOk;
+}
+
+int write_outputs(const sim::World& w, const Args& args) {
+    std::string err;
+    if (args.has("--trace")) {
+        if (int code = write_trace(w, args.get("--trace")); code != kExitOk) return code;
+    }
+    if (args.has("--history") &&
+        !sim::write_history_file(args.get("--history"), w.history(), &err)) {
+        return bad_input("run", err);
+    }
+    if (args.has("--logs") && !write_file(args.get("--logs"), sim::logs_json(w) + "\n", &err)) {
+        return bad_input("run", err);
+    }
+    return kExitOk;
+}
+
+// The exit code of a finished (or stopped) run.
+int run_exit_code(const sim::World& w, const sim::LinResult& lin, bool ran_to_end) {
+    if (!w.violations().empty()) return kExitViolation;
+    if (lin.verdict == sim::LinResult::kViolation) return kExitViolation;
+    std::string why;
+    if (ran_to_end && w.scenario().expect_converged && !sim::converged(w, &why)) {
+        return kExitLiveness;
+    }
+    return kExitOk;
+}
+
+// --seeds A..B: one compact line per seed; the exit code is the worst one.
+int run_seed_range(const LoadedScenario& sc, uint64_t first, uint64_t last) {
+    int worst = kExitOk;
+    for (uint64_t seed = first;; seed++) {
+        sim::World w(sc.scenario, seed);
+        w.record_trace = false;
+        w.run_to_end();
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> out(buf);
+        out.StartObject();
+        out.Key("scenario");
+        out.String(sc.scenario->name.c_str());
+        out.Key("seed");
+        out.Uint64(seed);
+        out.Key("digest");
+        out.String(w.digest_hex().c_str());
+        out.Key("events");
+        out.Int64(w.events());
+        out.Key("sim_time_us");
+        out.Int64(w.now_us());
+        out.Key("safety_ok");
+        out.Bool(w.violations().empty());
+        out.EndObject();
+        std::cout << buf.GetString() << "\n";
+        if (!w.violations().empty()) worst = kExitViolation;
+        if (seed == last) break;
+    }
+    return worst;
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+    Args args;
+    std::string err;
+    const ArgSpec spec{{"--seed", "--until-ms", "--set", "--trace", "--history", "--logs",
+                        "--lin-time-limit-ms", "--seeds"},
+                       {"--compact"},
+                       1};
+    if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("run", err);
+    if (args.help()) {
+        std::cout << kRunHelp;
+        return kExitOk;
+    }
+    if (args.positionals().empty()) return bad_input("run", "missing SCENARIO (see --help)");
+    uint64_t seed = 1;
+    int64_t until_ms = -1, lin_ms = kDefaultLinTimeLimitMs;
+    if (args.has("--seed") && !parse_u64(args.get("--seed"), &seed)) {
+        return bad_input(
+            "run", "--seed: expected an unsigned 64-bit integer, got '" + args.get("--seed") + "'");
+    }
+    if (args.has("--until-ms") && (!parse_i64(args.get("--until-ms"), &until_ms) || until_ms < 0)) {
+        return bad_input(
+            "run", "--until-ms: expected a time in ms >= 0, got '" + args.get("--until-ms") + "'");
+    }
+    if (args.has("--lin-time-limit-ms") &&
+        (!parse_i64(args.get("--lin-time-limit-ms"), &lin_ms) || lin_ms < 0)) {
+        return bad_input("run", "--lin-time-limit-ms: expected ms >= 0");
+    }
+    LoadedScenario sc;
+    if (!load_scenario(args.positionals()[0], args.all("--set"), &sc, &err)) {
+        return bad_input("run", err);
+    }
+    if (args.has("--seeds")) {
+        uint64_t first = 0, last = 0;
+        if (!parse_seed_range(args.get("--seeds"), &first, &last)) {
+            return bad_input("run",
+                             "--seeds: expected A..B (A <= B), got '" + args.get("--seeds") + "'");
+        }
+        return run_seed_range(sc, first, last);
+    }
+    sim::World w(sc.scenario, seed);
+    w.record_trace = args.has("--trace");
+    const int64_t duration = sc.scenario->duration_us;
+    const int64_t until_us = until_ms < 0 ? duration : std::min(duration, until_ms * 1000);
+    w.run_until(until_us);
+    const sim::LinResult lin = timed_linearizability(w.history(), lin_ms);
+    sim::SummaryOptions so;
+    so.linearizability = &lin;
+    so.pretty = !args.has("--compact");
+    std::cout << sim::summary_json(w, so) << "\n";
+    if (int code = write_outputs(w, args); code != kExitOk) return code;
+    return run_exit_code(w, lin, until_us == duration);
+}
+
+int cmd_replay(int argc, char** argv) {
+    Args args;
+    std::string err, text;
+    if (!args.parse(argc, argv, 2, ArgSpec{{}, {"--summary"}, 1}, &err)) {
+        return bad_input("replay", err);
+    }
+    if (args.help()) {
+        std::cout << kReplayHelp;
+        return kExitOk;
+    }
+    if (args.positionals().empty()) return bad_input("replay", "missing FILE (see --help)");
+    const std::string path = args.positionals()[0];
+    sim::RunFile run;
+    if (!read_file(path, &text, &err) || !sim::parse_run_file(text, path, &run, &err)) {
+        return bad_input("replay", err);
+    }
+    auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
+    sim::World w(scenario, run.seed, run.inputs);
+    w.record_trace = false;
+    w.run_until(run.cursor_us >= 0 ? run.cursor_us : scenario->duration_us);
+    const std::string digest = w.digest_hex();
+    const bool match = run.digest.empty() || run.digest == digest;
+    std::cout << replay_report_json(w, run, match, args.has("--summary")) << "\n";
+    if (!match) {
+        std::cerr << "raftplay replay: digest mismatch: recorded " << run.digest << ", got "
+                  << digest << "\n";
+        return kExitViolation;
+    }
+    return kExitOk;
+}
+
+}  // namespace cli

@@ -1,0 +1,71 @@
+// native/cli/run_util.cpp — timed linearizability, share links, replay
+// report (see run_util.h).
+#include "native/cli/run_util.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <chrono>
+
+#include "sim/summary.h"
+
+namespace cli {
+
+uint64_t lin_budget_for_ms(int64_t time_limit_ms) {
+    if (time_limit_ms <= 0) return 1;
+    return static_cast<uint64_t>(time_limit_ms) * kLinStatesPerMs;
+}
+
+sim::LinResult timed_linearizability(const sim::History& history, int64_t time_limit_ms) {
+    const auto t0 = std::chrono::steady_clock::now();
+    sim::LinResult r = sim::check_linearizable(history, lin_budget_for_ms(time_limit_ms));
+    const auto t1 = std::chrono::steady_clock::now();
+    r.ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    return r;
+}
+
+std::string share_link(const sim::RunFile& run, const std::string& builtin_name) {
+    return "index.html#" + sim::encode_fragment(run, builtin_name);
+}
+
+std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
+                               bool with_summary) {
+    rapidjson::StringBuffer buf;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buf);
+    out.SetIndent(' ', 2);
+    out.StartObject();
+    out.Key("match");
+    out.Bool(match);
+    out.Key("verified");
+    out.Bool(!run.digest.empty());
+    out.Key("expected_digest");
+    out.String(run.digest.c_str());
+    out.Key("digest");
+    out.String(w.digest_hex().c_str());
+    out.Key("scenario");
+    out.String(run.scenario.name.c_str());
+    out.Key("seed");
+    out.Uint64(run.seed);
+    out.Key("inputs");
+    out.Uint64(run.inputs.size());
+    out.Key("cursor_us");
+    out.Int64(run.cursor_us);
+    out.Key("events");
+    out.Int64(w.events());
+    out.Key("sim_time_us");
+    out.Int64(w.now_us());
+    if (with_summary) {
+        sim::SummaryOptions so;
+        so.pretty = false;
+        const std::string summary = sim::summary_json(w, so);
+        rapidjson::Document d;
+        d.Parse(summary.c_str(), summary.size());
+        out.Key("summary");
+        d.Accept(out);
+    }
+    out.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace cli

@@ -1,0 +1,37 @@
+// native/cli/run_util.h — helpers several commands share: the timed
+// linearizability check, share links and small JSON reports.
+//
+// The linearizability checker is bounded by explored states, not time (so it
+// stays deterministic); the CLI maps a wall-time limit to a state budget with
+// a conservative rate and measures the real time with std::chrono.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/history.h"
+#include "sim/linearizability.h"
+#include "sim/scenario_json.h"
+#include "sim/world.h"
+
+namespace cli {
+
+constexpr int64_t kDefaultLinTimeLimitMs = 10'000;
+// Explored states per millisecond assumed when mapping a time limit to a
+// budget; measured well above this on a 2-core laptop-class machine.
+constexpr uint64_t kLinStatesPerMs = 2'000;
+
+uint64_t lin_budget_for_ms(int64_t time_limit_ms);
+
+// Checks the history with the budget for `time_limit_ms`; fills in `ms`.
+sim::LinResult timed_linearizability(const sim::History& history, int64_t time_limit_ms);
+
+// "index.html#<fragment>" for a run (a built-in scenario by name, else embedded).
+std::string share_link(const sim::RunFile& run, const std::string& builtin_name);
+
+// replay's report: match, both digests, the run's position and optionally
+// the full summary.
+std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
+                               bool with_summary);
+
+}  // namespace cli

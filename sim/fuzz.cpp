@@ -1,0 +1,543 @@
+// sim/fuzz.cpp — fault schedules, verdicts and shrinking (see fuzz.h).
+//
+// Index
+//   fault schedules
+//   verdicts
+//   shrinking: ddmin over steps, workload, duration
+//
+// The fault generator draws from its own stream of the seed (kStreamFuzz),
+// independent of the world's streams, so the same seed gives the same
+// schedule whatever the world does with its randomness.
+#include "sim/fuzz.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "raft/rng.h"
+#include "sim/scenario_json.h"
+
+namespace sim {
+
+namespace {
+
+constexpr uint64_t kStreamFuzz = 0xf022'5eed;
+
+Action make_step(int64_t at_us, ActionKind kind) {
+    Action a;
+    a.at_us = at_us;
+    a.kind = kind;
+    return a;
+}
+
+NodeRef id_ref(raft::NodeId id) {
+    return NodeRef{NodeSelector::kId, id};
+}
+NodeRef sel_ref(NodeSelector sel) {
+    return NodeRef{sel, raft::kNone};
+}
+
+raft::NodeId random_node(raft::Rng& rng, int n) {
+    return static_cast<raft::NodeId>(rng.below(static_cast<uint64_t>(n)));
+}
+
+// A node: usually an id, sometimes whoever leads at that moment (faults on
+// the leader are the interesting ones).
+NodeRef random_target(raft::Rng& rng, int n, int64_t leader_pct) {
+    if (rng.chance(leader_pct, 100)) return sel_ref(NodeSelector::kLeader);
+    return id_ref(random_node(rng, n));
+}
+
+Action random_partition(raft::Rng& rng, int64_t t, int n) {
+    Action a = make_step(t, ActionKind::kPartition);
+    if (rng.chance(1, 2)) {
+        a.isolate_leader_with = static_cast<int32_t>(rng.range(0, std::max(0, (n - 1) / 2)));
+        return a;
+    }
+    std::vector<raft::NodeId> g0, g1;
+    for (int i = 0; i < n; i++)
+        (rng.chance(1, 2) ? g0 : g1).push_back(i);
+    if (g0.empty()) {
+        g0.push_back(g1.back());
+        g1.pop_back();
+    }
+    if (g1.empty()) {
+        g1.push_back(g0.back());
+        g0.pop_back();
+    }
+    a.groups = {g0, g1};
+    return a;
+}
+
+Action random_link(raft::Rng& rng, int64_t t, ActionKind kind, int n) {
+    Action a = make_step(t, kind);
+    const raft::NodeId from = random_node(rng, n);
+    raft::NodeId to = random_node(rng, n - 1);
+    if (to >= from) to++;
+    a.node = id_ref(from);
+    a.to = id_ref(to);
+    return a;
+}
+
+Action random_network(raft::Rng& rng, int64_t t, const NetworkModel& base) {
+    static constexpr int64_t kLossPpm[] = {0, 50'000, 200'000, 400'000};
+    Action a = make_step(t, ActionKind::kSetNetwork);
+    a.loss_ppm = kLossPpm[rng.below(4)];
+    a.duplicate_ppm = rng.chance(1, 4) ? 20'000 : base.duplicate_ppm;
+    if (rng.chance(1, 3)) {
+        a.latency_us_min = base.latency_us_min;
+        a.latency_us_max = base.latency_us_max * static_cast<int64_t>(rng.range(2, 10));
+    }
+    return a;
+}
+
+enum FaultKind : int {
+    kFKill = 0,
+    kFRestart,
+    kFPause,
+    kFResume,
+    kFPartition,
+    kFCut,
+    kFClog,
+    kFUnclog,
+    kFHeal,
+    kFNetwork,
+    kFCampaign,
+    kFSnapshot,
+    kFKillBurst,
+    kFCount
+};
+constexpr int64_t kFaultWeights[kFCount] = {20, 16, 6, 6, 14, 5, 4, 3, 8, 5, 6, 3, 14};
+
+// A crash in the middle of an election: the moment votes are granted and
+// not yet durable. The election is provoked by killing the leader (votes
+// come an election timeout later) or by forcing a campaign (votes come a
+// round trip later); then some node, or every node, crashes.
+void add_election_crash(raft::Rng& rng, int64_t t, int64_t end_us, std::vector<Action>* out) {
+    Action a = make_step(t, ActionKind::kKill);
+    int64_t delay_us = 0;
+    if (rng.chance(1, 2)) {
+        a.node = sel_ref(NodeSelector::kLeader);
+        delay_us = rng.range(150'000, 350'000);
+    } else {
+        a.kind = ActionKind::kCampaign;
+        a.node = sel_ref(NodeSelector::kRandom);  // a live node: the burst is not wasted
+        delay_us = rng.range(2'000, 40'000);
+    }
+    out->push_back(a);
+    Action b = make_step(std::max(t, std::min(end_us - 1, t + delay_us)), ActionKind::kKill);
+    b.node = sel_ref(rng.chance(1, 2) ? NodeSelector::kAll : NodeSelector::kRandom);
+    out->push_back(b);
+}
+
+// Appends one fault at time t (a burst appends two).
+void add_fault(raft::Rng& rng, int64_t t, int64_t end_us, const Scenario& base,
+               std::vector<Action>* out) {
+    const int n = base.cluster.node_count;
+    const int kind = rng.weighted(kFaultWeights, kFCount);
+    Action a = make_step(t, ActionKind::kKill);
+    switch (kind) {
+        case kFKill:
+            a.node = random_target(rng, n, 40);
+            break;
+        case kFRestart:
+            a.kind = ActionKind::kRestart;
+            a.node = rng.chance(1, 2) ? sel_ref(NodeSelector::kAll) : id_ref(random_node(rng, n));
+            break;
+        case kFPause:
+            a.kind = ActionKind::kPause;
+            a.node = random_target(rng, n, 40);
+            break;
+        case kFResume:
+            a.kind = ActionKind::kResume;
+            a.node = rng.chance(1, 2) ? sel_ref(NodeSelector::kAll) : id_ref(random_node(rng, n));
+            break;
+        case kFPartition:
+            a = random_partition(rng, t, n);
+            break;
+        case kFCut:
+            a = random_link(rng, t, ActionKind::kCutLink, n);
+            break;
+        case kFClog:
+            a = random_link(rng, t, ActionKind::kClog, n);
+            break;
+        case kFUnclog:
+            a = random_link(rng, t, ActionKind::kUnclog, n);
+            break;
+        case kFHeal:
+            a.kind = ActionKind::kHeal;
+            break;
+        case kFNetwork:
+            a = random_network(rng, t, base.network);
+            break;
+        case kFCampaign:
+            a.kind = ActionKind::kCampaign;
+            a.node = id_ref(random_node(rng, n));
+            break;
+        case kFSnapshot:
+            a.kind = ActionKind::kSnapshot;
+            a.node = id_ref(random_node(rng, n));
+            break;
+        default:
+            add_election_crash(rng, t, end_us, out);
+            return;
+    }
+    out->push_back(a);
+}
+
+// Heal everything at t: network, its model, paused and crashed nodes.
+void add_heal_steps(int64_t t, const NetworkModel& net, std::vector<Action>* out) {
+    out->push_back(make_step(t, ActionKind::kHeal));
+    Action model = make_step(t, ActionKind::kSetNetwork);
+    model.loss_ppm = net.loss_ppm;
+    model.duplicate_ppm = net.duplicate_ppm;
+    model.latency_us_min = net.latency_us_min;
+    model.latency_us_max = net.latency_us_max;
+    out->push_back(model);
+    Action resume = make_step(t, ActionKind::kResume);
+    resume.node = sel_ref(NodeSelector::kAll);
+    out->push_back(resume);
+    Action restart = make_step(t, ActionKind::kRestart);
+    restart.node = sel_ref(NodeSelector::kAll);
+    out->push_back(restart);
+}
+
+}  // namespace
+
+// ===========================================================================
+// fault schedules
+// ===========================================================================
+
+Scenario fuzz_base_scenario() {
+    Scenario s;
+    s.name = "fuzz";
+    s.description =
+        "The fuzzer's base: a standard five-node cluster under a mixed client workload; the "
+        "fuzzer adds a random fault schedule, then heals everything and checks convergence.";
+    s.workload.clients = 10;
+    s.workload.rate_per_s = 200;
+    s.workload.keys = 100;
+    s.duration_us = 6'000'000;
+    return s;
+}
+
+std::vector<Action> random_faults(const Scenario& base, uint64_t seed, int64_t from_us,
+                                  int64_t to_us, const FuzzOptions& o) {
+    raft::Rng rng = raft::Rng::stream(seed, kStreamFuzz);
+    std::vector<Action> out;
+    if (base.cluster.node_count < 2) return out;
+    int64_t t = from_us + rng.range(0, o.fault_gap_us_max);
+    const size_t max_steps = static_cast<size_t>(std::max(0, o.faults_max));
+    while (out.size() < max_steps) {
+        if (t >= to_us) break;
+        add_fault(rng, t, to_us, base, &out);
+        t += rng.range(o.fault_gap_us_min, std::max(o.fault_gap_us_min, o.fault_gap_us_max));
+    }
+    if (out.size() > max_steps) out.resize(max_steps);
+    return out;
+}
+
+Scenario make_fuzz_scenario(const Scenario& base, uint64_t seed, const FuzzOptions& o) {
+    Scenario s = base;
+    const int64_t safety_us = o.safety_us > 0 ? o.safety_us : base.duration_us;
+    s.name = base.name.size() <= 90 ? base.name + "-fuzz" : base.name;
+    s.cluster.mutations |= o.mutations;
+    s.duration_us = std::min(kMaxSimTimeUs, safety_us + o.liveness_us);
+    s.timeline.clear();
+    for (const Action& a : base.timeline) {
+        if (a.at_us < safety_us) s.timeline.push_back(a);
+    }
+    const int64_t first = std::min(o.first_fault_us, safety_us);
+    for (Action& a : random_faults(base, seed, first, safety_us, o))
+        s.timeline.push_back(std::move(a));
+    std::stable_sort(s.timeline.begin(), s.timeline.end(),
+                     [](const Action& a, const Action& b) { return a.at_us < b.at_us; });
+    add_heal_steps(safety_us, base.network, &s.timeline);
+    Workload& w = s.workload;
+    const int64_t stop = std::max<int64_t>(w.start_us, s.duration_us - o.settle_us);
+    if (w.stop_us < 0 || w.stop_us > stop) w.stop_us = stop;
+    s.expect_converged = true;
+    return s;
+}
+
+// ===========================================================================
+// verdicts
+// ===========================================================================
+
+const char* outcome_name(Outcome o) {
+    switch (o) {
+        case Outcome::kOk:
+            return "ok";
+        case Outcome::kSafety:
+            return "safety";
+        case Outcome::kLinearizability:
+            return "linearizability";
+        case Outcome::kLiveness:
+            return "liveness";
+    }
+    return "?";
+}
+
+int outcome_exit_code(Outcome o) {
+    switch (o) {
+        case Outcome::kOk:
+            return 0;
+        case Outcome::kSafety:
+        case Outcome::kLinearizability:
+            return 1;
+        case Outcome::kLiveness:
+            return 2;
+    }
+    return 1;
+}
+
+bool converged(const World& world, std::string* why) {
+    const raft::NodeId lead = world.leader();
+    if (lead == raft::kNone) {
+        *why = "no live leader at the end of the run";
+        return false;
+    }
+    const raft::Node& l = world.nodes()[static_cast<size_t>(lead)].node;
+    for (const NodeSlot& slot : world.nodes()) {
+        if (!slot.alive || slot.paused) continue;
+        const raft::Node& n = slot.node;
+        if (n.last_applied() != l.last_applied() || n.kv().hash() != l.kv().hash()) {
+            *why = "node " + std::to_string(n.id()) + " applied " +
+                   std::to_string(n.last_applied()) + " (kv hash " + hex64(n.kv().hash()) +
+                   ") but leader " + std::to_string(lead) + " applied " +
+                   std::to_string(l.last_applied()) + " (kv hash " + hex64(l.kv().hash()) + ")";
+            return false;
+        }
+    }
+    return true;
+}
+
+Verdict judge(const World& world, const JudgeOptions& options) {
+    Verdict v;
+    v.t_us = world.now_us();
+    if (!world.violations().empty()) {
+        const Violation& x = world.violations().front();
+        v.outcome = Outcome::kSafety;
+        v.what = x.check + ": " + x.description;
+        v.t_us = x.t_us;
+        return v;
+    }
+    if (options.check_linearizability) {
+        v.linearizability = check_linearizable(world.history(), options.lin_max_states);
+        v.lin_checked = true;
+        if (v.linearizability.verdict == LinResult::kViolation) {
+            v.outcome = Outcome::kLinearizability;
+            v.what = "linearizability: key " + v.linearizability.key + ": " +
+                     v.linearizability.explanation;
+            return v;
+        }
+    }
+    std::string why;
+    if (world.scenario().expect_converged && !converged(world, &why)) {
+        v.outcome = Outcome::kLiveness;
+        v.what = "liveness: " + why;
+    }
+    return v;
+}
+
+Verdict run_and_judge(std::shared_ptr<const Scenario> scenario, uint64_t seed,
+                      const JudgeOptions& options) {
+    World w(std::move(scenario), seed);
+    w.record_trace = false;
+    w.run_to_end();
+    return judge(w, options);
+}
+
+// ===========================================================================
+// shrinking
+// ===========================================================================
+
+namespace {
+
+// A failure predicate with a run budget: once spent, nothing more "fails".
+struct Budget {
+    const std::function<bool(const Scenario&)>& still_fails;
+    int32_t max_runs;
+    int32_t runs = 0;
+    bool operator()(const Scenario& s) {
+        if (runs >= max_runs) return false;
+        runs++;
+        return still_fails(s);
+    }
+};
+
+using Indexes = std::vector<size_t>;
+
+Scenario with_steps(const Scenario& s, const std::vector<Action>& all, const Indexes& keep) {
+    Scenario c = s;
+    c.timeline.clear();
+    for (size_t i : keep)
+        c.timeline.push_back(all[i]);
+    return c;
+}
+
+std::vector<Indexes> split(const Indexes& items, size_t n) {
+    std::vector<Indexes> chunks(n);
+    for (size_t i = 0; i < items.size(); i++)
+        chunks[i * n / items.size()].push_back(items[i]);
+    return chunks;
+}
+
+Indexes complement(const std::vector<Indexes>& chunks, size_t skip) {
+    Indexes out;
+    for (size_t c = 0; c < chunks.size(); c++) {
+        if (c != skip) out.insert(out.end(), chunks[c].begin(), chunks[c].end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Zeller's ddmin: the smallest subset of items (1-minimal within budget)
+// for which test holds. test(items) is assumed true.
+Indexes ddmin(Indexes items, const std::function<bool(const Indexes&)>& test) {
+    if (items.empty() || test(Indexes{})) return {};
+    size_t n = 2;
+    while (items.size() >= 2) {
+        const std::vector<Indexes> chunks = split(items, std::min(n, items.size()));
+        bool reduced = false;
+        for (size_t c = 0; c < chunks.size() && !reduced; c++) {
+            if (test(chunks[c])) {
+                items = chunks[c];
+                n = 2;
+                reduced = true;
+            }
+        }
+        for (size_t c = 0; c < chunks.size() && !reduced && chunks.size() > 2; c++) {
+            Indexes comp = complement(chunks, c);
+            if (test(comp)) {
+                items = std::move(comp);
+                n = std::max<size_t>(n - 1, 2);
+                reduced = true;
+            }
+        }
+        if (reduced) continue;
+        if (n >= items.size()) break;
+        n = std::min(items.size(), n * 2);
+    }
+    return items;
+}
+
+// Steps at or after the last heal block are the liveness phase: a liveness
+// failure must keep them, or "did not converge" would be trivially true.
+int64_t liveness_start_us(const Scenario& s) {
+    int64_t t = INT64_MAX;
+    for (const Action& a : s.timeline) {
+        if (a.kind == ActionKind::kHeal) t = a.at_us;
+    }
+    return t;
+}
+
+Scenario shrink_steps(const Scenario& cur, int64_t fixed_from_us, Budget& test) {
+    const std::vector<Action>& all = cur.timeline;
+    Indexes removable, fixed;
+    for (size_t i = 0; i < all.size(); i++)
+        (all[i].at_us >= fixed_from_us ? fixed : removable).push_back(i);
+    auto merged = [&](const Indexes& keep) {
+        Indexes m = keep;
+        m.insert(m.end(), fixed.begin(), fixed.end());
+        std::sort(m.begin(), m.end());
+        return m;
+    };
+    const Indexes kept =
+        ddmin(removable, [&](const Indexes& k) { return test(with_steps(cur, all, merged(k))); });
+    return with_steps(cur, all, merged(kept));
+}
+
+// Tries one change; keeps it when the run still fails.
+bool try_keep(Scenario* cur, const Scenario& candidate, Budget& test) {
+    if (!test(candidate)) return false;
+    *cur = candidate;
+    return true;
+}
+
+void shrink_workload(Scenario* cur, Budget& test) {
+    Workload& w = cur->workload;
+    if (w.clients == 0) return;
+    Scenario none = *cur;
+    none.workload.clients = 0;
+    none.workload.rate_per_s = 0;
+    if (try_keep(cur, none, test)) return;
+    for (int i = 0; i < 8 && cur->workload.clients > 1; i++) {
+        Scenario c = *cur;
+        c.workload.clients = cur->workload.clients / 2;
+        c.workload.rate_per_s = std::max<int64_t>(
+            1, cur->workload.rate_per_s * c.workload.clients / cur->workload.clients);
+        if (!try_keep(cur, c, test)) break;
+    }
+    for (int i = 0; i < 8 && cur->workload.rate_per_s > 1; i++) {
+        Scenario c = *cur;
+        c.workload.rate_per_s = cur->workload.rate_per_s / 2;
+        if (!try_keep(cur, c, test)) break;
+    }
+    for (int i = 0; i < 12 && cur->workload.keys > 1; i++) {
+        Scenario c = *cur;
+        c.workload.keys = cur->workload.keys / 2;
+        if (!try_keep(cur, c, test)) break;
+    }
+}
+
+Scenario with_duration(const Scenario& s, int64_t duration_us) {
+    Scenario c = s;
+    c.duration_us = duration_us;
+    std::vector<Action> steps;
+    for (const Action& a : c.timeline) {
+        if (a.at_us <= duration_us) steps.push_back(a);
+    }
+    c.timeline = std::move(steps);
+    Workload& w = c.workload;
+    if (w.stop_us >= duration_us) w.stop_us = -1;
+    if (w.start_us > duration_us) w.start_us = duration_us;
+    return c;
+}
+
+// Binary search (1 ms resolution) for the shortest run that still fails.
+void shrink_duration(Scenario* cur, Budget& test) {
+    int64_t lo = 1'000, hi = cur->duration_us;
+    for (const Action& a : cur->timeline)
+        lo = std::max(lo, a.at_us);
+    if (lo < hi && try_keep(cur, with_duration(*cur, lo), test)) return;
+    for (int i = 0; i < 40 && hi - lo > 1'000; i++) {
+        const int64_t mid = lo + (hi - lo) / 2 / 1'000 * 1'000;
+        if (mid <= lo) break;
+        const Scenario c = with_duration(*cur, mid);
+        if (try_keep(cur, c, test)) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+}
+
+}  // namespace
+
+Scenario shrink_scenario(const Scenario& failing,
+                         const std::function<bool(const Scenario&)>& still_fails,
+                         const ShrinkOptions& options, ShrinkStats* stats) {
+    Budget test{still_fails, options.max_runs};
+    Scenario cur = failing;
+    const int64_t fixed_from = options.keep_liveness_phase ? liveness_start_us(failing) : INT64_MAX;
+    cur = shrink_steps(cur, fixed_from, test);
+    shrink_workload(&cur, test);
+    if (!options.keep_liveness_phase) shrink_duration(&cur, test);
+    // A shorter run or a lighter workload may make more steps unnecessary.
+    cur = shrink_steps(cur, fixed_from, test);
+    if (stats) {
+        stats->runs = test.runs;
+        stats->steps_before = failing.timeline.size();
+        stats->steps_after = cur.timeline.size();
+    }
+    return cur;
+}
+
+std::function<bool(const Scenario&)> same_outcome(uint64_t seed, Outcome outcome,
+                                                  const JudgeOptions& options) {
+    return [seed, outcome, options](const Scenario& s) {
+        return run_and_judge(std::make_shared<const Scenario>(s), seed, options).outcome == outcome;
+    };
+}
+
+}  // namespace sim

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# tests/scripts/cli_exit_codes.sh — the raftplay CLI's contract, end to end:
+# exit codes (0 ok, 1 violation, 2 liveness failure, 3 bad input), error
+# messages that name the file and field for every bad scenario in
+# tests/data/bad_scenarios/, --help for every command, the run summary's
+# contract keys, and the files run/fuzz/shrink/replay/check/export write.
+#
+# Runs from the repo root (scripts/test calls it after the native build).
+# Needs build/native/raftplay and python3.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+RP="$ROOT/build/native/raftplay"
+if [ ! -x "$RP" ]; then
+    echo "cli_exit_codes: $RP is not built (cmake --preset native && cmake --build --preset native)" >&2
+    exit 1
+fi
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+checks=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit code;
+# stdout and stderr land in $TMP/out and $TMP/err.
+expect() {
+    local want="$1" what="$2"
+    shift 3
+    checks=$((checks + 1))
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$what: exit $got, expected $want: $*"
+        sed 's/^/    stderr: /' "$TMP/err" | head -5 >&2
+        return 1
+    fi
+    return 0
+}
+
+# stderr_has TEXT DESCRIPTION
+stderr_has() {
+    grep -qF -- "$1" "$TMP/err" || fail "$2: stderr lacks '$1': $(head -c 300 "$TMP/err")"
+}
+
+# json_check FILE PYTHON_EXPR DESCRIPTION: the expression over `d` must be true.
+json_check() {
+    python3 - "$1" "$2" <<'EOF' || fail "$3"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+}
+
+# --- bad scenarios: exit 3 and a message naming the file and the field -----------------
+bad=0
+while IFS=$'\t' read -r file message; do
+    case "$file" in ''|'#'*) continue ;; esac
+    path="tests/data/bad_scenarios/$file"
+    bad=$((bad + 1))
+    if expect 3 "bad scenario $file" -- "$RP" run "$path"; then
+        stderr_has "$path" "bad scenario $file names the file"
+        stderr_has "$message" "bad scenario $file names the field"
+    fi
+done <tests/data/bad_scenarios/expected.txt
+[ "$bad" -ge 20 ] || fail "only $bad bad scenarios (want >= 20)"
+
+# --- bad command lines: exit 3 ----------------------------------------------------------
+expect 3 "no command" -- "$RP"
+expect 3 "unknown command" -- "$RP" frobnicate
+expect 3 "run without scenario" -- "$RP" run
+expect 3 "unknown scenario" -- "$RP" run no-such-scenario && stderr_has "no-such-scenario" "unknown scenario"
+expect 3 "missing file" -- "$RP" run "$TMP/missing.json"
+expect 3 "bad seed" -- "$RP" run leader-failure --seed 12x && stderr_has "--seed" "bad seed"
+expect 3 "unknown option" -- "$RP" run leader-failure --bogus && stderr_has "--bogus" "unknown option"
+expect 3 "option without value" -- "$RP" run leader-failure --seed
+expect 3 "bad --set" -- "$RP" run leader-failure --set cluster.nodes=0 && stderr_has "cluster.nodes" "bad --set"
+expect 3 "bad --set path" -- "$RP" run leader-failure --set cluster.nodez=3 && stderr_has "nodez" "bad --set path"
+expect 3 "directory as scenario" -- "$RP" run scenarios/
+expect 3 "fuzz bad range" -- "$RP" fuzz --seeds 9..1
+expect 3 "fuzz bad mutation" -- "$RP" fuzz --mutation nope && stderr_has "nope" "fuzz bad mutation"
+expect 3 "check missing file" -- "$RP" check "$TMP/none.jsonl"
+expect 3 "replay missing file" -- "$RP" replay "$TMP/none.json"
+expect 3 "export bad format" -- "$RP" export leader-failure --format svg -o "$TMP/x"
+expect 3 "shrink without input" -- "$RP" shrink
+expect 3 "bench bad option" -- "$RP" bench --minutes 0
+
+# --- --help for every command -----------------------------------------------------------
+for cmd in run replay check fuzz shrink export bench; do
+    expect 0 "$cmd --help" -- "$RP" "$cmd" --help && grep -q "usage: raftplay $cmd" "$TMP/out" ||
+        fail "$cmd --help prints no usage"
+done
+expect 0 "help" -- "$RP" help
+
+# --- run: the summary's contract keys, output files ------------------------------------
+if expect 0 "run leader-failure" -- "$RP" run leader-failure --seed 1 --trace "$TMP/t.jsonl" \
+    --history "$TMP/h.jsonl" --logs "$TMP/logs.json"; then
+    cp "$TMP/out" "$TMP/summary.json"
+    json_check "$TMP/summary.json" "all(k in d for k in ['scenario','seed','digest','events','sim_time_us','nodes','leaders','checks','clients','messages']) and isinstance(d['digest'], str)" "summary top-level keys"
+    json_check "$TMP/summary.json" "all(all(k in n for k in ['id','alive','paused','role','term','voted_for','leader','commit_index','applied_index','log_first_index','log_last_index','snapshot_index','kv_keys','kv_hash']) for n in d['nodes'])" "summary node keys"
+    json_check "$TMP/summary.json" "d['checks']['safety']['ok'] and d['checks']['linearizability']['verdict'] == 'ok' and 'ms' in d['checks']['linearizability']" "summary checks"
+    json_check "$TMP/summary.json" "all(k in d['clients'] for k in ['ok','fail','unknown','latency_us_p50','latency_us_p99']) and all(k in d['messages'] for k in ['sent','delivered','dropped','by_type']) and 'append' in d['messages']['by_type']" "summary clients/messages"
+    json_check "$TMP/summary.json" "len(d['leaders']) >= 2 and all(k in d['leaders'][0] for k in ['term','node','at_us'])" "summary leaders"
+    python3 - "$TMP/t.jsonl" <<'EOF' || fail "trace lines"
+import json, sys
+kinds = set()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    assert all(k in r for k in ("t_us", "kind", "node")), r
+    if r["kind"] in ("send", "deliver", "drop"):
+        assert all(k in r for k in ("from", "to", "type", "term")), r
+    if r["kind"] == "role":
+        assert "role" in r and "term" in r, r
+    if r["kind"] in ("commit", "apply"):
+        assert "index" in r, r
+    kinds.add(r["kind"])
+need = {"send", "deliver", "role", "crash", "restart", "fsync", "commit", "apply", "client_invoke", "client_complete", "action"}
+assert need <= kinds, need - kinds
+EOF
+    json_check "$TMP/logs.json" "len(d['nodes']) == 5 and all('log' in n and 'durable' in n for n in d['nodes'])" "logs file"
+    expect 0 "check a run's history" -- "$RP" check "$TMP/h.jsonl" &&
+        json_check "$TMP/out" "d['verdict'] == 'ok' and d['operations'] > 100" "check verdict ok"
+fi
+expect 0 "run by path" -- "$RP" run scenarios/figure-8.json --seed 2 --until-ms 500 --compact
+
+# --- check: a history that cannot be linearized, and garbage ----------------------------
+cat >"$TMP/bad-history.jsonl" <<'EOF'
+{"client":0,"op":"put","key":"x","value":"1","invoke_us":0,"complete_us":10,"status":"ok"}
+{"client":1,"op":"get","key":"x","invoke_us":20,"complete_us":30,"status":"ok","found":false}
+EOF
+expect 1 "check non-linearizable" -- "$RP" check "$TMP/bad-history.jsonl" &&
+    json_check "$TMP/out" "d['verdict'] == 'violation' and len(d['witness']) == 2" "check witness"
+printf '{"client":0,"op":"puut"}\n' >"$TMP/garbage.jsonl"
+expect 3 "check garbage" -- "$RP" check "$TMP/garbage.jsonl" && stderr_has "line 1" "check garbage names the line"
+
+# --- liveness failure: the scenario expects convergence, every node is dead -------------
+cat >"$TMP/dead.json" <<'EOF'
+{"name": "dead", "duration_ms": 3000, "expect": {"converged": true},
+ "timeline": [{"at_ms": 2000, "do": "kill", "node": "all"}]}
+EOF
+expect 2 "liveness failure" -- "$RP" run "$TMP/dead.json"
+
+# --- fuzz finds a mutation: exit 1, run file, reproduce, link; replay; shrink ------------
+if expect 1 "fuzz ack_before_fsync" -- "$RP" fuzz --seeds 1..10 --mutation ack_before_fsync \
+    --max-failures 1 --jobs 1 --out "$TMP/failures"; then
+    cp "$TMP/out" "$TMP/fuzz.json"
+    json_check "$TMP/fuzz.json" "len(d['failures']) == 1 and d['failures'][0]['outcome'] == 'safety' and '--seeds' in d['failures'][0]['reproduce'] and d['failures'][0]['link'].startswith('index.html#')" "fuzz report"
+    stderr_has "reproduce:" "fuzz prints the reproduce command"
+    run_file="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"][0]["run_file"])' "$TMP/fuzz.json")"
+    seed="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"][0]["seed"])' "$TMP/fuzz.json")"
+    expect 0 "replay the fuzz run file" -- "$RP" replay "$run_file" && json_check "$TMP/out" "d['match']" "replay match"
+    sed 's/"digest":"[0-9a-f]*"/"digest":"0123456789abcdef"/' "$run_file" >"$TMP/tampered.run.json"
+    expect 1 "replay a tampered digest" -- "$RP" replay "$TMP/tampered.run.json" && stderr_has "0123456789abcdef" "replay prints both digests"
+    expect 1 "fuzz reproduce command" -- "$RP" fuzz --seeds "$seed" --mutation ack_before_fsync --out "$TMP/again"
+    if expect 0 "shrink the fuzz failure" -- "$RP" shrink "$run_file" -o "$TMP/shrunk.json"; then
+        json_check "$TMP/out" "d['steps_after'] <= d['steps_before'] and d['outcome'] == 'safety'" "shrink report"
+        expect 1 "the shrunk scenario still fails" -- "$RP" run "$TMP/shrunk.json" --seed "$seed"
+    fi
+fi
+printf '{"format":"raftplay-run","version":1}' >"$TMP/bad.run.json"
+expect 3 "replay a broken run file" -- "$RP" replay "$TMP/bad.run.json"
+expect 3 "shrink a passing run" -- "$RP" shrink --scenario leader-failure --seed 1
+expect 0 "fuzz, clean" -- "$RP" fuzz --seeds 1..4 --jobs 2 --out "$TMP/none"
+
+# --- export -----------------------------------------------------------------------------
+expect 0 "export perfetto" -- "$RP" export leader-failure --seed 1 --format perfetto -o "$TMP/trace.json" &&
+    json_check "$TMP/trace.json" "len(d['traceEvents']) > 1000 and any(e.get('ph') == 'X' for e in d['traceEvents']) and any(e.get('ph') == 's' for e in d['traceEvents'])" "perfetto trace events"
+
+echo "cli_exit_codes: $checks checks ($bad bad scenarios), $failures failure(s)"
+[ "$failures" -eq 0 ]
