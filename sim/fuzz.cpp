@@ -106,7 +106,7 @@ enum FaultKind : int {
     kFKillBurst,
     kFCount
 };
-constexpr int64_t kFaultWeights[kFCount] = {20, 16, 6, 6, 14, 5, 4, 3, 8, 5, 6, 3, 14};
+constexpr int64_t kFaultWeights[kFCount] = {14, 20, 6, 8, 14, 5, 4, 3, 8, 5, 6, 3, 14};
 
 // A crash in the middle of an election: the moment votes are granted and
 // not yet durable. The election is provoked by killing the leader (votes
@@ -121,11 +121,11 @@ void add_election_crash(raft::Rng& rng, int64_t t, int64_t end_us, std::vector<A
     } else {
         a.kind = ActionKind::kCampaign;
         a.node = sel_ref(NodeSelector::kRandom);  // a live node: the burst is not wasted
-        delay_us = rng.range(2'000, 40'000);
+        delay_us = rng.range(3'000, 20'000);
     }
     out->push_back(a);
     Action b = make_step(std::max(t, std::min(end_us - 1, t + delay_us)), ActionKind::kKill);
-    b.node = sel_ref(rng.chance(1, 2) ? NodeSelector::kAll : NodeSelector::kRandom);
+    b.node = sel_ref(rng.chance(2, 3) ? NodeSelector::kAll : NodeSelector::kRandom);
     out->push_back(b);
 }
 

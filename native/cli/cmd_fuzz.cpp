@@ -53,6 +53,8 @@ options:
   --out DIR           where failing runs are written (default fuzz-failures)
   --max-failures N    stop after N failures (default 10)
   --no-lin            skip the linearizability check
+  --dry-run           print each seed's generated scenario (one JSON line per
+                      seed, ready for `raftplay run FILE --seed N`) and run nothing
 
 Prints a JSON report on stdout; each failure also goes to stderr at once.
 exit codes: 0 all seeds passed, 1 a safety or linearizability violation,
@@ -345,7 +347,7 @@ int cmd_fuzz(int argc, char** argv) {
     const ArgSpec spec{
         {"--scenario", "--seeds", "--jobs", "--time-limit", "--mutation", "--set", "--safety-ms",
          "--liveness-ms", "--out", "--max-failures", "--fault-gap-ms", "--first-fault-ms"},
-        {"--no-lin"},
+        {"--no-lin", "--dry-run"},
         0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("fuzz", err);
     if (args.help()) {
@@ -356,6 +358,14 @@ int cmd_fuzz(int argc, char** argv) {
     if (!parse_mutations(args, &c.fuzz.mutations, &err) || !parse_numbers(args, &c, &err) ||
         !load_base(args, &c, &err)) {
         return bad_input("fuzz", err);
+    }
+    if (args.has("--dry-run")) {
+        for (uint64_t seed = c.first;; seed++) {
+            std::cout << sim::scenario_to_json(sim::make_fuzz_scenario(c.base, seed, c.fuzz))
+                      << "\n";
+            if (seed == c.last) break;
+        }
+        return kExitOk;
     }
     c.judge.check_linearizability = !args.has("--no-lin");
     c.out_dir = args.get("--out", c.out_dir);

@@ -165,6 +165,11 @@ printf '{"format":"raftplay-run","version":1}' >"$TMP/bad.run.json"
 expect 3 "replay a broken run file" -- "$RP" replay "$TMP/bad.run.json"
 expect 3 "shrink a passing run" -- "$RP" shrink --scenario leader-failure --seed 1
 expect 0 "fuzz, clean" -- "$RP" fuzz --seeds 1..4 --jobs 2 --out "$TMP/none"
+if expect 0 "fuzz --dry-run" -- "$RP" fuzz --seeds 5..6 --dry-run; then
+    [ "$(wc -l <"$TMP/out")" -eq 2 ] || fail "fuzz --dry-run prints one scenario per seed"
+    head -1 "$TMP/out" >"$TMP/seed5.json"
+    expect 0 "a dry-run scenario runs" -- "$RP" run "$TMP/seed5.json" --seed 5
+fi
 
 # --- export -----------------------------------------------------------------------------
 expect 0 "export perfetto" -- "$RP" export leader-failure --seed 1 --format perfetto -o "$TMP/trace.json" &&
