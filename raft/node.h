@@ -98,6 +98,8 @@ class Node {
     // Checkpoints store a node without its key-value store: it is a pure
     // function of the snapshot and the applied log suffix, rebuilt on restore.
     void drop_state_machine() { kv_ = KvStore(); }
+    KvStore release_state_machine() { return std::move(kv_); }
+    void put_back_state_machine(KvStore kv) { kv_ = std::move(kv); }
     void rebuild_state_machine();
 
     Ready take_ready() {

@@ -26,6 +26,23 @@ size_t message_bytes(const raft::Message& m) {
     return b;  // snapshots are shared, immutable objects: not copied
 }
 
+// Durable entries, then their checksums only where they differ from the
+// entry's hash (a torn or corrupted write waiting to be found on recovery).
+void encode_durable(const std::vector<StoredEntry>& log, std::string* out) {
+    std::vector<raft::Entry> entries;
+    entries.reserve(log.size());
+    for (const StoredEntry& e : log)
+        entries.push_back(e.entry);
+    raft::encode_entries(entries, out);
+    for (size_t k = 0; k < log.size(); k++) {
+        if (log[k].checksum == raft::entry_hash(log[k].entry)) continue;
+        out->append(reinterpret_cast<const char*>(&k), sizeof k);
+        out->append(reinterpret_cast<const char*>(&log[k].checksum), sizeof(uint64_t));
+    }
+    const size_t end = SIZE_MAX;
+    out->append(reinterpret_cast<const char*>(&end), sizeof end);
+}
+
 }  // namespace
 
 size_t approx_bytes(const WorldState& s) {
@@ -70,30 +87,32 @@ size_t Timeline::checkpoint_bytes() const {
     return b;
 }
 
-Timeline::Checkpoint Timeline::pack(WorldState st) {
-    Checkpoint c;
-    for (NodeSlot& n : st.nodes) {
-        n.node.drop_state_machine();
-        raft::encode_entries(n.node.log_for_checkpoint().release_entries(), &c.logs);
-        std::vector<raft::Entry> durable;
-        std::vector<uint64_t> checksums;
-        for (StoredEntry& e : n.disk.durable.log) {
-            checksums.push_back(e.checksum);
-            durable.push_back(std::move(e.entry));
-        }
-        n.disk.durable.log.clear();
-        raft::encode_entries(durable, &c.logs);
-        // Checksums are stored only where they differ from the entry's hash
-        // (a torn or corrupted write waiting to be found on recovery).
-        for (size_t k = 0; k < durable.size(); k++) {
-            if (checksums[k] == raft::entry_hash(durable[k])) continue;
-            c.logs.append(reinterpret_cast<const char*>(&k), sizeof k);
-            c.logs.append(reinterpret_cast<const char*>(&checksums[k]), sizeof checksums[k]);
-        }
-        const size_t end = SIZE_MAX;
-        c.logs.append(reinterpret_cast<const char*>(&end), sizeof end);
+// Copies the live state without its bulky parts: key-value stores, node
+// logs and durable logs are moved out first (and put back after), so the copy
+// is cheap; the logs are then encoded compactly.
+Timeline::Checkpoint Timeline::pack(WorldState& live) {
+    struct Bulk {
+        raft::KvStore kv;
+        std::vector<raft::Entry> log;
+        std::vector<StoredEntry> durable;
+    };
+    std::vector<Bulk> bulk(live.nodes.size());
+    for (size_t i = 0; i < live.nodes.size(); i++) {
+        NodeSlot& n = live.nodes[i];
+        bulk[i].kv = n.node.release_state_machine();
+        bulk[i].log = n.node.log_for_checkpoint().release_entries();
+        bulk[i].durable.swap(n.disk.durable.log);
     }
-    c.state = std::move(st);
+    Checkpoint c;
+    c.state = live;
+    for (size_t i = 0; i < live.nodes.size(); i++) {
+        NodeSlot& n = live.nodes[i];
+        raft::encode_entries(bulk[i].log, &c.logs);
+        encode_durable(bulk[i].durable, &c.logs);
+        n.node.put_back_state_machine(std::move(bulk[i].kv));
+        n.node.log_for_checkpoint().restore_entries(std::move(bulk[i].log));
+        n.disk.durable.log.swap(bulk[i].durable);
+    }
     c.bytes = approx_bytes(c.state) + c.logs.size();
     return c;
 }
@@ -129,7 +148,7 @@ void Timeline::restore_checkpoint(const Checkpoint& c) {
 }
 
 void Timeline::take_checkpoint() {
-    checkpoints_.push_back(pack(world_->state()));
+    checkpoints_.push_back(pack(world_->state_for_checkpoint()));
     thin_checkpoints();
 }
 

@@ -66,7 +66,7 @@ class Timeline {
         std::string logs;
         size_t bytes = 0;
     };
-    static Checkpoint pack(WorldState st);
+    static Checkpoint pack(WorldState& live);
     static WorldState unpack(const Checkpoint& c);
     void restore_checkpoint(const Checkpoint& c);
     void maybe_checkpoint();

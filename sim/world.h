@@ -165,6 +165,9 @@ class World {
 
     // ---- checkpoints ---------------------------------------------------------------
     const WorldState& state() const { return s_; }
+    // For checkpoints only: lets the timeline move the bulky parts (key-value
+    // stores, logs) out before copying and put them back after.
+    WorldState& state_for_checkpoint() { return s_; }
     void restore(WorldState st);
     // Checkpoints hold nodes without their key-value stores; rebuild them.
     void rebuild_state_machines() {
