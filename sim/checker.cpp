@@ -22,21 +22,25 @@ std::string node_name(raft::NodeId id) {
 
 }  // namespace
 
-void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
-                      uint32_t disabled, std::vector<Violation>* out) {
+void check_new_leader(CheckerState& cs, const AppliedRecord& applied,
+                      const CommitTerms& commit_terms, const raft::Node& n, uint32_t disabled,
+                      std::vector<Violation>* out) {
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
     if (!inserted && it->second != n.id() && !(disabled & kCheckElectionSafety)) {
         out->push_back(make("election_safety",
                             "two leaders in term " + std::to_string(n.current_term()) + ": " +
                                 node_name(it->second) + " and " + node_name(n.id())));
     }
-    // Leader completeness (§5.4): every entry applied anywhere is in the new
-    // leader's log (or covered by its snapshot).
+    // Leader completeness (§5.4, Figure 3): an entry committed in a term
+    // below the new leader's is in its log (or covered by its snapshot). A
+    // stale leader of an old term (legal: it is deposed at its first contact
+    // with the newer term) need not hold entries committed after its term.
     if (disabled & kCheckLeaderCompleteness) return;
     const raft::RaftLog& log = n.log();
     for (size_t k = 0; k < applied.size(); k++) {
         const raft::Index i = static_cast<raft::Index>(k) + 1;
         if (i <= log.snapshot_index()) continue;
+        if (k >= commit_terms.size() || commit_terms[k] >= n.current_term()) continue;
         if (!log.has(i) || log.at(i).term != applied[k].first ||
             raft::entry_hash(log.at(i)) != applied[k].second) {
             out->push_back(make("leader_completeness",

@@ -43,12 +43,15 @@ struct CheckerState {
 // Append-only (an applied entry never changes), so it lives with the world's
 // logs rather than in checkpoints.
 using AppliedRecord = std::vector<std::pair<raft::Term, uint64_t>>;
+// commit_terms[i - 1]: the term of the leader that first committed index i.
+using CommitTerms = std::vector<raft::Term>;
 
 struct NodeSlot;
 
 // A node became leader: election safety and leader completeness.
-void check_new_leader(CheckerState& cs, const AppliedRecord& applied, const raft::Node& n,
-                      uint32_t disabled, std::vector<Violation>* out);
+void check_new_leader(CheckerState& cs, const AppliedRecord& applied,
+                      const CommitTerms& commit_terms, const raft::Node& n, uint32_t disabled,
+                      std::vector<Violation>* out);
 // A node applied entries: state-machine safety.
 void check_applied(AppliedRecord& record, const raft::Node& n,
                    const std::vector<raft::Applied>& applied, std::vector<Violation>* out);

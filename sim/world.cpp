@@ -224,6 +224,7 @@ void World::restore(WorldState st) {
     if (record_trace) trace_.resize(std::min(trace_.size(), s_.trace_size));
     leaders_.resize(s_.leaders_size);
     applied_.resize(s_.applied_size);
+    commit_terms_.resize(s_.commit_terms_size);
     violations_.resize(s_.violations_size);
     // Operations still running at the checkpoint complete again on re-run.
     history_.resize(s_.history_size);
@@ -404,9 +405,15 @@ void World::after_node_input(int id) {
         if (n.role() == raft::Role::kLeader) {
             leaders_.push_back(LeaderRecord{n.current_term(), id, s_.now_us});
             s_.leaders_size = leaders_.size();
-            check_new_leader(s_.checker, applied_, n, disabled_checks, &v);
+            check_new_leader(s_.checker, applied_, commit_terms_, n, disabled_checks, &v);
             if (!(disabled_checks & kCheckLogMatching)) check_log_matching(s_.nodes, &v);
         }
+    }
+    if (n.role() == raft::Role::kLeader) {
+        while (static_cast<raft::Index>(commit_terms_.size()) < n.commit_index()) {
+            commit_terms_.push_back(n.current_term());
+        }
+        s_.commit_terms_size = commit_terms_.size();
     }
     if (n.commit_index() > slot.last_commit) {
         record(

@@ -139,7 +139,7 @@ struct WorldState {
     bool halted = false;  // a safety violation stopped the run
     // Sizes of the append-only logs when this state was current.
     size_t trace_size = 0, history_size = 0, leaders_size = 0, violations_size = 0;
-    size_t applied_size = 0;
+    size_t applied_size = 0, commit_terms_size = 0;
 };
 
 class World {
@@ -183,6 +183,7 @@ class World {
         leaders_.swap(other.leaders_);
         violations_.swap(other.violations_);
         applied_.swap(other.applied_);
+        commit_terms_.swap(other.commit_terms_);
     }
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
     // CheckBits of checks switched off. Tests switch some off to show the
@@ -275,6 +276,7 @@ class World {
     std::vector<LeaderRecord> leaders_;
     std::vector<Violation> violations_;
     AppliedRecord applied_;
+    CommitTerms commit_terms_;
 };
 
 }  // namespace sim
