@@ -363,13 +363,16 @@ void step_forward(App& app) {
     }
 }
 
-// The moment before the cursor: the latest trace record earlier than now.
+// The moment before the cursor: the latest moment with events before the
+// one the cursor is in (the clock may stand past its last event).
 void step_back(App& app) {
     const sim::World& w = app.world();
     const std::vector<sim::TraceRecord>& trace = w.trace();
+    if (trace.empty()) return app.timeline->seek_time(0);
+    const int64_t current = trace.back().t_us;
     int64_t prev = 0;
     for (size_t i = trace.size(); i-- > 0;) {
-        if (trace[i].t_us < w.now_us()) {
+        if (trace[i].t_us < current) {
             prev = trace[i].t_us;
             break;
         }
@@ -453,6 +456,15 @@ void act(App& app, sim::Action a) {
     sim::Timeline& tl = *app.timeline;
     const bool fork = tl.events() < tl.horizon_events();
     const int64_t now = app.world().now_us();
+    if (app.world().halted()) {
+        return notice(app, "The run stopped at a safety violation: step back to act in the past.");
+    }
+    // Only actions a share link can carry: the same validation as a link's inputs.
+    std::string error;
+    a.at_us = now;
+    if (!sim::check_inputs(app.world().scenario(), {a}, &error)) {
+        return show_error(app, "That action is not possible here: " + error);
+    }
     app.seek_target_us = -1;
     app.hunting = false;
     tl.act(std::move(a));
@@ -593,21 +605,24 @@ void draw_right_panel(View& v) {
     if (!ImGui::BeginTabBar("##panels")) return;
     struct Tab {
         const char* label;
+        const char* spot;
         PanelTab tab;
         void (*draw)(View&);
     };
     const Tab tabs[] = {
-        {"Control", PanelTab::kControl, draw_control_panel},
-        {"Node", PanelTab::kNode, draw_node_panel},
-        {"Message", PanelTab::kMessage, draw_message_panel},
-        {"Scenario", PanelTab::kScenario, draw_scenario_panel},
-        {"Checks", PanelTab::kChecks, draw_checks_panel},
+        {"Control", "control", PanelTab::kControl, draw_control_panel},
+        {"Node", "node", PanelTab::kNode, draw_node_panel},
+        {"Message", "message", PanelTab::kMessage, draw_message_panel},
+        {"Scenario", "scenario", PanelTab::kScenario, draw_scenario_panel},
+        {"Checks", "checks", PanelTab::kChecks, draw_checks_panel},
     };
     const PanelTab focus = ui.focus_tab;
     ui.focus_tab = PanelTab::kNone;
     for (const Tab& t : tabs) {
         const ImGuiTabItemFlags flags = focus == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
-        if (ImGui::BeginTabItem(t.label, nullptr, flags)) {
+        const bool open = ImGui::BeginTabItem(t.label, nullptr, flags);
+        v.spot(std::string("tab.") + t.spot);
+        if (open) {
             ImGui::BeginChild("##panel_body", ImVec2(0, 0), false);
             t.draw(v);
             ImGui::EndChild();
@@ -621,11 +636,21 @@ void draw_lower_pane(View& v, ImVec2 size) {
     if (!ImGui::BeginTabBar("##lower")) return;
     const float tabs_h = ImGui::GetFrameHeightWithSpacing();
     const ImVec2 body(size.x, std::max(40.f, size.y - tabs_h));
-    if (ImGui::BeginTabItem("Space-time")) {
+    const UiState::Lower focus = v.ui.focus_lower;
+    v.ui.focus_lower = UiState::Lower::kNone;
+    auto flags = [&](UiState::Lower tab) {
+        return focus == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+    };
+    const bool spacetime =
+        ImGui::BeginTabItem("Space-time", nullptr, flags(UiState::Lower::kSpacetime));
+    v.spot("tab.spacetime");
+    if (spacetime) {
         draw_spacetime(v, body);
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Charts")) {
+    const bool charts = ImGui::BeginTabItem("Charts", nullptr, flags(UiState::Lower::kCharts));
+    v.spot("tab.charts");
+    if (charts) {
         draw_charts(v, body);
         ImGui::EndTabItem();
     }
@@ -736,6 +761,11 @@ void app_frame(App& app, double wall_dt_s) {
 
 void app_note_frame_ms(App& app, double frame_ms) {
     app.frame_ms.add(frame_ms);
+}
+
+void app_reset_frame_stats(App& app) {
+    app.app_ms = FrameRing{};
+    app.frame_ms = FrameRing{};
 }
 
 bool app_take_download(App& app, std::string* file_name, std::string* text) {

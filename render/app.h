@@ -50,5 +50,7 @@ std::string app_run_file_json(const App& app);
 // The whole frame's CPU time as the main measured it (app_frame plus ImGui
 // rendering and GL calls), for the p50/p99 in app_state_json.
 void app_note_frame_ms(App& app, double frame_ms);
+// Forgets the frame-time samples (to measure one phase, e.g. 1x under stress).
+void app_reset_frame_stats(App& app);
 
 }  // namespace render

@@ -335,7 +335,8 @@ void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hover
     }
     draw_disk_badge(dl, s, c, r);
     // Under the node: key count and KV hash (equal hashes, equal colours).
-    std::snprintf(buf, sizeof buf, "%zu keys", n.kv().key_count());
+    std::snprintf(buf, sizeof buf, "%zu key%s", n.kv().key_count(),
+                  n.kv().key_count() == 1 ? "" : "s");
     std::string hash = short_hash(n.kv().hash());
     hash.insert(hash.begin(), '#');
     const float y = c.y + r + 9.f;
@@ -423,17 +424,18 @@ void draw_legend(ImDrawList* dl, ImVec2 origin) {
     msg(raft::MsgType::kClientReq, false, "client");
 }
 
-void draw_violation_banner(View& v, ImVec2 origin, float width) {
+void draw_violation_banner(View& v, ImVec2 origin, ImVec2 size) {
     const sim::World& w = v.world;
     if (w.violations().empty() || v.ui.violation_dismissed) return;
     const sim::Violation& x = w.violations().back();
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + 8, origin.y + 40));
+    // Above the legend, so the nodes stay visible.
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + 8, origin.y + size.y - 40.f - 86.f));
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 20, 24, 235));
-    ImGui::BeginChild("##violation", ImVec2(width - 16, 86), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("##violation", ImVec2(size.x - 16, 86), true, ImGuiWindowFlags_NoScrollbar);
     ImGui::TextColored(ImVec4(1, 0.55f, 0.5f, 1), "SAFETY VIOLATION: %s at t = %s (event #%lld)",
                        x.check.c_str(), format_time(x.t_us).c_str(),
                        static_cast<long long>(x.event));
-    ImGui::PushTextWrapPos(width - 40);
+    ImGui::PushTextWrapPos(size.x - 40);
     ImGui::TextUnformatted(x.description.c_str());
     ImGui::TextDisabled(
         "The run stopped at the offending event. Step back (Left) to watch how it "
@@ -497,7 +499,7 @@ void draw_cluster_view(View& v, ImVec2 size) {
             v.ui.focus_tab = PanelTab::kMessage;
         }
     }
-    draw_violation_banner(v, origin, size.x);
+    draw_violation_banner(v, origin, size);
 }
 
 }  // namespace render

@@ -21,6 +21,24 @@ namespace render {
 
 namespace {
 
+// The speed ladder the - and + keys walk: 1, 2, 5 steps from 1/1000x to 100x.
+float speed_step(float log10_speed, int direction) {
+    constexpr float kLadder[] = {-3.f, -2.69897f, -2.30103f, -2.f, -1.69897f, -1.30103f,
+                                 -1.f, -0.69897f, -0.30103f, 0.f,  0.30103f,  0.69897f,
+                                 1.f,  1.30103f,  1.69897f,  2.f};
+    constexpr int n = static_cast<int>(sizeof kLadder / sizeof kLadder[0]);
+    if (direction > 0) {
+        for (int i = 0; i < n; i++) {
+            if (kLadder[i] > log10_speed + 0.01f) return kLadder[i];
+        }
+        return kLadder[n - 1];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        if (kLadder[i] < log10_speed - 0.01f) return kLadder[i];
+    }
+    return kLadder[0];
+}
+
 bool pressed(ImGuiKey key, bool repeat = true) {
     return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
 }
@@ -54,13 +72,21 @@ void handle_shortcuts(View& v) {
                 break;
             case '+':
             case '=':
-                v.ui.speed_log10 = std::min(2.f, v.ui.speed_log10 + 0.25f);
+                v.ui.speed_log10 = speed_step(v.ui.speed_log10, +1);
                 break;
             case '-':
-                v.ui.speed_log10 = std::max(-3.f, v.ui.speed_log10 - 0.25f);
+                v.ui.speed_log10 = speed_step(v.ui.speed_log10, -1);
                 break;
             case 'l':
                 v.ui.show_lower = !v.ui.show_lower;
+                break;
+            case 's':
+                v.ui.show_lower = true;
+                v.ui.focus_lower = UiState::Lower::kSpacetime;
+                break;
+            case 'c':
+                v.ui.show_lower = true;
+                v.ui.focus_lower = UiState::Lower::kCharts;
                 break;
             case 'u':
                 v.push(CommandKind::kUndoFork);
@@ -131,7 +157,8 @@ void draw_help_overlay(View& v) {
         key_row("0-9", "select node n0..n9");
         key_row("k / r", "kill / restart the selected node");
         key_row("u", "undo a fork");
-        key_row("l", "show / hide the space-time and charts pane");
+        key_row("s / c", "space-time diagram / charts in the lower pane");
+        key_row("l", "show / hide the lower pane");
         key_row("Esc", "close help, clear selection");
         key_row("? or h", "this help");
         ImGui::EndTable();

@@ -168,8 +168,10 @@ void log_strip(const raft::Node& n) {
                               i <= n.persisted_index() ? "durable" : "not yet durable");
         }
     }
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled(
-        "solid: committed  dashed: uncommitted  green underline: durable  colour: term");
+        "solid: committed, dashed: uncommitted, green underline: durable, colour: term");
+    ImGui::PopTextWrapPos();
 }
 
 // ===========================================================================

@@ -51,7 +51,7 @@ void draw_ticks(ImDrawList* dl, const Axis& a, float y0, float y1) {
     for (int64_t t = 0; t <= a.duration_us; t += step) {
         const float x = a.x(t);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 4), kColFaint);
-        const std::string label = format_duration(t);
+        const std::string label = t == 0 ? "0" : format_duration(t);
         dl->AddText(ImVec2(x + 2, y1 + 2), kColDim, label.c_str());
     }
     (void)y0;

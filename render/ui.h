@@ -69,8 +69,8 @@ struct Spot {
 struct UiState {
     // Playback. Speed is 10^speed_log10 simulated seconds per wall second.
     bool playing = true;
-    float speed_log10 = -1.3f;  // 1/20x: messages (1-10 ms) are visible in flight
-    bool budget_hit = false;    // the last frame ran out of its event budget
+    float speed_log10 = -1.30103f;  // 1/20x: messages (1-10 ms) are visible in flight
+    bool budget_hit = false;        // the last frame ran out of its event budget
     // Selection (node id or -1; message id or 0).
     int selected_node = -1;
     int64_t selected_msg = 0;
@@ -78,6 +78,8 @@ struct UiState {
     PanelTab focus_tab = PanelTab::kNone;
     bool show_help = false;
     bool show_lower = true;
+    // Lower pane: the tab to bring forward on the next frame (space-time, charts).
+    enum class Lower : uint8_t { kNone, kSpacetime, kCharts } focus_lower = Lower::kNone;
     // etcd-play control panel: target node (-1: the leader), key, value, count.
     int ctl_node = -1;
     char key[64] = "color";

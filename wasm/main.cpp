@@ -13,8 +13,11 @@
 #include <emscripten/bind.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
@@ -31,6 +34,7 @@ struct Page {
     int css_height = 0;
     double pixel_ratio = 0;
     uint64_t frames = 0;
+    std::vector<SDL_Event> deferred;  // key events held for the next frame
 };
 
 Page page;
@@ -62,6 +66,34 @@ void follow_window_size() {
     SDL_SetWindowSize(page.window, css_width > 0 ? css_width : 1, css_height > 0 ? css_height : 1);
 }
 
+// ImGui 1.86's SDL backend samples key state once per frame, so a key pressed
+// and released within one frame would be lost (quick taps at low frame rates,
+// automated tests). A key-up that follows its key-down in the same frame, and
+// every later event of that key, waits for the next frame.
+void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_Event&)>& handle) {
+    std::vector<SDL_Event> batch;
+    batch.swap(deferred);
+    SDL_Event event;
+    while (SDL_PollEvent(&event))
+        batch.push_back(event);
+    std::vector<SDL_Scancode> went_down, held_back;
+    auto contains = [](const std::vector<SDL_Scancode>& v, SDL_Scancode s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
+    for (SDL_Event& e : batch) {
+        const bool is_key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
+        const SDL_Scancode code = is_key ? e.key.keysym.scancode : SDL_SCANCODE_UNKNOWN;
+        if (is_key &&
+            (contains(held_back, code) || (e.type == SDL_KEYUP && contains(went_down, code)))) {
+            if (!contains(held_back, code)) held_back.push_back(code);
+            deferred.push_back(e);
+            continue;
+        }
+        if (e.type == SDL_KEYDOWN) went_down.push_back(code);
+        handle(e);
+    }
+}
+
 // Requests the render layer cannot fulfil itself: downloads and file pickers
 // are the page's (see page.js).
 void platform_requests() {
@@ -83,9 +115,7 @@ void platform_requests() {
 
 void frame() {
     const double frame_start_ms = emscripten_get_now();
-    SDL_Event event;
-    while (SDL_PollEvent(&event))
-        ImGui_ImplSDL2_ProcessEvent(&event);
+    pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
     follow_window_size();
 
     const double now_ms = emscripten_get_now();
@@ -130,6 +160,9 @@ bool import_text(std::string text, std::string name) {
 std::string run_file() {
     return page.app ? render::app_run_file_json(*page.app) : "";
 }
+void reset_frame_stats() {
+    if (page.app) render::app_reset_frame_stats(*page.app);
+}
 
 }  // namespace
 
@@ -140,6 +173,7 @@ EMSCRIPTEN_BINDINGS(raftplay) {
     emscripten::function("raftplay_frames", &frames);
     emscripten::function("raftplay_import", &import_text);
     emscripten::function("raftplay_run_file", &run_file);
+    emscripten::function("raftplay_reset_frame_stats", &reset_frame_stats);
 }
 
 int main(int argc, char** argv) {

@@ -10,6 +10,7 @@
 //   raftplay.frames()   -> frames drawn so far
 //   raftplay.import(text, name) -> load a run file or scenario file (false: rejected, error shown)
 //   raftplay.runFile()  -> the run file (JSON text) of what is shown
+//   raftplay.resetFrameStats() -> restart the frame-time percentiles in state()
 // Run files are downloaded when the app asks (Export), and files are imported
 // through a file picker (Import...) or by dropping them on the page.
 'use strict';
@@ -85,6 +86,7 @@
             frames: () => module.raftplay_frames(),
             import: (text, name) => module.raftplay_import(String(text), String(name || 'import.json')),
             runFile: () => module.raftplay_run_file(),
+            resetFrameStats: () => module.raftplay_reset_frame_stats(),
         };
         picker.addEventListener('change', () => {
             importFile(module, picker.files[0]);
