@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/linearizability.h"
+
 namespace sim {
 namespace {
 
@@ -96,6 +98,54 @@ TEST(World, ActionsOnACrashedNodeDoNotWedgeItsDisk) {
     EXPECT_FALSE(n0.disk.fsync_in_flight());
     EXPECT_EQ(n0.node.kv().hash(), w.nodes()[1].node.kv().hash());
     EXPECT_EQ(n0.node.last_applied(), w.nodes()[1].node.last_applied());
+}
+
+}  // namespace
+}  // namespace sim
+
+namespace sim {
+namespace {
+
+// §6.4 ReadIndex: reads served by the leader after a heartbeat round, not
+// through the log, stay linearizable across partitions and leader changes.
+TEST(World, ReadIndexReadsAreLinearizableAndSkipTheLog) {
+    auto s = basic(5, 6'000'000);
+    s->cluster.read_mode = raft::ReadMode::kReadIndex;
+    s->workload.clients = 6;
+    s->workload.rate_per_s = 150;
+    s->workload.keys = 5;
+    s->workload.put_ppm = 500'000;
+    s->workload.get_ppm = 500'000;
+    s->workload.delete_ppm = s->workload.cas_ppm = 0;
+    Action part;
+    part.at_us = 2'000'000;
+    part.kind = ActionKind::kPartition;
+    part.isolate_leader_with = 1;
+    Action heal;
+    heal.at_us = 3'500'000;
+    heal.kind = ActionKind::kHeal;
+    s->timeline = {part, heal};
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        World w(s, seed);
+        w.run_to_end();
+        ASSERT_TRUE(w.violations().empty()) << w.violations()[0].description;
+        int gets = 0, puts = 0;
+        for (const HistoryOp& op : w.history()) {
+            if (op.status != OpStatus::kOk) continue;
+            gets += op.op == raft::OpType::kGet;
+            puts += op.op == raft::OpType::kPut;
+        }
+        EXPECT_GT(gets, 100);
+        EXPECT_GT(puts, 100);
+        // Gets never enter the log.
+        for (const NodeSlot& n : w.nodes()) {
+            for (const raft::Entry& e : n.node.log().entries()) {
+                EXPECT_FALSE(e.type == raft::EntryType::kCommand && e.cmd.op == raft::OpType::kGet);
+            }
+        }
+        EXPECT_EQ(check_linearizable(w.history(), 5'000'000).verdict, LinResult::kOk)
+            << "seed " << seed;
+    }
 }
 
 }  // namespace
