@@ -171,10 +171,16 @@ int cmd_run(int argc, char** argv) {
         }
         return run_seed_range(sc, first, last);
     }
+    // Fail on an unwritable output before spending the run on it.
+    for (const char* opt : {"--trace", "--history", "--logs"}) {
+        if (args.has(opt) && !write_file(args.get(opt), "", &err)) return bad_input("run", err);
+    }
     sim::World w(sc.scenario, seed);
     w.record_trace = args.has("--trace");
     const int64_t duration = sc.scenario->duration_us;
-    const int64_t until_us = until_ms < 0 ? duration : std::min(duration, until_ms * 1000);
+    const int64_t until_us =
+        until_ms < 0 ? duration
+                     : std::min(duration, std::min(until_ms, duration / 1000 + 1) * 1000);
     w.run_until(until_us);
     const sim::LinResult lin = timed_linearizability(w.history(), lin_ms);
     sim::SummaryOptions so;
