@@ -145,11 +145,36 @@ void platform_requests(render::App& app) {
     }
 }
 
+// Fonts are rasterized at the device pixel ratio and drawn at 1/ratio: text
+// keeps its size in points but stays sharp on high-DPI screens. Call between
+// frames, never between ImGui::NewFrame() and ImGui::Render().
+void rasterize_fonts(float pixel_ratio) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig config;
+    config.SizePixels = 13.0f * pixel_ratio;  // ImGui's default font is 13 px.
+    config.OversampleH = config.OversampleV = 1;
+    config.PixelSnapH = true;
+    io.Fonts->AddFontDefault(&config);
+    io.FontGlobalScale = 1.0f / pixel_ratio;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+// The ratio of drawable pixels to window points (2 on a Retina-style screen).
+float pixel_ratio_of(SDL_Window* window) {
+    int points_w = 0, points_h = 0, pixels_w = 0, pixels_h = 0;
+    SDL_GetWindowSize(window, &points_w, &points_h);
+    SDL_GL_GetDrawableSize(window, &pixels_w, &pixels_h);
+    return points_w > 0 && pixels_w > 0 ? float(pixels_w) / float(points_w) : 1.0f;
+}
+
 // Runs frames until the window closes or the quit deadline passes.
 void run_loop(SDL_Window* window, render::App& app, const Options& options) {
     const Uint64 frequency = SDL_GetPerformanceFrequency();
     const Uint64 start = SDL_GetPerformanceCounter();
     Uint64 previous = start;
+    float font_pixel_ratio = 0;  // The ratio the font atlas was rasterized for.
     bool done = false;
     std::vector<SDL_Event> deferred;
     while (!done) {
@@ -176,6 +201,11 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
             done = true;
         }
 
+        const float pixel_ratio = pixel_ratio_of(window);
+        if (pixel_ratio != font_pixel_ratio) {
+            rasterize_fonts(pixel_ratio);
+            font_pixel_ratio = pixel_ratio;
+        }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplSDL2_NewFrame();
         ImGui::NewFrame();
