@@ -51,6 +51,8 @@ target_link_libraries(imgui PUBLIC raftplay_sdl2)
 if(EMSCRIPTEN)
   # WebGL2 is OpenGL ES 3.0: GLSL "#version 300 es". (ImGui 1.86 defaults to ES2.)
   target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+  # The page must stay within 600 KB gzipped: the UI library is compiled for size.
+  target_compile_options(imgui PRIVATE -Os)
 else()
   # imgui_impl_opengl3_loader.h dlopen()s libGL.so.1 itself.
   target_link_libraries(imgui PUBLIC ${CMAKE_DL_LIBS})
@@ -68,6 +70,9 @@ add_custom_command(OUTPUT ${BUILTIN_SCENARIOS_CPP}
   COMMENT "render: embedding scenarios/*.json")
 add_library(render STATIC ${RENDER_SOURCES} ${BUILTIN_SCENARIOS_CPP})
 target_link_libraries(render PUBLIC sim imgui)
+if(EMSCRIPTEN)
+  target_compile_options(render PRIVATE -Os)  # the page's size budget, as for imgui
+endif()
 target_include_directories(render PUBLIC ${CMAKE_SOURCE_DIR})
 
 if(NOT EMSCRIPTEN)

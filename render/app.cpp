@@ -44,9 +44,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kDefaultSeed = 1;
-constexpr double kPlayBudgetMs = 5.0;      // event-processing budget per frame (playback)
+// Playback keeps the whole frame near kFrameTargetMs: the simulation gets what
+// the rest of the last frame (widgets, rendering) left over, within bounds.
+// When that is not enough the page falls behind real time and says so.
+constexpr double kFrameTargetMs = 7.0;
+constexpr double kPlayBudgetMinMs = 1.0, kPlayBudgetMaxMs = 5.0;
 constexpr double kCatchUpBudgetMs = 12.0;  // seeking far ahead / hunting a marker
-constexpr int64_t kStepChunk = 256;        // events between budget checks
+constexpr int64_t kStepChunk = 64;         // events between budget checks
 constexpr int64_t kMomentMaxEvents = 1'000'000;
 constexpr uint64_t kLinStatesMax = 2'000'000;
 constexpr size_t kFrameSamples = 600;
@@ -105,6 +109,8 @@ struct App {
     std::string download_name, download_text;
     // Measurements.
     FrameRing app_ms, frame_ms;
+    double sim_ms = 0;         // this frame's simulation time
+    double last_other_ms = 3;  // the last frame's time outside the simulation
     double first_frame_ms = -1;
     uint64_t frames = 0;
     int64_t first_frame_events = 0;
@@ -316,6 +322,7 @@ bool advance_to(App& app, int64_t t_us, double budget_ms) {
 
 void playback(App& app, double wall_dt_s) {
     app.ui.budget_hit = false;
+    app.sim_ms = 0;
     if (!app.ui.playing || !app.visible) {
         app.carry_us = 0;
         return;
@@ -331,7 +338,12 @@ void playback(App& app, double wall_dt_s) {
     const int64_t step_us = static_cast<int64_t>(app.carry_us);
     if (step_us <= 0) return;
     app.carry_us -= static_cast<double>(step_us);
-    if (!advance_to(app, w.now_us() + step_us, kPlayBudgetMs)) {
+    const double budget_ms =
+        std::clamp(kFrameTargetMs - app.last_other_ms, kPlayBudgetMinMs, kPlayBudgetMaxMs);
+    const auto sim_start = Clock::now();
+    const bool kept_up = advance_to(app, w.now_us() + step_us, budget_ms);
+    app.sim_ms = elapsed_ms(sim_start);
+    if (!kept_up) {
         app.ui.budget_hit = true;  // behind real time: drop the debt
         app.carry_us = 0;
     }
@@ -663,9 +675,13 @@ void draw_layout(View& v) {
     ImGui::SetNextWindowSize(vp->WorkSize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 6));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+    // No window background: the mains clear to the same colour, and on a
+    // software rasterizer (headless Chromium's SwiftShader) every full-screen
+    // layer costs frames. Child windows are transparent for the same reason.
     ImGui::Begin("raftplay", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoBackground);
     ImGui::PopStyleVar(2);
     draw_top_bar(v);
     draw_banners(v);
@@ -727,7 +743,7 @@ void style_once() {
     s.FramePadding = ImVec2(6, 3);
     s.ItemSpacing = ImVec2(6, 4);
     s.Colors[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.11f, 1);
-    s.Colors[ImGuiCol_ChildBg] = ImVec4(0.10f, 0.11f, 0.135f, 1);
+    s.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
     s.Colors[ImGuiCol_Border] = ImVec4(0.2f, 0.22f, 0.27f, 1);
 }
 
@@ -742,8 +758,10 @@ void app_frame(App& app, double wall_dt_s) {
     watch_violations(app);
     if (app.ui.notice_left_s > 0) app.ui.notice_left_s -= wall_dt_s;
 
-    app.info.frame.p50_ms = app.app_ms.percentile(0.5);
-    app.info.frame.p99_ms = app.app_ms.percentile(0.99);
+    if (app.frames % 30 == 0) {  // sorting the samples every frame would cost more than it shows
+        app.info.frame.p50_ms = app.app_ms.percentile(0.5);
+        app.info.frame.p99_ms = app.app_ms.percentile(0.99);
+    }
     app.info.frame.samples = app.app_ms.samples.size();
     app.info.busy = app.seek_target_us >= 0 || app.hunting;
     app.ui.spots.clear();
@@ -761,6 +779,7 @@ void app_frame(App& app, double wall_dt_s) {
 
 void app_note_frame_ms(App& app, double frame_ms) {
     app.frame_ms.add(frame_ms);
+    app.last_other_ms = std::max(0.0, frame_ms - app.sim_ms);
 }
 
 void app_reset_frame_stats(App& app) {

@@ -48,6 +48,7 @@ void Insight::reset(const sim::Scenario& scenario) {
     invoke_t_of_op_.clear();
     buckets_.clear();
     send_of_msg_.clear();
+    arrivals_.clear();
 }
 
 void Insight::rebuild(const sim::World& world) {
@@ -94,6 +95,10 @@ void Insight::add(const sim::TraceRecord& r, uint32_t index) {
             }
             break;
         }
+        case TraceKind::kDeliver:
+        case TraceKind::kDrop:
+            arrivals_.push_back(index);
+            break;
         case TraceKind::kRole:
             if (!is_node) break;
             {

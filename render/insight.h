@@ -89,6 +89,9 @@ class Insight {
     const std::vector<LatencyPoint>& latencies() const { return latencies_; }
     // Sends per kRateBucketUs bucket, by message type.
     const std::vector<std::array<int32_t, kMsgTypes>>& send_buckets() const { return buckets_; }
+    // Trace indexes of every delivery and drop, in order (the space-time
+    // diagram's arrows, without scanning every record).
+    const std::vector<uint32_t>& arrivals() const { return arrivals_; }
     // The trace index of a message's send record, or -1 when unknown.
     int64_t send_record(int64_t msg_id) const {
         if (msg_id <= 0 || msg_id >= static_cast<int64_t>(send_of_msg_.size())) return -1;
@@ -110,6 +113,7 @@ class Insight {
     std::vector<int64_t> invoke_t_of_op_;
     std::vector<std::array<int32_t, kMsgTypes>> buckets_;
     std::vector<uint32_t> send_of_msg_;  // msg id -> send record + 1
+    std::vector<uint32_t> arrivals_;
 };
 
 }  // namespace render
