@@ -52,7 +52,8 @@ constexpr double kPlayBudgetMinMs = 1.0, kPlayBudgetMaxMs = 5.0;
 constexpr double kCatchUpBudgetMs = 12.0;  // seeking far ahead / hunting a marker
 constexpr int64_t kStepChunk = 64;         // events between budget checks
 constexpr int64_t kMomentMaxEvents = 1'000'000;
-constexpr uint64_t kLinStatesMax = 2'000'000;
+constexpr uint64_t kLinStatesMax = 2'000'000;  // on request
+constexpr uint64_t kLinStatesAuto = 200'000;   // automatically, at the end of a run
 constexpr size_t kFrameSamples = 600;
 
 // A run to show: what a fragment, a run file or the picker names.
@@ -178,6 +179,7 @@ bool spec_from_fragment(const std::string& fragment, RunSpec* out, std::string* 
 }
 
 void run_moment(App& app, int64_t t_us);
+void check_linearizability(App& app, uint64_t states_max);
 
 // Shows a run: a fresh timeline at t = 0, then (over the next frames if far)
 // the spec's cursor. A link with a cursor opens paused there.
@@ -330,6 +332,8 @@ void playback(App& app, double wall_dt_s) {
     const sim::World& w = app.world();
     if (w.halted() || w.now_us() >= w.scenario().duration_us) {
         app.ui.playing = false;
+        // At the end of a run the lamp covers linearizability too (a bounded search).
+        if (!w.halted() && !app.info.lin.checked) check_linearizability(app, kLinStatesAuto);
         return;
     }
     // A long stall (tab switch, debugger) must not turn into a jump.
@@ -498,9 +502,9 @@ void export_run(App& app) {
     notice(app, "Exported " + app.download_name);
 }
 
-void check_linearizability(App& app) {
+void check_linearizability(App& app, uint64_t states_max) {
     const sim::World& w = app.world();
-    app.info.lin.result = sim::check_linearizable(w.history(), kLinStatesMax);
+    app.info.lin.result = sim::check_linearizable(w.history(), states_max);
     app.info.lin.checked = true;
     app.info.lin.at_t_us = w.now_us();
     app.info.lin.ops = w.history().size();
@@ -566,7 +570,7 @@ void apply(App& app, Command& c) {
             app.open_requested = true;
             return;
         case CommandKind::kCheckLinearizability:
-            return check_linearizability(app);
+            return check_linearizability(app, kLinStatesMax);
         case CommandKind::kDismissError:
             app.ui.error.clear();
             return;

@@ -42,19 +42,25 @@ struct Layout {
     std::vector<ImVec2> pos;
 };
 
+// Nodes sit on an ellipse that uses the view's width (it is wider than
+// tall), leaving room above for the info lines, below for the legend, and
+// under each node for its labels.
 Layout make_layout(ImVec2 origin, ImVec2 size, int n) {
     Layout l;
-    l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + size.y * 0.5f - 4.f);
-    const float extent = std::fmin(size.x, size.y - 40.f);
-    l.radius = n <= 1 ? 0.f : std::fmax(40.f, extent * 0.5f - 58.f);
-    const float spacing = n <= 1 ? 200.f : 2.f * kPi * l.radius / static_cast<float>(n);
-    l.node_r = std::fmax(14.f, std::fmin(34.f, std::fmin(spacing * 0.3f, extent * 0.12f)));
+    const float top = 36.f, bottom = 40.f, label_h = 44.f;
+    const float h = std::fmax(80.f, size.y - top - bottom);
+    l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + top + (h - label_h) * 0.5f + 8.f);
+    const float ry = n <= 1 ? 0.f : std::fmax(30.f, (h - label_h) * 0.5f - 26.f);
+    const float rx = n <= 1 ? 0.f : std::fmax(ry, std::fmin(size.x * 0.5f - 90.f, ry * 2.6f));
+    l.radius = ry;
+    const float perimeter = 2.f * kPi * std::sqrt((rx * rx + ry * ry) * 0.5f);
+    const float spacing = n <= 1 ? 200.f : perimeter / static_cast<float>(n);
+    l.node_r = std::fmax(14.f, std::fmin(34.f, std::fmin(spacing * 0.26f, h * 0.11f)));
     l.scale = std::fmax(0.8f, std::fmin(1.4f, l.node_r / 26.f));
     l.hub = n <= 1 ? ImVec2(l.center.x, l.center.y + 90.f) : l.center;
     for (int i = 0; i < n; i++) {
         const float a = -kPi * 0.5f + 2.f * kPi * static_cast<float>(i) / static_cast<float>(n);
-        l.pos.push_back(
-            ImVec2(l.center.x + l.radius * std::cos(a), l.center.y + l.radius * std::sin(a)));
+        l.pos.push_back(ImVec2(l.center.x + rx * std::cos(a), l.center.y + ry * std::sin(a)));
     }
     return l;
 }

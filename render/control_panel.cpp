@@ -273,7 +273,7 @@ void hash_check(View& v) {
 // ===========================================================================
 
 void recent_ops(View& v) {
-    heading("Your requests");
+    heading("Scripted requests (yours and the scenario's)");
     const sim::History& h = v.world.history();
     std::vector<size_t> mine;
     // Scripted clients (the user's and the timeline's) are those not in the workload.
@@ -291,6 +291,7 @@ void recent_ops(View& v) {
         ImGui::TextDisabled("None yet. PUT a key above, then watch it replicate.");
         return;
     }
+    if (!ImGui::BeginTable("##recent", 2, ImGuiTableFlags_SizingStretchProp)) return;
     for (size_t i : mine) {
         const sim::HistoryOp& op = h[i];
         std::string result;
@@ -315,14 +316,17 @@ void recent_ops(View& v) {
                 result = "unknown (timed out)";
                 break;
         }
-        ImGui::Text("%s %.24s%s%.24s", raft::op_name(op.op), op.key.c_str(),
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::Text("%s %.20s%s%.12s", raft::op_name(op.op), op.key.c_str(),
                     op.op == raft::OpType::kPut ? " = " : "",
                     op.op == raft::OpType::kPut ? op.value.c_str() : "");
-        ImGui::SameLine(180);
+        ImGui::TableSetColumnIndex(1);
         ImGui::TextColored(op.status == sim::OpStatus::kOk ? ImVec4(0.5f, 0.9f, 0.6f, 1)
                                                            : ImVec4(0.9f, 0.8f, 0.5f, 1),
                            "%s", result.c_str());
     }
+    ImGui::EndTable();
 }
 
 }  // namespace

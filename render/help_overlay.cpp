@@ -115,6 +115,12 @@ void handle_shortcuts(View& v) {
 
 namespace {
 
+// BulletText does not wrap; this does.
+void bullet(const char* text) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", text);
+}
+
 void key_row(const char* keys, const char* what) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -131,16 +137,16 @@ void draw_help_overlay(View& v) {
     ImGui::SetNextWindowPos(
         ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
         ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(620, 0));
+    ImGui::SetNextWindowSize(ImVec2(640, 0), ImGuiCond_Always);  // height: fit the content
     ImGui::SetNextWindowBgAlpha(0.97f);
     bool open = true;
     if (!ImGui::Begin("raftplay help", &open,
                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                          ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+                          ImGuiWindowFlags_NoMove)) {
         ImGui::End();
         return;
     }
-    ImGui::PushTextWrapPos(600);
+    ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(
         "raftplay runs a Raft cluster in a deterministic simulator: everything you see is a pure "
         "function "
@@ -164,19 +170,19 @@ void draw_help_overlay(View& v) {
         ImGui::EndTable();
     }
     ImGui::Separator();
-    ImGui::PushTextWrapPos(600);
-    ImGui::BulletText(
+    ImGui::PushTextWrapPos(0);
+    bullet(
         "Node colour: follower, pre-candidate, candidate, leader (crown); grey with a cross: "
         "crashed; pause bars: paused. The arc drains towards the election timeout.");
-    ImGui::BulletText(
+    bullet(
         "Disk badge: writes not yet fsynced (a crash loses them). Under each node: key count "
         "and KV hash; equal hashes have equal colours.");
-    ImGui::BulletText(
+    bullet(
         "Messages: squares are appends (bigger with more entries), dots heartbeats, diamonds "
         "(pre-)votes, rings replies (red rim: rejected), triangles client requests and "
         "forwards, hexagons snapshots. A red cross: lost.");
-    ImGui::BulletText("Red links are cut by a partition; a bar with an arrow is a one-way cut.");
-    ImGui::BulletText(
+    bullet("Red links are cut by a partition; a bar with an arrow is a one-way cut.");
+    bullet(
         "Timeline: click or drag to scrub. Acting in the past forks the timeline (undo with u).");
     ImGui::PopTextWrapPos();
     ImGui::End();

@@ -188,6 +188,7 @@ void wire_list(View& v) {
                               ImGuiSelectableFlags_SpanAllColumns)) {
             v.ui.selected_msg = id;
         }
+        if (rows <= 5) v.spot("wire." + std::to_string(rows - 1));
         ImGui::TableSetColumnIndex(1);
         ImGui::TextColored(
             ImGui::ColorConvertU32ToFloat4(msg_color(f.msg.type, is_heartbeat(f.msg))), "%s",
