@@ -40,6 +40,7 @@ struct Layout {
     float node_r = 0;
     float scale = 1;  // message glyph scale
     std::vector<ImVec2> pos;
+    std::vector<float> side;  // cos of each node's angle: labels go beside nodes at the sides
 };
 
 // Nodes sit on an ellipse that uses the view's width (it is wider than
@@ -51,7 +52,8 @@ Layout make_layout(ImVec2 origin, ImVec2 size, int n) {
     const float h = std::fmax(80.f, size.y - top - bottom);
     l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + top + (h - label_h) * 0.5f + 8.f);
     const float ry = n <= 1 ? 0.f : std::fmax(30.f, (h - label_h) * 0.5f - 26.f);
-    const float rx = n <= 1 ? 0.f : std::fmax(ry, std::fmin(size.x * 0.5f - 90.f, ry * 2.6f));
+    const float rx =
+        n <= 1 ? 0.f : std::fmax(ry, std::fmin(size.x * 0.5f - (n >= 7 ? 165.f : 90.f), ry * 2.6f));
     l.radius = ry;
     const float perimeter = 2.f * kPi * std::sqrt((rx * rx + ry * ry) * 0.5f);
     const float spacing = n <= 1 ? 200.f : perimeter / static_cast<float>(n);
@@ -61,6 +63,7 @@ Layout make_layout(ImVec2 origin, ImVec2 size, int n) {
     for (int i = 0; i < n; i++) {
         const float a = -kPi * 0.5f + 2.f * kPi * static_cast<float>(i) / static_cast<float>(n);
         l.pos.push_back(ImVec2(l.center.x + rx * std::cos(a), l.center.y + ry * std::sin(a)));
+        l.side.push_back(n >= 7 ? std::cos(a) : 0.f);  // few nodes: room below each
     }
     return l;
 }
@@ -302,6 +305,35 @@ void centered_text(ImDrawList* dl, ImVec2 c, ImU32 col, const char* text) {
     dl->AddText(ImVec2(std::floor(c.x - sz.x * 0.5f), std::floor(c.y - sz.y * 0.5f)), col, text);
 }
 
+// Key count and KV hash (equal hashes, equal colours), and the commit index:
+// under the node, or beside it (outwards) for nodes at the sides of a big ring.
+void draw_node_labels(ImDrawList* dl, const sim::NodeSlot& s, ImVec2 c, float r, float side) {
+    const raft::Node& n = s.node;
+    char keys[32], commit[32];
+    std::snprintf(keys, sizeof keys, "%zu key%s", n.kv().key_count(),
+                  n.kv().key_count() == 1 ? "" : "s");
+    std::snprintf(commit, sizeof commit, "commit %lld", static_cast<long long>(n.commit_index()));
+    std::string hash = short_hash(n.kv().hash());
+    hash.insert(hash.begin(), '#');
+    const float wk = ImGui::CalcTextSize(keys).x, wh = ImGui::CalcTextSize(hash.c_str()).x;
+    const float wc = ImGui::CalcTextSize(commit).x, w = wk + 6.f + wh;
+    float x0 = std::floor(c.x - w * 0.5f), y = c.y + r + 9.f, xc = std::floor(c.x - wc * 0.5f);
+    if (side > 0.55f) {  // right side: to the right of the node
+        x0 = c.x + r + 12.f;
+        xc = x0;
+        y = c.y - 16.f;
+    } else if (side < -0.55f) {  // left side: to the left
+        x0 = c.x - r - 12.f - w;
+        xc = c.x - r - 12.f - wc;
+        y = c.y - 16.f;
+    }
+    dl->AddText(ImVec2(x0, y), s.alive ? kColText : kColDim, keys);
+    const ImU32 hc = s.alive ? hash_color(n.kv().hash()) : kColDim;
+    dl->AddText(ImVec2(x0 + wk + 6.f, y), hc, hash.c_str());
+    dl->AddRectFilled(ImVec2(x0 + wk + 6.f, y + 14.f), ImVec2(x0 + wk + 6.f + wh, y + 16.f), hc);
+    dl->AddText(ImVec2(xc, y + 18.f), kColDim, commit);
+}
+
 void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hovered) {
     const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
     const raft::Node& n = s.node;
@@ -340,20 +372,7 @@ void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hover
         dl->AddRectFilled(ImVec2(p.x + 1.5f, p.y - 5), ImVec2(p.x + 5, p.y + 5), kColWarn);
     }
     draw_disk_badge(dl, s, c, r);
-    // Under the node: key count and KV hash (equal hashes, equal colours).
-    std::snprintf(buf, sizeof buf, "%zu key%s", n.kv().key_count(),
-                  n.kv().key_count() == 1 ? "" : "s");
-    std::string hash = short_hash(n.kv().hash());
-    hash.insert(hash.begin(), '#');
-    const float y = c.y + r + 9.f;
-    const float wk = ImGui::CalcTextSize(buf).x, wh = ImGui::CalcTextSize(hash.c_str()).x;
-    const float x0 = std::floor(c.x - (wk + 6.f + wh) * 0.5f);
-    dl->AddText(ImVec2(x0, y), s.alive ? kColText : kColDim, buf);
-    const ImU32 hc = s.alive ? hash_color(n.kv().hash()) : kColDim;
-    dl->AddText(ImVec2(x0 + wk + 6.f, y), hc, hash.c_str());
-    dl->AddRectFilled(ImVec2(x0 + wk + 6.f, y + 14.f), ImVec2(x0 + wk + 6.f + wh, y + 16.f), hc);
-    std::snprintf(buf, sizeof buf, "commit %lld", static_cast<long long>(n.commit_index()));
-    centered_text(dl, ImVec2(c.x, y + 25.f), kColDim, buf);
+    draw_node_labels(dl, s, c, r, l.side[static_cast<size_t>(i)]);
 }
 
 void node_tooltip(const View& v, int i) {
