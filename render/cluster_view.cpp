@@ -230,12 +230,17 @@ std::string message_summary(const sim::InFlight& f, int64_t id) {
 }
 
 // Draws every message; returns the id of the one under the mouse (0: none).
-int64_t draw_messages(ImDrawList* dl, const View& v, const Layout& l, ImVec2 mouse) {
+int64_t draw_messages(ImDrawList* dl, View& v, const Layout& l, ImVec2 mouse) {
     int64_t hovered = 0;
     float best = 9.f * l.scale;
     const float s = 4.2f * l.scale;
+    int named = 0;
     for (const auto& [id, f] : v.world.wire()) {
         const MsgPlace p = place_message(v.world, l, f);
+        if (named++ < 24) {  // the first few, for tests that click a message
+            v.spot_rect("msgdot." + std::to_string(id), ImVec2(p.at.x - 2, p.at.y - 2),
+                        ImVec2(p.at.x + 2, p.at.y + 2));
+        }
         draw_glyph(dl, f, p.at, p.dir, s);
         if (p.failing) cross(dl, p.at, s * 1.1f, kColBad, 2.f);
         if (id == v.ui.selected_msg) dl->AddCircle(p.at, s * 2.4f, kColCursor, 0, 2.f);

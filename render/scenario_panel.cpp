@@ -167,7 +167,9 @@ void edit_workload(sim::Scenario& d) {
 }
 
 void settings_editor(View& v) {
-    if (!ImGui::CollapsingHeader("Cluster and fault settings")) return;
+    const bool open = ImGui::CollapsingHeader("Cluster and fault settings");
+    v.spot("scn.settings");
+    if (!open) return;
     sim::Scenario& d = v.ui.draft;
     ImGui::PushID("settings");
     edit_cluster(d);

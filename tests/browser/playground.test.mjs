@@ -167,6 +167,42 @@ describe('raftplay playground', () => {
         }
     });
 
+    test('clicking a message in flight shows it; drop and duplicate act on it', async () => {
+        const { page, errors } = await open();
+        try {
+            await toRealTime(page);
+            await until(page, (s) => s.leader >= 0 && s.in_flight >= 2, 'messages in flight');
+            let s = await pause(page);
+            const dots = Object.keys(s.ui).filter((k) => k.startsWith('msgdot.'));
+            assert.ok(dots.length >= 1, 'messages are drawn');
+            await click(page, dots[0]);
+            s = await state(page);
+            assert.ok(s.selected_msg > 0, 'clicking a message selects it');
+            assert.equal(s.selected_msg_state, 'in_flight');
+            await shot(page, 'browser-message-panel.png');
+            const inputs = s.inputs;
+            await click(page, 'msg.drop');
+            s = await state(page);
+            assert.equal(s.inputs, inputs + 1, 'the drop is in the input log');
+            assert.equal(s.selected_msg_state, 'lost', 'the dropped message is lost');
+            // Another message, duplicated: one more on the wire.
+            const other = Object.keys(s.ui).find((k) => k.startsWith('msgdot.') && k !== `msgdot.${s.selected_msg}`);
+            if (other) {
+                await click(page, other);
+                const before = await state(page);
+                if (before.selected_msg_state === 'in_flight') {
+                    await click(page, 'msg.dup');
+                    const after = await state(page);
+                    assert.equal(after.inputs, before.inputs + 1);
+                    assert.equal(after.in_flight, before.in_flight + 1, 'a duplicate is on the wire');
+                }
+            }
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
     test('step back then forward, and scrub back then forward, give the same digest', async () => {
         const { page, errors } = await open();
         try {
