@@ -332,8 +332,6 @@ void playback(App& app, double wall_dt_s) {
     const sim::World& w = app.world();
     if (w.halted() || w.now_us() >= w.scenario().duration_us) {
         app.ui.playing = false;
-        // At the end of a run the lamp covers linearizability too (a bounded search).
-        if (!w.halted() && !app.info.lin.checked) check_linearizability(app, kLinStatesAuto);
         return;
     }
     // A long stall (tab switch, debugger) must not turn into a jump.
@@ -760,6 +758,11 @@ void app_frame(App& app, double wall_dt_s) {
     catch_up(app);
     app.insight.ingest(app.world());
     watch_violations(app);
+    // At the end of a run the lamp covers linearizability too (a bounded search, once).
+    const sim::World& w = app.world();
+    if (w.now_us() >= w.scenario().duration_us && !w.halted() && !app.info.lin.checked) {
+        check_linearizability(app, kLinStatesAuto);
+    }
     if (app.ui.notice_left_s > 0) app.ui.notice_left_s -= wall_dt_s;
 
     if (app.frames % 30 == 0) {  // sorting the samples every frame would cost more than it shows

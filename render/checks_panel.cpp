@@ -145,9 +145,11 @@ void client_stats(View& v) {
                     format_duration(pct(0.99)).c_str(), format_duration(lat.back()).c_str());
     }
     heading("This page");
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("frame (simulation + UI): p50 %.2f ms, p99 %.2f ms over %zu frames",
                         v.app.frame.p50_ms, v.app.frame.p99_ms, v.app.frame.samples);
     ImGui::TextDisabled("checkpoints: %zu", v.timeline.checkpoint_count());
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace
