@@ -907,14 +907,10 @@ void write_frame(JsonWriter& w, const char* key, const FrameRing& ring) {
     w.EndObject();
 }
 
-}  // namespace
-
-std::string app_state_json(const App& app) {
+// What runs and where the cursor is.
+void write_run(JsonWriter& w, const App& app) {
     const sim::World& world = app.world();
     const sim::Timeline& tl = *app.timeline;
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
     w.Key("t_us");
     w.Int64(world.now_us());
     w.Key("digest");
@@ -955,6 +951,16 @@ std::string app_state_json(const App& app) {
     w.Bool(tl.forked());
     w.Key("markers");
     w.Uint64(app.insight.markers().size());
+}
+
+}  // namespace
+
+std::string app_state_json(const App& app) {
+    const sim::World& world = app.world();
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    write_run(w, app);
     write_nodes(w, world);
     write_checks(w, app);
     w.Key("selected_node");

@@ -77,106 +77,104 @@ void Insight::lane_change(int node, int64_t t_us, const LaneState& s) {
 void Insight::add(const sim::TraceRecord& r, uint32_t index) {
     using sim::TraceKind;
     last_t_us_ = r.t_us;
-    const bool is_node = r.node >= 0 && r.node < node_count();
-    auto marker = [&](MarkerKind kind) {
-        markers_.push_back(Marker{r.t_us, index, kind, r.node, r.term, r.aux});
-    };
-    auto lane_now = [&]() { return lanes_[static_cast<size_t>(r.node)].back(); };
     switch (r.kind) {
-        case TraceKind::kSend: {
-            const size_t bucket = static_cast<size_t>(r.t_us / kRateBucketUs);
-            if (bucket >= buckets_.size())
-                buckets_.resize(bucket + 1, std::array<int32_t, kMsgTypes>{});
-            if (r.msg_type < kMsgTypes) buckets_[bucket][r.msg_type]++;
-            if (r.aux > 0 && r.aux < (int64_t{1} << 32)) {
-                const size_t id = static_cast<size_t>(r.aux);
-                if (id >= send_of_msg_.size()) send_of_msg_.resize(id + 1, 0);
-                send_of_msg_[id] = index + 1;
-            }
-            break;
-        }
+        case TraceKind::kSend:
+            return add_send(r, index);
         case TraceKind::kDeliver:
         case TraceKind::kDrop:
             arrivals_.push_back(index);
-            break;
+            return;
         case TraceKind::kRole:
-            if (!is_node) break;
-            {
-                LaneState s = lane_now();
-                s.role = static_cast<raft::Role>(r.aux);
-                s.term = r.term;
-                lane_change(r.node, r.t_us, s);
-            }
-            if (static_cast<raft::Role>(r.aux) == raft::Role::kLeader) marker(MarkerKind::kLeader);
-            break;
         case TraceKind::kTerm:
-            if (is_node) {
-                LaneState s = lane_now();
-                s.term = r.term;
-                lane_change(r.node, r.t_us, s);
-            }
-            break;
-        case TraceKind::kCommit:
-            if (is_node)
-                commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, r.index});
-            break;
         case TraceKind::kCrash:
         case TraceKind::kRestart:
-            if (is_node) {
-                LaneState s = lane_now();
-                s.alive = r.kind == TraceKind::kRestart;
-                s.paused = false;
-                s.role = raft::Role::kFollower;
-                lane_change(r.node, r.t_us, s);
-                // A restarted node's commit index starts again from its snapshot.
-                if (r.kind == TraceKind::kCrash) {
-                    commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, -1});
-                }
-            }
-            marker(r.kind == TraceKind::kCrash ? MarkerKind::kCrash : MarkerKind::kRestart);
-            break;
         case TraceKind::kPause:
         case TraceKind::kResume:
-            if (is_node) {
-                LaneState s = lane_now();
-                s.paused = r.kind == TraceKind::kPause;
-                lane_change(r.node, r.t_us, s);
+            return add_node_change(r, index);
+        case TraceKind::kCommit:
+            if (r.node >= 0 && r.node < node_count()) {
+                commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, r.index});
             }
-            marker(r.kind == TraceKind::kPause ? MarkerKind::kPause : MarkerKind::kResume);
-            break;
+            return;
         case TraceKind::kAction: {
             const auto kind = static_cast<sim::ActionKind>(r.aux);
             // Kill/restart/pause/resume show up as their own records.
             if (kind != sim::ActionKind::kKill && kind != sim::ActionKind::kRestart &&
                 kind != sim::ActionKind::kPause && kind != sim::ActionKind::kResume) {
-                marker(MarkerKind::kAction);
+                add_marker(r, index, MarkerKind::kAction);
             }
-            break;
+            return;
         }
         case TraceKind::kCorruption:
-            marker(MarkerKind::kCorruption);
-            break;
+            return add_marker(r, index, MarkerKind::kCorruption);
         case TraceKind::kViolation:
-            marker(MarkerKind::kViolation);
-            break;
-        case TraceKind::kClientInvoke: {
-            const size_t op = static_cast<size_t>(r.index);
-            if (r.index >= 0 && r.index < (int64_t{1} << 32)) {
-                if (op >= invoke_t_of_op_.size()) invoke_t_of_op_.resize(op + 1, -1);
-                invoke_t_of_op_[op] = r.t_us;
-            }
-            break;
-        }
-        case TraceKind::kClientComplete: {
-            const size_t op = static_cast<size_t>(r.index);
-            if (r.index >= 0 && op < invoke_t_of_op_.size() && invoke_t_of_op_[op] >= 0) {
-                latencies_.push_back(LatencyPoint{r.t_us, r.t_us - invoke_t_of_op_[op],
-                                                  static_cast<uint8_t>(r.aux), r.msg_type});
-            }
-            break;
-        }
+            return add_marker(r, index, MarkerKind::kViolation);
+        case TraceKind::kClientInvoke:
+        case TraceKind::kClientComplete:
+            return add_client(r);
         default:
+            return;
+    }
+}
+
+void Insight::add_marker(const sim::TraceRecord& r, uint32_t index, MarkerKind kind) {
+    markers_.push_back(Marker{r.t_us, index, kind, r.node, r.term, r.aux});
+}
+
+void Insight::add_send(const sim::TraceRecord& r, uint32_t index) {
+    const size_t bucket = static_cast<size_t>(r.t_us / kRateBucketUs);
+    if (bucket >= buckets_.size()) buckets_.resize(bucket + 1, std::array<int32_t, kMsgTypes>{});
+    if (r.msg_type < kMsgTypes) buckets_[bucket][r.msg_type]++;
+    if (r.aux > 0 && r.aux < (int64_t{1} << 32)) {
+        const size_t id = static_cast<size_t>(r.aux);
+        if (id >= send_of_msg_.size()) send_of_msg_.resize(id + 1, 0);
+        send_of_msg_[id] = index + 1;
+    }
+}
+
+// Role, term, crash/restart and pause/resume: the node's lane, and markers.
+void Insight::add_node_change(const sim::TraceRecord& r, uint32_t index) {
+    using sim::TraceKind;
+    const bool is_node = r.node >= 0 && r.node < node_count();
+    LaneState s = is_node ? lanes_[static_cast<size_t>(r.node)].back() : LaneState{};
+    switch (r.kind) {
+        case TraceKind::kRole:
+            s.role = static_cast<raft::Role>(r.aux);
+            s.term = r.term;
+            if (s.role == raft::Role::kLeader) add_marker(r, index, MarkerKind::kLeader);
             break;
+        case TraceKind::kTerm:
+            s.term = r.term;
+            break;
+        case TraceKind::kCrash:
+        case TraceKind::kRestart:
+            s.alive = r.kind == TraceKind::kRestart;
+            s.paused = false;
+            s.role = raft::Role::kFollower;
+            // A crash breaks the commit line: a restarted node counts again
+            // from its snapshot.
+            if (is_node && r.kind == TraceKind::kCrash) {
+                commits_[static_cast<size_t>(r.node)].push_back(CommitPoint{r.t_us, -1});
+            }
+            add_marker(r, index, s.alive ? MarkerKind::kRestart : MarkerKind::kCrash);
+            break;
+        default:  // pause, resume
+            s.paused = r.kind == TraceKind::kPause;
+            add_marker(r, index, s.paused ? MarkerKind::kPause : MarkerKind::kResume);
+            break;
+    }
+    if (is_node) lane_change(r.node, r.t_us, s);
+}
+
+void Insight::add_client(const sim::TraceRecord& r) {
+    if (r.index < 0 || r.index >= (int64_t{1} << 32)) return;
+    const size_t op = static_cast<size_t>(r.index);
+    if (r.kind == sim::TraceKind::kClientInvoke) {
+        if (op >= invoke_t_of_op_.size()) invoke_t_of_op_.resize(op + 1, -1);
+        invoke_t_of_op_[op] = r.t_us;
+    } else if (op < invoke_t_of_op_.size() && invoke_t_of_op_[op] >= 0) {
+        latencies_.push_back(LatencyPoint{r.t_us, r.t_us - invoke_t_of_op_[op],
+                                          static_cast<uint8_t>(r.aux), r.msg_type});
     }
 }
 

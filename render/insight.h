@@ -101,6 +101,10 @@ class Insight {
 
   private:
     void add(const sim::TraceRecord& r, uint32_t index);
+    void add_marker(const sim::TraceRecord& r, uint32_t index, MarkerKind kind);
+    void add_send(const sim::TraceRecord& r, uint32_t index);
+    void add_node_change(const sim::TraceRecord& r, uint32_t index);
+    void add_client(const sim::TraceRecord& r);
     void lane_change(int node, int64_t t_us, const LaneState& s);
 
     size_t records_ = 0;
