@@ -88,10 +88,13 @@ bool decode_entries(const std::string& in, size_t* pos, std::vector<Entry>* out)
         e.cmd.client_id = static_cast<int32_t>(v);
         if (!get_signed(in, pos, &e.cmd.seq) || *pos >= in.size()) return false;
         e.cmd.op = static_cast<OpType>(in[(*pos)++]);
-        if (!get_string(in, pos, &e.cmd.key) || !get_string(in, pos, &e.cmd.value) ||
-            !get_string(in, pos, &e.cmd.expected)) {
+        std::string value, expected;
+        if (!get_string(in, pos, &e.cmd.key) || !get_string(in, pos, &value) ||
+            !get_string(in, pos, &expected)) {
             return false;
         }
+        e.cmd.value = std::move(value);
+        e.cmd.expected = std::move(expected);
         out->push_back(std::move(e));
     }
     return true;

@@ -22,7 +22,7 @@ uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
     return h;
 }
 
-void KvStore::set(const std::string& k, const std::string& v) {
+void KvStore::set(const std::string& k, const Blob& v) {
     auto it = data_.find(k);
     if (it != data_.end()) {
         hash_ -= pair_hash(k, it->second);

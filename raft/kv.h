@@ -27,7 +27,7 @@ class KvStore {
 
     size_t key_count() const { return data_.size(); }
     uint64_t hash() const { return hash_; }
-    const std::map<std::string, std::string>& data() const { return data_; }
+    const std::map<std::string, Blob>& data() const { return data_; }
 
     Snapshot to_snapshot(Index index, Term term) const;
     void restore(const Snapshot& snap);
@@ -35,10 +35,10 @@ class KvStore {
 
   private:
     static uint64_t pair_hash(const std::string& k, const std::string& v);
-    void set(const std::string& k, const std::string& v);
+    void set(const std::string& k, const Blob& v);
     void erase(const std::string& k);
 
-    std::map<std::string, std::string> data_;
+    std::map<std::string, Blob> data_;
     std::map<int32_t, Session> sessions_;
     uint64_t hash_ = 0;  // sum of pair_hash over data_ (mod 2^64)
 };

@@ -5,6 +5,11 @@
 
 namespace raft {
 
+const std::string& Blob::empty_string() {
+    static const std::string kEmpty;
+    return kEmpty;
+}
+
 const char* op_name(OpType op) {
     switch (op) {
         case OpType::kPut:

@@ -20,6 +20,35 @@ constexpr NodeId kNone = -1;
 constexpr int kMaxNodes = 9;
 
 // ---------------------------------------------------------------------------
+// An immutable byte string shared by reference. Values travel from a client
+// through messages, every node's log, the state machine and snapshots; a copy
+// of a Blob is a reference-count bump instead of an allocation and a memcpy.
+// Compares and converts like the std::string it holds.
+class Blob {
+  public:
+    Blob() = default;
+    Blob(std::string s)  // NOLINT(google-explicit-constructor): a drop-in for std::string
+        : p_(s.empty() ? nullptr : std::make_shared<const std::string>(std::move(s))) {}
+    Blob(const char* s) : Blob(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+
+    const std::string& str() const { return p_ ? *p_ : empty_string(); }
+    operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
+    const char* c_str() const { return str().c_str(); }
+    const char* data() const { return str().data(); }
+    size_t size() const { return p_ ? p_->size() : 0; }
+    bool empty() const { return !p_; }
+    void clear() { p_.reset(); }
+
+    bool operator==(const Blob& o) const { return p_ == o.p_ || str() == o.str(); }
+    bool operator==(const std::string& s) const { return str() == s; }
+    bool operator==(const char* s) const { return str() == s; }
+
+  private:
+    static const std::string& empty_string();
+    std::shared_ptr<const std::string> p_;
+};
+
+// ---------------------------------------------------------------------------
 // Client commands (the replicated key-value state machine's input).
 enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3 };
 const char* op_name(OpType op);
@@ -29,8 +58,8 @@ struct Command {
     int64_t seq = 0;
     OpType op = OpType::kPut;
     std::string key;
-    std::string value;     // put value, cas new value
-    std::string expected;  // cas expected value
+    Blob value;     // put value, cas new value
+    Blob expected;  // cas expected value
     bool operator==(const Command&) const = default;
 };
 
@@ -39,7 +68,7 @@ struct Command {
 struct CommandResult {
     bool ok = true;
     bool found = false;
-    std::string value;
+    Blob value;
     bool operator==(const CommandResult&) const = default;
 };
 
@@ -78,7 +107,7 @@ struct Session {
 struct Snapshot {
     Index last_included_index = 0;
     Term last_included_term = 0;
-    std::vector<std::pair<std::string, std::string>> kv;  // sorted by key
+    std::vector<std::pair<std::string, Blob>> kv;      // sorted by key
     std::vector<std::pair<int32_t, Session>> sessions;    // sorted by id
     bool operator==(const Snapshot&) const = default;
 };

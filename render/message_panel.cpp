@@ -104,11 +104,11 @@ void fields(const sim::InFlight& f, int64_t now_us) {
         case MsgType::kClientResp: {
             const raft::Command& c = m.cmd;
             field("command", std::string(raft::op_name(c.op)) + " " + c.key +
-                                 (c.value.empty() ? "" : " = " + c.value));
+                                 (c.value.empty() ? "" : " = " + c.value.str()));
             field("client",
                   endpoint_name(sim::kClientBase + c.client_id) + " seq " + std::to_string(c.seq));
             if (m.type == MsgType::kClientResp) {
-                field("result", m.error.empty() ? (m.result.found ? "ok: " + m.result.value : "ok")
+                field("result", m.error.empty() ? (m.result.found ? "ok: " + m.result.value.str() : "ok")
                                                 : "error: " + m.error);
             }
             break;

@@ -620,7 +620,8 @@ void World::land_torn_write(int id) {
         if (e.index != d.snapshot_index() + 1 + static_cast<raft::Index>(d.log.size())) return;
         StoredEntry s{e, raft::entry_hash(e)};
         if (torn) {
-            s.entry.cmd.value.resize(s.entry.cmd.value.size() / 2);
+            const std::string& v = s.entry.cmd.value;
+            s.entry.cmd.value = v.substr(0, v.size() / 2);
             s.entry.term = 0;
         } else {
             s.entry.cmd.key += '\x7f';

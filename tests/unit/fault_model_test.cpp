@@ -129,7 +129,7 @@ TEST(Disk, ATornWriteIsDetectedAndTruncated) {
     // What a torn write leaves: half the bytes under the intended checksum.
     raft::Entry torn = entry(3, 1);
     const uint64_t intended = raft::entry_hash(torn);
-    torn.cmd.value.resize(1);
+    torn.cmd.value = torn.cmd.value.str().substr(0, 1);
     d.durable.log.push_back(StoredEntry{torn, intended});
     Recovery r = recover(&d.durable);
     EXPECT_EQ(r.truncated_at, 3);
