@@ -3,8 +3,6 @@
 
 namespace raft {
 
-namespace {
-
 void put_varint(uint64_t v, std::string* out) {
     while (v >= 0x80) {
         out->push_back(static_cast<char>((v & 0x7f) | 0x80));
@@ -48,24 +46,48 @@ bool get_string(const std::string& in, size_t* pos, std::string* s) {
     return true;
 }
 
-}  // namespace
+void encode_entry(const Entry& e, Index* prev_index, std::string* out) {
+    put_signed(e.index - *prev_index, out);
+    *prev_index = e.index;
+    put_signed(e.term, out);
+    out->push_back(static_cast<char>(e.type));
+    put_signed(e.origin, out);
+    put_signed(e.cmd.client_id, out);
+    put_signed(e.cmd.seq, out);
+    out->push_back(static_cast<char>(e.cmd.op));
+    put_string(e.cmd.key, out);
+    put_string(e.cmd.value, out);
+    put_string(e.cmd.expected, out);
+}
+
+bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e) {
+    int64_t delta = 0, v = 0;
+    if (!get_signed(in, pos, &delta) || !get_signed(in, pos, &e->term)) return false;
+    e->index = *prev_index + delta;
+    *prev_index = e->index;
+    if (*pos >= in.size()) return false;
+    e->type = static_cast<EntryType>(in[(*pos)++]);
+    if (!get_signed(in, pos, &v)) return false;
+    e->origin = static_cast<NodeId>(v);
+    if (!get_signed(in, pos, &v)) return false;
+    e->cmd.client_id = static_cast<int32_t>(v);
+    if (!get_signed(in, pos, &e->cmd.seq) || *pos >= in.size()) return false;
+    e->cmd.op = static_cast<OpType>(in[(*pos)++]);
+    std::string value, expected;
+    if (!get_string(in, pos, &e->cmd.key) || !get_string(in, pos, &value) ||
+        !get_string(in, pos, &expected)) {
+        return false;
+    }
+    e->cmd.value = std::move(value);
+    e->cmd.expected = std::move(expected);
+    return true;
+}
 
 void encode_entries(const std::vector<Entry>& entries, std::string* out) {
     put_varint(entries.size(), out);
     Index prev = 0;
-    for (const Entry& e : entries) {
-        put_signed(e.index - prev, out);
-        prev = e.index;
-        put_signed(e.term, out);
-        out->push_back(static_cast<char>(e.type));
-        put_signed(e.origin, out);
-        put_signed(e.cmd.client_id, out);
-        put_signed(e.cmd.seq, out);
-        out->push_back(static_cast<char>(e.cmd.op));
-        put_string(e.cmd.key, out);
-        put_string(e.cmd.value, out);
-        put_string(e.cmd.expected, out);
-    }
+    for (const Entry& e : entries)
+        encode_entry(e, &prev, out);
 }
 
 bool decode_entries(const std::string& in, size_t* pos, std::vector<Entry>* out) {
@@ -76,27 +98,120 @@ bool decode_entries(const std::string& in, size_t* pos, std::vector<Entry>* out)
     Index prev = 0;
     for (uint64_t k = 0; k < n; k++) {
         Entry e;
-        int64_t delta = 0, v = 0;
-        if (!get_signed(in, pos, &delta) || !get_signed(in, pos, &e.term)) return false;
-        e.index = prev + delta;
-        prev = e.index;
-        if (*pos >= in.size()) return false;
-        e.type = static_cast<EntryType>(in[(*pos)++]);
-        if (!get_signed(in, pos, &v)) return false;
-        e.origin = static_cast<NodeId>(v);
-        if (!get_signed(in, pos, &v)) return false;
-        e.cmd.client_id = static_cast<int32_t>(v);
-        if (!get_signed(in, pos, &e.cmd.seq) || *pos >= in.size()) return false;
-        e.cmd.op = static_cast<OpType>(in[(*pos)++]);
-        std::string value, expected;
-        if (!get_string(in, pos, &e.cmd.key) || !get_string(in, pos, &value) ||
-            !get_string(in, pos, &expected)) {
-            return false;
-        }
-        e.cmd.value = std::move(value);
-        e.cmd.expected = std::move(expected);
+        if (!decode_entry(in, pos, &prev, &e)) return false;
         out->push_back(std::move(e));
     }
+    return true;
+}
+
+namespace {
+
+void put_result(const CommandResult& r, std::string* out) {
+    out->push_back(static_cast<char>((r.ok ? 1 : 0) | (r.found ? 2 : 0)));
+    put_string(r.value, out);
+}
+
+bool get_result(const std::string& in, size_t* pos, CommandResult* r) {
+    if (*pos >= in.size()) return false;
+    const uint8_t flags = static_cast<uint8_t>(in[(*pos)++]);
+    r->ok = (flags & 1) != 0;
+    r->found = (flags & 2) != 0;
+    std::string v;
+    if (!get_string(in, pos, &v)) return false;
+    r->value = std::move(v);
+    return true;
+}
+
+enum DiffOp : uint8_t { kDiffSet = 0, kDiffErase = 1 };
+
+}  // namespace
+
+void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) {
+    put_signed(s.last_included_index, out);
+    put_signed(s.last_included_term, out);
+    put_varint(s.sessions.size(), out);
+    for (const auto& [id, session] : s.sessions) {
+        put_signed(id, out);
+        put_signed(session.last_seq, out);
+        put_result(session.last_result, out);
+    }
+    if (!base) {
+        put_varint(s.kv.size(), out);
+        for (const auto& [k, v] : s.kv) {
+            put_string(k, out);
+            put_string(v, out);
+        }
+        return;
+    }
+    // Both are sorted by key: one merge walk finds the differences.
+    std::string ops;
+    uint64_t count = 0;
+    auto a = base->kv.begin();
+    auto b = s.kv.begin();
+    while (a != base->kv.end() || b != s.kv.end()) {
+        if (b == s.kv.end() || (a != base->kv.end() && a->first < b->first)) {
+            ops.push_back(static_cast<char>(kDiffErase));
+            put_string(a->first, &ops);
+            ++a;
+            count++;
+            continue;
+        }
+        const bool same_key = a != base->kv.end() && a->first == b->first;
+        if (!same_key || !(a->second == b->second)) {
+            ops.push_back(static_cast<char>(kDiffSet));
+            put_string(b->first, &ops);
+            put_string(b->second, &ops);
+            count++;
+        }
+        if (same_key) ++a;
+        ++b;
+    }
+    put_varint(count, out);
+    out->append(ops);
+}
+
+bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, Snapshot* out) {
+    uint64_t n = 0;
+    if (!get_signed(in, pos, &out->last_included_index) ||
+        !get_signed(in, pos, &out->last_included_term) || !get_varint(in, pos, &n) ||
+        n > in.size()) {
+        return false;
+    }
+    out->sessions.clear();
+    for (uint64_t k = 0; k < n; k++) {
+        int64_t id = 0;
+        Session session;
+        if (!get_signed(in, pos, &id) || !get_signed(in, pos, &session.last_seq) ||
+            !get_result(in, pos, &session.last_result)) {
+            return false;
+        }
+        out->sessions.emplace_back(static_cast<int32_t>(id), std::move(session));
+    }
+    if (!get_varint(in, pos, &n) || n > in.size()) return false;
+    out->kv.clear();
+    if (!base) {
+        out->kv.reserve(static_cast<size_t>(n));
+        for (uint64_t k = 0; k < n; k++) {
+            std::string key, value;
+            if (!get_string(in, pos, &key) || !get_string(in, pos, &value)) return false;
+            out->kv.emplace_back(std::move(key), Blob(std::move(value)));
+        }
+        return true;
+    }
+    out->kv.reserve(base->kv.size() + static_cast<size_t>(n));
+    auto a = base->kv.begin();
+    for (uint64_t k = 0; k < n; k++) {
+        if (*pos >= in.size()) return false;
+        const auto op = static_cast<uint8_t>(in[(*pos)++]);
+        std::string key, value;
+        if (!get_string(in, pos, &key)) return false;
+        if (op == kDiffSet && !get_string(in, pos, &value)) return false;
+        while (a != base->kv.end() && a->first < key)
+            out->kv.push_back(*a++);
+        if (a != base->kv.end() && a->first == key) ++a;
+        if (op == kDiffSet) out->kv.emplace_back(std::move(key), Blob(std::move(value)));
+    }
+    out->kv.insert(out->kv.end(), a, base->kv.end());
     return true;
 }
 

@@ -1,6 +1,8 @@
 // raft/kv.cpp — the key-value state machine (see kv.h).
 #include "raft/kv.h"
 
+#include <algorithm>
+
 namespace raft {
 
 uint64_t fnv1a64(const std::string& s, uint64_t h) {
@@ -22,30 +24,87 @@ uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
     return h;
 }
 
+namespace {
+
+bool pair_less(const KvStore::Pair& p, const std::string& k) {
+    return p.first < k;
+}
+
+}  // namespace
+
+// The first chunk whose last key is >= k; the last chunk if k is beyond all.
+size_t KvStore::chunk_for(const std::string& k) const {
+    size_t lo = 0, hi = chunks_.size();
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (chunks_[mid].back().first < k) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo == chunks_.size() ? lo - 1 : lo;
+}
+
+const Blob* KvStore::find(const std::string& k) const {
+    if (chunks_.empty()) return nullptr;
+    const std::vector<Pair>& c = chunks_[chunk_for(k)];
+    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
+    return it != c.end() && it->first == k ? &it->second : nullptr;
+}
+
 void KvStore::set(const std::string& k, const Blob& v) {
-    auto it = data_.find(k);
-    if (it != data_.end()) {
+    hash_ += pair_hash(k, v);
+    if (chunks_.empty()) {
+        chunks_.emplace_back().emplace_back(k, v);
+        size_ = 1;
+        return;
+    }
+    const size_t ci = chunk_for(k);
+    std::vector<Pair>& c = chunks_[ci];
+    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
+    if (it != c.end() && it->first == k) {
         hash_ -= pair_hash(k, it->second);
         it->second = v;
-    } else {
-        data_.emplace(k, v);
+        return;
     }
-    hash_ += pair_hash(k, v);
+    c.emplace(it, k, v);
+    size_++;
+    if (c.size() > kChunkMax) {
+        std::vector<Pair> upper(std::make_move_iterator(c.begin() + kChunkMax / 2),
+                                std::make_move_iterator(c.end()));
+        c.resize(kChunkMax / 2);
+        chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(ci) + 1, std::move(upper));
+    }
 }
 
 void KvStore::erase(const std::string& k) {
-    auto it = data_.find(k);
-    if (it == data_.end()) return;
+    if (chunks_.empty()) return;
+    const size_t ci = chunk_for(k);
+    std::vector<Pair>& c = chunks_[ci];
+    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
+    if (it == c.end() || it->first != k) return;
     hash_ -= pair_hash(k, it->second);
-    data_.erase(it);
+    c.erase(it);
+    size_--;
+    if (c.empty()) chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(ci));
 }
 
 CommandResult KvStore::read(const std::string& key) const {
     CommandResult r;
-    auto it = data_.find(key);
-    r.found = it != data_.end();
-    if (r.found) r.value = it->second;
+    const Blob* v = find(key);
+    r.found = v != nullptr;
+    if (r.found) r.value = *v;
     return r;
+}
+
+bool KvStore::operator==(const KvStore& o) const {
+    if (size_ != o.size_ || hash_ != o.hash_ || sessions_ != o.sessions_) return false;
+    auto a = data(), b = o.data();
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (i->first != j->first || !(i->second == j->second)) return false;
+    }
+    return true;
 }
 
 CommandResult KvStore::apply(const Command& cmd) {
@@ -64,14 +123,14 @@ CommandResult KvStore::apply(const Command& cmd) {
             r = read(cmd.key);
             break;
         case OpType::kDelete:
-            r.found = data_.count(cmd.key) != 0;
+            r.found = find(cmd.key) != nullptr;
             erase(cmd.key);
             break;
         case OpType::kCas: {
-            auto it = data_.find(cmd.key);
-            r.found = it != data_.end();
-            if (r.found) r.value = it->second;
-            r.ok = r.found && it->second == cmd.expected;
+            const Blob* v = find(cmd.key);
+            r.found = v != nullptr;
+            if (r.found) r.value = *v;
+            r.ok = r.found && *v == cmd.expected;
             if (r.ok) set(cmd.key, cmd.value);
             break;
         }
@@ -87,17 +146,26 @@ Snapshot KvStore::to_snapshot(Index index, Term term) const {
     Snapshot s;
     s.last_included_index = index;
     s.last_included_term = term;
-    s.kv.assign(data_.begin(), data_.end());
+    s.kv.reserve(size_);
+    for (const std::vector<Pair>& c : chunks_)
+        s.kv.insert(s.kv.end(), c.begin(), c.end());
     s.sessions.assign(sessions_.begin(), sessions_.end());
     return s;
 }
 
 void KvStore::restore(const Snapshot& snap) {
-    data_.clear();
+    chunks_.clear();
     sessions_.clear();
     hash_ = 0;
+    size_ = snap.kv.size();
+    // Sorted already: fill chunks half full, so inserts do not split at once.
+    for (size_t i = 0; i < snap.kv.size(); i += kChunkMax / 2) {
+        const size_t end = std::min(snap.kv.size(), i + kChunkMax / 2);
+        chunks_.emplace_back(snap.kv.begin() + static_cast<std::ptrdiff_t>(i),
+                             snap.kv.begin() + static_cast<std::ptrdiff_t>(end));
+    }
     for (const auto& [k, v] : snap.kv)
-        set(k, v);
+        hash_ += pair_hash(k, v);
     for (const auto& [id, s] : snap.sessions)
         sessions_.emplace(id, s);
 }

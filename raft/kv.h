@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "raft/types.h"
 
@@ -17,30 +18,65 @@ namespace raft {
 
 uint64_t fnv1a64(const std::string& s, uint64_t h = 0xcbf29ce484222325ull);
 
+// The sorted key-value pairs live in chunks of at most kChunkMax pairs
+// (a one-level B-tree): lookups are two binary searches over contiguous
+// memory, restoring a snapshot is a few bulk copies, and iteration is in key
+// order. Equality is by content, not by chunk layout.
 class KvStore {
   public:
+    using Pair = std::pair<std::string, Blob>;
+    static constexpr size_t kChunkMax = 64;
+
+    class const_iterator {
+      public:
+        const_iterator(const std::vector<std::vector<Pair>>* chunks, size_t c, size_t i)
+            : chunks_(chunks), c_(c), i_(i) {}
+        const Pair& operator*() const { return (*chunks_)[c_][i_]; }
+        const Pair* operator->() const { return &(*chunks_)[c_][i_]; }
+        const_iterator& operator++() {
+            if (++i_ == (*chunks_)[c_].size()) c_++, i_ = 0;
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return c_ == o.c_ && i_ == o.i_; }
+
+      private:
+        const std::vector<std::vector<Pair>>* chunks_;
+        size_t c_, i_;
+    };
+    struct Range {
+        const_iterator b, e;
+        const_iterator begin() const { return b; }
+        const_iterator end() const { return e; }
+    };
+
     // Applies a command with exactly-once semantics: a (client_id, seq) seen
     // before is answered from the session table and changes nothing.
     CommandResult apply(const Command& cmd);
     // Reads without the log (ReadIndex, or the follower-local-read mutation).
     CommandResult read(const std::string& key) const;
 
-    size_t key_count() const { return data_.size(); }
+    size_t key_count() const { return size_; }
     uint64_t hash() const { return hash_; }
-    const std::map<std::string, Blob>& data() const { return data_; }
+    // Every pair in key order.
+    Range data() const {
+        return Range{const_iterator(&chunks_, 0, 0), const_iterator(&chunks_, chunks_.size(), 0)};
+    }
 
     Snapshot to_snapshot(Index index, Term term) const;
     void restore(const Snapshot& snap);
-    bool operator==(const KvStore&) const = default;
+    bool operator==(const KvStore& o) const;
 
   private:
     static uint64_t pair_hash(const std::string& k, const std::string& v);
+    const Blob* find(const std::string& k) const;
     void set(const std::string& k, const Blob& v);
     void erase(const std::string& k);
+    size_t chunk_for(const std::string& k) const;
 
-    std::map<std::string, Blob> data_;
+    std::vector<std::vector<Pair>> chunks_;  // each sorted and non-empty; ascending
+    size_t size_ = 0;
     std::map<int32_t, Session> sessions_;
-    uint64_t hash_ = 0;  // sum of pair_hash over data_ (mod 2^64)
+    uint64_t hash_ = 0;  // sum of pair_hash over the pairs (mod 2^64)
 };
 
 }  // namespace raft

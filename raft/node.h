@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "raft/kv.h"
@@ -98,7 +99,7 @@ class Node {
     // Checkpoints store a node without its key-value store: it is a pure
     // function of the snapshot and the applied log suffix, rebuilt on restore.
     void drop_state_machine() { kv_ = KvStore(); }
-    KvStore release_state_machine() { return std::move(kv_); }
+    KvStore release_state_machine() { return std::exchange(kv_, KvStore()); }
     void put_back_state_machine(KvStore kv) { kv_ = std::move(kv); }
     void rebuild_state_machine();
 
@@ -119,6 +120,7 @@ class Node {
     Index persisted_index() const { return persisted_index_; }
     const RaftLog& log() const { return log_; }
     RaftLog& log_for_checkpoint() { return log_; }
+    SnapshotPtr& snapshot_for_checkpoint() { return snapshot_; }
     const KvStore& kv() const { return kv_; }
     const SnapshotPtr& snapshot() const { return snapshot_; }
     const std::vector<Progress>& progress() const { return progress_; }

@@ -107,8 +107,8 @@ struct Session {
 struct Snapshot {
     Index last_included_index = 0;
     Term last_included_term = 0;
-    std::vector<std::pair<std::string, Blob>> kv;      // sorted by key
-    std::vector<std::pair<int32_t, Session>> sessions;    // sorted by id
+    std::vector<std::pair<std::string, Blob>> kv;       // sorted by key
+    std::vector<std::pair<int32_t, Session>> sessions;  // sorted by id
     bool operator==(const Snapshot&) const = default;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -14,33 +14,179 @@ size_t string_bytes(const std::string& s) {
     return s.capacity() > 15 ? s.capacity() + 1 : 0;
 }
 
-size_t entry_bytes(const raft::Entry& e) {
-    return sizeof(raft::Entry) + string_bytes(e.cmd.key) + string_bytes(e.cmd.value) +
-           string_bytes(e.cmd.expected);
+// A Blob's heap share: control block, string, characters (counted in full
+// although others may share it).
+size_t blob_bytes(const raft::Blob& b) {
+    return b.empty() ? 0 : 48 + string_bytes(b.str());
 }
 
+size_t entry_bytes(const raft::Entry& e) {
+    return sizeof(raft::Entry) + string_bytes(e.cmd.key) + blob_bytes(e.cmd.value) +
+           blob_bytes(e.cmd.expected);
+}
+
+size_t snapshot_bytes(const raft::SnapshotPtr& s) {
+    if (!s) return 0;
+    size_t b = sizeof(raft::Snapshot) + s->sessions.size() * sizeof(s->sessions[0]);
+    for (const auto& [k, v] : s->kv)
+        b += sizeof(s->kv[0]) + string_bytes(k) + blob_bytes(v);
+    return b;
+}
+
+// Snapshots in flight or waiting for the disk stay referenced by the
+// checkpoint: counted whole.
 size_t message_bytes(const raft::Message& m) {
-    size_t b = sizeof(raft::Message);
+    size_t b = sizeof(raft::Message) + snapshot_bytes(m.snapshot);
     for (const raft::Entry& e : m.entries)
         b += entry_bytes(e);
-    return b;  // snapshots are shared, immutable objects: not copied
+    return b;
 }
 
-// Durable entries, then their checksums only where they differ from the
-// entry's hash (a torn or corrupted write waiting to be found on recovery).
-void encode_durable(const std::vector<StoredEntry>& log, std::string* out) {
-    std::vector<raft::Entry> entries;
-    entries.reserve(log.size());
-    for (const StoredEntry& e : log)
-        entries.push_back(e.entry);
-    raft::encode_entries(entries, out);
+// A checkpoint holds every node's log and durable log. Across nodes (and
+// between a node's log and its disk) most entries are the same, so a list is
+// encoded as runs: "copy n entries with the same indexes from list j" or "n
+// literal entries". List 2i is node i's log, list 2i+1 its durable log.
+using EntryList = std::vector<const raft::Entry*>;
+
+size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
+    if (src.empty()) return 0;
+    const raft::Index off = dst[p]->index - src.front()->index;
+    if (off < 0 || off >= static_cast<raft::Index>(src.size())) return 0;
+    size_t n = 0;
+    for (size_t o = static_cast<size_t>(off); p + n < dst.size() && o + n < src.size(); n++) {
+        if (!(*src[o + n] == *dst[p + n])) break;
+    }
+    return n;
+}
+
+void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
+    for (size_t k = 0; k < lists.size(); k++) {
+        const EntryList& list = lists[k];
+        raft::put_varint(list.size(), out);
+        if (list.empty()) continue;
+        raft::put_signed(list.front()->index, out);
+        size_t p = 0;
+        while (p < list.size()) {
+            size_t best = 0, from = 0;
+            for (size_t j = 0; j < k; j++) {
+                const size_t n = match_length(lists[j], list, p);
+                if (n > best) best = n, from = j;
+            }
+            if (best > 0) {
+                raft::put_varint(from << 1 | 1, out);
+                raft::put_varint(best, out);
+                p += best;
+                continue;
+            }
+            size_t end = p + 1;
+            for (; end < list.size(); end++) {
+                bool copyable = false;
+                for (size_t j = 0; j < k && !copyable; j++)
+                    copyable = match_length(lists[j], list, end) > 0;
+                if (copyable) break;
+            }
+            raft::put_varint((end - p) << 1, out);
+            raft::Index prev = list[p]->index - 1;
+            for (; p < end; p++)
+                raft::encode_entry(*list[p], &prev, out);
+        }
+    }
+}
+
+void decode_lists(const std::string& in, size_t* pos,
+                  std::vector<std::vector<raft::Entry>>* lists) {
+    for (std::vector<raft::Entry>& list : *lists) {
+        uint64_t n = 0;
+        raft::get_varint(in, pos, &n);
+        list.clear();
+        if (n == 0) continue;
+        list.reserve(static_cast<size_t>(n));
+        raft::Index first = 0;
+        raft::get_signed(in, pos, &first);
+        while (list.size() < n) {
+            uint64_t tag = 0, count = 0;
+            raft::get_varint(in, pos, &tag);
+            const raft::Index next = first + static_cast<raft::Index>(list.size());
+            if (tag & 1) {
+                raft::get_varint(in, pos, &count);
+                const std::vector<raft::Entry>& src = (*lists)[static_cast<size_t>(tag >> 1)];
+                const auto off = static_cast<size_t>(next - src.front().index);
+                list.insert(list.end(), src.begin() + static_cast<std::ptrdiff_t>(off),
+                            src.begin() + static_cast<std::ptrdiff_t>(off + count));
+                continue;
+            }
+            raft::Index prev = next - 1;
+            for (uint64_t i = 0; i < (tag >> 1); i++) {
+                raft::Entry e;
+                raft::decode_entry(in, pos, &prev, &e);
+                list.push_back(std::move(e));
+            }
+        }
+    }
+}
+
+// The snapshots the nodes and disks hold, each distinct one once: the first
+// whole, the others as differences from it.
+void encode_snapshots(std::vector<NodeSlot>& nodes, std::string* out) {
+    std::vector<raft::SnapshotPtr> unique;
+    auto slot_of = [&](const raft::SnapshotPtr& p) -> uint64_t {
+        if (!p) return 0;
+        for (size_t i = 0; i < unique.size(); i++)
+            if (unique[i] == p) return i + 1;
+        unique.push_back(p);
+        return unique.size();
+    };
+    std::string refs;
+    for (NodeSlot& n : nodes) {
+        raft::put_varint(slot_of(n.node.snapshot_for_checkpoint()), &refs);
+        raft::put_varint(slot_of(n.disk.durable.snapshot), &refs);
+        n.node.snapshot_for_checkpoint().reset();
+        n.disk.durable.snapshot.reset();
+    }
+    raft::put_varint(unique.size(), out);
+    for (size_t i = 0; i < unique.size(); i++)
+        raft::encode_snapshot(*unique[i], i == 0 ? nullptr : unique[0].get(), out);
+    out->append(refs);
+}
+
+void decode_snapshots(const std::string& in, size_t* pos, std::vector<NodeSlot>* nodes) {
+    uint64_t n = 0;
+    raft::get_varint(in, pos, &n);
+    std::vector<raft::SnapshotPtr> unique;
+    for (uint64_t i = 0; i < n; i++) {
+        auto s = std::make_shared<raft::Snapshot>();
+        raft::decode_snapshot(in, pos, i == 0 ? nullptr : unique[0].get(), s.get());
+        unique.push_back(std::move(s));
+    }
+    auto at = [&](uint64_t ref) { return ref == 0 ? nullptr : unique[ref - 1]; };
+    for (NodeSlot& slot : *nodes) {
+        uint64_t node_ref = 0, disk_ref = 0;
+        raft::get_varint(in, pos, &node_ref);
+        raft::get_varint(in, pos, &disk_ref);
+        slot.node.snapshot_for_checkpoint() = at(node_ref);
+        slot.disk.durable.snapshot = at(disk_ref);
+    }
+}
+
+// Durable checksums, only where they differ from the entry's hash (a torn or
+// corrupted write waiting to be found on recovery).
+void encode_checksums(const std::vector<StoredEntry>& log, std::string* out) {
     for (size_t k = 0; k < log.size(); k++) {
         if (log[k].checksum == raft::entry_hash(log[k].entry)) continue;
-        out->append(reinterpret_cast<const char*>(&k), sizeof k);
-        out->append(reinterpret_cast<const char*>(&log[k].checksum), sizeof(uint64_t));
+        raft::put_varint(k + 1, out);
+        raft::put_varint(log[k].checksum, out);
     }
-    const size_t end = SIZE_MAX;
-    out->append(reinterpret_cast<const char*>(&end), sizeof end);
+    raft::put_varint(0, out);
+}
+
+void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntry>* log) {
+    for (;;) {
+        uint64_t k = 0, sum = 0;
+        raft::get_varint(in, pos, &k);
+        if (k == 0) return;
+        raft::get_varint(in, pos, &sum);
+        (*log)[static_cast<size_t>(k - 1)].checksum = sum;
+    }
 }
 
 }  // namespace
@@ -56,7 +202,7 @@ size_t approx_bytes(const WorldState& s) {
         for (const StoredEntry& e : n.disk.durable.log)
             b += entry_bytes(e.entry) + 8;
         for (const WriteBatch& w : n.disk.pending) {
-            b += sizeof(WriteBatch);
+            b += sizeof(WriteBatch) + snapshot_bytes(w.snapshot);
             for (const raft::Entry& e : w.entries)
                 b += entry_bytes(e);
             for (const raft::Message& m : w.after_persist)
@@ -89,7 +235,9 @@ size_t Timeline::checkpoint_bytes() const {
 
 // Copies the live state without its bulky parts: key-value stores, node
 // logs and durable logs are moved out first (and put back after), so the copy
-// is cheap; the logs are then encoded compactly.
+// is cheap; the logs and snapshots are then encoded compactly (snapshots are
+// shared, immutable objects, but a checkpoint that kept them alive would keep
+// a whole key-value image per node).
 Timeline::Checkpoint Timeline::pack(WorldState& live) {
     struct Bulk {
         raft::KvStore kv;
@@ -105,41 +253,48 @@ Timeline::Checkpoint Timeline::pack(WorldState& live) {
     }
     Checkpoint c;
     c.state = live;
+    std::vector<EntryList> lists(2 * live.nodes.size());
+    for (size_t i = 0; i < live.nodes.size(); i++) {
+        for (const raft::Entry& e : bulk[i].log)
+            lists[2 * i].push_back(&e);
+        for (const StoredEntry& e : bulk[i].durable)
+            lists[2 * i + 1].push_back(&e.entry);
+    }
+    encode_lists(lists, &c.logs);
+    for (const Bulk& b : bulk)
+        encode_checksums(b.durable, &c.logs);
+    encode_snapshots(c.state.nodes, &c.logs);
     for (size_t i = 0; i < live.nodes.size(); i++) {
         NodeSlot& n = live.nodes[i];
-        raft::encode_entries(bulk[i].log, &c.logs);
-        encode_durable(bulk[i].durable, &c.logs);
         n.node.put_back_state_machine(std::move(bulk[i].kv));
         n.node.log_for_checkpoint().restore_entries(std::move(bulk[i].log));
         n.disk.durable.log.swap(bulk[i].durable);
     }
-    c.bytes = approx_bytes(c.state) + c.logs.size();
+    c.logs.shrink_to_fit();
+    c.bytes = approx_bytes(c.state) + c.logs.capacity();
     return c;
 }
 
 WorldState Timeline::unpack(const Checkpoint& c) {
     WorldState st = c.state;
     size_t pos = 0;
-    for (NodeSlot& n : st.nodes) {
-        std::vector<raft::Entry> entries;
-        raft::decode_entries(c.logs, &pos, &entries);
-        n.node.log_for_checkpoint().restore_entries(std::move(entries));
-        raft::decode_entries(c.logs, &pos, &entries);
+    std::vector<std::vector<raft::Entry>> lists(2 * st.nodes.size());
+    decode_lists(c.logs, &pos, &lists);
+    for (size_t i = 0; i < st.nodes.size(); i++) {
+        NodeSlot& n = st.nodes[i];
+        n.node.log_for_checkpoint().restore_entries(std::move(lists[2 * i]));
         n.disk.durable.log.clear();
-        for (raft::Entry& e : entries) {
+        n.disk.durable.log.reserve(lists[2 * i + 1].size());
+        for (raft::Entry& e : lists[2 * i + 1]) {
             const uint64_t sum = raft::entry_hash(e);
             n.disk.durable.log.push_back(StoredEntry{std::move(e), sum});
         }
-        for (;;) {
-            size_t k = 0;
-            std::memcpy(&k, c.logs.data() + pos, sizeof k);
-            pos += sizeof k;
-            if (k == SIZE_MAX) break;
-            std::memcpy(&n.disk.durable.log[k].checksum, c.logs.data() + pos, sizeof(uint64_t));
-            pos += sizeof(uint64_t);
-        }
-        n.node.rebuild_state_machine();
     }
+    for (NodeSlot& n : st.nodes)
+        decode_checksums(c.logs, &pos, &n.disk.durable.log);
+    decode_snapshots(c.logs, &pos, &st.nodes);
+    for (NodeSlot& n : st.nodes)
+        n.node.rebuild_state_machine();
     return st;
 }
 
