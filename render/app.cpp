@@ -381,7 +381,7 @@ void step_forward(App& app) {
 // one the cursor is in (the clock may stand past its last event).
 void step_back(App& app) {
     const sim::World& w = app.world();
-    const std::vector<sim::TraceRecord>& trace = w.trace();
+    const std::span<const sim::TraceRecord> trace = w.trace();
     if (trace.empty()) return app.timeline->seek_time(0);
     const int64_t current = trace.back().t_us;
     int64_t prev = 0;

@@ -41,7 +41,7 @@ constexpr CheckInfo kChecks[] = {
 };
 
 void invariants(View& v) {
-    const std::vector<sim::Violation>& vs = v.world.violations();
+    const std::span<const sim::Violation> vs = v.world.violations();
     heading("Safety invariants (checked after every event)");
     for (const CheckInfo& c : kChecks) {
         const bool bad = std::any_of(vs.begin(), vs.end(), [&](const sim::Violation& x) {

@@ -274,7 +274,7 @@ void hash_check(View& v) {
 
 void recent_ops(View& v) {
     heading("Scripted requests (yours and the scenario's)");
-    const sim::History& h = v.world.history();
+    sim::HistoryView h = v.world.history();
     std::vector<size_t> mine;
     // Scripted clients (the user's and the timeline's) are those not in the workload.
     std::vector<bool> scripted;

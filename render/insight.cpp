@@ -57,7 +57,7 @@ void Insight::rebuild(const sim::World& world) {
 }
 
 void Insight::ingest(const sim::World& world) {
-    const std::vector<sim::TraceRecord>& trace = world.trace();
+    const std::span<const sim::TraceRecord> trace = world.trace();
     for (size_t i = records_; i < trace.size(); i++)
         add(trace[i], static_cast<uint32_t>(i));
     if (trace.size() > records_) records_ = trace.size();

@@ -113,7 +113,7 @@ void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float thickness) {
 
 // Delivered messages and losses in the window, from the trace, newest first.
 int draw_history(ImDrawList* dl, const Frame& f, const View& v) {
-    const std::vector<sim::TraceRecord>& trace = v.world.trace();
+    const std::span<const sim::TraceRecord> trace = v.world.trace();
     const std::vector<uint32_t>& arrivals = v.insight.arrivals();
     // Arrivals past the cursor are known to Insight but not in the trace.
     auto last = std::upper_bound(

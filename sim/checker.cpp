@@ -22,9 +22,9 @@ std::string node_name(raft::NodeId id) {
 
 }  // namespace
 
-void check_new_leader(CheckerState& cs, const AppliedRecord& applied,
-                      const CommitTerms& commit_terms, const raft::Node& n, uint32_t disabled,
-                      std::vector<Violation>* out) {
+void check_new_leader(CheckerState& cs, std::span<const std::pair<raft::Term, uint64_t>> applied,
+                      std::span<const raft::Term> commit_terms, const raft::Node& n,
+                      uint32_t disabled, std::vector<Violation>* out) {
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
     if (!inserted && it->second != n.id() && !(disabled & kCheckElectionSafety)) {
         out->push_back(make("election_safety",
@@ -52,13 +52,13 @@ void check_new_leader(CheckerState& cs, const AppliedRecord& applied,
     }
 }
 
-void check_applied(AppliedRecord& record, const raft::Node& n,
+void check_applied(AppliedRecord& record, size_t* size, const raft::Node& n,
                    const std::vector<raft::Applied>& applied, std::vector<Violation>* out) {
     for (const raft::Applied& a : applied) {
         const size_t k = static_cast<size_t>(a.index - 1);
-        if (k == record.size()) {
-            record.emplace_back(a.term, a.hash);
-        } else if (k < record.size()) {
+        if (k == *size) {
+            log_put(record, *size, std::pair<raft::Term, uint64_t>{a.term, a.hash});
+        } else if (k < *size) {
             if (record[k].first != a.term || record[k].second != a.hash) {
                 out->push_back(make("state_machine_safety",
                                     node_name(n.id()) + " applied a different entry at index " +

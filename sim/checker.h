@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,12 @@ using CommitTerms = std::vector<raft::Term>;
 struct NodeSlot;
 
 // A node became leader: election safety and leader completeness.
-void check_new_leader(CheckerState& cs, const AppliedRecord& applied,
-                      const CommitTerms& commit_terms, const raft::Node& n, uint32_t disabled,
-                      std::vector<Violation>* out);
-// A node applied entries: state-machine safety.
-void check_applied(AppliedRecord& record, const raft::Node& n,
+void check_new_leader(CheckerState& cs, std::span<const std::pair<raft::Term, uint64_t>> applied,
+                      std::span<const raft::Term> commit_terms, const raft::Node& n,
+                      uint32_t disabled, std::vector<Violation>* out);
+// A node applied entries: state-machine safety. *size is the record's length
+// as of now (the vector may hold more: see World's append-only logs).
+void check_applied(AppliedRecord& record, size_t* size, const raft::Node& n,
                    const std::vector<raft::Applied>& applied, std::vector<Violation>* out);
 // Term and commit never go back on a live node (commit resets on restart).
 void check_monotonic(NodeSlot& slot, std::vector<Violation>* out);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,6 @@ struct HistoryOp {
 };
 
 using History = std::vector<HistoryOp>;
+using HistoryView = std::span<const HistoryOp>;
 
 }  // namespace sim

@@ -275,7 +275,7 @@ std::string history_op_to_json(const HistoryOp& op) {
     return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string history_to_jsonl(const History& h) {
+std::string history_to_jsonl(HistoryView h) {
     std::string out;
     for (const HistoryOp& op : h) {
         out += history_op_to_json(op);
@@ -321,7 +321,7 @@ bool read_history_file(const std::string& path, History* out, std::string* error
     return true;
 }
 
-bool write_history_file(const std::string& path, const History& h, std::string* error) {
+bool write_history_file(const std::string& path, HistoryView h, std::string* error) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f) {
         *error = path + ": cannot open for writing";

@@ -25,7 +25,7 @@ namespace sim {
 // One record as a single-line JSON object, without the newline.
 std::string history_op_to_json(const HistoryOp& op);
 // Every record followed by '\n'.
-std::string history_to_jsonl(const History& h);
+std::string history_to_jsonl(HistoryView h);
 
 // Parses JSON lines into *out (replacing its content). On failure *out is
 // cleared and *error reads like `line 3: field "op": unknown op "puut"`.
@@ -33,6 +33,6 @@ bool parse_history_jsonl(std::string_view text, History* out, std::string* error
 
 // File variants; errors are prefixed with the path.
 bool read_history_file(const std::string& path, History* out, std::string* error);
-bool write_history_file(const std::string& path, const History& h, std::string* error);
+bool write_history_file(const std::string& path, HistoryView h, std::string* error);
 
 }  // namespace sim

@@ -711,7 +711,7 @@ std::vector<KeyOp> prune_useless_optional(std::vector<KeyOp> ops) {
 // by a cas. Every other value is interned as kOther: no operation can tell
 // two of them apart, and sharing one state lets the cache merge
 // configurations that differ only in which unobserved value is current.
-std::set<std::string> compared_values(const History& h, const std::vector<size_t>& indexes) {
+std::set<std::string> compared_values(HistoryView h, const std::vector<size_t>& indexes) {
     std::set<std::string> seen;
     for (size_t i : indexes) {
         const HistoryOp& o = h[i];
@@ -722,7 +722,7 @@ std::set<std::string> compared_values(const History& h, const std::vector<size_t
     return seen;
 }
 
-std::vector<KeyOp> build_key_ops(const History& h, const std::vector<size_t>& indexes) {
+std::vector<KeyOp> build_key_ops(HistoryView h, const std::vector<size_t>& indexes) {
     std::set<std::string> compared = compared_values(h, indexes);
     std::map<std::string, int32_t> ids;
     auto id_of = [&](const std::string& v) { return compared.count(v) ? intern(&ids, v) : kOther; };
@@ -1098,7 +1098,7 @@ std::string describe_op(const HistoryOp& o, size_t index) {
     return d;
 }
 
-std::string explain_violation(const History& h, const std::string& key, size_t key_ops,
+std::string explain_violation(HistoryView h, const std::string& key, size_t key_ops,
                               const std::vector<size_t>& witness, const std::string& note) {
     // A witness that could not be reduced far is cut short: the indexes are
     // all in LinResult::witness.
@@ -1119,7 +1119,7 @@ std::string explain_violation(const History& h, const std::string& key, size_t k
 
 // Well-formedness the search relies on; a bad history is "unknown", not a
 // verdict about the system.
-bool check_well_formed(const History& h, LinResult* r) {
+bool check_well_formed(HistoryView h, LinResult* r) {
     for (size_t i = 0; i < h.size(); ++i) {
         if (h[i].status == OpStatus::kOk && h[i].complete_us < h[i].invoke_us) {
             r->verdict = LinResult::kUnknown;
@@ -1187,7 +1187,7 @@ std::string explain_unknown(SearchOutcome out, uint64_t budget, const std::strin
 
 }  // namespace
 
-LinResult check_linearizable(const History& h, uint64_t max_states_explored) {
+LinResult check_linearizable(HistoryView h, uint64_t max_states_explored) {
     LinResult r;
     if (!check_well_formed(h, &r)) return r;
     std::map<std::string, std::vector<size_t>> by_key;

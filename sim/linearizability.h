@@ -36,7 +36,7 @@ const char* lin_verdict_name(LinResult::Verdict v);  // "ok", "violation", "unkn
 // complete_us]. kFail: it did not take effect. kUnknown / kPending: it may
 // have taken effect at any time after invoke_us, or never; such reads are
 // dropped. Every key starts absent.
-LinResult check_linearizable(const History& h, uint64_t max_states_explored);
+LinResult check_linearizable(HistoryView h, uint64_t max_states_explored);
 
 // A history of `ops` operations by `clients` sequential clients over `keys`
 // keys, produced by running a real linearizable register per key with

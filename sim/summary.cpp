@@ -54,7 +54,7 @@ int64_t percentile(const std::vector<int64_t>& sorted, int pct) {
 // client statistics
 // ===========================================================================
 
-ClientStats client_stats(const History& history) {
+ClientStats client_stats(HistoryView history) {
     ClientStats s;
     std::vector<int64_t> latencies;
     for (const HistoryOp& op : history) {

@@ -24,7 +24,7 @@ struct ClientStats {
     int64_t ok = 0, fail = 0, unknown = 0, pending = 0;
     int64_t latency_us_p50 = 0, latency_us_p99 = 0, latency_us_max = 0;
 };
-ClientStats client_stats(const History& history);
+ClientStats client_stats(HistoryView history);
 
 struct SummaryOptions {
     // The linearizability result, or nullptr when it was not checked (the

@@ -193,8 +193,8 @@ void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntr
 
 size_t approx_bytes(const WorldState& s) {
     size_t b = sizeof(WorldState) + s.queue.capacity() * sizeof(Event);
-    for (const auto& [id, f] : s.wire)
-        b += 48 + sizeof(InFlight) + message_bytes(f.msg);
+    for (const auto& [id, f] : s.wire)  // the tree node holds the InFlight, which holds the Message
+        b += 48 + sizeof(InFlight) - sizeof(raft::Message) + message_bytes(f.msg);
     for (const NodeSlot& n : s.nodes) {
         b += sizeof(NodeSlot);
         for (const raft::Entry& e : n.node.log().entries())
@@ -398,6 +398,8 @@ void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
     horizon_events_ = world_->events();
     horizon_us_ = world_->now_us();
     seek_event(event);
+    // The logs beyond the fork point belong to the old future.
+    world_->truncate_logs();
 }
 
 void Timeline::act(Action a) {

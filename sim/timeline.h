@@ -20,7 +20,8 @@
 namespace sim {
 
 struct TimelineOptions {
-    int64_t checkpoint_every_events = 4096;
+    // A seek re-runs at most this many events from the checkpoint before it.
+    int64_t checkpoint_every_events = 6144;
     size_t checkpoint_bytes_max = 64u << 20;
     bool record_trace = true;
 };

@@ -113,8 +113,11 @@ void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen,
 void World::record(TraceRecord r) {
     r.t_us = s_.now_us;
     s_.digest.add(r);
-    if (record_trace) trace_.push_back(r);
-    s_.trace_size++;
+    if (record_trace) {
+        log_put(trace_, s_.trace_size, r);
+    } else {
+        s_.trace_size++;
+    }
 }
 
 int64_t World::next_time() const {
@@ -214,29 +217,38 @@ void World::add_violation(Violation v) {
     TraceRecord r;
     r.kind = TraceKind::kViolation;
     record(r);
-    violations_.push_back(std::move(v));
-    s_.violations_size = violations_.size();
+    log_put(violations_, s_.violations_size, std::move(v));
     s_.halted = true;
 }
 
 void World::restore(WorldState st) {
+    // Outcomes cleared at the last restore come back first: this state may be
+    // past them.
+    for (auto& [i, op] : cleared_ops_)
+        history_[i] = std::move(op);
+    cleared_ops_.clear();
     s_ = std::move(st);
-    if (record_trace) trace_.resize(std::min(trace_.size(), s_.trace_size));
-    leaders_.resize(s_.leaders_size);
-    applied_.resize(s_.applied_size);
-    commit_terms_.resize(s_.commit_terms_size);
-    violations_.resize(s_.violations_size);
-    // Operations still running at the checkpoint complete again on re-run.
-    history_.resize(s_.history_size);
+    // Operations still running at this state complete again on re-run.
     for (const Client& c : s_.clients) {
         if (!c.busy || c.op < 0) continue;
         HistoryOp& op = history_[static_cast<size_t>(c.op)];
+        cleared_ops_.emplace_back(static_cast<size_t>(c.op), op);
         op.complete_us = -1;
         op.status = OpStatus::kPending;
         op.found = op.cas_ok = false;
         op.output.clear();
         op.node = c.target;
     }
+}
+
+void World::truncate_logs() {
+    trace_.resize(std::min(trace_.size(), s_.trace_size));
+    history_.resize(s_.history_size);
+    leaders_.resize(s_.leaders_size);
+    violations_.resize(s_.violations_size);
+    applied_.resize(s_.applied_size);
+    commit_terms_.resize(s_.commit_terms_size);
+    cleared_ops_.clear();
 }
 
 raft::NodeId World::leader() const {
@@ -403,17 +415,15 @@ void World::after_node_input(int id) {
         record(TraceRecord{0, TraceKind::kRole, 0, id, -1, n.current_term(), 0,
                            static_cast<int64_t>(n.role())});
         if (n.role() == raft::Role::kLeader) {
-            leaders_.push_back(LeaderRecord{n.current_term(), id, s_.now_us});
-            s_.leaders_size = leaders_.size();
-            check_new_leader(s_.checker, applied_, commit_terms_, n, disabled_checks, &v);
+            log_put(leaders_, s_.leaders_size, LeaderRecord{n.current_term(), id, s_.now_us});
+            check_new_leader(s_.checker, {applied_.data(), s_.applied_size},
+                             {commit_terms_.data(), s_.commit_terms_size}, n, disabled_checks, &v);
             if (!(disabled_checks & kCheckLogMatching)) check_log_matching(s_.nodes, &v);
         }
     }
     if (n.role() == raft::Role::kLeader) {
-        while (static_cast<raft::Index>(commit_terms_.size()) < n.commit_index()) {
-            commit_terms_.push_back(n.current_term());
-        }
-        s_.commit_terms_size = commit_terms_.size();
+        while (static_cast<raft::Index>(s_.commit_terms_size) < n.commit_index())
+            log_put(commit_terms_, s_.commit_terms_size, n.current_term());
     }
     if (n.commit_index() > slot.last_commit) {
         record(
@@ -421,8 +431,9 @@ void World::after_node_input(int id) {
     }
     check_monotonic(slot, &v);
     handle_ready(id, rd);
-    if (!(disabled_checks & kCheckStateMachine)) check_applied(applied_, slot.node, rd.applied, &v);
-    s_.applied_size = applied_.size();
+    if (!(disabled_checks & kCheckStateMachine)) {
+        check_applied(applied_, &s_.applied_size, slot.node, rd.applied, &v);
+    }
     for (Violation& x : v)
         add_violation(std::move(x));
 }

@@ -15,9 +15,11 @@
 // from a node that crashes still arrive.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -142,6 +144,18 @@ struct WorldState {
     size_t applied_size = 0, commit_terms_size = 0;
 };
 
+// Writes entry `size` of an append-only log and counts it. Below the vector's
+// end the slot holds the same value already (a re-run after a restore).
+template <class T>
+void log_put(std::vector<T>& log, size_t& size, T x) {
+    if (size < log.size()) {
+        log[size] = std::move(x);
+    } else if (size == log.size()) {
+        log.push_back(std::move(x));
+    }
+    size++;
+}
+
 class World {
   public:
     World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs = {});
@@ -175,8 +189,8 @@ class World {
             n.node.rebuild_state_machine();
     }
     // Takes over another world's append-only logs (trace, history, leaders,
-    // violations) so a restore into this world truncates them correctly. Both
-    // worlds must share the prefix being restored to (a fork).
+    // violations) for a fork: both worlds share the prefix being restored to;
+    // call truncate_logs() at the fork point.
     void adopt_logs(World& other) {
         trace_.swap(other.trace_);
         history_.swap(other.history_);
@@ -185,6 +199,9 @@ class World {
         applied_.swap(other.applied_);
         commit_terms_.swap(other.commit_terms_);
     }
+    // Drops the logs' entries beyond the current state (a fork discards the
+    // old future) and forgets the operations' outcomes from that future.
+    void truncate_logs();
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
     // CheckBits of checks switched off. Tests switch some off to show the
     // other checkers catch a bug's consequences (two leaders in a term, lost
@@ -201,10 +218,17 @@ class World {
     const std::vector<NodeSlot>& nodes() const { return s_.nodes; }
     const std::map<int64_t, InFlight>& wire() const { return s_.wire; }
     const std::vector<Client>& clients() const { return s_.clients; }
-    const std::vector<TraceRecord>& trace() const { return trace_; }
-    const History& history() const { return history_; }
-    const std::vector<LeaderRecord>& leaders() const { return leaders_; }
-    const std::vector<Violation>& violations() const { return violations_; }
+    // The append-only logs as of the current state. After a restore to an
+    // earlier state the entries beyond it are kept (a restore forward finds
+    // them again) but not shown; re-running writes the same values again.
+    std::span<const TraceRecord> trace() const {
+        return {trace_.data(), std::min(trace_.size(), s_.trace_size)};
+    }
+    HistoryView history() const { return {history_.data(), s_.history_size}; }
+    std::span<const LeaderRecord> leaders() const { return {leaders_.data(), s_.leaders_size}; }
+    std::span<const Violation> violations() const {
+        return {violations_.data(), s_.violations_size};
+    }
     const std::vector<Action>& inputs() const { return inputs_; }
     const MessageCounts& counts() const { return s_.counts; }
     bool halted() const { return s_.halted; }
@@ -277,6 +301,11 @@ class World {
     std::vector<Violation> violations_;
     AppliedRecord applied_;
     CommitTerms commit_terms_;
+    // Operations running now whose log entries hold outcomes from the future
+    // (after a restore, or invoked again by a re-run): shown as running until
+    // the re-run completes them; kept here so a restore elsewhere can put the
+    // outcomes back. At most one per client.
+    std::vector<std::pair<size_t, HistoryOp>> cleared_ops_;
 };
 
 }  // namespace sim

@@ -119,9 +119,13 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
     op.expected = cmd.expected;
     op.invoke_us = s_.now_us;
     op.node = node;
-    cl.op = static_cast<int64_t>(history_.size());
-    history_.push_back(op);
-    s_.history_size = history_.size();
+    cl.op = static_cast<int64_t>(s_.history_size);
+    // Re-running after a restore: the log holds this operation with its
+    // outcome from the future; keep that until the re-run reaches it.
+    if (s_.history_size < history_.size()) {
+        cleared_ops_.emplace_back(s_.history_size, history_[s_.history_size]);
+    }
+    log_put(history_, s_.history_size, std::move(op));
     cl.cmd = cmd;
     cl.busy = true;
     cl.target = node;
@@ -185,6 +189,8 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
     }
     record(TraceRecord{0, TraceKind::kClientComplete, static_cast<uint8_t>(op.op), kClientBase + c,
                        op.node, 0, cl.op, static_cast<int64_t>(status)});
+    std::erase_if(cleared_ops_,
+                  [&](const auto& x) { return x.first == static_cast<size_t>(cl.op); });
     cl.busy = false;
     if (!cl.workload && cl.remaining > 0) {
         cl.remaining--;

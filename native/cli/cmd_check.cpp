@@ -35,7 +35,7 @@ exit codes: 0 ok or unknown, 1 violation, 3 bad input
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-void write_witness(Writer& out, const sim::History& h, const sim::LinResult& r) {
+void write_witness(Writer& out, sim::HistoryView h, const sim::LinResult& r) {
     out.Key("key");
     out.String(r.key.c_str());
     out.Key("explanation");
@@ -52,7 +52,7 @@ void write_witness(Writer& out, const sim::History& h, const sim::LinResult& r) 
     out.EndArray();
 }
 
-std::string check_report(const sim::History& h, const sim::LinResult& r, int64_t limit_ms) {
+std::string check_report(sim::HistoryView h, const sim::LinResult& r, int64_t limit_ms) {
     std::set<std::string> keys;
     for (const sim::HistoryOp& op : h)
         keys.insert(op.key);

@@ -23,7 +23,7 @@ uint64_t lin_budget_for_ms(int64_t time_limit_ms) {
 // the time left (at the rate the last attempt achieved). Repeating the
 // smaller searches costs at most a third more, and the verdict is still one
 // the deterministic checker gave for some budget: never a wrong one.
-sim::LinResult timed_linearizability(const sim::History& history, int64_t time_limit_ms) {
+sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limit_ms) {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     const uint64_t cap = lin_budget_for_ms(time_limit_ms);

@@ -25,7 +25,7 @@ uint64_t lin_budget_for_ms(int64_t time_limit_ms);
 
 // Checks the history within about `time_limit_ms` of wall time (growing
 // state budgets while they run out and the next one fits); fills in `ms`.
-sim::LinResult timed_linearizability(const sim::History& history, int64_t time_limit_ms);
+sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limit_ms);
 
 // "index.html#<fragment>" for a run (a built-in scenario by name, else embedded).
 std::string share_link(const sim::RunFile& run, const std::string& builtin_name);

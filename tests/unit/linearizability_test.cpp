@@ -294,7 +294,7 @@ TEST(Linearizability, FailedWritesDidNotHappen) {
 // Budget, malformed input, determinism.
 
 TEST(Linearizability, MalformedIntervalIsUnknown) {
-    LinResult r = check_linearizable({put(1, "x", "a", 50, 10)}, kBudget);
+    LinResult r = check_linearizable(History{put(1, "x", "a", 50, 10)}, kBudget);
     EXPECT_EQ(r.verdict, LinResult::kUnknown);
     EXPECT_NE(r.explanation.find("malformed"), std::string::npos);
 }
