@@ -51,6 +51,17 @@ struct Ready {
 
     bool needs_persist() const { return snapshot != nullptr || has_hard_state || !entries.empty(); }
     void clear() { *this = Ready(); }
+    // Empties it but keeps the vectors' capacity.
+    void reset() {
+        snapshot.reset();
+        has_hard_state = false;
+        hard_state = HardState();
+        entries.clear();
+        msgs.clear();
+        msgs_after_persist.clear();
+        election_timer_us = heartbeat_timer_us = -1;
+        applied.clear();
+    }
 };
 
 // Leader's view of one follower's replication progress (etcd's Progress).
@@ -107,6 +118,20 @@ class Node {
         Ready r = std::move(ready_);
         ready_.clear();
         return r;
+    }
+    // The same into *out, whose (emptied) buffers the node reuses: no
+    // allocation per input in a steady state.
+    void take_ready(Ready* out) {
+        out->reset();
+        out->snapshot.swap(ready_.snapshot);
+        out->has_hard_state = std::exchange(ready_.has_hard_state, false);
+        out->hard_state = std::exchange(ready_.hard_state, HardState());
+        out->entries.swap(ready_.entries);
+        out->msgs.swap(ready_.msgs);
+        out->msgs_after_persist.swap(ready_.msgs_after_persist);
+        out->election_timer_us = std::exchange(ready_.election_timer_us, -1);
+        out->heartbeat_timer_us = std::exchange(ready_.heartbeat_timer_us, -1);
+        out->applied.swap(ready_.applied);
     }
 
     // ---- read-only state (views, checkers) ------------------------------------

@@ -20,10 +20,13 @@ constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
 constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
 
-bool event_after(const Event& a, const Event& b) {
-    if (a.t_us != b.t_us) return a.t_us > b.t_us;
-    return a.seq > b.seq;
-}
+// A functor (not a function pointer) so the heap operations inline it.
+struct EventAfter {
+    bool operator()(const Event& a, const Event& b) const {
+        if (a.t_us != b.t_us) return a.t_us > b.t_us;
+        return a.seq > b.seq;
+    }
+};
 
 uint64_t node_seed(uint64_t seed, int id, int incarnation) {
     return raft::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
@@ -107,7 +110,7 @@ void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen,
     e.gen = gen;
     e.msg_id = msg_id;
     s_.queue.push_back(e);
-    std::push_heap(s_.queue.begin(), s_.queue.end(), event_after);
+    std::push_heap(s_.queue.begin(), s_.queue.end(), EventAfter{});
 }
 
 void World::record(TraceRecord r) {
@@ -143,7 +146,7 @@ bool World::step(int64_t limit_us) {
             return true;
         }
         if (te > limit_us || te == INT64_MAX) return false;
-        std::pop_heap(s_.queue.begin(), s_.queue.end(), event_after);
+        std::pop_heap(s_.queue.begin(), s_.queue.end(), EventAfter{});
         const Event e = s_.queue.back();
         s_.queue.pop_back();
         s_.now_us = e.t_us;
@@ -276,7 +279,7 @@ bool World::link_clogged(int from, int to) const {
     return s_.clog[static_cast<size_t>(from * n_ + to)] != 0;
 }
 
-void World::send(raft::Message m, bool from_client, bool to_client) {
+void World::send(raft::Message&& m, bool from_client, bool to_client) {
     const bool internal = !from_client && !to_client;
     const NetworkModel& net = s_.net;
     const int copies = internal && s_.net_rng.chance(net.duplicate_ppm, kPpm) ? 2 : 1;
@@ -361,8 +364,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
         slot.held.push_back(msg_id);
         return;
     }
-    raft::Message m = std::move(f.msg);
-    s_.wire.erase(it);
+    const raft::Message& m = f.msg;
     TraceRecord r;
     r.kind = TraceKind::kDeliver;
     r.msg_type = static_cast<uint8_t>(m.type);
@@ -373,7 +375,10 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.aux = msg_id;
     record(r);
     s_.counts.delivered++;
+    // Stepped in place: a node's step only adds to the wire (std::map keeps
+    // `it` valid), so the message is erased after.
     slot.node.step(m);
+    s_.wire.erase(it);
     after_node_input(to);
 }
 
@@ -400,7 +405,8 @@ void World::release_clogged() {
 
 void World::after_node_input(int id) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
-    raft::Ready rd = slot.node.take_ready();
+    raft::Ready& rd = ready_;
+    slot.node.take_ready(&rd);
     const raft::Node& n = slot.node;
     std::vector<Violation> v;
     if (n.current_term() != slot.last_term) {
@@ -448,8 +454,8 @@ void World::handle_ready(int id, raft::Ready& rd) {
         record(TraceRecord{0, TraceKind::kSnapshot, 0, id, -1, rd.snapshot->last_included_term,
                            rd.snapshot->last_included_index, 0});
     }
-    for (const raft::Message& m : rd.msgs)
-        send_from_node(id, m);
+    for (raft::Message& m : rd.msgs)
+        send_from_node(id, std::move(m));
     if (rd.needs_persist()) {
         WriteBatch b;
         b.has_hard_state = rd.has_hard_state;
@@ -469,13 +475,13 @@ void World::handle_ready(int id, raft::Ready& rd) {
         for (raft::Message& m : rd.msgs_after_persist)
             wait.push_back(std::move(m));
     } else {
-        for (const raft::Message& m : rd.msgs_after_persist)
-            send_from_node(id, m);
+        for (raft::Message& m : rd.msgs_after_persist)
+            send_from_node(id, std::move(m));
     }
     arm_timers(id, rd);
 }
 
-void World::send_from_node(int id, raft::Message m) {
+void World::send_from_node(int id, raft::Message&& m) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     // Durability bookkeeping: what this node has now promised to others.
     if (m.type == raft::MsgType::kVoteResp && !m.reject) {
@@ -562,9 +568,9 @@ void World::fsync_done(int id) {
     record(TraceRecord{0, TraceKind::kFsync, 0, id, -1, last_term, last_index,
                        static_cast<int64_t>(done.size())});
     if (!slot.disk.pending.empty()) start_fsync(id);
-    for (const WriteBatch& b : done) {
-        for (const raft::Message& m : b.after_persist)
-            send_from_node(id, m);
+    for (WriteBatch& b : done) {
+        for (raft::Message& m : b.after_persist)
+            send_from_node(id, std::move(m));
     }
     if (snap_index > 0) slot.node.on_snapshot_persisted(snap_index);
     if (last_index > 0) slot.node.on_persisted(last_index, last_term);

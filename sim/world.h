@@ -248,11 +248,11 @@ class World {
     void after_node_input(int id);
     void add_violation(Violation v);
     void timer_fired(const Event& e);
-    void send_from_node(int id, raft::Message m);
+    void send_from_node(int id, raft::Message&& m);
     void land_torn_write(int id);
 
     // Network.
-    void send(raft::Message m, bool from_client, bool to_client);
+    void send(raft::Message&& m, bool from_client, bool to_client);
     void deliver(int64_t msg_id, int64_t event_t_us);
     void release_clogged();
     void drop_message(int64_t msg_id, int64_t reason);
@@ -306,6 +306,7 @@ class World {
     // the re-run completes them; kept here so a restore elsewhere can put the
     // outcomes back. At most one per client.
     std::vector<std::pair<size_t, HistoryOp>> cleared_ops_;
+    raft::Ready ready_;  // scratch for after_node_input, reused for its buffers
 };
 
 }  // namespace sim

@@ -144,7 +144,7 @@ void World::client_send(int c) {
     m.to = cl.target;
     m.cmd = cl.cmd;
     history_[static_cast<size_t>(cl.op)].node = cl.target;
-    send(m, true, false);
+    send(std::move(m), true, false);
     push_event(s_.now_us + attempt_timeout_us(scenario_->workload), EventKind::kClientRetry, c,
                cl.attempt, 0);
 }
@@ -393,9 +393,9 @@ void World::apply_message_action(const Action& a) {
             push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : f.msg.to, 0, a.msg_id);
             break;
         case ActionKind::kDupMsg: {
-            const raft::Message copy = f.msg;
+            raft::Message copy = f.msg;
             const bool fc = f.from_client, tc = f.to_client;
-            send(copy, fc, tc);
+            send(std::move(copy), fc, tc);
             break;
         }
         default:
