@@ -2,21 +2,30 @@
 #include "raft/kv.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace raft {
 
-uint64_t fnv1a64(const std::string& s, uint64_t h) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ull;
+uint64_t hash_bytes(const std::string& s, uint64_t h) {
+    const size_t n = s.size();
+    h = hash_word(h, n);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = hash_word(h, w);
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, n - i);
+        h = hash_word(h, w);
     }
     return h;
 }
 
 uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
-    uint64_t h = fnv1a64(k);
-    h = fnv1a64("\x1f", h);
-    h = fnv1a64(v, h);
+    // Lengths are part of each string's hash: ("ab", "c") != ("a", "bc").
+    uint64_t h = hash_bytes(v, hash_bytes(k));
     // Finalize so that the sum over pairs does not cancel structure.
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;

@@ -16,7 +16,14 @@
 
 namespace raft {
 
-uint64_t fnv1a64(const std::string& s, uint64_t h = 0xcbf29ce484222325ull);
+// A fast, stable 64-bit hash of bytes, eight at a time (little-endian loads:
+// the same on every platform raftplay runs on). Chains through h.
+uint64_t hash_bytes(const std::string& s, uint64_t h = 0x243f6a8885a308d3ull);
+// One 64-bit word into a running hash.
+inline uint64_t hash_word(uint64_t h, uint64_t w) {
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 29);
+}
 
 // The sorted key-value pairs live in chunks of at most kChunkMax pairs
 // (a one-level B-tree): lookups are two binary searches over contiguous

@@ -69,25 +69,21 @@ const char* role_name(Role r) {
 }
 
 uint64_t entry_hash(const Entry& e) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    auto mix_int = [&h](uint64_t v) {
-        for (int i = 0; i < 8; i++) {
-            h ^= (v >> (8 * i)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
-    };
-    mix_int(static_cast<uint64_t>(e.term));
-    mix_int(static_cast<uint64_t>(e.index));
-    mix_int(static_cast<uint64_t>(e.type));
-    mix_int(static_cast<uint64_t>(e.cmd.client_id));
-    mix_int(static_cast<uint64_t>(e.cmd.seq));
-    mix_int(static_cast<uint64_t>(e.cmd.op));
-    h = fnv1a64(e.cmd.key, h);
-    mix_int(0x1f);
-    h = fnv1a64(e.cmd.value, h);
-    mix_int(0x1e);
-    h = fnv1a64(e.cmd.expected, h);
-    return h;
+    uint64_t h = 0x13198a2e03707344ull;
+    h = hash_word(h, static_cast<uint64_t>(e.term));
+    h = hash_word(h, static_cast<uint64_t>(e.index));
+    h = hash_word(h, static_cast<uint64_t>(e.type) | static_cast<uint64_t>(e.cmd.op) << 8 |
+                         static_cast<uint64_t>(static_cast<uint32_t>(e.cmd.client_id)) << 32);
+    h = hash_word(h, static_cast<uint64_t>(e.cmd.seq));
+    h = hash_bytes(e.cmd.key, h);
+    h = hash_bytes(e.cmd.value, h);
+    h = hash_bytes(e.cmd.expected, h);
+    // Finalize (splitmix64's), so that nearby inputs spread over all bits.
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
 }
 
 }  // namespace raft
