@@ -206,10 +206,10 @@ void World::dispatch(const Event& e) {
             client_next(e.node);
             break;
         case EventKind::kClientRetry:
-            client_retry(e.node, e.gen);
+            client_retry(e.node);
             break;
         case EventKind::kClientDeadline:
-            client_deadline(e.node, e.gen);
+            client_deadline(e.node);
             break;
     }
 }

@@ -103,6 +103,14 @@ struct Client {
     raft::NodeId home = 0;    // node it talks to first
     raft::NodeId target = 0;  // node of the current attempt
     uint64_t attempt = 0;
+    // Lazy timers, like the nodes' election timers: one pending event per
+    // kind and client at most (not one per operation and attempt, which
+    // would fill the queue with stale events). When it fires before the
+    // current due time it re-arms itself for that time.
+    int64_t retry_due_us = -1;     // current attempt gives up (then the next node)
+    int64_t deadline_due_us = -1;  // current operation ends as unknown
+    int64_t retry_timer_us = -1;   // time of the pending retry event, -1: none
+    int64_t deadline_timer_us = -1;
     int32_t remaining = 0;  // scripted: writes left (stress)
     std::string stress_prefix;
 };
@@ -271,8 +279,9 @@ class World {
 
     // Clients.
     void client_next(int c);
-    void client_retry(int c, uint64_t attempt);
-    void client_deadline(int c, uint64_t op);
+    void client_retry(int c);
+    void client_deadline(int c);
+    void arm_client_timer(int c, EventKind kind, int64_t due_us);
     void client_send(int c);
     void client_response(const raft::Message& m);
     void client_complete(int c, OpStatus status, const raft::CommandResult& r);

@@ -131,8 +131,7 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
     cl.target = node;
     record(TraceRecord{0, TraceKind::kClientInvoke, static_cast<uint8_t>(cmd.op), kClientBase + c,
                        node, 0, cl.op, 0});
-    push_event(s_.now_us + scenario_->workload.timeout_us, EventKind::kClientDeadline, c,
-               static_cast<uint64_t>(cl.op), 0);
+    arm_client_timer(c, EventKind::kClientDeadline, s_.now_us + scenario_->workload.timeout_us);
     client_send(c);
 }
 
@@ -145,21 +144,46 @@ void World::client_send(int c) {
     m.cmd = cl.cmd;
     history_[static_cast<size_t>(cl.op)].node = cl.target;
     send(std::move(m), true, false);
-    push_event(s_.now_us + attempt_timeout_us(scenario_->workload), EventKind::kClientRetry, c,
-               cl.attempt, 0);
+    arm_client_timer(c, EventKind::kClientRetry,
+                     s_.now_us + attempt_timeout_us(scenario_->workload));
 }
 
-void World::client_retry(int c, uint64_t attempt) {
+// Sets the due time; pushes an event only if none is pending (a pending one
+// fires earlier and re-arms itself for the due time).
+void World::arm_client_timer(int c, EventKind kind, int64_t due_us) {
     Client& cl = s_.clients[static_cast<size_t>(c)];
-    if (!cl.busy || attempt != cl.attempt) return;
+    const bool retry = kind == EventKind::kClientRetry;
+    (retry ? cl.retry_due_us : cl.deadline_due_us) = due_us;
+    int64_t& timer = retry ? cl.retry_timer_us : cl.deadline_timer_us;
+    if (timer >= 0 && timer <= due_us) return;
+    timer = due_us;
+    push_event(due_us, kind, c, 0, 0);
+}
+
+void World::client_retry(int c) {
+    Client& cl = s_.clients[static_cast<size_t>(c)];
+    if (s_.now_us != cl.retry_timer_us) return;  // superseded by an earlier re-arm
+    cl.retry_timer_us = -1;
+    if (!cl.busy || cl.retry_due_us < 0) return;
+    if (s_.now_us < cl.retry_due_us) {
+        arm_client_timer(c, EventKind::kClientRetry, cl.retry_due_us);
+        return;
+    }
     // No answer in time: try the next node with the same sequence number.
+    cl.retry_due_us = -1;
     cl.target = (cl.target + 1) % n_;
     client_send(c);
 }
 
-void World::client_deadline(int c, uint64_t op) {
+void World::client_deadline(int c) {
     Client& cl = s_.clients[static_cast<size_t>(c)];
-    if (!cl.busy || static_cast<uint64_t>(cl.op) != op) return;
+    if (s_.now_us != cl.deadline_timer_us) return;
+    cl.deadline_timer_us = -1;
+    if (!cl.busy || cl.deadline_due_us < 0) return;
+    if (s_.now_us < cl.deadline_due_us) {
+        arm_client_timer(c, EventKind::kClientDeadline, cl.deadline_due_us);
+        return;
+    }
     client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
 }
 
@@ -170,8 +194,7 @@ void World::client_response(const raft::Message& m) {
     if (m.retryable_error) {
         // Back off, then try the next node (client_retry advances the target).
         cl.attempt++;
-        push_event(s_.now_us + scenario_->workload.retry_us, EventKind::kClientRetry, m.to,
-                   cl.attempt, 0);
+        arm_client_timer(m.to, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
         return;
     }
     client_complete(m.to, OpStatus::kOk, m.result);
@@ -192,6 +215,7 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
     std::erase_if(cleared_ops_,
                   [&](const auto& x) { return x.first == static_cast<size_t>(cl.op); });
     cl.busy = false;
+    cl.retry_due_us = cl.deadline_due_us = -1;
     if (!cl.workload && cl.remaining > 0) {
         cl.remaining--;
         raft::Command cmd;
