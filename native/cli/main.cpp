@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
         std::cerr << kUsage;
         return cli::kExitBadInput;
     }
+    // A last resort (out of memory and the like): every parser reports bad
+    // input without throwing. The WebAssembly build (raftplay-node) has no
+    // C++ exceptions, so there an exception aborts instead.
     try {
         const int code = dispatch(argv[1], argc, argv);
         std::cout.flush();
