@@ -206,6 +206,7 @@ class World {
         violations_.swap(other.violations_);
         applied_.swap(other.applied_);
         commit_terms_.swap(other.commit_terms_);
+        cleared_ops_.swap(other.cleared_ops_);
     }
     // Drops the logs' entries beyond the current state (a fork discards the
     // old future) and forgets the operations' outcomes from that future.

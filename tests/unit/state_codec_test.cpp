@@ -54,7 +54,9 @@ TEST(KvStore, ChunkedStoreAgreesWithAMap) {
             kv.apply(put(k, v));
             ref[k] = v;
         }
-        if (i % 997 == 0) ASSERT_EQ(contents(kv), ref) << "after " << i << " operations";
+        if (i % 997 == 0) {
+            ASSERT_EQ(contents(kv), ref) << "after " << i << " operations";
+        }
     }
     EXPECT_EQ(kv.key_count(), ref.size());
     EXPECT_EQ(contents(kv), ref);

@@ -134,11 +134,36 @@ TEST(Timeline, ForkEqualsFreshRunWithTheNewInput) {
     World fresh(s, 9, t.world().inputs());
     fresh.run_to_end();
     EXPECT_EQ(fingerprint(t.world()), fingerprint(fresh));
+    EXPECT_EQ(logs_fingerprint(t.world()), logs_fingerprint(fresh));
     EXPECT_NE(fingerprint(t.world()), old_future);
     // Undo brings the old future back.
     t.undo_fork();
     t.run_until(s->duration_us);
     EXPECT_EQ(fingerprint(t.world()), old_future);
+}
+
+// Fork, scrub back before the fork point (operations running there are shown
+// pending), then undo: the old timeline's logs must come back whole, also
+// for operations that were pending where the cursor stood.
+TEST(Timeline, UndoAfterScrubbingBehindTheForkKeepsTheLogsWhole) {
+    auto s = busy_scenario();
+    World straight(s, 9);
+    straight.run_to_end();
+    TimelineOptions opt;
+    opt.checkpoint_every_events = 400;
+    Timeline t(s, 9, {}, opt);
+    t.run_until(s->duration_us);
+    t.seek_time(3'100'000);
+    Action part;
+    part.kind = ActionKind::kPartition;
+    part.groups = {{0, 1}, {2, 3, 4}};
+    t.act(part);
+    t.run_until(4'000'000);
+    t.seek_time(2'150'000);
+    t.undo_fork();
+    t.run_until(s->duration_us);
+    EXPECT_EQ(fingerprint(t.world()), fingerprint(straight));
+    EXPECT_EQ(logs_fingerprint(t.world()), logs_fingerprint(straight));
 }
 
 }  // namespace
