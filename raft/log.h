@@ -6,6 +6,7 @@
 // last index/term are offset_/offset_term_ (§7).
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "raft/types.h"
@@ -36,6 +37,7 @@ class RaftLog {
         std::vector<Entry> out;
         if (lo <= offset_) return out;
         if (hi > last_index()) hi = last_index();
+        if (hi >= lo) out.reserve(static_cast<size_t>(std::min<Index>(hi - lo + 1, max_count)));
         for (Index i = lo; i <= hi && static_cast<int>(out.size()) < max_count; i++) {
             out.push_back(at(i));
         }

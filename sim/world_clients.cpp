@@ -66,17 +66,22 @@ raft::Command World::random_command(Client& c) {
     raft::Command cmd;
     const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
     cmd.op = static_cast<raft::OpType>(s_.workload_rng.weighted(weights, 4));
-    char key[16];
     const int k =
         static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
-    std::snprintf(key, sizeof key, "k%04d", k);
-    cmd.key = key;
+    // "k%04d" and "c<id>s<seq>-" then padding, without printf (hot path).
+    std::string key = std::to_string(k);
+    if (key.size() < 4) key.insert(0, 4 - key.size(), '0');
+    cmd.key = "k" + key;
     // Values are unique per operation (client, sequence), which keeps the
     // linearizability search cheap; padded to the configured size.
-    std::string v = "c" + std::to_string(c.id) + "s" + std::to_string(c.seq + 1) + "-";
+    std::string v = "c";
+    v += std::to_string(c.id);
+    v += 's';
+    v += std::to_string(c.seq + 1);
+    v += '-';
     while (static_cast<int32_t>(v.size()) < w.value_bytes)
-        v.push_back('a' + v.size() % 26);
-    cmd.value = v;
+        v.push_back(static_cast<char>('a' + v.size() % 26));
+    cmd.value = std::move(v);
     if (cmd.op == raft::OpType::kCas) {
         // Swap what this client last wrote, so swaps sometimes succeed.
         cmd.key = c.cmd.key.empty() ? cmd.key : c.cmd.key;
