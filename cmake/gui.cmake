@@ -36,10 +36,10 @@ else()
 endif()
 
 # --- imgui: core + SDL2 and OpenGL3 backends -------------------------------------------
+# (imgui_demo.cpp is left out: raftplay never shows the demo window.)
 # Third-party code: compiled without our warnings and marked SYSTEM for users.
 add_library(imgui STATIC
   ${RAFTPLAY_IMGUI_DIR}/imgui.cpp
-  ${RAFTPLAY_IMGUI_DIR}/imgui_demo.cpp
   ${RAFTPLAY_IMGUI_DIR}/imgui_draw.cpp
   ${RAFTPLAY_IMGUI_DIR}/imgui_tables.cpp
   ${RAFTPLAY_IMGUI_DIR}/imgui_widgets.cpp
