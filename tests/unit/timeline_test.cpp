@@ -56,17 +56,31 @@ std::string logs_fingerprint(const World& w) {
     return f;
 }
 
+// The busy scenario run straight through, and through a timeline to its end.
+struct BothRuns {
+    std::shared_ptr<Scenario> s = busy_scenario();
+    World straight;
+    Timeline t;
+    BothRuns(uint64_t seed, int64_t checkpoint_every)
+        : straight(s, seed), t(s, seed, {}, options(checkpoint_every)) {
+        straight.run_to_end();
+        t.run_until(s->duration_us);
+    }
+    static TimelineOptions options(int64_t every) {
+        TimelineOptions o;
+        o.checkpoint_every_events = every;
+        return o;
+    }
+};
+
 // Seeking backwards and then forwards past a checkpoint restores that later
 // checkpoint; the history and the other logs must then be those of a straight
 // run, not blanks where the earlier seek had cut them.
 TEST(Timeline, SeekBackThenForwardKeepsTheLogsWhole) {
-    auto s = busy_scenario();
-    World straight(s, 11);
-    straight.run_to_end();
-    TimelineOptions opt;
-    opt.checkpoint_every_events = 500;
-    Timeline t(s, 11, {}, opt);
-    t.run_until(s->duration_us);
+    BothRuns r(11, 500);
+    const auto& s = r.s;
+    const World& straight = r.straight;
+    Timeline& t = r.t;
     const int64_t total = t.events();
     t.seek_event(20);
     t.seek_event(total * 3 / 4);
@@ -80,13 +94,10 @@ TEST(Timeline, SeekBackThenForwardKeepsTheLogsWhole) {
 }
 
 TEST(Timeline, SeekThenRunToEndMatchesStraightRun) {
-    auto s = busy_scenario();
-    World straight(s, 11);
-    straight.run_to_end();
-    TimelineOptions opt;
-    opt.checkpoint_every_events = 500;
-    Timeline t(s, 11, {}, opt);
-    t.run_until(s->duration_us);
+    BothRuns r(11, 500);
+    const auto& s = r.s;
+    const World& straight = r.straight;
+    Timeline& t = r.t;
     ASSERT_EQ(t.world().digest_hex(), straight.digest_hex());
     const int64_t total = t.events();
     const int64_t targets[] = {total / 3, 17, total - 1, total / 2, 0, total * 2 / 3};
@@ -146,13 +157,10 @@ TEST(Timeline, ForkEqualsFreshRunWithTheNewInput) {
 // pending), then undo: the old timeline's logs must come back whole, also
 // for operations that were pending where the cursor stood.
 TEST(Timeline, UndoAfterScrubbingBehindTheForkKeepsTheLogsWhole) {
-    auto s = busy_scenario();
-    World straight(s, 9);
-    straight.run_to_end();
-    TimelineOptions opt;
-    opt.checkpoint_every_events = 400;
-    Timeline t(s, 9, {}, opt);
-    t.run_until(s->duration_us);
+    BothRuns r(9, 400);
+    const auto& s = r.s;
+    const World& straight = r.straight;
+    Timeline& t = r.t;
     t.seek_time(3'100'000);
     Action part;
     part.kind = ActionKind::kPartition;
