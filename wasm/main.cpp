@@ -23,6 +23,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
+#include "render/sdl_input.h"
 
 namespace {
 
@@ -83,34 +84,6 @@ void follow_window_size() {
     SDL_SetWindowSize(page.window, css_width > 0 ? css_width : 1, css_height > 0 ? css_height : 1);
 }
 
-// ImGui 1.86's SDL backend samples key state once per frame, so a key pressed
-// and released within one frame would be lost (quick taps at low frame rates,
-// automated tests). A key-up that follows its key-down in the same frame, and
-// every later event of that key, waits for the next frame.
-void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_Event&)>& handle) {
-    std::vector<SDL_Event> batch;
-    batch.swap(deferred);
-    SDL_Event event;
-    while (SDL_PollEvent(&event))
-        batch.push_back(event);
-    std::vector<SDL_Scancode> went_down, held_back;
-    auto contains = [](const std::vector<SDL_Scancode>& v, SDL_Scancode s) {
-        return std::find(v.begin(), v.end(), s) != v.end();
-    };
-    for (SDL_Event& e : batch) {
-        const bool is_key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
-        const SDL_Scancode code = is_key ? e.key.keysym.scancode : SDL_SCANCODE_UNKNOWN;
-        if (is_key &&
-            (contains(held_back, code) || (e.type == SDL_KEYUP && contains(went_down, code)))) {
-            if (!contains(held_back, code)) held_back.push_back(code);
-            deferred.push_back(e);
-            continue;
-        }
-        if (e.type == SDL_KEYDOWN) went_down.push_back(code);
-        handle(e);
-    }
-}
-
 // Requests the render layer cannot fulfil itself: downloads and file pickers
 // are the page's (see page.js).
 void platform_requests() {
@@ -132,7 +105,7 @@ void platform_requests() {
 
 void frame() {
     const double frame_start_ms = emscripten_get_now();
-    pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
+    render::pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
     follow_window_size();
 
     const double now_ms = emscripten_get_now();

@@ -23,6 +23,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
+#include "render/sdl_input.h"
 
 namespace {
 
@@ -90,34 +91,6 @@ void handle_window_event(const SDL_WindowEvent& event, render::App& app) {
     }
 }
 
-// ImGui 1.86's SDL backend samples key state once per frame, so a key pressed
-// and released within one frame would be lost (quick taps at low frame rates,
-// automated tests). A key-up that follows its key-down in the same frame, and
-// every later event of that key, waits for the next frame.
-void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_Event&)>& handle) {
-    std::vector<SDL_Event> batch;
-    batch.swap(deferred);
-    SDL_Event event;
-    while (SDL_PollEvent(&event))
-        batch.push_back(event);
-    std::vector<SDL_Scancode> went_down, held_back;
-    auto contains = [](const std::vector<SDL_Scancode>& v, SDL_Scancode s) {
-        return std::find(v.begin(), v.end(), s) != v.end();
-    };
-    for (SDL_Event& e : batch) {
-        const bool is_key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
-        const SDL_Scancode code = is_key ? e.key.keysym.scancode : SDL_SCANCODE_UNKNOWN;
-        if (is_key &&
-            (contains(held_back, code) || (e.type == SDL_KEYUP && contains(went_down, code)))) {
-            if (!contains(held_back, code)) held_back.push_back(code);
-            deferred.push_back(e);
-            continue;
-        }
-        if (e.type == SDL_KEYDOWN) went_down.push_back(code);
-        handle(e);
-    }
-}
-
 // A file dropped on the window: a run file or a scenario file.
 void import_dropped(const char* path, render::App& app) {
     std::ifstream in(path, std::ios::binary);
@@ -178,7 +151,7 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
     bool done = false;
     std::vector<SDL_Event> deferred;
     while (!done) {
-        pump_events(deferred, [&](SDL_Event& event) {
+        render::pump_events(deferred, [&](SDL_Event& event) {
             ImGui_ImplSDL2_ProcessEvent(&event);
             if (event.type == SDL_QUIT) done = true;
             if (event.type == SDL_DROPFILE) {
