@@ -23,7 +23,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
-#include "render/sdl_input.h"
+#include "render/shell.h"
 
 namespace {
 
@@ -49,22 +49,6 @@ void report_fatal(const char* what) {
         what);
 }
 
-// Fonts are rasterized at the device pixel ratio and drawn at 1/ratio: text
-// keeps its size in points but stays sharp on high-DPI screens. Call between
-// frames, never between ImGui::NewFrame() and ImGui::Render().
-void rasterize_fonts(float pixel_ratio) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
-    ImFontConfig config;
-    config.SizePixels = 13.0f * pixel_ratio;  // ImGui's default font is 13 px.
-    config.OversampleH = config.OversampleV = 1;
-    config.PixelSnapH = true;
-    io.Fonts->AddFontDefault(&config);
-    io.FontGlobalScale = 1.0f / pixel_ratio;
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-}
-
 // The canvas follows the window: CSS size in points, backing store in device
 // pixels. SDL scales the backing store by devicePixelRatio (ALLOW_HIGHDPI);
 // ImGui then sees the point size as DisplaySize and the ratio as
@@ -77,7 +61,7 @@ void follow_window_size() {
         pixel_ratio == page.pixel_ratio) {
         return;
     }
-    if (pixel_ratio != page.pixel_ratio) rasterize_fonts(float(pixel_ratio));
+    if (pixel_ratio != page.pixel_ratio) render::rasterize_fonts(float(pixel_ratio));
     page.css_width = css_width;
     page.css_height = css_height;
     page.pixel_ratio = pixel_ratio;

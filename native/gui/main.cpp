@@ -23,7 +23,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
-#include "render/sdl_input.h"
+#include "render/shell.h"
 
 namespace {
 
@@ -118,22 +118,6 @@ void platform_requests(render::App& app) {
     }
 }
 
-// Fonts are rasterized at the device pixel ratio and drawn at 1/ratio: text
-// keeps its size in points but stays sharp on high-DPI screens. Call between
-// frames, never between ImGui::NewFrame() and ImGui::Render().
-void rasterize_fonts(float pixel_ratio) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
-    ImFontConfig config;
-    config.SizePixels = 13.0f * pixel_ratio;  // ImGui's default font is 13 px.
-    config.OversampleH = config.OversampleV = 1;
-    config.PixelSnapH = true;
-    io.Fonts->AddFontDefault(&config);
-    io.FontGlobalScale = 1.0f / pixel_ratio;
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-}
-
 // The ratio of drawable pixels to window points (2 on a Retina-style screen).
 float pixel_ratio_of(SDL_Window* window) {
     int points_w = 0, points_h = 0, pixels_w = 0, pixels_h = 0;
@@ -176,7 +160,7 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
 
         const float pixel_ratio = pixel_ratio_of(window);
         if (pixel_ratio != font_pixel_ratio) {
-            rasterize_fonts(pixel_ratio);
+            render::rasterize_fonts(pixel_ratio);
             font_pixel_ratio = pixel_ratio;
         }
         ImGui_ImplOpenGL3_NewFrame();

@@ -1,7 +1,10 @@
-// render/sdl_input.cpp — see sdl_input.h.
-#include "render/sdl_input.h"
+// render/shell.cpp — see shell.h.
+#include "render/shell.h"
 
 #include <algorithm>
+
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
 
 namespace render {
 
@@ -27,6 +30,19 @@ void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_
         if (e.type == SDL_KEYDOWN) went_down.push_back(code);
         handle(e);
     }
+}
+
+void rasterize_fonts(float pixel_ratio) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig config;
+    config.SizePixels = 13.0f * pixel_ratio;  // ImGui's default font is 13 px.
+    config.OversampleH = config.OversampleV = 1;
+    config.PixelSnapH = true;
+    io.Fonts->AddFontDefault(&config);
+    io.FontGlobalScale = 1.0f / pixel_ratio;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
 }  // namespace render
