@@ -1152,6 +1152,11 @@ namespace {
 // into the history).
 SearchOutcome check_key(const std::vector<KeyOp>& ops, uint64_t budget, uint64_t* states,
                         std::vector<size_t>* witness, std::string* note) {
+    // Nothing observes the register (only puts, deletes and gets of unknown
+    // outcome): any set of intervals has a linear extension, so any order of
+    // the writes that respects real time is a linearization. Write-heavy
+    // workloads (the fuzzer's) spend most of their checking time here.
+    if (std::none_of(ops.begin(), ops.end(), is_observer)) return SearchOutcome::kOk;
     int32_t lone = unsourced_observer(ops);
     if (lone >= 0) {
         witness->push_back(ops[size_t(lone)].index);
