@@ -32,7 +32,7 @@ inline uint64_t hash_word(uint64_t h, uint64_t w) {
 class KvStore {
   public:
     using Pair = std::pair<std::string, Blob>;
-    static constexpr size_t kChunkMax = 64;
+    static constexpr size_t kChunkMax = 16;
 
     class const_iterator {
       public:

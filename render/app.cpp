@@ -969,11 +969,11 @@ std::string app_state_json(const App& app) {
     w.Int64(app.ui.selected_msg);
     w.Key("selected_msg_state");  // "none", "in_flight", "lost" or "gone"
     {
-        const auto it = world.wire().find(app.ui.selected_msg);
-        w.String(app.ui.selected_msg == 0   ? "none"
-                 : it == world.wire().end() ? "gone"
-                 : it->second.lost          ? "lost"
-                                            : "in_flight");
+        const sim::InFlight* f = world.wire().find(app.ui.selected_msg);
+        w.String(app.ui.selected_msg == 0 ? "none"
+                 : f == nullptr           ? "gone"
+                 : f->lost                ? "lost"
+                                          : "in_flight");
     }
     w.Key("error");
     if (app.ui.error.empty()) {

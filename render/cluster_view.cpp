@@ -514,9 +514,8 @@ void draw_cluster_view(View& v, ImVec2 size) {
     draw_legend(dl, ImVec2(origin.x + 8, origin.y + size.y - 34.f));
 
     if (hovered_msg != 0 && hovered_node < 0) {
-        const auto it = v.world.wire().find(hovered_msg);
-        if (it != v.world.wire().end())
-            ImGui::SetTooltip("%s", message_summary(it->second, it->first).c_str());
+        if (const sim::InFlight* f = v.world.wire().find(hovered_msg))
+            ImGui::SetTooltip("%s", message_summary(*f, hovered_msg).c_str());
     } else if (hovered_node >= 0) {
         node_tooltip(v, hovered_node);
     }

@@ -216,12 +216,12 @@ void wire_list(View& v) {
 void draw_message_panel(View& v) {
     const int64_t id = v.ui.selected_msg;
     if (id != 0) {
-        const auto it = v.world.wire().find(id);
-        if (it == v.world.wire().end()) {
+        const sim::InFlight* found = v.world.wire().find(id);
+        if (found == nullptr) {
             ImGui::TextDisabled("Message #%lld is no longer in flight (delivered or dropped).",
                                 static_cast<long long>(id));
         } else {
-            const sim::InFlight& f = it->second;
+            const sim::InFlight& f = *found;
             ImGui::TextColored(
                 ImGui::ColorConvertU32ToFloat4(msg_color(f.msg.type, is_heartbeat(f.msg))),
                 "Message #%lld", static_cast<long long>(id));

@@ -193,8 +193,9 @@ void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntr
 
 size_t approx_bytes(const WorldState& s) {
     size_t b = sizeof(WorldState) + s.queue.capacity() * sizeof(Event);
-    for (const auto& [id, f] : s.wire)  // the tree node holds the InFlight, which holds the Message
-        b += 48 + sizeof(InFlight) - sizeof(raft::Message) + message_bytes(f.msg);
+    b += s.wire.footprint_bytes();  // the pool holds each InFlight and its Message
+    for (const auto& [id, f] : s.wire)
+        b += message_bytes(f.msg) - sizeof(raft::Message);
     for (const NodeSlot& n : s.nodes) {
         b += sizeof(NodeSlot);
         for (const raft::Entry& e : n.node.log().entries())

@@ -286,7 +286,7 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
     for (int c = 0; c < copies; c++) {
         const int64_t id = s_.next_msg_id++;
         // Built in place: a Message is large, every move costs.
-        InFlight& f = s_.wire.try_emplace(s_.wire.end(), id)->second;
+        InFlight& f = s_.wire.add(id);
         f.sent_us = s_.now_us;
         f.from_client = from_client;
         f.to_client = to_client;
@@ -319,29 +319,28 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
 }
 
 void World::drop_message(int64_t msg_id, int64_t reason) {
-    auto it = s_.wire.find(msg_id);
-    if (it == s_.wire.end()) return;
+    const InFlight* f = s_.wire.find(msg_id);
+    if (f == nullptr) return;
     TraceRecord r;
     r.kind = TraceKind::kDrop;
-    r.msg_type = static_cast<uint8_t>(it->second.msg.type);
-    r.node =
-        it->second.from_client ? kClientBase + it->second.msg.cmd.client_id : it->second.msg.from;
-    r.peer = it->second.to_client ? kClientBase + it->second.msg.to : it->second.msg.to;
-    r.term = it->second.msg.term;
+    r.msg_type = static_cast<uint8_t>(f->msg.type);
+    r.node = f->from_client ? kClientBase + f->msg.cmd.client_id : f->msg.from;
+    r.peer = f->to_client ? kClientBase + f->msg.to : f->msg.to;
+    r.term = f->msg.term;
     r.aux = reason;
     record(r);
     s_.counts.dropped++;
-    s_.wire.erase(it);
+    s_.wire.erase(msg_id);
 }
 
 void World::deliver(int64_t msg_id, int64_t event_t_us) {
-    auto it = s_.wire.find(msg_id);
+    InFlight* found = s_.wire.find(msg_id);
     // Removed by the user, or re-timed (delay): this event is stale.
-    if (it == s_.wire.end() || it->second.deliver_us != event_t_us) return;
-    InFlight& f = it->second;
+    if (found == nullptr || found->deliver_us != event_t_us) return;
+    InFlight& f = *found;
     if (f.to_client) {
         raft::Message m = std::move(f.msg);
-        s_.wire.erase(it);
+        s_.wire.erase(msg_id);
         TraceRecord r;
         r.kind = TraceKind::kDeliver;
         r.msg_type = static_cast<uint8_t>(m.type);
@@ -375,19 +374,19 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.aux = msg_id;
     record(r);
     s_.counts.delivered++;
-    // Stepped in place: a node's step only adds to the wire (std::map keeps
-    // `it` valid), so the message is erased after.
+    // Stepped in place: a node's step does not touch the wire (its messages
+    // leave through Ready, below), so the message is erased after.
     slot.node.step(m);
-    s_.wire.erase(it);
+    s_.wire.erase(msg_id);
     after_node_input(to);
 }
 
 void World::release_clogged() {
     std::vector<int64_t> still;
     for (int64_t id : s_.clogged) {
-        auto it = s_.wire.find(id);
-        if (it == s_.wire.end()) continue;
-        InFlight& f = it->second;
+        InFlight* found = s_.wire.find(id);
+        if (found == nullptr) continue;
+        InFlight& f = *found;
         if (link_clogged(f.msg.from, f.msg.to)) {
             still.push_back(id);
             continue;
@@ -695,9 +694,9 @@ void World::resume(int id) {
     }
     // What queued up while paused is read now, in arrival order.
     for (int64_t mid : slot.held) {
-        auto it = s_.wire.find(mid);
-        if (it == s_.wire.end()) continue;
-        it->second.deliver_us = s_.now_us;
+        InFlight* f = s_.wire.find(mid);
+        if (f == nullptr) continue;
+        f->deliver_us = s_.now_us;
         push_event(s_.now_us, EventKind::kDeliver, id, 0, mid);
     }
     slot.held.clear();

@@ -30,6 +30,7 @@
 #include "sim/history.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
+#include "sim/wire.h"
 
 namespace sim {
 
@@ -56,17 +57,6 @@ struct Event {
     int32_t node = -1;  // node or client
     uint64_t gen = 0;
     int64_t msg_id = 0;
-};
-
-// A message on the wire. Kept until delivered or lost, so the views can draw
-// it and the user can act on it.
-struct InFlight {
-    raft::Message msg;
-    int64_t sent_us = 0;
-    int64_t deliver_us = 0;
-    bool lost = false;       // will arrive nowhere (loss, user drop)
-    bool to_client = false;  // msg.to is a client id
-    bool from_client = false;
 };
 
 struct NodeSlot {
@@ -134,7 +124,7 @@ struct WorldState {
     int64_t events = 0;  // trace records so far (the event counter)
     size_t next_action = 0;
     std::vector<Event> queue;  // binary heap on (t_us, seq)
-    std::map<int64_t, InFlight> wire;
+    Wire wire;
     std::vector<NodeSlot> nodes;
     std::vector<Client> clients;
     NetworkModel net;
@@ -225,7 +215,7 @@ class World {
     int64_t events() const { return s_.events; }
     std::string digest_hex() const { return s_.digest.hex(); }
     const std::vector<NodeSlot>& nodes() const { return s_.nodes; }
-    const std::map<int64_t, InFlight>& wire() const { return s_.wire; }
+    const Wire& wire() const { return s_.wire; }
     const std::vector<Client>& clients() const { return s_.clients; }
     // The append-only logs as of the current state. After a restore to an
     // earlier state the entries beyond it are kept (a restore forward finds

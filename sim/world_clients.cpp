@@ -408,9 +408,9 @@ void World::apply_partition(const Action& a) {
 }
 
 void World::apply_message_action(const Action& a) {
-    auto it = s_.wire.find(a.msg_id);
-    if (it == s_.wire.end()) return;
-    InFlight& f = it->second;
+    InFlight* found = s_.wire.find(a.msg_id);
+    if (found == nullptr) return;
+    InFlight& f = *found;
     switch (a.kind) {
         case ActionKind::kDropMsg:
             if (f.deliver_us >= 0) f.lost = true;  // it fails visibly when it arrives
