@@ -66,7 +66,11 @@ class Wire {
     void erase(int64_t id) {
         const int32_t s = slot(id);
         if (s == kEmpty) return;
-        pool_[static_cast<size_t>(s)] = InFlight{};  // frees the entries now
+        // The slot is overwritten when reused; until then it holds no entries
+        // or snapshot for a checkpoint's copy to duplicate.
+        raft::Message& m = pool_[static_cast<size_t>(s)].msg;
+        m.entries.clear();
+        m.snapshot.reset();
         free_.push_back(s);
         window_[static_cast<size_t>(id - base_)] = kEmpty;
         live_--;

@@ -21,12 +21,6 @@ constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
 
 // A functor (not a function pointer) so the heap operations inline it.
-struct EventAfter {
-    bool operator()(const Event& a, const Event& b) const {
-        if (a.t_us != b.t_us) return a.t_us > b.t_us;
-        return a.seq > b.seq;
-    }
-};
 
 uint64_t node_seed(uint64_t seed, int id, int incarnation) {
     return raft::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
@@ -107,10 +101,8 @@ void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen,
     e.seq = s_.next_seq++;
     e.kind = kind;
     e.node = node;
-    e.gen = gen;
-    e.msg_id = msg_id;
-    s_.queue.push_back(e);
-    std::push_heap(s_.queue.begin(), s_.queue.end(), EventAfter{});
+    e.arg = kind == EventKind::kDeliver ? msg_id : static_cast<int64_t>(gen);
+    s_.queue.push(e);
 }
 
 void World::record(TraceRecord r) {
@@ -125,7 +117,7 @@ void World::record(TraceRecord r) {
 
 int64_t World::next_time() const {
     int64_t t = INT64_MAX;
-    if (!s_.queue.empty()) t = s_.queue.front().t_us;
+    if (!s_.queue.empty()) t = s_.queue.top().t_us;
     if (s_.next_action < actions_.size()) t = std::min(t, actions_[s_.next_action].at_us);
     return t;
 }
@@ -134,7 +126,7 @@ bool World::step(int64_t limit_us) {
     if (s_.halted) return false;
     // Stale timers are skipped silently; bound the skipping anyway.
     for (int guard = 0; guard < 1'000'000; guard++) {
-        const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.front().t_us;
+        const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.top().t_us;
         const int64_t ta =
             s_.next_action < actions_.size() ? actions_[s_.next_action].at_us : INT64_MAX;
         // An action stamped t applies after every event at times <= t.
@@ -146,9 +138,7 @@ bool World::step(int64_t limit_us) {
             return true;
         }
         if (te > limit_us || te == INT64_MAX) return false;
-        std::pop_heap(s_.queue.begin(), s_.queue.end(), EventAfter{});
-        const Event e = s_.queue.back();
-        s_.queue.pop_back();
+        const Event e = s_.queue.pop();
         s_.now_us = e.t_us;
         const size_t before = s_.trace_size;
         dispatch(e);
@@ -186,7 +176,7 @@ void World::add_input(Action a) {
 void World::dispatch(const Event& e) {
     switch (e.kind) {
         case EventKind::kDeliver:
-            deliver(e.msg_id, e.t_us);
+            deliver(e.arg, e.t_us);
             break;
         case EventKind::kElectionTimer:
         case EventKind::kHeartbeatTimer:
@@ -194,7 +184,7 @@ void World::dispatch(const Event& e) {
             break;
         case EventKind::kFsyncDone: {
             NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
-            if (e.gen != slot.disk.epoch || !slot.alive) break;
+            if (static_cast<uint64_t>(e.arg) != slot.disk.epoch || !slot.alive) break;
             if (slot.paused) {
                 slot.fsync_done_while_paused = true;
                 break;
@@ -519,12 +509,14 @@ void World::timer_fired(const Event& e) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
     const bool election = e.kind == EventKind::kElectionTimer;
     if (!slot.alive || slot.paused) return;
-    if (e.gen != (election ? slot.election_gen : slot.heartbeat_gen)) return;  // cancelled
+    if (static_cast<uint64_t>(e.arg) != (election ? slot.election_gen : slot.heartbeat_gen))
+        return;  // cancelled
     if (election) {
         slot.election_event_us = -1;
         if (slot.election_due_us > s_.now_us) {  // re-armed since: wait on
             slot.election_event_us = slot.election_due_us;
-            push_event(slot.election_due_us, EventKind::kElectionTimer, e.node, e.gen, 0);
+            push_event(slot.election_due_us, EventKind::kElectionTimer, e.node,
+                       static_cast<uint64_t>(e.arg), 0);
             return;
         }
         if (slot.election_due_us < 0) return;

@@ -27,6 +27,7 @@
 #include "raft/rng.h"
 #include "sim/checker.h"
 #include "sim/disk.h"
+#include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -34,30 +35,11 @@
 
 namespace sim {
 
-enum class EventKind : uint8_t {
-    kDeliver = 0,    // a message reaches its destination (or is lost there)
-    kElectionTimer,  // gen must match NodeSlot::election_gen
-    kHeartbeatTimer,
-    kFsyncDone,    // gen must match Disk::epoch
-    kClientNext,   // a workload client issues its next operation
-    kClientRetry,  // a client re-sends its current operation; gen = attempt
-    kClientDeadline,
-};
-
 // Trace/peer ids at or above this are clients: kClientBase + client id.
 constexpr int32_t kClientBase = 1000;
 // Why a message was dropped (TraceRecord::aux of a kDrop).
 enum DropReason : int64_t { kDropLoss = 0, kDropPartition, kDropDead, kDropUser };
 const char* drop_reason_name(int64_t r);
-
-struct Event {
-    int64_t t_us = 0;
-    uint64_t seq = 0;
-    EventKind kind = EventKind::kDeliver;
-    int32_t node = -1;  // node or client
-    uint64_t gen = 0;
-    int64_t msg_id = 0;
-};
 
 struct NodeSlot {
     raft::Node node;
@@ -123,7 +105,7 @@ struct WorldState {
     int64_t next_msg_id = 1;
     int64_t events = 0;  // trace records so far (the event counter)
     size_t next_action = 0;
-    std::vector<Event> queue;  // binary heap on (t_us, seq)
+    EventQueue queue;
     Wire wire;
     std::vector<NodeSlot> nodes;
     std::vector<Client> clients;
