@@ -36,60 +36,78 @@ class EventQueue {
     bool empty() const { return heap_.empty(); }
     size_t size() const { return heap_.size(); }
     size_t capacity() const { return heap_.capacity(); }
-    const Event& top() const { return heap_.front(); }
+    int64_t top_time() const { return time_of(heap_.front().key); }
 
     void push(const Event& e) {
+        const Slot x{key_of(e.t_us, e.seq), e.arg, e.kind, e.node};
         size_t i = heap_.size();
-        heap_.push_back(e);
+        heap_.push_back(x);
         while (i > 0) {
             const size_t parent = (i - 1) / kArity;
-            if (!before(e, heap_[parent])) break;
+            if (!(x.key < heap_[parent].key)) break;
             heap_[i] = heap_[parent];
             i = parent;
         }
-        heap_[i] = e;
+        heap_[i] = x;
     }
 
     // Removes and returns the earliest event. The queue must not be empty.
     Event pop() {
-        const Event out = heap_.front();
-        const Event last = heap_.back();
+        const Slot top = heap_.front();
+        const Slot last = heap_.back();
         heap_.pop_back();
         const size_t n = heap_.size();
-        if (n == 0) return out;
-        size_t i = 0;
-        while (true) {
-            const size_t first = i * kArity + 1;
-            if (first >= n) break;
-            size_t best = first;
-            if (first + kArity <= n) {  // all four children: a tournament
-                const size_t a = before(heap_[first + 1], heap_[first]) ? first + 1 : first;
-                const size_t b = before(heap_[first + 3], heap_[first + 2]) ? first + 3 : first + 2;
-                best = before(heap_[b], heap_[a]) ? b : a;
-            } else {
-                for (size_t c = first + 1; c < n; c++) {
-                    if (before(heap_[c], heap_[best])) best = c;
+        if (n > 0) {
+            size_t i = 0;
+            while (true) {
+                const size_t first = i * kArity + 1;
+                if (first >= n) break;
+                size_t best = first;
+                if (first + kArity <= n) {  // all four children: a tournament
+                    const size_t a = heap_[first + 1].key < heap_[first].key ? first + 1 : first;
+                    const size_t b =
+                        heap_[first + 3].key < heap_[first + 2].key ? first + 3 : first + 2;
+                    best = heap_[b].key < heap_[a].key ? b : a;
+                } else {
+                    for (size_t c = first + 1; c < n; c++) {
+                        if (heap_[c].key < heap_[best].key) best = c;
+                    }
                 }
+                if (!(heap_[best].key < last.key)) break;
+                heap_[i] = heap_[best];
+                i = best;
             }
-            if (!before(heap_[best], last)) break;
-            heap_[i] = heap_[best];
-            i = best;
+            heap_[i] = last;
         }
-        heap_[i] = last;
-        return out;
+        Event e;
+        e.t_us = time_of(top.key);
+        e.seq = static_cast<uint64_t>(top.key);
+        e.arg = top.arg;
+        e.kind = top.kind;
+        e.node = top.node;
+        return e;
     }
 
   private:
-    static constexpr size_t kArity = 4;
-    static constexpr uint64_t kSign = uint64_t(1) << 63;  // signed order as unsigned
-    static bool before(const Event& a, const Event& b) {
-        // One 128-bit comparison, no branch on the time tie.
-        using Key = unsigned __int128;
-        const Key ka = Key(static_cast<uint64_t>(a.t_us) ^ kSign) << 64 | a.seq;
-        const Key kb = Key(static_cast<uint64_t>(b.t_us) ^ kSign) << 64 | b.seq;
-        return ka < kb;
+    // (time, seq) as one unsigned 128-bit number: one comparison, no branch
+    // on a time tie. The sign bit is flipped so that signed times order right.
+    using Key = unsigned __int128;
+    static constexpr uint64_t kSign = uint64_t(1) << 63;
+    static Key key_of(int64_t t_us, uint64_t seq) {
+        return Key(static_cast<uint64_t>(t_us) ^ kSign) << 64 | seq;
     }
-    std::vector<Event> heap_;
+    static int64_t time_of(Key k) {
+        return static_cast<int64_t>(static_cast<uint64_t>(k >> 64) ^ kSign);
+    }
+
+    struct Slot {
+        Key key;
+        int64_t arg;
+        EventKind kind;
+        int32_t node;
+    };
+    static constexpr size_t kArity = 4;
+    std::vector<Slot> heap_;
 };
 
 }  // namespace sim

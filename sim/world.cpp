@@ -117,7 +117,7 @@ void World::record(TraceRecord r) {
 
 int64_t World::next_time() const {
     int64_t t = INT64_MAX;
-    if (!s_.queue.empty()) t = s_.queue.top().t_us;
+    if (!s_.queue.empty()) t = s_.queue.top_time();
     if (s_.next_action < actions_.size()) t = std::min(t, actions_[s_.next_action].at_us);
     return t;
 }
@@ -126,7 +126,7 @@ bool World::step(int64_t limit_us) {
     if (s_.halted) return false;
     // Stale timers are skipped silently; bound the skipping anyway.
     for (int guard = 0; guard < 1'000'000; guard++) {
-        const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.top().t_us;
+        const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.top_time();
         const int64_t ta =
             s_.next_action < actions_.size() ? actions_[s_.next_action].at_us : INT64_MAX;
         // An action stamped t applies after every event at times <= t.
