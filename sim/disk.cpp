@@ -10,13 +10,18 @@ const StoredEntry* DurableState::find(raft::Index i) const {
 }
 
 void DurableState::write_entry(const raft::Entry& e) {
+    write_entry(raft::Entry(e));
+}
+
+void DurableState::write_entry(raft::Entry&& e) {
     const raft::Index first = snapshot_index() + 1;
     if (e.index < first) return;  // covered by the snapshot already
     const size_t pos = static_cast<size_t>(e.index - first);
     // Writing index i replaces i and everything after it (log truncation).
     if (pos < log.size()) log.resize(pos);
     if (pos > log.size()) return;  // a gap can only follow a truncation; dropped
-    log.push_back(StoredEntry{e, raft::entry_hash(e)});
+    const uint64_t checksum = raft::entry_hash(e);
+    log.push_back(StoredEntry{std::move(e), checksum});
 }
 
 void DurableState::write_snapshot(const raft::SnapshotPtr& s) {
@@ -41,20 +46,18 @@ int64_t Disk::unsynced_entries() const {
     return n;
 }
 
-std::vector<WriteBatch> Disk::complete_fsync() {
-    std::vector<WriteBatch> done;
+void Disk::complete_fsync(std::vector<WriteBatch>* done) {
+    done->clear();
     for (int32_t i = 0; i < fsync_covering && !pending.empty(); i++) {
-        WriteBatch b = std::move(pending.front());
+        WriteBatch& b = done->emplace_back(std::move(pending.front()));
         pending.pop_front();
         if (b.snapshot) durable.write_snapshot(b.snapshot);
         if (b.has_hard_state) durable.hard_state = b.hard_state;
-        for (const raft::Entry& e : b.entries)
-            durable.write_entry(e);
-        done.push_back(std::move(b));
+        for (raft::Entry& e : b.entries)
+            durable.write_entry(std::move(e));
     }
     fsync_covering = 0;
     fsyncs++;
-    return done;
 }
 
 Recovery recover(DurableState* d) {

@@ -31,6 +31,7 @@ struct DurableState {
     // The stored entry at index i, or nullptr.
     const StoredEntry* find(raft::Index i) const;
     void write_entry(const raft::Entry& e);
+    void write_entry(raft::Entry&& e);
     void write_snapshot(const raft::SnapshotPtr& s);
 };
 
@@ -55,8 +56,9 @@ struct Disk {
     bool fsync_in_flight() const { return fsync_covering > 0; }
     int64_t unsynced_entries() const;
     // Applies the first `fsync_covering` batches to durable storage and
-    // returns them (their messages may now leave).
-    std::vector<WriteBatch> complete_fsync();
+    // moves them to *done (their messages may now leave). The entries written
+    // are moved to the disk: in *done only their index and term remain.
+    void complete_fsync(std::vector<WriteBatch>* done);
 };
 
 // Result of recovering a disk after a crash.

@@ -433,6 +433,32 @@ void World::after_node_input(int id) {
         add_violation(std::move(x));
 }
 
+// A done batch's vectors keep their capacity for later Readies.
+void World::recycle(WriteBatch* b) {
+    constexpr size_t kSpares = 8;
+    if (b->entries.capacity() > 0 && spare_entries_.size() < kSpares) {
+        b->entries.clear();
+        spare_entries_.push_back(std::move(b->entries));
+    }
+    if (b->after_persist.capacity() > 0 && spare_msgs_.size() < kSpares) {
+        b->after_persist.clear();
+        spare_msgs_.push_back(std::move(b->after_persist));
+    }
+}
+
+// rd's entry and message vectors went to the disk: empty ones with capacity
+// take their place, so the node does not allocate for its next writes.
+void World::reuse_spares(raft::Ready* rd) {
+    if (rd->entries.capacity() == 0 && !spare_entries_.empty()) {
+        rd->entries.swap(spare_entries_.back());
+        spare_entries_.pop_back();
+    }
+    if (rd->msgs_after_persist.capacity() == 0 && !spare_msgs_.empty()) {
+        rd->msgs_after_persist.swap(spare_msgs_.back());
+        spare_msgs_.pop_back();
+    }
+}
+
 void World::handle_ready(int id, raft::Ready& rd) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     for (const raft::Applied& a : rd.applied) {
@@ -450,8 +476,9 @@ void World::handle_ready(int id, raft::Ready& rd) {
         b.has_hard_state = rd.has_hard_state;
         b.hard_state = rd.hard_state;
         b.snapshot = rd.snapshot;
-        b.entries = std::move(rd.entries);
-        b.after_persist = std::move(rd.msgs_after_persist);
+        b.entries.swap(rd.entries);
+        b.after_persist.swap(rd.msgs_after_persist);
+        reuse_spares(&rd);
         record(TraceRecord{0, TraceKind::kPersist, 0, id, -1, rd.hard_state.current_term,
                            b.entries.empty() ? 0 : b.entries.back().index,
                            static_cast<int64_t>(b.entries.size())});
@@ -546,7 +573,9 @@ void World::start_fsync(int id) {
 
 void World::fsync_done(int id) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
-    std::vector<WriteBatch> done = slot.disk.complete_fsync();
+    std::vector<WriteBatch> done;
+    done.swap(fsynced_);
+    slot.disk.complete_fsync(&done);
     raft::Index last_index = 0, snap_index = 0;
     raft::Term last_term = 0;
     for (const WriteBatch& b : done) {
@@ -562,7 +591,10 @@ void World::fsync_done(int id) {
     for (WriteBatch& b : done) {
         for (raft::Message& m : b.after_persist)
             send_from_node(id, std::move(m));
+        recycle(&b);
     }
+    done.clear();
+    fsynced_.swap(done);
     if (snap_index > 0) slot.node.on_snapshot_persisted(snap_index);
     if (last_index > 0) slot.node.on_persisted(last_index, last_term);
     after_node_input(id);

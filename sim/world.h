@@ -241,6 +241,8 @@ class World {
 
     // Nodes and disks.
     void handle_ready(int id, raft::Ready& rd);
+    void recycle(WriteBatch* b);
+    void reuse_spares(raft::Ready* rd);
     void arm_timers(int id, const raft::Ready& rd);
     void start_fsync(int id);
     void fsync_done(int id);
@@ -289,6 +291,11 @@ class World {
     // outcomes back. At most one per client.
     std::vector<std::pair<size_t, HistoryOp>> cleared_ops_;
     raft::Ready ready_;  // scratch for after_node_input, reused for its buffers
+    // Buffers recycled between Ready and the disk: a batch's entry and
+    // message vectors go back to the node once its fsync is done.
+    std::vector<WriteBatch> fsynced_;
+    std::vector<std::vector<raft::Entry>> spare_entries_;
+    std::vector<std::vector<raft::Message>> spare_msgs_;
 };
 
 }  // namespace sim

@@ -107,7 +107,11 @@ TEST(Disk, SyncedWritesSurviveAndUnsyncedOnesVanish) {
     b1.entries = {entry(1, 1), entry(2, 1)};
     d.pending.push_back(b1);
     d.fsync_covering = 1;
-    d.complete_fsync();
+    std::vector<WriteBatch> done;
+    d.complete_fsync(&done);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].entries.back().index, 2);  // index and term stay for the caller
+    EXPECT_EQ(d.durable.log.back().entry, entry(2, 1));
     WriteBatch b2;
     b2.entries = {entry(3, 1)};
     d.pending.push_back(b2);
@@ -125,7 +129,8 @@ TEST(Disk, ATornWriteIsDetectedAndTruncated) {
     b.entries = {entry(1, 1), entry(2, 1)};
     d.pending.push_back(b);
     d.fsync_covering = 1;
-    d.complete_fsync();
+    std::vector<WriteBatch> done;
+    d.complete_fsync(&done);
     // What a torn write leaves: half the bytes under the intended checksum.
     raft::Entry torn = entry(3, 1);
     const uint64_t intended = raft::entry_hash(torn);
