@@ -48,15 +48,21 @@ class Rng {
         return result;
     }
 
-    // Uniform in [0, bound) without modulo bias (rejection sampling).
+    // Uniform in [0, bound) without bias: the high word of next() * bound,
+    // rejecting the few low words that would favour some results (Lemire,
+    // "Fast random integer generation in an interval", 2019). A division only
+    // in the rare case that needs the rejection threshold.
     uint64_t below(uint64_t bound) {
         if (bound <= 1) return 0;
-        const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-        for (int i = 0; i < 64; i++) {
-            uint64_t x = next();
-            if (x < limit) return x % bound;
+        using U128 = unsigned __int128;
+        U128 m = U128(next()) * bound;
+        if (static_cast<uint64_t>(m) < bound) {
+            const uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
+            // Each try is rejected with probability < bound / 2^64.
+            for (int i = 0; i < 64 && static_cast<uint64_t>(m) < threshold; i++)
+                m = U128(next()) * bound;
         }
-        return next() % bound;  // probability of reaching here is < 2^-64
+        return static_cast<uint64_t>(m >> 64);
     }
     // Uniform in [lo, hi], inclusive. Requires lo <= hi.
     int64_t range(int64_t lo, int64_t hi) {

@@ -50,8 +50,8 @@ struct TraceRecord {
     int64_t aux = 0;  // kind-specific (message id, role, status, ...)
 };
 
-// A multiply-xorshift fold over each record's fields as 64-bit words, then a
-// final avalanche when read.
+// Each record's fields, as 64-bit words, folded pairwise by 128-bit products
+// into a multiply-xorshift chain over the records; a final avalanche when read.
 class Digest {
   public:
     void add(const TraceRecord& r);
@@ -60,7 +60,7 @@ class Digest {
     bool operator==(const Digest&) const = default;
 
   private:
-    void mix(uint64_t v, int tag);
+    void mix(uint64_t a, uint64_t b, uint64_t c);
     uint64_t h_ = 0xcbf29ce484222325ull;
 };
 

@@ -282,14 +282,17 @@ TEST(Shrink, MutationFailureShrinksToAtMostFiveSteps) {
 // every entry applied anywhere.
 TEST(CheckerRegression, StaleTermLeaderIsNotALeaderCompletenessViolation) {
     const auto s = std::make_shared<const Scenario>(load("tests/data/fuzz/stale-term-leader.json"));
-    for (uint64_t seed = 1; seed <= 3; seed++) {
+    // Most seeds reach the situation (a leader of a term older than the
+    // previous leader's); none may report a violation.
+    int stale_runs = 0;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
         World w(s, seed);
         w.record_trace = false;
         w.run_to_end();
         bool stale_leader = false;
         for (size_t i = 1; i < w.leaders().size(); i++)
             stale_leader |= w.leaders()[i].term < w.leaders()[i - 1].term;
-        EXPECT_TRUE(stale_leader || !w.violations().empty()) << "seed " << seed;
+        stale_runs += stale_leader;
         EXPECT_TRUE(w.violations().empty())
             << "seed " << seed << ": " << w.violations()[0].check << ": "
             << w.violations()[0].description
@@ -297,6 +300,7 @@ TEST(CheckerRegression, StaleTermLeaderIsNotALeaderCompletenessViolation) {
                "--seed "
             << seed;
     }
+    EXPECT_GT(stale_runs, 0) << "no seed in 1..5 elects a stale-term leader any more";
 }
 
 }  // namespace
