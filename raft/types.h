@@ -164,7 +164,7 @@ struct Message {
     Command cmd;
     CommandResult result;
     bool retryable_error = false;  // e.g. "no leader": safe to retry
-    std::string error;
+    const char* error = nullptr;   // a string literal: cheap to move with the message
 };
 
 // ---------------------------------------------------------------------------

@@ -108,9 +108,9 @@ void fields(const sim::InFlight& f, int64_t now_us) {
             field("client",
                   endpoint_name(sim::kClientBase + c.client_id) + " seq " + std::to_string(c.seq));
             if (m.type == MsgType::kClientResp) {
-                field("result", m.error.empty()
+                field("result", m.error == nullptr
                                     ? (m.result.found ? "ok: " + m.result.value.str() : "ok")
-                                    : "error: " + m.error);
+                                    : std::string("error: ") + m.error);
             }
             break;
         }
