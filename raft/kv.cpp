@@ -43,10 +43,12 @@ bool pair_less(const KvStore::Pair& p, const std::string& k) {
 
 // The first chunk whose last key is >= k; the last chunk if k is beyond all.
 size_t KvStore::chunk_for(const std::string& k) const {
+    const uint64_t p = key_prefix(k);
     size_t lo = 0, hi = chunks_.size();
     while (lo < hi) {
         const size_t mid = (lo + hi) / 2;
-        if (chunks_[mid].back().first < k) {
+        const uint64_t q = last_prefix_[mid];
+        if (q < p || (q == p && chunks_[mid].back().first < k)) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -66,6 +68,7 @@ void KvStore::set(const std::string& k, const Blob& v) {
     hash_ += pair_hash(k, v);
     if (chunks_.empty()) {
         chunks_.emplace_back().emplace_back(k, v);
+        last_prefix_.assign(1, key_prefix(k));
         size_ = 1;
         return;
     }
@@ -77,14 +80,23 @@ void KvStore::set(const std::string& k, const Blob& v) {
         it->second = v;
         return;
     }
+    const bool last = it == c.end();
     c.emplace(it, k, v);
     size_++;
+    if (last) note_last_key(ci);
     if (c.size() > kChunkMax) {
         std::vector<Pair> upper(std::make_move_iterator(c.begin() + kChunkMax / 2),
                                 std::make_move_iterator(c.end()));
         c.resize(kChunkMax / 2);
         chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(ci) + 1, std::move(upper));
+        last_prefix_.insert(last_prefix_.begin() + static_cast<std::ptrdiff_t>(ci) + 1, 0);
+        note_last_key(ci);
+        note_last_key(ci + 1);
     }
+}
+
+void KvStore::note_last_key(size_t chunk) {
+    last_prefix_[chunk] = key_prefix(chunks_[chunk].back().first);
 }
 
 void KvStore::erase(const std::string& k) {
@@ -96,7 +108,12 @@ void KvStore::erase(const std::string& k) {
     hash_ -= pair_hash(k, it->second);
     c.erase(it);
     size_--;
-    if (c.empty()) chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(ci));
+    if (c.empty()) {
+        chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(ci));
+        last_prefix_.erase(last_prefix_.begin() + static_cast<std::ptrdiff_t>(ci));
+    } else {
+        note_last_key(ci);
+    }
 }
 
 CommandResult KvStore::read(const std::string& key) const {
@@ -164,6 +181,7 @@ Snapshot KvStore::to_snapshot(Index index, Term term) const {
 
 void KvStore::restore(const Snapshot& snap) {
     chunks_.clear();
+    last_prefix_.clear();
     sessions_.clear();
     hash_ = 0;
     size_ = snap.kv.size();
@@ -172,6 +190,7 @@ void KvStore::restore(const Snapshot& snap) {
         const size_t end = std::min(snap.kv.size(), i + kChunkMax / 2);
         chunks_.emplace_back(snap.kv.begin() + static_cast<std::ptrdiff_t>(i),
                              snap.kv.begin() + static_cast<std::ptrdiff_t>(end));
+        last_prefix_.push_back(key_prefix(chunks_.back().back().first));
     }
     for (const auto& [k, v] : snap.kv)
         hash_ += pair_hash(k, v);

@@ -25,6 +25,16 @@ inline uint64_t hash_word(uint64_t h, uint64_t w) {
     return h ^ (h >> 29);
 }
 
+// The first eight bytes of a key, big-endian, zero-padded: keys order like
+// their prefixes, except that equal prefixes need the full comparison.
+inline uint64_t key_prefix(const std::string& k) {
+    uint64_t p = 0;
+    const size_t n = k.size() < 8 ? k.size() : 8;
+    for (size_t i = 0; i < 8; i++)
+        p = (p << 8) | (i < n ? static_cast<unsigned char>(k[i]) : 0u);
+    return p;
+}
+
 // The sorted key-value pairs live in chunks of at most kChunkMax pairs
 // (a one-level B-tree): lookups are two binary searches over contiguous
 // memory, restoring a snapshot is a few bulk copies, and iteration is in key
@@ -79,8 +89,12 @@ class KvStore {
     void set(const std::string& k, const Blob& v);
     void erase(const std::string& k);
     size_t chunk_for(const std::string& k) const;
+    void note_last_key(size_t chunk);
 
     std::vector<std::vector<Pair>> chunks_;  // each sorted and non-empty; ascending
+    // key_prefix of each chunk's last key: chunk_for compares integers, and
+    // strings only on a tie.
+    std::vector<uint64_t> last_prefix_;
     size_t size_ = 0;
     std::map<int32_t, Session> sessions_;
     uint64_t hash_ = 0;  // sum of pair_hash over the pairs (mod 2^64)

@@ -39,13 +39,16 @@ std::map<std::string, std::string> contents(const KvStore& kv) {
 }
 
 // Thousands of random puts and deletes over enough keys to split chunks many
-// times; the store must agree with std::map at every step.
+// times; the store must agree with std::map at every step. The keys mix short
+// ones, long ones that share their first eight bytes (the store compares
+// those in full), an embedded NUL and bytes above 0x7f (ordered unsigned).
 TEST(KvStore, ChunkedStoreAgreesWithAMap) {
     Rng rng(11);
     KvStore kv;
     std::map<std::string, std::string> ref;
+    const std::string shapes[] = {"k", "shared-prefix/", std::string("k\0", 2), "\xff\x80"};
     for (int i = 0; i < 20000; i++) {
-        const std::string k = "k" + std::to_string(rng.range(0, 2999));
+        const std::string k = shapes[rng.below(4)] + std::to_string(rng.range(0, 999));
         if (rng.range(0, 3) == 0) {
             const CommandResult r = kv.apply(del(k));
             EXPECT_EQ(r.found, ref.erase(k) == 1);
