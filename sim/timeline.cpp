@@ -127,8 +127,12 @@ void decode_lists(const std::string& in, size_t* pos,
 
 // The snapshots the nodes and disks hold, each distinct one once: the first
 // whole, the others as differences from it.
-void encode_snapshots(std::vector<NodeSlot>& nodes, std::string* out) {
-    std::vector<raft::SnapshotPtr> unique;
+// Takes the snapshots out of `nodes`: the distinct ones in first-seen order
+// into *unique, and each node's and disk's reference (an index into it, 0 for
+// none) into *refs.
+void take_snapshots(std::vector<NodeSlot>& nodes, std::vector<raft::SnapshotPtr>* unique_out,
+                    std::string* refs_out) {
+    std::vector<raft::SnapshotPtr>& unique = *unique_out;
     auto slot_of = [&](const raft::SnapshotPtr& p) -> uint64_t {
         if (!p) return 0;
         for (size_t i = 0; i < unique.size(); i++)
@@ -136,26 +140,30 @@ void encode_snapshots(std::vector<NodeSlot>& nodes, std::string* out) {
         unique.push_back(p);
         return unique.size();
     };
-    std::string refs;
     for (NodeSlot& n : nodes) {
-        raft::put_varint(slot_of(n.node.snapshot_for_checkpoint()), &refs);
-        raft::put_varint(slot_of(n.disk.durable.snapshot), &refs);
+        raft::put_varint(slot_of(n.node.snapshot_for_checkpoint()), refs_out);
+        raft::put_varint(slot_of(n.disk.durable.snapshot), refs_out);
         n.node.snapshot_for_checkpoint().reset();
         n.disk.durable.snapshot.reset();
     }
+}
+
+// The first snapshot whole, the others as differences from it.
+void encode_snapshots(const std::vector<raft::SnapshotPtr>& unique, std::string* out) {
     raft::put_varint(unique.size(), out);
     for (size_t i = 0; i < unique.size(); i++)
         raft::encode_snapshot(*unique[i], i == 0 ? nullptr : unique[0].get(), out);
-    out->append(refs);
 }
 
-void decode_snapshots(const std::string& in, size_t* pos, std::vector<NodeSlot>* nodes) {
+void decode_snapshots(const std::string& block, const std::string& in, size_t* pos,
+                      std::vector<NodeSlot>* nodes) {
     uint64_t n = 0;
-    raft::get_varint(in, pos, &n);
+    size_t at_block = 0;
+    raft::get_varint(block, &at_block, &n);
     std::vector<raft::SnapshotPtr> unique;
     for (uint64_t i = 0; i < n; i++) {
         auto s = std::make_shared<raft::Snapshot>();
-        raft::decode_snapshot(in, pos, i == 0 ? nullptr : unique[0].get(), s.get());
+        raft::decode_snapshot(block, &at_block, i == 0 ? nullptr : unique[0].get(), s.get());
         unique.push_back(std::move(s));
     }
     auto at = [&](uint64_t ref) { return ref == 0 ? nullptr : unique[ref - 1]; };
@@ -229,8 +237,12 @@ Timeline::Timeline(std::shared_ptr<const Scenario> scenario, uint64_t seed,
 
 size_t Timeline::checkpoint_bytes() const {
     size_t b = 0;
-    for (const Checkpoint& c : checkpoints_)
+    for (size_t i = 0; i < checkpoints_.size(); i++) {
+        const Checkpoint& c = checkpoints_[i];
         b += c.bytes;
+        // Only neighbours share a block (thinning keeps that true).
+        if (i == 0 || c.snapshots != checkpoints_[i - 1].snapshots) b += c.snapshots->capacity();
+    }
     return b;
 }
 
@@ -239,7 +251,7 @@ size_t Timeline::checkpoint_bytes() const {
 // is cheap; the logs and snapshots are then encoded compactly (snapshots are
 // shared, immutable objects, but a checkpoint that kept them alive would keep
 // a whole key-value image per node).
-Timeline::Checkpoint Timeline::pack(WorldState& live) {
+Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous) {
     struct Bulk {
         raft::KvStore kv;
         std::vector<raft::Entry> log;
@@ -264,7 +276,21 @@ Timeline::Checkpoint Timeline::pack(WorldState& live) {
     encode_lists(lists, &c.logs);
     for (const Bulk& b : bulk)
         encode_checksums(b.durable, &c.logs);
-    encode_snapshots(c.state.nodes, &c.logs);
+    std::vector<raft::SnapshotPtr> unique;
+    take_snapshots(c.state.nodes, &unique, &c.logs);
+    bool same = previous != nullptr && previous->snapshot_ids.size() == unique.size();
+    for (size_t i = 0; same && i < unique.size(); i++)
+        same = previous->snapshot_ids[i].lock() == unique[i];
+    if (same) {
+        c.snapshots = previous->snapshots;
+        c.snapshot_ids = previous->snapshot_ids;
+    } else {
+        auto block = std::make_shared<std::string>();
+        encode_snapshots(unique, block.get());
+        block->shrink_to_fit();
+        c.snapshots = std::move(block);
+        c.snapshot_ids.assign(unique.begin(), unique.end());
+    }
     for (size_t i = 0; i < live.nodes.size(); i++) {
         NodeSlot& n = live.nodes[i];
         n.node.put_back_state_machine(std::move(bulk[i].kv));
@@ -293,7 +319,7 @@ WorldState Timeline::unpack(const Checkpoint& c) {
     }
     for (NodeSlot& n : st.nodes)
         decode_checksums(c.logs, &pos, &n.disk.durable.log);
-    decode_snapshots(c.logs, &pos, &st.nodes);
+    decode_snapshots(*c.snapshots, c.logs, &pos, &st.nodes);
     for (NodeSlot& n : st.nodes)
         n.node.rebuild_state_machine();
     return st;
@@ -304,7 +330,9 @@ void Timeline::restore_checkpoint(const Checkpoint& c) {
 }
 
 void Timeline::take_checkpoint() {
-    checkpoints_.push_back(pack(world_->state_for_checkpoint()));
+    const Checkpoint* previous = checkpoints_.empty() ? nullptr : &checkpoints_.back();
+    Checkpoint c = pack(world_->state_for_checkpoint(), previous);
+    checkpoints_.push_back(std::move(c));
     thin_checkpoints();
 }
 

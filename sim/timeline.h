@@ -65,9 +65,17 @@ class Timeline {
     struct Checkpoint {
         WorldState state;
         std::string logs;
-        size_t bytes = 0;
+        // The distinct snapshots, encoded. When no node has taken a snapshot
+        // since the previous checkpoint (light or no load), this checkpoint's
+        // snapshots are the very objects the previous one encoded, and it
+        // shares that encoding (weak pointers tell, without keeping them
+        // alive). Under the standard workload (a snapshot per node every
+        // second) each checkpoint has its own.
+        std::shared_ptr<const std::string> snapshots;
+        std::vector<std::weak_ptr<const raft::Snapshot>> snapshot_ids;
+        size_t bytes = 0;  // state and logs; the snapshot block is counted once
     };
-    static Checkpoint pack(WorldState& live);
+    static Checkpoint pack(WorldState& live, const Checkpoint* previous);
     static WorldState unpack(const Checkpoint& c);
     void restore_checkpoint(const Checkpoint& c);
     void maybe_checkpoint();

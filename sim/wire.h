@@ -32,6 +32,20 @@ struct InFlight {
 
 class Wire {
   public:
+    Wire() = default;
+    // A copy (a checkpoint, a restore) holds the live messages only, densely.
+    Wire(const Wire& o) {
+        pool_.reserve(o.live_);
+        for (const auto& [id, f] : o)
+            add(id) = f;
+    }
+    Wire& operator=(const Wire& o) {
+        if (this != &o) *this = Wire(o);
+        return *this;
+    }
+    Wire(Wire&&) noexcept = default;
+    Wire& operator=(Wire&&) noexcept = default;
+
     // A new message with an id greater than every id added before.
     InFlight& add(int64_t id) {
         if (live_ == 0) {
