@@ -1,6 +1,8 @@
 // sim/trace.cpp — trace names and the digest (see trace.h).
 #include "sim/trace.h"
 
+#include "raft/rng.h"
+
 namespace sim {
 
 const char* trace_kind_name(TraceKind k) {
@@ -60,9 +62,9 @@ namespace {
 // word first offset by its own constant (so that equal fields in different
 // positions differ, and a zero field does not zero the product).
 uint64_t fold(uint64_t a, uint64_t b) {
-    const unsigned __int128 p =
-        static_cast<unsigned __int128>(a ^ 0xa0761d6478bd642full) * (b ^ 0xe7037ed1a0b428dbull);
-    return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+    a ^= 0xa0761d6478bd642full;
+    b ^= 0xe7037ed1a0b428dbull;
+    return a * b ^ raft::mul_hi(a, b);  // see mul_hi for WebAssembly
 }
 
 uint64_t rotl(uint64_t x, int k) {
