@@ -1,8 +1,8 @@
 // native/cli/cmd_bench.cpp — `raftplay bench`: the benchmark figures as one
 // JSON object (scripts/bench runs it natively and under node).
 //
-// Figures: a bare event queue (the world's (time, seq) heap ordering, as a
-// standalone loop), the standard workload through a plain World and through a
+// Figures: the world's event queue alone (sim::EventQueue in a standalone
+// loop), the standard workload through a plain World and through a
 // Timeline (checkpoint memory, random seeks), fuzz throughput on all cores,
 // and the linearizability check of a 10,000-operation history. Wall time is
 // measured here with std::chrono; the simulation never sees it. The digest of
@@ -30,7 +30,7 @@ namespace {
 const char* kBenchHelp = R"(usage: raftplay bench [options]
 
 Prints the benchmark figures as one JSON object: build, queue_events_per_s
-(a bare event queue), and for the standard workload (5 nodes, election
+(the world's event queue alone), and for the standard workload (5 nodes, election
 150-300 ms, heartbeat 50 ms, links 1-10 ms, fsync 1-5 ms, 10 clients, 200
 puts/s of 16-byte values over 1,000 keys, no faults, 10 simulated minutes):
 sim_events_per_s, delivered_msgs_per_s, sim_seconds_per_wall_second,
@@ -63,38 +63,30 @@ struct BenchConfig {
 
 // ---- the bare event queue -----------------------------------------------------
 
-struct QEvent {
-    int64_t t_us;
-    uint64_t seq;
-    int32_t node;
-};
-
-bool q_after(const QEvent& a, const QEvent& b) {
-    if (a.t_us != b.t_us) return a.t_us > b.t_us;
-    return a.seq > b.seq;
-}
-
-// Pops the earliest event and pushes a successor a sampled delay later, with
-// about as many events pending as the standard workload keeps.
+// The world's own queue (sim::EventQueue) with nothing behind it: pops the
+// earliest event and pushes a successor a sampled delay later, with about as
+// many events pending as the standard workload keeps (59 on average).
 double queue_events_per_s() {
-    constexpr int kPending = 256;
+    constexpr int kPending = 64;
     constexpr int64_t kEvents = 20'000'000;
     raft::Rng rng(42);
-    std::vector<QEvent> heap;
+    sim::EventQueue queue;
     uint64_t seq = 0;
-    for (int i = 0; i < kPending; i++) {
-        heap.push_back(QEvent{rng.range(0, 10'000), seq++, i});
-        std::push_heap(heap.begin(), heap.end(), q_after);
-    }
+    auto event = [&](int64_t t_us, int32_t node) {
+        sim::Event e;
+        e.t_us = t_us;
+        e.seq = seq++;
+        e.node = node;
+        return e;
+    };
+    for (int i = 0; i < kPending; i++)
+        queue.push(event(rng.range(0, 10'000), i));
     int64_t checksum = 0;
     const Clock::time_point t0 = Clock::now();
     for (int64_t i = 0; i < kEvents; i++) {
-        std::pop_heap(heap.begin(), heap.end(), q_after);
-        const QEvent e = heap.back();
-        heap.pop_back();
+        const sim::Event e = queue.pop();
         checksum += e.node;
-        heap.push_back(QEvent{e.t_us + rng.range(1'000, 10'000), seq++, e.node});
-        std::push_heap(heap.begin(), heap.end(), q_after);
+        queue.push(event(e.t_us + rng.range(1'000, 10'000), e.node));
     }
     const double s = seconds_since(t0);
     if (checksum == -1) std::cerr << "";  // keeps the loop observable
