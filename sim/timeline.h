@@ -21,7 +21,7 @@ namespace sim {
 
 struct TimelineOptions {
     // A seek re-runs at most this many events from the checkpoint before it.
-    int64_t checkpoint_every_events = 6144;
+    int64_t checkpoint_every_events = 5120;
     size_t checkpoint_bytes_max = 64u << 20;
     bool record_trace = true;
 };
