@@ -20,8 +20,6 @@ constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
 constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
 
-// A functor (not a function pointer) so the heap operations inline it.
-
 uint64_t node_seed(uint64_t seed, int id, int incarnation) {
     return raft::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
                                  static_cast<uint64_t>(incarnation));
