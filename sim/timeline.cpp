@@ -125,8 +125,6 @@ void decode_lists(const std::string& in, size_t* pos,
     }
 }
 
-// The snapshots the nodes and disks hold, each distinct one once: the first
-// whole, the others as differences from it.
 // Takes the snapshots out of `nodes`: the distinct ones in first-seen order
 // into *unique, and each node's and disk's reference (an index into it, 0 for
 // none) into *refs.
