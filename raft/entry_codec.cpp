@@ -80,6 +80,7 @@ bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* 
     }
     e->cmd.value = std::move(value);
     e->cmd.expected = std::move(expected);
+    e->seal();
     return true;
 }
 

@@ -354,6 +354,7 @@ void Node::become_leader() {
     noop.term = current_term_;
     noop.index = log_.last_index() + 1;
     noop.type = EntryType::kNoop;
+    noop.seal();
     append_own(noop);
     broadcast_append();
     ready_.heartbeat_timer_us = config_.heartbeat_us;
@@ -668,7 +669,7 @@ void Node::apply_committed() {
             CommandResult r = kv_.apply(e.cmd);
             if (e.origin == id_) reply_client(e.cmd, r, false, nullptr);
         }
-        ready_.applied.push_back(Applied{e.index, e.term, e.type, entry_hash(e)});
+        ready_.applied.push_back(Applied{e.index, e.term, e.type, e.hash});
     }
     maybe_snapshot();
     serve_reads();
@@ -715,6 +716,7 @@ void Node::propose(const Command& cmd, NodeId origin) {
     e.type = EntryType::kCommand;
     e.origin = origin;
     e.cmd = cmd;
+    e.seal();
     append_own(e);
     broadcast_append();
 }

@@ -68,6 +68,10 @@ const char* role_name(Role r) {
     return "?";
 }
 
+void Entry::seal() {
+    hash = entry_hash(*this);
+}
+
 uint64_t entry_hash(const Entry& e) {
     uint64_t h = 0x13198a2e03707344ull;
     h = hash_word(h, static_cast<uint64_t>(e.term));

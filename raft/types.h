@@ -83,10 +83,18 @@ struct Entry {
     EntryType type = EntryType::kNoop;
     NodeId origin = kNone;  // the node the client talked to; it answers
     Command cmd;
+    // entry_hash(*this), computed once by seal() when the content is set and
+    // carried by every copy: nodes, disks and checkers compare entries by it
+    // without rehashing them at every step. Whoever creates or changes an
+    // entry's content seals it again; recovery from disk recomputes instead
+    // of trusting it.
+    uint64_t hash = 0;
+    void seal();
     bool operator==(const Entry&) const = default;
 };
 
-// A stable 64-bit fingerprint of an entry (term, index, type, command).
+// A stable 64-bit fingerprint of an entry (term, index, type, command),
+// computed from its content (never from the cached Entry::hash).
 uint64_t entry_hash(const Entry& e);
 
 // §5.1 / Figure 2: state that must be on stable storage before responding.

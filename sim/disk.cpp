@@ -20,7 +20,7 @@ void DurableState::write_entry(raft::Entry&& e) {
     // Writing index i replaces i and everything after it (log truncation).
     if (pos < log.size()) log.resize(pos);
     if (pos > log.size()) return;  // a gap can only follow a truncation; dropped
-    const uint64_t checksum = raft::entry_hash(e);
+    const uint64_t checksum = e.hash;
     log.push_back(StoredEntry{std::move(e), checksum});
 }
 

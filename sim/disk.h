@@ -19,7 +19,7 @@ namespace sim {
 
 struct StoredEntry {
     raft::Entry entry;
-    uint64_t checksum = 0;  // entry_hash at write time
+    uint64_t checksum = 0;  // the entry's hash at write time
 };
 
 struct DurableState {

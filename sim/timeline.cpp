@@ -178,7 +178,7 @@ void decode_snapshots(const std::string& block, const std::string& in, size_t* p
 // corrupted write waiting to be found on recovery).
 void encode_checksums(const std::vector<StoredEntry>& log, std::string* out) {
     for (size_t k = 0; k < log.size(); k++) {
-        if (log[k].checksum == raft::entry_hash(log[k].entry)) continue;
+        if (log[k].checksum == log[k].entry.hash) continue;
         raft::put_varint(k + 1, out);
         raft::put_varint(log[k].checksum, out);
     }
@@ -311,7 +311,7 @@ WorldState Timeline::unpack(const Checkpoint& c) {
         n.disk.durable.log.clear();
         n.disk.durable.log.reserve(lists[2 * i + 1].size());
         for (raft::Entry& e : lists[2 * i + 1]) {
-            const uint64_t sum = raft::entry_hash(e);
+            const uint64_t sum = e.hash;  // sealed by the decoder
             n.disk.durable.log.push_back(StoredEntry{std::move(e), sum});
         }
     }

@@ -83,6 +83,7 @@ void World::apply_preset() {
                 e.cmd.key = "x";
                 e.cmd.value = "t" + std::to_string(pe.term) + "i" + std::to_string(index);
             }
+            e.seal();
             slot.disk.durable.write_entry(e);
         }
         slot.alive = p.alive;
@@ -656,7 +657,7 @@ void World::land_torn_write(int id) {
         if (b.entries.empty()) continue;
         const raft::Entry& e = b.entries.front();
         if (e.index != d.snapshot_index() + 1 + static_cast<raft::Index>(d.log.size())) return;
-        StoredEntry s{e, raft::entry_hash(e)};
+        StoredEntry s{e, e.hash};
         if (torn) {
             const std::string& v = s.entry.cmd.value;
             s.entry.cmd.value = v.substr(0, v.size() / 2);
@@ -664,6 +665,7 @@ void World::land_torn_write(int id) {
         } else {
             s.entry.cmd.key += '\x7f';
         }
+        s.entry.seal();  // the damaged content's own hash; the checksum keeps the intended one
         d.log.push_back(std::move(s));
         return;
     }

@@ -27,6 +27,7 @@ std::vector<Entry> log_of(const std::vector<Term>& terms) {
         e.type = EntryType::kCommand;
         e.cmd.key = "x";
         e.cmd.value = "t" + std::to_string(terms[i]) + "i" + std::to_string(i + 1);
+        e.seal();
         out.push_back(e);
     }
     return out;

@@ -148,6 +148,7 @@ TEST(EntryCodec, EntriesRoundTrip) {
             e.cmd = put("key" + std::to_string(i), std::string(i, 'x'));
         e.cmd.client_id = static_cast<int32_t>(i % 4);
         e.cmd.seq = i * 1000;
+        e.seal();
         entries.push_back(e);
     }
     std::string out;
