@@ -70,6 +70,9 @@ struct Client {
     bool workload = true;  // false: a scripted client (user / timeline)
     int64_t seq = 0;
     bool busy = false;
+    // Workload: the next operation came due while this one ran; it starts
+    // the moment this one completes (a closed loop, without polling).
+    bool next_due = false;
     int64_t op = -1;  // index into the history
     raft::Command cmd;
     raft::NodeId home = 0;    // node it talks to first

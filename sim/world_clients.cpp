@@ -94,12 +94,12 @@ void World::client_next(int c) {
     Client& cl = s_.clients[static_cast<size_t>(c)];
     const Workload& w = scenario_->workload;
     if (w.stop_us >= 0 && s_.now_us >= w.stop_us) return;
-    const int64_t interval = client_interval_us(w);
     if (cl.busy) {
         // Closed loop: the next operation waits for the current one.
-        push_event(s_.now_us + std::max<int64_t>(1, interval / 4), EventKind::kClientNext, c, 0, 0);
+        cl.next_due = true;
         return;
     }
+    const int64_t interval = client_interval_us(w);
     raft::Command cmd = random_command(cl);
     invoke(c, cmd, cl.home);
     push_event(s_.now_us + s_.workload_rng.range(interval / 2, interval + interval / 2),
@@ -228,6 +228,10 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
         cmd.key = cl.stress_prefix + std::to_string(cl.remaining);
         cmd.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
         invoke(c, cmd, cl.home);
+    }
+    if (cl.next_due) {
+        cl.next_due = false;
+        client_next(c);
     }
 }
 
