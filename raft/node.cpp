@@ -201,7 +201,7 @@ void Node::persist_hard_state() {
     ready_.hard_state = HardState{current_term_, voted_for_};
 }
 
-void Node::respond(Message m, bool after_persist) {
+void Node::respond(Message&& m, bool after_persist) {
     m.from = id_;
     if (m.term == 0) m.term = current_term_;
     if (after_persist) {

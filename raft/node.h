@@ -197,7 +197,7 @@ class Node {
     void persist_hard_state();
     void apply_committed();
     void maybe_snapshot();
-    void respond(Message m, bool after_persist);
+    void respond(Message&& m, bool after_persist);
     void reply_client(const Command& cmd, const CommandResult& r, bool retryable,
                       const char* error);
     void maybe_forward_or_reject(const Message& m);
