@@ -76,13 +76,8 @@ class Rng {
     // in the rare case that needs the rejection threshold.
     uint64_t below(uint64_t bound) {
         if (bound <= 1) return 0;
-        uint64_t x = next();
-        if (x * bound < bound) {                             // the low word of the product
-            const uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
-            // Each try is rejected with probability < bound / 2^64.
-            for (int i = 0; i < 64 && x * bound < threshold; i++)
-                x = next();
-        }
+        const uint64_t x = next();
+        if (x * bound < bound) return below_slow(x, bound);  // the low word of the product
         return mul_hi(x, bound);
     }
     // Uniform in [lo, hi], inclusive. Requires lo <= hi.
@@ -132,6 +127,14 @@ class Rng {
 
   private:
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    // below's rare path, out of line so the common one inlines.
+    [[gnu::noinline]] uint64_t below_slow(uint64_t x, uint64_t bound) {
+        const uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
+        // Each try is rejected with probability < bound / 2^64.
+        for (int i = 0; i < 64 && x * bound < threshold; i++)
+            x = next();
+        return mul_hi(x, bound);
+    }
     uint64_t s_[4];
 };
 

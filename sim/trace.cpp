@@ -1,8 +1,6 @@
 // sim/trace.cpp — trace names and the digest (see trace.h).
 #include "sim/trace.h"
 
-#include "raft/rng.h"
-
 namespace sim {
 
 const char* trace_kind_name(TraceKind k) {
@@ -53,41 +51,6 @@ const char* trace_kind_name(TraceKind k) {
             break;
     }
     return "?";
-}
-
-// Fixed-width, endian-free arithmetic: the same on every target.
-namespace {
-
-// Folds two words into one: the two halves of their 128-bit product, each
-// word first offset by its own constant (so that equal fields in different
-// positions differ, and a zero field does not zero the product).
-uint64_t fold(uint64_t a, uint64_t b) {
-    a ^= 0xa0761d6478bd642full;
-    b ^= 0xe7037ed1a0b428dbull;
-    return a * b ^ raft::mul_hi(a, b);  // see mul_hi for WebAssembly
-}
-
-uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
-}  // namespace
-
-void Digest::mix(uint64_t a, uint64_t b, uint64_t c) {
-    h_ ^= a ^ rotl(b, 21) ^ rotl(c, 42);
-    h_ *= 0xff51afd7ed558ccdull;
-    h_ ^= h_ >> 29;
-}
-
-// The record's six fields go in as three independent products (which the CPU
-// computes side by side) and one dependent step per record: the chain from
-// record to record, which makes the order of the records count.
-void Digest::add(const TraceRecord& r) {
-    const uint64_t who = static_cast<uint64_t>(r.kind) | (static_cast<uint64_t>(r.msg_type) << 8) |
-                         (static_cast<uint64_t>(static_cast<uint32_t>(r.node)) << 16);
-    mix(fold(static_cast<uint64_t>(r.t_us), who),
-        fold(static_cast<uint64_t>(static_cast<uint32_t>(r.peer)), static_cast<uint64_t>(r.term)),
-        fold(static_cast<uint64_t>(r.index), static_cast<uint64_t>(r.aux)));
 }
 
 uint64_t Digest::value() const {

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "raft/rng.h"
+
 namespace sim {
 
 enum class TraceKind : uint8_t {
@@ -52,15 +54,41 @@ struct TraceRecord {
 
 // Each record's fields, as 64-bit words, folded pairwise by 128-bit products
 // into a multiply-xorshift chain over the records; a final avalanche when read.
+// Fixed-width, endian-free arithmetic: the same on every target. Inline: it
+// runs for every record of every run.
 class Digest {
   public:
-    void add(const TraceRecord& r);
+    // The record's six fields go in as three independent products (which the
+    // CPU computes side by side) and one dependent step per record: the chain
+    // from record to record, which makes the order of the records count.
+    void add(const TraceRecord& r) {
+        const uint64_t who = static_cast<uint64_t>(r.kind) |
+                             (static_cast<uint64_t>(r.msg_type) << 8) |
+                             (static_cast<uint64_t>(static_cast<uint32_t>(r.node)) << 16);
+        mix(fold(static_cast<uint64_t>(r.t_us), who),
+            fold(static_cast<uint64_t>(static_cast<uint32_t>(r.peer)),
+                 static_cast<uint64_t>(r.term)),
+            fold(static_cast<uint64_t>(r.index), static_cast<uint64_t>(r.aux)));
+    }
     uint64_t value() const;
     std::string hex() const;
     bool operator==(const Digest&) const = default;
 
   private:
-    void mix(uint64_t a, uint64_t b, uint64_t c);
+    // Folds two words into one: the two halves of their 128-bit product, each
+    // word first offset by its own constant (so that equal fields in different
+    // positions differ, and a zero field does not zero the product).
+    static uint64_t fold(uint64_t a, uint64_t b) {
+        a ^= 0xa0761d6478bd642full;
+        b ^= 0xe7037ed1a0b428dbull;
+        return a * b ^ raft::mul_hi(a, b);  // see mul_hi for WebAssembly
+    }
+    static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    void mix(uint64_t a, uint64_t b, uint64_t c) {
+        h_ ^= a ^ rotl(b, 21) ^ rotl(c, 42);
+        h_ *= 0xff51afd7ed558ccdull;
+        h_ ^= h_ >> 29;
+    }
     uint64_t h_ = 0xcbf29ce484222325ull;
 };
 
