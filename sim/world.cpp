@@ -104,16 +104,6 @@ void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen,
     s_.queue.push(e);
 }
 
-void World::record(TraceRecord r) {
-    r.t_us = s_.now_us;
-    s_.digest.add(r);
-    if (record_trace) {
-        log_put(trace_, s_.trace_size, r);
-    } else {
-        s_.trace_size++;
-    }
-}
-
 int64_t World::next_time() const {
     int64_t t = INT64_MAX;
     if (!s_.queue.empty()) t = s_.queue.top_time();
