@@ -88,6 +88,7 @@ expect 3 "replay missing file" -- "$RP" replay "$TMP/none.json"
 expect 3 "export bad format" -- "$RP" export leader-failure --format svg -o "$TMP/x"
 expect 3 "shrink without input" -- "$RP" shrink
 expect 3 "bench bad option" -- "$RP" bench --minutes 0
+expect 3 "bench zero fuzz rounds" -- "$RP" bench --fuzz-rounds 0
 
 # --- --help for every command -----------------------------------------------------------
 for cmd in run replay check fuzz shrink export bench; do
