@@ -143,36 +143,39 @@ inline bool is_response(MsgType t) {
            t == MsgType::kSnapshotResp || t == MsgType::kClientResp;
 }
 
+// The plain fields come first and together, the owning ones (vector, shared
+// pointers, strings) after them: a message is moved twice on its way to the
+// wire, and a contiguous run of plain fields moves as a block copy.
 struct Message {
     MsgType type = MsgType::kAppend;
-    NodeId from = kNone;  // for client messages, the client id is in cmd
+    // Responses: reject, and for appends the fast-backtracking hint
+    // (§5.3 "the follower can include the term of the conflicting entry").
+    bool reject = false;
+    // Vote requests: a forced campaign (user action) ignores leader leases.
+    bool force = false;
+    bool retryable_error = false;  // client traffic: e.g. "no leader", safe to retry
+    NodeId from = kNone;           // for client messages, the client id is in cmd
     NodeId to = kNone;
+    // Forwarded proposals: the node the client talked to, and hops so far.
+    NodeId origin = kNone;
+    int32_t hops = 0;
     Term term = 0;
     // Vote / pre-vote: candidate's last log entry (§5.4.1).
     // Append: prev_log_index / prev_log_term (§5.3).
     Index log_index = 0;
     Term log_term = 0;
-    std::vector<Entry> entries;
     Index commit = 0;  // leader's commit_index (append)
-    // Responses: reject, and for appends the fast-backtracking hint
-    // (§5.3 "the follower can include the term of the conflicting entry").
-    bool reject = false;
     Index hint_index = 0;
     Term hint_term = 0;
     Index match = 0;  // append/snapshot resp: last index now matching
-    SnapshotPtr snapshot;
     // ReadIndex heartbeats carry a context the leader matches on return.
     int64_t read_ctx = 0;
-    // Vote requests: a forced campaign (user action) ignores leader leases.
-    bool force = false;
-    // Forwarded proposals: the node the client talked to, and hops so far.
-    NodeId origin = kNone;
-    int32_t hops = 0;
+    const char* error = nullptr;  // a string literal: cheap to move with the message
+    std::vector<Entry> entries;
+    SnapshotPtr snapshot;
     // Client traffic.
     Command cmd;
     CommandResult result;
-    bool retryable_error = false;  // e.g. "no leader": safe to retry
-    const char* error = nullptr;   // a string literal: cheap to move with the message
 };
 
 // ---------------------------------------------------------------------------
