@@ -125,11 +125,33 @@ void decode_lists(const std::string& in, size_t* pos,
     }
 }
 
-// Takes the snapshots out of `nodes`: the distinct ones in first-seen order
-// into *unique, and each node's and disk's reference (an index into it, 0 for
-// none) into *refs.
-void take_snapshots(std::vector<NodeSlot>& nodes, std::vector<raft::SnapshotPtr>* unique_out,
+// Every snapshot pointer a state holds besides the nodes' and disks' own:
+// pending write batches (and the messages waiting on them) and messages on
+// the wire. Nearly always they are objects a node or disk holds too (a node's
+// fresh snapshot on its way to the disk, a leader's on its way to a
+// follower). Encoding and decoding visit them in this one order.
+template <class F>
+void for_each_loose_snapshot(WorldState& st, F&& f) {
+    for (NodeSlot& n : st.nodes) {
+        for (WriteBatch& b : n.disk.pending) {
+            f(b.snapshot);
+            for (raft::Message& m : b.after_persist)
+                f(m.snapshot);
+        }
+    }
+    std::vector<int64_t> ids;
+    for (const auto& [id, f_] : st.wire)
+        ids.push_back(id);
+    for (int64_t id : ids)
+        f(st.wire.find(id)->msg.snapshot);
+}
+
+// Takes the snapshots out of `st`: the distinct ones in first-seen order into
+// *unique, and each holder's reference (an index into it, 0 for none) into
+// *refs: every node's and disk's, then the loose ones.
+void take_snapshots(WorldState& st, std::vector<raft::SnapshotPtr>* unique_out,
                     std::string* refs_out) {
+    std::vector<NodeSlot>& nodes = st.nodes;
     std::vector<raft::SnapshotPtr>& unique = *unique_out;
     auto slot_of = [&](const raft::SnapshotPtr& p) -> uint64_t {
         if (!p) return 0;
@@ -144,6 +166,10 @@ void take_snapshots(std::vector<NodeSlot>& nodes, std::vector<raft::SnapshotPtr>
         n.node.snapshot_for_checkpoint().reset();
         n.disk.durable.snapshot.reset();
     }
+    for_each_loose_snapshot(st, [&](raft::SnapshotPtr& p) {
+        raft::put_varint(slot_of(p), refs_out);
+        p.reset();
+    });
 }
 
 // The first snapshot whole, the others as differences from it.
@@ -154,7 +180,8 @@ void encode_snapshots(const std::vector<raft::SnapshotPtr>& unique, std::string*
 }
 
 void decode_snapshots(const std::string& block, const std::string& in, size_t* pos,
-                      std::vector<NodeSlot>* nodes) {
+                      WorldState* st) {
+    std::vector<NodeSlot>* nodes = &st->nodes;
     uint64_t n = 0;
     size_t at_block = 0;
     raft::get_varint(block, &at_block, &n);
@@ -172,6 +199,11 @@ void decode_snapshots(const std::string& block, const std::string& in, size_t* p
         slot.node.snapshot_for_checkpoint() = at(node_ref);
         slot.disk.durable.snapshot = at(disk_ref);
     }
+    for_each_loose_snapshot(*st, [&](raft::SnapshotPtr& p) {
+        uint64_t ref = 0;
+        raft::get_varint(in, pos, &ref);
+        p = at(ref);
+    });
 }
 
 // Durable checksums, only where they differ from the entry's hash (a torn or
@@ -275,7 +307,7 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
     for (const Bulk& b : bulk)
         encode_checksums(b.durable, &c.logs);
     std::vector<raft::SnapshotPtr> unique;
-    take_snapshots(c.state.nodes, &unique, &c.logs);
+    take_snapshots(c.state, &unique, &c.logs);
     bool same = previous != nullptr && previous->snapshot_ids.size() == unique.size();
     for (size_t i = 0; same && i < unique.size(); i++)
         same = previous->snapshot_ids[i].lock() == unique[i];
@@ -317,7 +349,7 @@ WorldState Timeline::unpack(const Checkpoint& c) {
     }
     for (NodeSlot& n : st.nodes)
         decode_checksums(c.logs, &pos, &n.disk.durable.log);
-    decode_snapshots(*c.snapshots, c.logs, &pos, &st.nodes);
+    decode_snapshots(*c.snapshots, c.logs, &pos, &st);
     for (NodeSlot& n : st.nodes)
         n.node.rebuild_state_machine();
     return st;
