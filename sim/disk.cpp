@@ -28,13 +28,14 @@ void DurableState::write_snapshot(const raft::SnapshotPtr& s) {
     if (!s || s->last_included_index <= snapshot_index()) return;
     const StoredEntry* at = find(s->last_included_index);
     // §7: the suffix after the snapshot point survives only if it matches.
-    std::vector<StoredEntry> suffix;
+    // Erased in place: the log keeps its capacity for the next entries.
     if (at && at->entry.term == s->last_included_term) {
         const size_t from = static_cast<size_t>(s->last_included_index - snapshot_index());
-        suffix.assign(log.begin() + static_cast<std::ptrdiff_t>(from), log.end());
+        log.erase(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(from));
+    } else {
+        log.clear();
     }
     snapshot = s;
-    log.swap(suffix);
 }
 
 int64_t Disk::unsynced_entries() const {
