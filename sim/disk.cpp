@@ -1,6 +1,8 @@
 // sim/disk.cpp — durable storage and fsync batches (see disk.h).
 #include "sim/disk.h"
 
+#include <algorithm>
+
 namespace sim {
 
 const StoredEntry* DurableState::find(raft::Index i) const {
@@ -49,14 +51,15 @@ int64_t Disk::unsynced_entries() const {
 
 void Disk::complete_fsync(std::vector<WriteBatch>* done) {
     done->clear();
-    for (int32_t i = 0; i < fsync_covering && !pending.empty(); i++) {
-        WriteBatch& b = done->emplace_back(std::move(pending.front()));
-        pending.pop_front();
+    const size_t n = std::min(static_cast<size_t>(std::max(fsync_covering, 0)), pending.size());
+    for (size_t i = 0; i < n; i++) {
+        WriteBatch& b = done->emplace_back(std::move(pending[i]));
         if (b.snapshot) durable.write_snapshot(b.snapshot);
         if (b.has_hard_state) durable.hard_state = b.hard_state;
         for (raft::Entry& e : b.entries)
             durable.write_entry(std::move(e));
     }
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
     fsync_covering = 0;
     fsyncs++;
 }

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "raft/types.h"
@@ -46,9 +45,9 @@ struct WriteBatch {
 
 struct Disk {
     DurableState durable;
-    std::deque<WriteBatch> pending;
-    int32_t fsync_covering = 0;  // batches the in-flight fsync will make durable
-    uint64_t epoch = 0;          // bumped on crash: stale fsync events are ignored
+    std::vector<WriteBatch> pending;  // oldest first; rarely more than a few
+    int32_t fsync_covering = 0;       // batches the in-flight fsync will make durable
+    uint64_t epoch = 0;               // bumped on crash: stale fsync events are ignored
     int64_t fsync_started_us = -1;
     int64_t fsync_done_us = -1;
     int64_t fsyncs = 0;
