@@ -33,14 +33,6 @@ uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
     return h;
 }
 
-namespace {
-
-bool pair_less(const KvStore::Pair& p, const std::string& k) {
-    return p.first < k;
-}
-
-}  // namespace
-
 // The first chunk whose last key is >= k; the last chunk if k is beyond all.
 size_t KvStore::chunk_for(const std::string& k) const {
     const uint64_t p = key_prefix(k);
@@ -48,7 +40,7 @@ size_t KvStore::chunk_for(const std::string& k) const {
     while (lo < hi) {
         const size_t mid = (lo + hi) / 2;
         const uint64_t q = last_prefix_[mid];
-        if (q < p || (q == p && chunks_[mid].back().first < k)) {
+        if (q < p || (q == p && pool_[chunks_[mid].back()].first < k)) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -57,36 +49,64 @@ size_t KvStore::chunk_for(const std::string& k) const {
     return lo == chunks_.size() ? lo - 1 : lo;
 }
 
+size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) const {
+    size_t lo = 0, hi = c.size();
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (pool_[c[mid]].first < k) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 const Blob* KvStore::find(const std::string& k) const {
     if (chunks_.empty()) return nullptr;
-    const std::vector<Pair>& c = chunks_[chunk_for(k)];
-    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
-    return it != c.end() && it->first == k ? &it->second : nullptr;
+    const std::vector<uint32_t>& c = chunks_[chunk_for(k)];
+    const size_t i = position(c, k);
+    return i < c.size() && pool_[c[i]].first == k ? &pool_[c[i]].second : nullptr;
 }
 
 void KvStore::set(const std::string& k, const Blob& v) {
-    hash_ += pair_hash(k, v);
-    if (chunks_.empty()) {
-        chunks_.emplace_back().emplace_back(k, v);
-        last_prefix_.assign(1, key_prefix(k));
-        size_ = 1;
-        return;
+    const uint64_t h = pair_hash(k, v);
+    hash_ += h;
+    size_t ci = 0, i = 0;
+    if (!chunks_.empty()) {
+        ci = chunk_for(k);
+        i = position(chunks_[ci], k);
+        if (i < chunks_[ci].size()) {
+            const uint32_t s = chunks_[ci][i];
+            if (pool_[s].first == k) {
+                hash_ -= pool_hash_[s];
+                pool_[s].second = v;
+                pool_hash_[s] = h;
+                return;
+            }
+        }
+    } else {
+        chunks_.emplace_back();
+        last_prefix_.assign(1, 0);
     }
-    const size_t ci = chunk_for(k);
-    std::vector<Pair>& c = chunks_[ci];
-    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
-    if (it != c.end() && it->first == k) {
-        hash_ -= pair_hash(k, it->second);
-        it->second = v;
-        return;
+    uint32_t s;
+    if (!free_.empty()) {
+        s = free_.back();
+        free_.pop_back();
+        pool_[s] = Pair(k, v);
+        pool_hash_[s] = h;
+    } else {
+        s = static_cast<uint32_t>(pool_.size());
+        pool_.emplace_back(k, v);
+        pool_hash_.push_back(h);
     }
-    const bool last = it == c.end();
-    c.emplace(it, k, v);
+    std::vector<uint32_t>& c = chunks_[ci];
+    const bool last = i == c.size();
+    c.insert(c.begin() + static_cast<std::ptrdiff_t>(i), s);
     size_++;
     if (last) note_last_key(ci);
     if (c.size() > kChunkMax) {
-        std::vector<Pair> upper(std::make_move_iterator(c.begin() + kChunkMax / 2),
-                                std::make_move_iterator(c.end()));
+        std::vector<uint32_t> upper(c.begin() + kChunkMax / 2, c.end());
         c.resize(kChunkMax / 2);
         chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(ci) + 1, std::move(upper));
         last_prefix_.insert(last_prefix_.begin() + static_cast<std::ptrdiff_t>(ci) + 1, 0);
@@ -96,17 +116,20 @@ void KvStore::set(const std::string& k, const Blob& v) {
 }
 
 void KvStore::note_last_key(size_t chunk) {
-    last_prefix_[chunk] = key_prefix(chunks_[chunk].back().first);
+    last_prefix_[chunk] = key_prefix(pool_[chunks_[chunk].back()].first);
 }
 
 void KvStore::erase(const std::string& k) {
     if (chunks_.empty()) return;
     const size_t ci = chunk_for(k);
-    std::vector<Pair>& c = chunks_[ci];
-    auto it = std::lower_bound(c.begin(), c.end(), k, pair_less);
-    if (it == c.end() || it->first != k) return;
-    hash_ -= pair_hash(k, it->second);
-    c.erase(it);
+    std::vector<uint32_t>& c = chunks_[ci];
+    const size_t i = position(c, k);
+    if (i == c.size() || pool_[c[i]].first != k) return;
+    const uint32_t s = c[i];
+    hash_ -= pool_hash_[s];
+    pool_[s] = Pair();
+    free_.push_back(s);
+    c.erase(c.begin() + static_cast<std::ptrdiff_t>(i));
     size_--;
     if (c.empty()) {
         chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(ci));
@@ -173,8 +196,8 @@ Snapshot KvStore::to_snapshot(Index index, Term term) const {
     s.last_included_index = index;
     s.last_included_term = term;
     s.kv.reserve(size_);
-    for (const std::vector<Pair>& c : chunks_)
-        s.kv.insert(s.kv.end(), c.begin(), c.end());
+    for (const Pair& p : data())
+        s.kv.push_back(p);
     s.sessions.assign(sessions_.begin(), sessions_.end());
     return s;
 }
@@ -183,17 +206,24 @@ void KvStore::restore(const Snapshot& snap) {
     chunks_.clear();
     last_prefix_.clear();
     sessions_.clear();
+    free_.clear();
     hash_ = 0;
     size_ = snap.kv.size();
-    // Sorted already: fill chunks half full, so inserts do not split at once.
-    for (size_t i = 0; i < snap.kv.size(); i += kChunkMax / 2) {
-        const size_t end = std::min(snap.kv.size(), i + kChunkMax / 2);
-        chunks_.emplace_back(snap.kv.begin() + static_cast<std::ptrdiff_t>(i),
-                             snap.kv.begin() + static_cast<std::ptrdiff_t>(end));
-        last_prefix_.push_back(key_prefix(chunks_.back().back().first));
+    // Sorted already: slots in key order, chunks half full so that inserts
+    // do not split at once.
+    pool_.assign(snap.kv.begin(), snap.kv.end());
+    pool_hash_.resize(pool_.size());
+    for (size_t i = 0; i < pool_.size(); i++) {
+        pool_hash_[i] = pair_hash(pool_[i].first, pool_[i].second);
+        hash_ += pool_hash_[i];
     }
-    for (const auto& [k, v] : snap.kv)
-        hash_ += pair_hash(k, v);
+    for (size_t i = 0; i < pool_.size(); i += kChunkMax / 2) {
+        const size_t end = std::min(pool_.size(), i + kChunkMax / 2);
+        std::vector<uint32_t>& c = chunks_.emplace_back();
+        for (size_t j = i; j < end; j++)
+            c.push_back(static_cast<uint32_t>(j));
+        last_prefix_.push_back(key_prefix(pool_[end - 1].first));
+    }
     for (const auto& [id, s] : snap.sessions)
         sessions_.emplace(id, s);
 }

@@ -35,10 +35,12 @@ inline uint64_t key_prefix(const std::string& k) {
     return p;
 }
 
-// The sorted key-value pairs live in chunks of at most kChunkMax pairs
-// (a one-level B-tree): lookups are two binary searches over contiguous
-// memory, restoring a snapshot is a few bulk copies, and iteration is in key
-// order. Equality is by content, not by chunk layout.
+// The pairs live in a pool of slots, each with its pair hash; their order is
+// kept by slot numbers in sorted chunks of at most kChunkMax (a one-level
+// B-tree): a lookup is two binary searches, an insert shifts a few 4-byte
+// slot numbers (not strings), an overwrite reuses the stored hash of the old
+// pair, restoring a snapshot is a bulk copy, and iteration is in key order.
+// Equality is by content, not by layout.
 class KvStore {
   public:
     using Pair = std::pair<std::string, Blob>;
@@ -46,18 +48,17 @@ class KvStore {
 
     class const_iterator {
       public:
-        const_iterator(const std::vector<std::vector<Pair>>* chunks, size_t c, size_t i)
-            : chunks_(chunks), c_(c), i_(i) {}
-        const Pair& operator*() const { return (*chunks_)[c_][i_]; }
-        const Pair* operator->() const { return &(*chunks_)[c_][i_]; }
+        const_iterator(const KvStore* kv, size_t c, size_t i) : kv_(kv), c_(c), i_(i) {}
+        const Pair& operator*() const { return kv_->pool_[kv_->chunks_[c_][i_]]; }
+        const Pair* operator->() const { return &**this; }
         const_iterator& operator++() {
-            if (++i_ == (*chunks_)[c_].size()) c_++, i_ = 0;
+            if (++i_ == kv_->chunks_[c_].size()) c_++, i_ = 0;
             return *this;
         }
         bool operator==(const const_iterator& o) const { return c_ == o.c_ && i_ == o.i_; }
 
       private:
-        const std::vector<std::vector<Pair>>* chunks_;
+        const KvStore* kv_;
         size_t c_, i_;
     };
     struct Range {
@@ -76,7 +77,7 @@ class KvStore {
     uint64_t hash() const { return hash_; }
     // Every pair in key order.
     Range data() const {
-        return Range{const_iterator(&chunks_, 0, 0), const_iterator(&chunks_, chunks_.size(), 0)};
+        return Range{const_iterator(this, 0, 0), const_iterator(this, chunks_.size(), 0)};
     }
 
     Snapshot to_snapshot(Index index, Term term) const;
@@ -89,9 +90,14 @@ class KvStore {
     void set(const std::string& k, const Blob& v);
     void erase(const std::string& k);
     size_t chunk_for(const std::string& k) const;
+    // In chunk c, the position of the first key >= k.
+    size_t position(const std::vector<uint32_t>& c, const std::string& k) const;
     void note_last_key(size_t chunk);
 
-    std::vector<std::vector<Pair>> chunks_;  // each sorted and non-empty; ascending
+    std::vector<Pair> pool_;                     // slots; a free one holds an empty pair
+    std::vector<uint64_t> pool_hash_;            // pair_hash of each slot's pair
+    std::vector<uint32_t> free_;                 // free slots
+    std::vector<std::vector<uint32_t>> chunks_;  // slots, each chunk sorted and non-empty
     // key_prefix of each chunk's last key: chunk_for compares integers, and
     // strings only on a tie.
     std::vector<uint64_t> last_prefix_;
