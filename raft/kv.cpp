@@ -50,16 +50,8 @@ size_t KvStore::chunk_for(const std::string& k) const {
 }
 
 size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) const {
-    size_t lo = 0, hi = c.size();
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (pool_[c[mid]].first < k) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
+    auto key_less = [&](uint32_t slot, const std::string& key) { return pool_[slot].first < key; };
+    return static_cast<size_t>(std::lower_bound(c.begin(), c.end(), k, key_less) - c.begin());
 }
 
 const Blob* KvStore::find(const std::string& k) const {

@@ -137,8 +137,9 @@ class EventQueue {
             base_ = align(e.t_us);
             head_ = 0;
         }
+        // The head bucket stays non-empty: a push into an empty queue lands
+        // in it (the ring starts at its own bucket), any other finds it full.
         if (!place(x)) far_.push(x);
-        if (ring_[head_].empty()) normalize();
     }
 
     // Removes and returns the earliest event. The queue must not be empty.
