@@ -50,7 +50,13 @@ size_t KvStore::chunk_for(const std::string& k) const {
 }
 
 size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) const {
-    auto key_less = [&](uint32_t slot, const std::string& key) { return pool_[slot].first < key; };
+    // Integers first: keys of up to eight bytes never reach the string compare
+    // unless equal (or differing only by trailing NULs).
+    const uint64_t p = key_prefix(k);
+    auto key_less = [&](uint32_t slot, const std::string& key) {
+        const uint64_t q = pool_prefix_[slot];
+        return q < p || (q == p && pool_[slot].first < key);
+    };
     return static_cast<size_t>(std::lower_bound(c.begin(), c.end(), k, key_less) - c.begin());
 }
 
@@ -87,10 +93,12 @@ void KvStore::set(const std::string& k, const Blob& v) {
         free_.pop_back();
         pool_[s] = Pair(k, v);
         pool_hash_[s] = h;
+        pool_prefix_[s] = key_prefix(k);
     } else {
         s = static_cast<uint32_t>(pool_.size());
         pool_.emplace_back(k, v);
         pool_hash_.push_back(h);
+        pool_prefix_.push_back(key_prefix(k));
     }
     std::vector<uint32_t>& c = chunks_[ci];
     const bool last = i == c.size();
@@ -108,7 +116,7 @@ void KvStore::set(const std::string& k, const Blob& v) {
 }
 
 void KvStore::note_last_key(size_t chunk) {
-    last_prefix_[chunk] = key_prefix(pool_[chunks_[chunk].back()].first);
+    last_prefix_[chunk] = pool_prefix_[chunks_[chunk].back()];
 }
 
 void KvStore::erase(const std::string& k) {
@@ -205,8 +213,10 @@ void KvStore::restore(const Snapshot& snap) {
     // do not split at once.
     pool_.assign(snap.kv.begin(), snap.kv.end());
     pool_hash_.resize(pool_.size());
+    pool_prefix_.resize(pool_.size());
     for (size_t i = 0; i < pool_.size(); i++) {
         pool_hash_[i] = pair_hash(pool_[i].first, pool_[i].second);
+        pool_prefix_[i] = key_prefix(pool_[i].first);
         hash_ += pool_hash_[i];
     }
     for (size_t i = 0; i < pool_.size(); i += kChunkMax / 2) {
@@ -214,7 +224,7 @@ void KvStore::restore(const Snapshot& snap) {
         std::vector<uint32_t>& c = chunks_.emplace_back();
         for (size_t j = i; j < end; j++)
             c.push_back(static_cast<uint32_t>(j));
-        last_prefix_.push_back(key_prefix(pool_[end - 1].first));
+        last_prefix_.push_back(pool_prefix_[end - 1]);
     }
     for (const auto& [id, s] : snap.sessions)
         sessions_.emplace(id, s);

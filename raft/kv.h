@@ -96,6 +96,7 @@ class KvStore {
 
     std::vector<Pair> pool_;                     // slots; a free one holds an empty pair
     std::vector<uint64_t> pool_hash_;            // pair_hash of each slot's pair
+    std::vector<uint64_t> pool_prefix_;          // key_prefix of each slot's key
     std::vector<uint32_t> free_;                 // free slots
     std::vector<std::vector<uint32_t>> chunks_;  // slots, each chunk sorted and non-empty
     // key_prefix of each chunk's last key: chunk_for compares integers, and
