@@ -444,8 +444,7 @@ void Node::send_append(NodeId to, bool heartbeat) {
     // it counts itself only once durable (on_persisted).
     if (pr.state == ProgressState::kReplicate && !m.entries.empty()) {
         pr.next_index = m.entries.back().index + 1;
-        pr.inflight.push_back(m.entries.back().index);
-        pr.inflight_round.push_back(heartbeat_round_);
+        pr.inflight.push_back(Progress::Inflight{m.entries.back().index, heartbeat_round_});
     } else if (pr.state == ProgressState::kProbe) {
         pr.probe_sent = true;
     }
@@ -464,7 +463,6 @@ void Node::send_snapshot(NodeId to) {
     pr.state = ProgressState::kSnapshot;
     pr.snapshot_round = heartbeat_round_;
     pr.inflight.clear();
-    pr.inflight_round.clear();
     respond(std::move(m), false);
 }
 
@@ -498,7 +496,6 @@ void Node::handle_append_response(const Message& m) {
         pr.state = ProgressState::kProbe;
         pr.probe_sent = false;
         pr.inflight.clear();
-        pr.inflight_round.clear();
         send_append(m.from, false);
         return;
     }
@@ -507,22 +504,22 @@ void Node::handle_append_response(const Message& m) {
         maybe_commit();
     }
     pr.next_index = std::max(pr.next_index, pr.match_index + 1);
-    while (!pr.inflight.empty() && pr.inflight.front() <= pr.match_index) {
-        pr.inflight.pop_front();
-        pr.inflight_round.pop_front();
-    }
+    size_t acked = 0;
+    while (acked < pr.inflight.size() && pr.inflight[acked].last_index <= pr.match_index)
+        acked++;
+    pr.inflight.erase(pr.inflight.begin(),
+                      pr.inflight.begin() + static_cast<std::ptrdiff_t>(acked));
     if (pr.state == ProgressState::kProbe) {
         pr.state = ProgressState::kReplicate;
         pr.next_index = pr.match_index + 1;
         pr.probe_sent = false;
-    } else if (pr.state == ProgressState::kReplicate && !pr.inflight_round.empty() &&
-               pr.inflight_round.front() + 2 <= heartbeat_round_) {
+    } else if (pr.state == ProgressState::kReplicate && !pr.inflight.empty() &&
+               pr.inflight.front().round + 2 <= heartbeat_round_) {
         // Two heartbeat rounds without an answer: the append was lost.
         pr.state = ProgressState::kProbe;
         pr.probe_sent = false;
         pr.next_index = pr.match_index + 1;
         pr.inflight.clear();
-        pr.inflight_round.clear();
     }
     broadcast_append();
 }

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <utility>
 #include <vector>
 
@@ -70,11 +69,18 @@ struct Progress {
     Index match_index = 0;
     Index next_index = 1;
     ProgressState state = ProgressState::kProbe;
-    bool probe_sent = false;             // probe: one append in flight at a time
-    std::deque<Index> inflight;          // replicate: last index of each append sent
-    std::deque<int64_t> inflight_round;  // heartbeat round each was sent in
-    bool recent_active = false;          // check-quorum: heard from since last check
-    int64_t snapshot_round = 0;          // snapshot: heartbeat round it was sent in
+    bool probe_sent = false;  // probe: one append in flight at a time
+    // Replicate: the appends in flight, oldest first (at most
+    // max_inflight_appends, a handful). A vector, not a deque: an empty deque
+    // still allocates about 600 bytes, on every copy of the node too.
+    struct Inflight {
+        Index last_index = 0;  // last index the append carried
+        int64_t round = 0;     // heartbeat round it was sent in
+        bool operator==(const Inflight&) const = default;
+    };
+    std::vector<Inflight> inflight;
+    bool recent_active = false;  // check-quorum: heard from since last check
+    int64_t snapshot_round = 0;  // snapshot: heartbeat round it was sent in
     bool operator==(const Progress&) const = default;
 };
 

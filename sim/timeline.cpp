@@ -247,7 +247,8 @@ size_t approx_bytes(const WorldState& s) {
             for (const raft::Message& m : w.after_persist)
                 b += message_bytes(m);
         }
-        b += n.node.progress().size() * sizeof(raft::Progress);
+        for (const raft::Progress& p : n.node.progress())
+            b += sizeof(raft::Progress) + p.inflight.capacity() * sizeof(raft::Progress::Inflight);
         // The key-value store is dropped from checkpoints (rebuilt on restore).
         b += n.node.kv().key_count() * 96;
     }
