@@ -23,9 +23,9 @@ uint64_t hash_bytes(const std::string& s, uint64_t h) {
     return h;
 }
 
-uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
+uint64_t KvStore::pair_hash(uint64_t key_hash, const std::string& v) {
     // Lengths are part of each string's hash: ("ab", "c") != ("a", "bc").
-    uint64_t h = hash_bytes(v, hash_bytes(k));
+    uint64_t h = hash_bytes(v, key_hash);
     // Finalize so that the sum over pairs does not cancel structure.
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
@@ -33,7 +33,51 @@ uint64_t KvStore::pair_hash(const std::string& k, const std::string& v) {
     return h;
 }
 
-// The first chunk whose last key is >= k; the last chunk if k is beyond all.
+size_t KvStore::probe(const std::string& k, uint64_t key_hash) const {
+    const size_t mask = index_.size() - 1;
+    const uint64_t p = key_prefix(k);
+    for (size_t i = static_cast<size_t>(key_hash >> 32) & mask;; i = (i + 1) & mask) {
+        const uint32_t e = index_[i];
+        if (e == 0) return i;
+        const uint32_t s = e - 1;
+        if (pool_key_hash_[s] == key_hash && pool_prefix_[s] == p && pool_[s].first == k) return i;
+    }
+}
+
+void KvStore::index_grow() {
+    index_build(index_.empty() ? 16 : index_.size() * 2);
+}
+
+// An index of n positions (a power of two) with every live slot, inserted in
+// key order, so the layout depends only on the content.
+void KvStore::index_build(size_t n) {
+    index_.assign(n, 0);
+    for (const std::vector<uint32_t>& c : chunks_) {
+        for (uint32_t s : c) {
+            size_t i = static_cast<size_t>(pool_key_hash_[s] >> 32) & (n - 1);
+            while (index_[i] != 0)
+                i = (i + 1) & (n - 1);
+            index_[i] = s + 1;
+        }
+    }
+}
+
+// Removes position pos, shifting later members of its probe run back so
+// that no search stops early (no tombstones).
+void KvStore::index_erase(size_t pos) {
+    const size_t mask = index_.size() - 1;
+    size_t hole = pos;
+    for (size_t i = (pos + 1) & mask; index_[i] != 0; i = (i + 1) & mask) {
+        const size_t home = static_cast<size_t>(pool_key_hash_[index_[i] - 1] >> 32) & mask;
+        // Movable into the hole unless its home lies cyclically in (hole, i].
+        if (((i - home) & mask) >= ((i - hole) & mask)) {
+            index_[hole] = index_[i];
+            hole = i;
+        }
+    }
+    index_[hole] = 0;
+}
+
 size_t KvStore::chunk_for(const std::string& k) const {
     const uint64_t p = key_prefix(k);
     size_t lo = 0, hi = chunks_.size();
@@ -61,28 +105,28 @@ size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) c
 }
 
 const Blob* KvStore::find(const std::string& k) const {
-    if (chunks_.empty()) return nullptr;
-    const std::vector<uint32_t>& c = chunks_[chunk_for(k)];
-    const size_t i = position(c, k);
-    return i < c.size() && pool_[c[i]].first == k ? &pool_[c[i]].second : nullptr;
+    if (size_ == 0) return nullptr;
+    const uint32_t e = index_[probe(k, hash_bytes(k))];
+    return e == 0 ? nullptr : &pool_[e - 1].second;
 }
 
 void KvStore::set(const std::string& k, const Blob& v) {
-    const uint64_t h = pair_hash(k, v);
+    const uint64_t kh = hash_bytes(k);
+    const uint64_t h = pair_hash(kh, v);
     hash_ += h;
+    if (index_.empty()) index_grow();
+    const size_t at = probe(k, kh);
+    if (index_[at] != 0) {
+        const uint32_t s = index_[at] - 1;
+        hash_ -= pool_hash_[s];
+        pool_[s].second = v;
+        pool_hash_[s] = h;
+        return;
+    }
     size_t ci = 0, i = 0;
     if (!chunks_.empty()) {
         ci = chunk_for(k);
         i = position(chunks_[ci], k);
-        if (i < chunks_[ci].size()) {
-            const uint32_t s = chunks_[ci][i];
-            if (pool_[s].first == k) {
-                hash_ -= pool_hash_[s];
-                pool_[s].second = v;
-                pool_hash_[s] = h;
-                return;
-            }
-        }
     } else {
         chunks_.emplace_back();
         last_prefix_.assign(1, 0);
@@ -94,12 +138,15 @@ void KvStore::set(const std::string& k, const Blob& v) {
         pool_[s] = Pair(k, v);
         pool_hash_[s] = h;
         pool_prefix_[s] = key_prefix(k);
+        pool_key_hash_[s] = kh;
     } else {
         s = static_cast<uint32_t>(pool_.size());
         pool_.emplace_back(k, v);
         pool_hash_.push_back(h);
         pool_prefix_.push_back(key_prefix(k));
+        pool_key_hash_.push_back(kh);
     }
+    index_[at] = s + 1;
     std::vector<uint32_t>& c = chunks_[ci];
     const bool last = i == c.size();
     c.insert(c.begin() + static_cast<std::ptrdiff_t>(i), s);
@@ -113,6 +160,7 @@ void KvStore::set(const std::string& k, const Blob& v) {
         note_last_key(ci);
         note_last_key(ci + 1);
     }
+    if (size_ * 2 > index_.size()) index_grow();
 }
 
 void KvStore::note_last_key(size_t chunk) {
@@ -120,11 +168,13 @@ void KvStore::note_last_key(size_t chunk) {
 }
 
 void KvStore::erase(const std::string& k) {
-    if (chunks_.empty()) return;
+    if (size_ == 0) return;
+    const size_t at = probe(k, hash_bytes(k));
+    if (index_[at] == 0) return;
+    index_erase(at);
     const size_t ci = chunk_for(k);
     std::vector<uint32_t>& c = chunks_[ci];
     const size_t i = position(c, k);
-    if (i == c.size() || pool_[c[i]].first != k) return;
     const uint32_t s = c[i];
     hash_ -= pool_hash_[s];
     pool_[s] = Pair();
@@ -214,8 +264,10 @@ void KvStore::restore(const Snapshot& snap) {
     pool_.assign(snap.kv.begin(), snap.kv.end());
     pool_hash_.resize(pool_.size());
     pool_prefix_.resize(pool_.size());
+    pool_key_hash_.resize(pool_.size());
     for (size_t i = 0; i < pool_.size(); i++) {
-        pool_hash_[i] = pair_hash(pool_[i].first, pool_[i].second);
+        pool_key_hash_[i] = hash_bytes(pool_[i].first);
+        pool_hash_[i] = pair_hash(pool_key_hash_[i], pool_[i].second);
         pool_prefix_[i] = key_prefix(pool_[i].first);
         hash_ += pool_hash_[i];
     }
@@ -226,6 +278,10 @@ void KvStore::restore(const Snapshot& snap) {
             c.push_back(static_cast<uint32_t>(j));
         last_prefix_.push_back(pool_prefix_[end - 1]);
     }
+    size_t n = 16;
+    while (n < 2 * size_ + 2)
+        n *= 2;
+    index_build(n);
     for (const auto& [id, s] : snap.sessions)
         sessions_.emplace(id, s);
 }

@@ -37,10 +37,12 @@ inline uint64_t key_prefix(const std::string& k) {
 
 // The pairs live in a pool of slots, each with its pair hash; their order is
 // kept by slot numbers in sorted chunks of at most kChunkMax (a one-level
-// B-tree): a lookup is two binary searches, an insert shifts a few 4-byte
-// slot numbers (not strings), an overwrite reuses the stored hash of the old
-// pair, restoring a snapshot is a bulk copy, and iteration is in key order.
-// Equality is by content, not by layout.
+// B-tree), and an open-addressing index on the key hash finds a key's slot
+// directly. A lookup or an overwrite is one probe (no binary search), an
+// insert also shifts a few 4-byte slot numbers in one chunk (not strings), an
+// overwrite reuses the stored hash of the old pair, restoring a snapshot is a
+// bulk copy, and iteration is in key order. The index is never iterated, so
+// nothing observable depends on its layout. Equality is by content.
 class KvStore {
   public:
     using Pair = std::pair<std::string, Blob>;
@@ -85,7 +87,13 @@ class KvStore {
     bool operator==(const KvStore& o) const;
 
   private:
-    static uint64_t pair_hash(const std::string& k, const std::string& v);
+    static uint64_t pair_hash(uint64_t key_hash, const std::string& v);
+    // The index_ position holding k's slot, or the empty position where it
+    // would go. key_hash = hash_bytes(k).
+    size_t probe(const std::string& k, uint64_t key_hash) const;
+    void index_grow();
+    void index_build(size_t n);
+    void index_erase(size_t pos);
     const Blob* find(const std::string& k) const;
     void set(const std::string& k, const Blob& v);
     void erase(const std::string& k);
@@ -94,9 +102,13 @@ class KvStore {
     size_t position(const std::vector<uint32_t>& c, const std::string& k) const;
     void note_last_key(size_t chunk);
 
-    std::vector<Pair> pool_;                     // slots; a free one holds an empty pair
-    std::vector<uint64_t> pool_hash_;            // pair_hash of each slot's pair
-    std::vector<uint64_t> pool_prefix_;          // key_prefix of each slot's key
+    std::vector<Pair> pool_;               // slots; a free one holds an empty pair
+    std::vector<uint64_t> pool_hash_;      // pair_hash of each slot's pair
+    std::vector<uint64_t> pool_prefix_;    // key_prefix of each slot's key
+    std::vector<uint64_t> pool_key_hash_;  // hash_bytes of each slot's key
+    // Linear probing on key hashes: slot + 1 per position, 0 = empty; a power
+    // of two, at most half full.
+    std::vector<uint32_t> index_;
     std::vector<uint32_t> free_;                 // free slots
     std::vector<std::vector<uint32_t>> chunks_;  // slots, each chunk sorted and non-empty
     // key_prefix of each chunk's last key: chunk_for compares integers, and
