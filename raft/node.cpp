@@ -201,6 +201,16 @@ void Node::persist_hard_state() {
     ready_.hard_state = HardState{current_term_, voted_for_};
 }
 
+Message& Node::emit(MsgType type, NodeId to, bool after_persist) {
+    std::vector<Message>& out = after_persist ? ready_.msgs_after_persist : ready_.msgs;
+    Message& m = out.emplace_back();
+    m.type = type;
+    m.from = id_;
+    m.to = to;
+    m.term = current_term_;
+    return m;
+}
+
 void Node::respond(Message&& m, bool after_persist) {
     m.from = id_;
     if (m.term == 0) m.term = current_term_;
@@ -411,9 +421,7 @@ void Node::broadcast_heartbeat(int64_t read_ctx) {
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
         const Progress& pr = progress_[static_cast<size_t>(p)];
-        Message m;
-        m.type = MsgType::kAppend;
-        m.to = p;
+        Message& m = emit(MsgType::kAppend, p, false);
         // A heartbeat checks only what is known to match, so it never causes
         // a spurious rejection of pipelined appends still in flight.
         m.log_index = std::max(pr.match_index, log_.snapshot_index());
@@ -421,7 +429,6 @@ void Node::broadcast_heartbeat(int64_t read_ctx) {
         m.log_term = log_.term_at(m.log_index);
         m.commit = std::min(commit_index_, m.log_index);
         m.read_ctx = read_ctx;
-        respond(std::move(m), false);
     }
 }
 
@@ -431,9 +438,7 @@ void Node::send_append(NodeId to, bool heartbeat) {
         send_snapshot(to);
         return;
     }
-    Message m;
-    m.type = MsgType::kAppend;
-    m.to = to;
+    Message& m = emit(MsgType::kAppend, to, false);
     m.log_index = pr.next_index - 1;
     m.log_term = log_.term_at(m.log_index);
     if (!heartbeat) {
@@ -448,7 +453,6 @@ void Node::send_append(NodeId to, bool heartbeat) {
     } else if (pr.state == ProgressState::kProbe) {
         pr.probe_sent = true;
     }
-    respond(std::move(m), false);
 }
 
 void Node::send_snapshot(NodeId to) {
@@ -547,23 +551,26 @@ void Node::handle_append(const Message& m) {
     if (role_ != Role::kFollower) become_follower(current_term_, m.from);  // §5.2
     leader_ = m.from;
     reset_election_timer();
-    Message r;
-    r.type = MsgType::kAppendResp;
-    r.to = m.from;
-    r.read_ctx = m.read_ctx;
-    r.log_index = m.log_index;
+    // The response is built in place once its queue is known.
+    auto response = [&](bool after_persist) -> Message& {
+        Message& r = emit(MsgType::kAppendResp, m.from, after_persist);
+        r.read_ctx = m.read_ctx;
+        r.log_index = m.log_index;
+        return r;
+    };
     const bool ack_now = has_mutation(kMutAckBeforeFsync);
     if (m.log_index < commit_index_) {
         // Already committed here; tell the leader how far we match. Waits for
         // pending writes like any acknowledgement.
+        Message& r = response(!ack_now);
         r.match = commit_index_;
         r.log_term = log_.term_at(commit_index_);
-        respond(std::move(r), !ack_now);
         return;
     }
     const Term t = log_.term_at(m.log_index);
     if (t != m.log_term) {
         // §5.3 consistency check failed: reject with a backtracking hint.
+        Message& r = response(false);
         r.reject = true;
         if (t < 0) {
             r.hint_index = log_.last_index() + 1;
@@ -574,7 +581,6 @@ void Node::handle_append(const Message& m) {
             r.hint_index = i;
             r.hint_term = t;
         }
-        respond(std::move(r), false);
         return;
     }
     for (const Entry& e : m.entries) {
@@ -590,10 +596,10 @@ void Node::handle_append(const Message& m) {
     }
     const Index last_new = m.log_index + static_cast<Index>(m.entries.size());
     set_commit(std::min(m.commit, last_new));  // §5.3 step 5
+    // Figure 2: acknowledge only what is durable.
+    Message& r = response(!ack_now);
     r.match = last_new;
     r.log_term = log_.term_at(last_new);
-    // Figure 2: acknowledge only what is durable.
-    respond(std::move(r), !ack_now);
 }
 
 void Node::handle_snapshot(const Message& m) {

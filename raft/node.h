@@ -204,6 +204,10 @@ class Node {
     void apply_committed();
     void maybe_snapshot();
     void respond(Message&& m, bool after_persist);
+    // A new message from this node in its current term, built in place at
+    // the end of the Ready's queue (no move of a large Message). The
+    // reference is valid until the next message is queued.
+    Message& emit(MsgType type, NodeId to, bool after_persist);
     void reply_client(const Command& cmd, const CommandResult& r, bool retryable,
                       const char* error);
     void maybe_forward_or_reject(const Message& m);
