@@ -100,8 +100,7 @@ void World::client_next(int c) {
         return;
     }
     const int64_t interval = client_interval_us(w);
-    raft::Command cmd = random_command(cl);
-    invoke(c, cmd, cl.home);
+    invoke(c, random_command(cl), cl.home);
     push_event(s_.now_us + s_.workload_rng.range(interval / 2, interval + interval / 2),
                EventKind::kClientNext, c, 0, 0);
 }
@@ -131,11 +130,11 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
         cleared_ops_.emplace_back(s_.history_size, history_[s_.history_size]);
     }
     log_put(history_, s_.history_size, std::move(op));
-    cl.cmd = cmd;
+    cl.cmd = std::move(cmd);
     cl.busy = true;
     cl.target = node;
-    record(TraceRecord{0, TraceKind::kClientInvoke, static_cast<uint8_t>(cmd.op), kClientBase + c,
-                       node, 0, cl.op, 0});
+    record(TraceRecord{0, TraceKind::kClientInvoke, static_cast<uint8_t>(cl.cmd.op),
+                       kClientBase + c, node, 0, cl.op, 0});
     arm_client_timer(c, EventKind::kClientDeadline, s_.now_us + scenario_->workload.timeout_us);
     client_send(c);
 }
@@ -227,7 +226,7 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
         cmd.op = raft::OpType::kPut;
         cmd.key = cl.stress_prefix + std::to_string(cl.remaining);
         cmd.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
-        invoke(c, cmd, cl.home);
+        invoke(c, std::move(cmd), cl.home);
     }
     if (cl.next_due) {
         cl.next_due = false;
