@@ -58,7 +58,9 @@ class Rng {
     // draws in one component never shifts another's numbers.
     static Rng stream(uint64_t seed, uint64_t component) { return Rng(mix64(seed, component)); }
 
-    uint64_t next() {
+    // The draws below are forced inline: they run several times per event,
+    // and GCC left below() out of line, paying a call and spills each time.
+    [[gnu::always_inline]] uint64_t next() {
         const uint64_t result = rotl(s_[1] * 5, 7) * 9;
         const uint64_t t = s_[1] << 17;
         s_[2] ^= s_[0];
@@ -74,19 +76,19 @@ class Rng {
     // rejecting the few low words that would favour some results (Lemire,
     // "Fast random integer generation in an interval", 2019). A division only
     // in the rare case that needs the rejection threshold.
-    uint64_t below(uint64_t bound) {
+    [[gnu::always_inline]] uint64_t below(uint64_t bound) {
         if (bound <= 1) return 0;
         const uint64_t x = next();
         if (x * bound < bound) return below_slow(x, bound);  // the low word of the product
         return mul_hi(x, bound);
     }
     // Uniform in [lo, hi], inclusive. Requires lo <= hi.
-    int64_t range(int64_t lo, int64_t hi) {
+    [[gnu::always_inline]] int64_t range(int64_t lo, int64_t hi) {
         if (hi <= lo) return lo;
         return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
     }
     // True with probability num/den.
-    bool chance(int64_t num, int64_t den) {
+    [[gnu::always_inline]] bool chance(int64_t num, int64_t den) {
         if (num <= 0) return false;
         if (num >= den) return true;
         return static_cast<int64_t>(below(static_cast<uint64_t>(den))) < num;

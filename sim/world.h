@@ -228,7 +228,7 @@ class World {
     void push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen, int64_t msg_id);
     // Inline: every event records two or three of these, and built in the
     // caller's registers a record avoids a store-to-load stall through memory.
-    void record(TraceRecord r) {
+    [[gnu::always_inline]] void record(TraceRecord r) {
         r.t_us = s_.now_us;
         s_.digest.add(r);
         if (record_trace) {
