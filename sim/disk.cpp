@@ -22,8 +22,9 @@ void DurableState::write_entry(raft::Entry&& e) {
     // Writing index i replaces i and everything after it (log truncation).
     if (pos < log.size()) log.resize(pos);
     if (pos > log.size()) return;  // a gap can only follow a truncation; dropped
+    // Built in place: one move of the entry, not two.
     const uint64_t checksum = e.hash;
-    log.push_back(StoredEntry{std::move(e), checksum});
+    log.emplace_back(std::move(e), checksum);
 }
 
 void DurableState::write_snapshot(const raft::SnapshotPtr& s) {

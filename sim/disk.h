@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "raft/types.h"
@@ -19,6 +20,12 @@ namespace sim {
 struct StoredEntry {
     raft::Entry entry;
     uint64_t checksum = 0;  // the entry's hash at write time
+
+    StoredEntry() = default;
+    // By rvalue, so that emplace_back moves an entry once (WebAssembly's
+    // clang has no C++20 parenthesized aggregate init to do it otherwise).
+    StoredEntry(raft::Entry&& e, uint64_t sum) : entry(std::move(e)), checksum(sum) {}
+    StoredEntry(const raft::Entry& e, uint64_t sum) : entry(e), checksum(sum) {}
 };
 
 struct DurableState {

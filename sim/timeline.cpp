@@ -345,7 +345,7 @@ WorldState Timeline::unpack(const Checkpoint& c) {
         n.disk.durable.log.reserve(lists[2 * i + 1].size());
         for (raft::Entry& e : lists[2 * i + 1]) {
             const uint64_t sum = e.hash;  // sealed by the decoder
-            n.disk.durable.log.push_back(StoredEntry{std::move(e), sum});
+            n.disk.durable.log.emplace_back(std::move(e), sum);
         }
     }
     for (NodeSlot& n : st.nodes)
