@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "raft/types.h"
@@ -45,6 +46,7 @@ class RaftLog {
     }
 
     void append(const Entry& e) { entries_.push_back(e); }
+    void append(Entry&& e) { entries_.push_back(std::move(e)); }
     // Drops every entry at index >= i (a conflicting suffix, §5.3).
     void truncate_from(Index i) {
         if (i <= offset_) {

@@ -63,7 +63,7 @@ void Node::rebuild_state_machine() {
 // inputs
 // ===========================================================================
 
-void Node::step(const Message& m) {
+void Node::step(Message&& m) {
     if (!step_term(m)) return;
     switch (m.type) {
         case MsgType::kPreVote:
@@ -547,7 +547,7 @@ void Node::handle_snapshot_response(const Message& m) {
 // replication (follower)
 // ===========================================================================
 
-void Node::handle_append(const Message& m) {
+void Node::handle_append(Message& m) {
     if (role_ != Role::kFollower) become_follower(current_term_, m.from);  // §5.2
     leader_ = m.from;
     reset_election_timer();
@@ -583,7 +583,7 @@ void Node::handle_append(const Message& m) {
         }
         return;
     }
-    for (const Entry& e : m.entries) {
+    for (Entry& e : m.entries) {
         if (e.index <= log_.snapshot_index()) continue;
         if (log_.has(e.index)) {
             if (log_.term_at(e.index) == e.term) continue;
@@ -591,8 +591,8 @@ void Node::handle_append(const Message& m) {
             log_.truncate_from(e.index);
             persisted_index_ = std::min(persisted_index_, e.index - 1);
         }
-        log_.append(e);
-        ready_.entries.push_back(e);
+        ready_.entries.push_back(e);  // for the disk
+        log_.append(std::move(e));    // the message is consumed
     }
     const Index last_new = m.log_index + static_cast<Index>(m.entries.size());
     set_commit(std::min(m.commit, last_new));  // §5.3 step 5

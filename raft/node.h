@@ -103,7 +103,9 @@ class Node {
     void start();
 
     // ---- inputs -------------------------------------------------------------
-    void step(const Message& m);
+    // Consumes m: an append's entries are moved into the log, not copied
+    // (the caller discards the message after; pass a copy to keep it).
+    void step(Message&& m);
     void on_election_timeout();
     void on_heartbeat_timeout();
     // The disk made entries up to (index, term) durable.
@@ -174,7 +176,7 @@ class Node {
     bool step_term(const Message& m);
     void handle_vote_request(const Message& m);
     void handle_vote_response(const Message& m);
-    void handle_append(const Message& m);
+    void handle_append(Message& m);
     void handle_append_response(const Message& m);
     void handle_snapshot(const Message& m);
     void handle_snapshot_response(const Message& m);

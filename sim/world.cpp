@@ -353,9 +353,10 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.aux = msg_id;
     record(r);
     s_.counts.delivered++;
-    // Stepped in place: a node's step does not touch the wire (its messages
-    // leave through Ready, below), so the message is erased after.
-    slot.node.step(m);
+    // Stepped in place and consumed (an append's entries move into the log):
+    // a node's step does not touch the wire (its messages leave through
+    // Ready, below), so the message is erased after.
+    slot.node.step(std::move(f.msg));
     s_.wire.erase(msg_id);
     after_node_input(to);
 }

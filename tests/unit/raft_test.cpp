@@ -76,8 +76,9 @@ struct Harness {
             Message m = std::move(wire.front());
             wire.pop_front();
             if (m.type == MsgType::kClientResp || drop(m)) continue;
-            nodes[m.to].step(m);
-            pump(m.to);
+            const NodeId to = m.to;
+            nodes[to].step(std::move(m));
+            pump(to);
         }
     }
     void campaign(int id) {
@@ -153,7 +154,7 @@ TEST(Raft, S5_2_CandidateWinsMajorityAndStepsDownOnHigherTerm) {
     m.from = 2;
     m.to = 0;
     m.term = h.nodes[0].current_term() + 5;
-    h.nodes[0].step(m);
+    h.nodes[0].step(Message(m));
     EXPECT_EQ(h.nodes[0].role(), Role::kFollower);
     EXPECT_EQ(h.nodes[0].current_term(), m.term);
 }
@@ -292,7 +293,7 @@ TEST(Raft, S5_3_AppendAcknowledgedOnlyAfterPersistence) {
     m.to = 1;
     m.term = 1;
     m.entries = log_of({1, 1});
-    f.step(m);
+    f.step(std::move(m));
     Ready r = f.take_ready();
     EXPECT_EQ(r.entries.size(), 2u);
     EXPECT_EQ(find(r.msgs, MsgType::kAppendResp), nullptr);
