@@ -365,7 +365,7 @@ void Node::become_leader() {
     noop.index = log_.last_index() + 1;
     noop.type = EntryType::kNoop;
     noop.seal();
-    append_own(noop);
+    append_own(std::move(noop));
     broadcast_append();
     ready_.heartbeat_timer_us = config_.heartbeat_us;
     ready_.election_timer_us = config_.election_timeout_us_min;
@@ -388,9 +388,9 @@ void Node::check_quorum() {
 // replication (leader)
 // ===========================================================================
 
-void Node::append_own(const Entry& e) {
-    log_.append(e);
-    ready_.entries.push_back(e);
+void Node::append_own(Entry&& e) {
+    ready_.entries.push_back(e);  // for the disk
+    log_.append(std::move(e));
 }
 
 bool Node::can_send(const Progress& p) const {
@@ -720,7 +720,7 @@ void Node::propose(const Command& cmd, NodeId origin) {
     e.origin = origin;
     e.cmd = cmd;
     e.seal();
-    append_own(e);
+    append_own(std::move(e));
     broadcast_append();
 }
 

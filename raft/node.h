@@ -185,7 +185,7 @@ class Node {
 
     // Leader replication.
     void propose(const Command& cmd, NodeId origin);
-    void append_own(const Entry& e);
+    void append_own(Entry&& e);
     void send_append(NodeId to, bool heartbeat);
     void send_snapshot(NodeId to);
     void broadcast_append();
