@@ -53,7 +53,8 @@ void Node::start() {
 void Node::rebuild_state_machine() {
     kv_ = KvStore();
     if (snapshot_) kv_.restore(*snapshot_);
-    for (Index i = log_.snapshot_index() + 1; i <= last_applied_; i++) {
+    // The log may reach back before the snapshot point (catch-up entries).
+    for (Index i = std::max(log_.snapshot_index(), snapshot_index()) + 1; i <= last_applied_; i++) {
         const Entry& e = log_.at(i);
         if (e.type == EntryType::kCommand) kv_.apply(e.cmd);
     }
@@ -680,17 +681,21 @@ void Node::apply_committed() {
 
 void Node::maybe_snapshot() {
     if (config_.snapshot_threshold <= 0) return;
-    if (last_applied_ - log_.snapshot_index() < config_.snapshot_threshold) return;
+    if (last_applied_ - snapshot_index() < config_.snapshot_threshold) return;
     take_snapshot();
 }
 
-// §7: snapshot the applied state and discard the log prefix it covers.
+// §7: snapshot the applied state and discard the log prefix it covers, but
+// for the last snapshot_catch_up_entries before the snapshot point: a
+// follower a few entries behind still gets those by AppendEntries.
 void Node::take_snapshot() {
-    if (last_applied_ <= log_.snapshot_index()) return;
+    if (last_applied_ <= snapshot_index()) return;
     const Term t = log_.term_at(last_applied_);
     auto snap = std::make_shared<const Snapshot>(kv_.to_snapshot(last_applied_, t));
     snapshot_ = snap;
-    log_.compact(last_applied_, t);
+    const Index keep_after =
+        last_applied_ - std::max<int64_t>(0, config_.snapshot_catch_up_entries);
+    if (keep_after > log_.snapshot_index()) log_.compact(keep_after, log_.term_at(keep_after));
     ready_.snapshot = snap;
 }
 

@@ -156,6 +156,9 @@ class Node {
     SnapshotPtr& snapshot_for_checkpoint() { return snapshot_; }
     const KvStore& kv() const { return kv_; }
     const SnapshotPtr& snapshot() const { return snapshot_; }
+    // The last index the latest snapshot covers (0: none). The log may keep
+    // entries before it; log().snapshot_index() is where the log starts.
+    Index snapshot_index() const { return snapshot_ ? snapshot_->last_included_index : 0; }
     const std::vector<Progress>& progress() const { return progress_; }
     uint32_t votes_granted() const { return votes_granted_; }
     uint32_t votes_rejected() const { return votes_rejected_; }

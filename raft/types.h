@@ -202,6 +202,11 @@ struct Config {
     bool pre_vote = true;
     bool check_quorum = true;
     int64_t snapshot_threshold = 200;  // entries applied since last snapshot; 0 = never
+    // After a snapshot the log keeps this many entries before the snapshot
+    // point (etcd's SnapshotCatchUpEntries): a follower that lags by fewer
+    // (appends in flight, a short outage) catches up by appends instead of
+    // an InstallSnapshot of the whole state.
+    int64_t snapshot_catch_up_entries = 50;
     int32_t max_entries_per_append = 64;
     int32_t max_inflight_appends = 4;  // pipelining window per follower
     ReadMode read_mode = ReadMode::kLog;

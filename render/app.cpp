@@ -854,7 +854,7 @@ void write_nodes(JsonWriter& w, const sim::World& world) {
         w.Key("last_index");
         w.Int64(n.log().last_index());
         w.Key("snapshot_index");
-        w.Int64(n.log().snapshot_index());
+        w.Int64(n.snapshot_index());
         w.Key("unsynced_entries");
         w.Int64(s.disk.unsynced_entries());
         w.Key("kv_keys");

@@ -62,8 +62,9 @@ void state_table(const View& v, const sim::NodeSlot& s) {
     row("voted_for", vote_name(n.voted_for()), vote_name(d.hard_state.voted_for),
         "Figure 2: the vote must be durable before the vote reply leaves (§5.2).");
     row("last log index", num(n.log().last_index()), num(durable_last_index(d)), nullptr);
-    row("snapshot index", num(n.log().snapshot_index()), num(d.snapshot_index()),
-        "§7: entries up to here are compacted into the snapshot.");
+    row("snapshot index", num(n.snapshot_index()), num(d.snapshot_index()),
+        "§7: entries up to here are compacted into the snapshot. In memory the log keeps a "
+        "few entries before it, so that a follower just behind catches up by appends.");
     row("persisted_index", num(n.persisted_index()), "", "Entries up to here are durable locally.");
     row("commit_index", num(n.commit_index()), "", "Volatile (Figure 2): rebuilt after a restart.");
     row("last_applied", num(n.last_applied()), "",
@@ -135,9 +136,13 @@ void log_strip(const raft::Node& n) {
         std::snprintf(buf, sizeof buf, "<=%lld", static_cast<long long>(log.snapshot_index()));
         dl->AddText(ImVec2(a.x + 3, a.y + 3), kColText, buf);
         if (hovered && mouse.x < b.x) {
-            ImGui::SetTooltip("Snapshot: entries up to %lld (term %lld) are compacted (§7).",
-                              static_cast<long long>(log.snapshot_index()),
-                              static_cast<long long>(log.snapshot_term()));
+            ImGui::SetTooltip(
+                "Compacted: entries up to %lld (term %lld) are gone from the log (§7).\n"
+                "The snapshot covers up to %lld; the entries between are kept so that a\n"
+                "follower just behind catches up by appends (snapshot_catch_up_entries).",
+                static_cast<long long>(log.snapshot_index()),
+                static_cast<long long>(log.snapshot_term()),
+                static_cast<long long>(n.snapshot_index()));
         }
     }
     if (first > 1 + log.snapshot_index() || (first > log.first_index())) {
@@ -162,15 +167,22 @@ void log_strip(const raft::Node& n) {
         if (i <= n.persisted_index()) {
             dl->AddLine(ImVec2(a.x, b.y + 3.f), ImVec2(b.x, b.y + 3.f), kColGood, 2.f);  // durable
         }
+        if (i <= n.snapshot_index()) {
+            // Covered by the snapshot, kept for catching up: veiled.
+            dl->AddRectFilled(a, b, IM_COL32(20, 20, 28, 140), 2.f);
+        }
         if (hovered && mouse.x >= a.x && mouse.x < a.x + cell) {
-            ImGui::SetTooltip("%s\n%s, %s", entry_text(e).c_str(),
-                              i <= n.commit_index() ? "committed" : "not committed",
-                              i <= n.persisted_index() ? "durable" : "not yet durable");
+            ImGui::SetTooltip(
+                "%s\n%s, %s%s", entry_text(e).c_str(),
+                i <= n.commit_index() ? "committed" : "not committed",
+                i <= n.persisted_index() ? "durable" : "not yet durable",
+                i <= n.snapshot_index() ? "\nin the snapshot; kept for catch-up" : "");
         }
     }
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled(
-        "solid: committed, dashed: uncommitted, green underline: durable, colour: term");
+        "solid: committed, dashed: uncommitted, green underline: durable, colour: term, "
+        "veiled: in the snapshot, kept for followers to catch up");
     ImGui::PopTextWrapPos();
 }
 

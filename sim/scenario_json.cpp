@@ -865,8 +865,8 @@ void parse_mutations(Ctx& ctx, const JsonValue& v, const std::string& path, uint
 void parse_cluster(Ctx& ctx, const JsonValue& v, const std::string& path, raft::Config* c) {
     Fields f(&ctx, v, path,
              {"nodes", "election_timeout_ms", "heartbeat_ms", "pre_vote", "check_quorum",
-              "snapshot_threshold", "max_entries_per_append", "max_inflight_appends", "read_mode",
-              "mutations"});
+              "snapshot_threshold", "snapshot_catch_up_entries", "max_entries_per_append",
+              "max_inflight_appends", "read_mode", "mutations"});
     f.integer("nodes", 1, raft::kMaxNodes, &c->node_count);
     f.millis_range("election_timeout_ms", 1 * kMs, kMaxDelayUs, &c->election_timeout_us_min,
                    &c->election_timeout_us_max);
@@ -874,6 +874,7 @@ void parse_cluster(Ctx& ctx, const JsonValue& v, const std::string& path, raft::
     f.boolean("pre_vote", &c->pre_vote);
     f.boolean("check_quorum", &c->check_quorum);
     f.integer("snapshot_threshold", 0, 1'000'000'000, &c->snapshot_threshold);
+    f.integer("snapshot_catch_up_entries", 0, 1'000'000'000, &c->snapshot_catch_up_entries);
     f.integer("max_entries_per_append", 1, 100'000, &c->max_entries_per_append);
     f.integer("max_inflight_appends", 1, 1'024, &c->max_inflight_appends);
     if (const JsonValue* m = f.get("read_mode")) {
@@ -1459,6 +1460,7 @@ void write_cluster(JsonWriter& w, const raft::Config& c) {
     w.key("pre_vote").boolean(c.pre_vote);
     w.key("check_quorum").boolean(c.check_quorum);
     w.key("snapshot_threshold").integer(c.snapshot_threshold);
+    w.key("snapshot_catch_up_entries").integer(c.snapshot_catch_up_entries);
     w.key("max_entries_per_append").integer(c.max_entries_per_append);
     w.key("max_inflight_appends").integer(c.max_inflight_appends);
     w.key("read_mode").string(c.read_mode == raft::ReadMode::kReadIndex ? "read_index" : "log");

@@ -141,7 +141,7 @@ void write_node(W& w, const NodeSlot& slot) {
     w.Key("log_last_index");
     w.Int64(n.log().last_index());
     w.Key("snapshot_index");
-    w.Int64(n.log().snapshot_index());
+    w.Int64(n.snapshot_index());
     w.Key("kv_keys");
     w.Uint64(n.kv().key_count());
     w.Key("kv_hash");
@@ -390,10 +390,14 @@ void write_node_log(W& w, const NodeSlot& slot) {
     w.Key("alive");
     w.Bool(slot.alive);
     write_durable(w, slot.disk);
+    // The snapshot the node holds; its log may start before it (the entries
+    // kept for followers to catch up by appends).
     w.Key("snapshot_index");
-    w.Int64(n.log().snapshot_index());
+    w.Int64(n.snapshot_index());
     w.Key("snapshot_term");
-    w.Int64(n.log().snapshot_term());
+    w.Int64(n.snapshot() ? n.snapshot()->last_included_term : 0);
+    w.Key("log_first_index");
+    w.Int64(n.log().first_index());
     w.Key("log");
     w.StartArray();
     for (const raft::Entry& e : n.log().entries())
