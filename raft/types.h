@@ -206,7 +206,7 @@ struct Config {
     // point (etcd's SnapshotCatchUpEntries): a follower that lags by fewer
     // (appends in flight, a short outage) catches up by appends instead of
     // an InstallSnapshot of the whole state.
-    int64_t snapshot_catch_up_entries = 50;
+    int64_t snapshot_catch_up_entries = 32;
     int32_t max_entries_per_append = 64;
     int32_t max_inflight_appends = 4;  // pipelining window per follower
     ReadMode read_mode = ReadMode::kLog;

@@ -103,7 +103,7 @@ TEST(World, HealthyFollowersCatchUpByAppendsNotSnapshots) {
         EXPECT_EQ(taken, 5) << "every node compacted";
         return snapshots;
     };
-    EXPECT_EQ(run(50), 0);
+    EXPECT_EQ(run(raft::Config{}.snapshot_catch_up_entries), 0) << "the default window";
     EXPECT_GT(run(0), 0);
 }
 
