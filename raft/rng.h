@@ -96,7 +96,8 @@ class Rng {
     // A skewed latency: uniform in [lo, hi] most of the time; with
     // probability tail_ppm/1e6 an extra delay whose size halves in
     // likelihood as it doubles (a geometric long tail up to tail_max).
-    int64_t latency(int64_t lo, int64_t hi, int64_t tail_ppm, int64_t tail_max) {
+    [[gnu::always_inline]] int64_t latency(int64_t lo, int64_t hi, int64_t tail_ppm,
+                                           int64_t tail_max) {
         int64_t v = range(lo, hi);
         if (tail_max > 0 && chance(tail_ppm, 1'000'000)) {
             int64_t span = hi > lo ? hi - lo : 1;
