@@ -130,7 +130,7 @@ class EventQueue {
     // its last slot is the earliest event.
     int64_t top_time() const { return EventHeap::time_of(ring_[head_].back().key); }
 
-    void push(const Event& e) {
+    [[gnu::always_inline]] void push(const Event& e) {
         const Slot x{EventHeap::key_of(e.t_us, e.seq), e.arg, e.kind, e.node};
         if (near_ == 0 && far_.empty()) {
             // Nothing pending: the ring starts at this event.
@@ -168,7 +168,7 @@ class EventQueue {
     // Into the ring if it falls before the ring's end; false otherwise. An
     // event before base_ (pushed at "now" after the ring moved past now's
     // bucket) goes into the head bucket: it is earlier than all the ring holds.
-    bool place(const Slot& x) {
+    [[gnu::always_inline]] bool place(const Slot& x) {
         const int64_t t = EventHeap::time_of(x.key);
         if (t >= ring_end()) return false;
         const size_t d = t < base_ ? 0 : static_cast<size_t>((t - base_) >> kShift);

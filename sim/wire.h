@@ -77,7 +77,7 @@ class Wire {
         return s == kEmpty ? nullptr : &pool_[static_cast<size_t>(s)];
     }
 
-    void erase(int64_t id) {
+    [[gnu::always_inline]] void erase(int64_t id) {
         const int32_t s = slot(id);
         if (s == kEmpty) return;
         // The slot is overwritten when reused; until then it holds no entries
