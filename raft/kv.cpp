@@ -35,12 +35,11 @@ uint64_t KvStore::pair_hash(uint64_t key_hash, const std::string& v) {
 
 size_t KvStore::probe(const std::string& k, uint64_t key_hash) const {
     const size_t mask = index_.size() - 1;
-    const uint64_t p = key_prefix(k);
     for (size_t i = static_cast<size_t>(key_hash >> 32) & mask;; i = (i + 1) & mask) {
         const uint32_t e = index_[i];
         if (e == 0) return i;
         const uint32_t s = e - 1;
-        if (pool_key_hash_[s] == key_hash && pool_prefix_[s] == p && pool_[s].first == k) return i;
+        if (pool_key_hash_[s] == key_hash && pool_[s].first == k) return i;
     }
 }
 
