@@ -30,7 +30,8 @@ namespace {
 
 const char* kBenchHelp = R"(usage: raftplay bench [options]
 
-Prints the benchmark figures as one JSON object: build, queue_events_per_s
+Prints the benchmark figures as one JSON object: build, profile_guided
+(whether raft/ and sim/ were optimized from a training profile), queue_events_per_s
 (the world's event queue alone), and for the standard workload (5 nodes, election
 150-300 ms, heartbeat 50 ms, links 1-10 ms, fsync 1-5 ms, 10 clients, 200
 puts/s of 16-byte values over 1,000 keys, no faults, 10 simulated minutes):
@@ -285,6 +286,14 @@ int cmd_bench(int argc, char** argv) {
     w.String("wasm");
 #else
     w.String("native");
+#endif
+    // Whether raft/ and sim/ were optimized from a training profile
+    // (scripts/build-native); the wasm build never is.
+    w.Key("profile_guided");
+#ifdef RAFTPLAY_PGO_STATE
+    w.String(RAFTPLAY_PGO_STATE);
+#else
+    w.String("off");
 #endif
     w.Key("queue_events_per_s");
     w.Double(queue);
