@@ -41,13 +41,20 @@ seeks), digest; plus fuzz_seeds_per_s (10 s standard-workload fuzz runs on
 all cores: the median of --fuzz-rounds rounds of the same seeds, each round's
 rate in fuzz_rounds_seeds_per_s) and linearizability_10k_ms.
 
+The queue and the standard workload run in --rounds rounds (each round times
+the queue, then the workload): the figures are the medians, the ratio
+sim_vs_queue_pct the median of each round's own ratio, and every round's
+figures are listed (sim_rounds_events_per_s, queue_rounds_events_per_s). The
+digest must be the same in every round (sim_rounds_digests_equal).
+
 options:
   --minutes N     simulated minutes of the standard workload (default 10)
+  --rounds N      rounds of the queue and the standard workload (default 3)
   --seeks N       random seeks (default 1000)
   --fuzz-seeds N  fuzz seeds per round (default 400)
   --fuzz-rounds N rounds of those seeds; the median rate is reported (default 3)
   --jobs N        fuzz worker threads (default: all cores)
-  --quick         --minutes 1 --seeks 100 --fuzz-seeds 40 --fuzz-rounds 1
+  --quick         --minutes 1 --rounds 1 --seeks 100 --fuzz-seeds 40 --fuzz-rounds 1
                   (a smoke test)
 
 exit codes: 0 ok, 3 bad input
@@ -61,6 +68,7 @@ double seconds_since(Clock::time_point t0) {
 
 struct BenchConfig {
     int64_t minutes = 10;
+    int64_t rounds = 3;
     int64_t seeks = 1000;
     int64_t fuzz_seeds = 400;
     int64_t fuzz_rounds = 3;
@@ -148,6 +156,21 @@ struct TimelineRun {
     std::string digest;
 };
 
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const size_t mid = v.size() / 2;
+    return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
+}
+
+template <typename Writer>
+void write_array(Writer& w, const std::vector<double>& v) {
+    w.StartArray();
+    for (double x : v)
+        w.Double(x);
+    w.EndArray();
+}
+
 double pct(std::vector<double> v, int p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -218,6 +241,7 @@ double linearizability_10k_ms(std::string* verdict) {
 bool parse_bench_args(const Args& args, BenchConfig* c, std::string* err) {
     if (args.has("--quick")) {
         c->minutes = 1;
+        c->rounds = 1;
         c->seeks = 100;
         c->fuzz_seeds = 40;
         c->fuzz_rounds = 1;
@@ -229,11 +253,10 @@ bool parse_bench_args(const Args& args, BenchConfig* c, std::string* err) {
         const char* name;
         int64_t lo, hi;
         int64_t* out;
-    } nums[] = {{"--minutes", 1, 600, &c->minutes},
-                {"--seeks", 0, 1'000'000, &c->seeks},
-                {"--fuzz-seeds", 1, 1'000'000, &c->fuzz_seeds},
-                {"--fuzz-rounds", 1, 100, &c->fuzz_rounds},
-                {"--jobs", 1, 1024, &jobs}};
+    } nums[] = {
+        {"--minutes", 1, 600, &c->minutes},         {"--rounds", 1, 100, &c->rounds},
+        {"--seeks", 0, 1'000'000, &c->seeks},       {"--fuzz-seeds", 1, 1'000'000, &c->fuzz_seeds},
+        {"--fuzz-rounds", 1, 100, &c->fuzz_rounds}, {"--jobs", 1, 1024, &jobs}};
     for (const Num& n : nums) {
         if (args.has(n.name) &&
             (!parse_i64(args.get(n.name), n.out) || *n.out < n.lo || *n.out > n.hi)) {
@@ -252,7 +275,9 @@ int cmd_bench(int argc, char** argv) {
     Args args;
     std::string err;
     const ArgSpec spec{
-        {"--minutes", "--seeks", "--fuzz-seeds", "--fuzz-rounds", "--jobs"}, {"--quick"}, 0};
+        {"--minutes", "--rounds", "--seeks", "--fuzz-seeds", "--fuzz-rounds", "--jobs"},
+        {"--quick"},
+        0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("bench", err);
     if (args.help()) {
         std::cout << kBenchHelp;
@@ -261,19 +286,29 @@ int cmd_bench(int argc, char** argv) {
     BenchConfig c;
     if (!parse_bench_args(args, &c, &err)) return bad_input("bench", err);
     const int64_t duration_us = c.minutes * 60'000'000;
-    const double queue = queue_events_per_s();
-    const StandardRun sr = run_standard(duration_us);
-    const TimelineRun tr = run_timeline(duration_us, c.seeks);
     // The machine's speed drifts by tens of percent from second to second
-    // (a shared VM): the same seeds, timed in rounds, and the median kept.
+    // (a shared VM): every figure is timed in rounds and the median kept; a
+    // ratio is taken within a round, where both sides saw the same machine.
+    std::vector<double> queue_rounds, sim_rounds, ratio_rounds, wall_rounds;
+    StandardRun sr;
+    bool digests_equal = true;
+    for (int64_t r = 0; r < c.rounds; r++) {
+        const double queue = queue_events_per_s();
+        const StandardRun run = run_standard(duration_us);
+        if (r > 0 && run.digest != sr.digest) digests_equal = false;
+        sr = run;
+        const double sim = static_cast<double>(run.events) / run.wall_s;
+        queue_rounds.push_back(queue);
+        sim_rounds.push_back(sim);
+        ratio_rounds.push_back(100.0 * sim / queue);
+        wall_rounds.push_back(run.wall_s);
+    }
+    const double wall_s = median(wall_rounds);
+    const TimelineRun tr = run_timeline(duration_us, c.seeks);
     std::vector<double> fuzz_rounds;
     for (int64_t r = 0; r < c.fuzz_rounds; r++)
         fuzz_rounds.push_back(fuzz_seeds_per_s(c.fuzz_seeds, c.jobs));
-    std::vector<double> sorted = fuzz_rounds;
-    std::sort(sorted.begin(), sorted.end());
-    const size_t mid = sorted.size() / 2;
-    const double fuzz =
-        sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    const double fuzz = median(fuzz_rounds);
     std::string lin_verdict;
     const double lin_ms = linearizability_10k_ms(&lin_verdict);
 
@@ -296,19 +331,27 @@ int cmd_bench(int argc, char** argv) {
     w.String("off");
 #endif
     w.Key("queue_events_per_s");
-    w.Double(queue);
+    w.Double(median(queue_rounds));
     w.Key("sim_minutes");
     w.Int64(c.minutes);
     w.Key("events");
     w.Int64(sr.events);
     w.Key("sim_events_per_s");
-    w.Double(static_cast<double>(sr.events) / sr.wall_s);
+    w.Double(median(sim_rounds));
     w.Key("sim_vs_queue_pct");
-    w.Double(100.0 * static_cast<double>(sr.events) / sr.wall_s / queue);
+    w.Double(median(ratio_rounds));
     w.Key("delivered_msgs_per_s");
-    w.Double(static_cast<double>(sr.delivered) / sr.wall_s);
+    w.Double(static_cast<double>(sr.delivered) / wall_s);
     w.Key("sim_seconds_per_wall_second");
-    w.Double(static_cast<double>(duration_us) / 1e6 / sr.wall_s);
+    w.Double(static_cast<double>(duration_us) / 1e6 / wall_s);
+    w.Key("sim_rounds");
+    w.Int64(c.rounds);
+    w.Key("sim_rounds_events_per_s");
+    write_array(w, sim_rounds);
+    w.Key("queue_rounds_events_per_s");
+    write_array(w, queue_rounds);
+    w.Key("sim_rounds_digests_equal");
+    w.Bool(digests_equal);
     w.Key("timeline_sim_seconds_per_wall_second");
     w.Double(static_cast<double>(duration_us) / 1e6 / tr.wall_s);
     w.Key("checkpoint_bytes_per_sim_minute");
@@ -332,10 +375,7 @@ int cmd_bench(int argc, char** argv) {
     w.Key("fuzz_seeds_per_s");
     w.Double(fuzz);
     w.Key("fuzz_rounds_seeds_per_s");
-    w.StartArray();
-    for (double r : fuzz_rounds)
-        w.Double(r);
-    w.EndArray();
+    write_array(w, fuzz_rounds);
     w.Key("linearizability_10k_ms");
     w.Double(lin_ms);
     w.Key("linearizability_10k_verdict");
