@@ -7,6 +7,7 @@
 // timeout, and gives up at its deadline: the operation then completes as
 // unknown. Every operation is recorded as invoke and complete.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "sim/world.h"
@@ -68,19 +69,25 @@ raft::Command World::random_command(Client& c) {
     cmd.op = static_cast<raft::OpType>(s_.workload_rng.weighted(weights, 4));
     const int k =
         static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
-    // "k%04d" and "c<id>s<seq>-" then padding, without printf (hot path).
-    std::string key = std::to_string(k);
-    if (key.size() < 4) key.insert(0, 4 - key.size(), '0');
-    cmd.key = "k" + key;
+    // "k%04d" and "c<id>s<seq>-" then padding, without printf or temporary
+    // strings (hot path: one command per client step).
+    char digits[24];
+    char* e = std::to_chars(digits, digits + sizeof digits, k).ptr;
+    cmd.key.reserve(8);
+    cmd.key.push_back('k');
+    if (e - digits < 4) cmd.key.append(static_cast<size_t>(4 - (e - digits)), '0');
+    cmd.key.append(digits, e);
     // Values are unique per operation (client, sequence), which keeps the
     // linearizability search cheap; padded to the configured size.
-    std::string v = "c";
-    v += std::to_string(c.id);
-    v += 's';
-    v += std::to_string(c.seq + 1);
-    v += '-';
-    while (static_cast<int32_t>(v.size()) < w.value_bytes)
-        v.push_back(static_cast<char>('a' + v.size() % 26));
+    std::string v;
+    v.reserve(static_cast<size_t>(std::max(w.value_bytes, 0)));
+    v.push_back('c');
+    v.append(digits, std::to_chars(digits, digits + sizeof digits, c.id).ptr);
+    v.push_back('s');
+    v.append(digits, std::to_chars(digits, digits + sizeof digits, c.seq + 1).ptr);
+    v.push_back('-');
+    for (size_t i = v.size(); static_cast<int32_t>(i) < w.value_bytes; i++)
+        v.push_back(static_cast<char>('a' + i % 26));
     cmd.value = std::move(v);
     if (cmd.op == raft::OpType::kCas) {
         // Swap what this client last wrote, so swaps sometimes succeed.
