@@ -79,6 +79,8 @@ std::vector<std::string> builtin_scenario_names();
 // ---------------------------------------------------------------------------
 // Files.
 bool read_file(const std::string& path, std::string* out, std::string* error);
+// True if p names a regular file.
+bool file_exists(const std::string& p);
 bool write_file(const std::string& path, const std::string& text, std::string* error);
 
 // The program name as invoked (argv[0]), for reproduce commands.

@@ -196,15 +196,7 @@ Failure describe_failure(const FuzzConfig& c, uint64_t seed, const sim::Scenario
     Failure f;
     f.seed = seed;
     f.verdict = v;
-    sim::World w(std::make_shared<const sim::Scenario>(s), seed);
-    w.record_trace = false;
-    w.run_to_end();
-    sim::RunFile run;
-    run.scenario = s;
-    run.seed = seed;
-    run.digest = w.digest_hex();
-    run.cursor_us = v.outcome == sim::Outcome::kLiveness ? -1 : w.now_us();
-    if (v.outcome == sim::Outcome::kLinearizability) run.cursor_us = -1;
+    const sim::RunFile run = failing_run(s, seed, v.outcome);
     f.reproduce = c.reproduce_prefix + " --seeds " + std::to_string(seed);
     f.link = share_link(run, "");
     f.run_file = c.out_dir + "/seed-" + std::to_string(seed) + ".run.json";

@@ -50,12 +50,16 @@ exit codes: 0 ok, 1 safety or linearizability violation, 2 liveness failure
 (the scenario expects convergence and the run did not converge), 3 bad input
 )";
 
-const char* kReplayHelp = R"(usage: raftplay replay FILE [options]
+const char* kReplayHelp = R"(usage: raftplay replay FILE|LINK [options]
 
 Re-runs a recorded run file (scenario + seed + input log, as the browser
 exports it: {"format": "raftplay-run", ...}) up to its cursor (cursor_us, or
 the end of the run when it is -1), and compares the digest with the recorded
 one. Prints {"match", "expected_digest", "digest", ...} as JSON.
+
+Instead of a file, a share link works the same (the page's "copy link", or
+the link fuzz and shrink print): the whole address, or just the part after
+'#'. Quote it for the shell: raftplay replay 'http://127.0.0.1:8080/#v=1&...'.
 
 options:
   --summary                also print the full run summary (key "summary")
@@ -63,6 +67,31 @@ options:
 exit codes: 0 the digests match (or none was recorded), 1 mismatch,
 3 bad input
 )";
+
+// A share link: an address with a '#v=' fragment, or the fragment alone.
+bool is_share_link(const std::string& arg) {
+    return arg.find("#v=") != std::string::npos || arg.rfind("v=", 0) == 0;
+}
+
+// The run a share link describes; a built-in scenario is loaded by name.
+bool run_from_link(const std::string& link, sim::RunFile* run, std::string* err) {
+    const size_t hash = link.find('#');
+    const std::string fragment = hash == std::string::npos ? link : link.substr(hash + 1);
+    std::string builtin;
+    if (!sim::decode_fragment(fragment, run, &builtin, err)) return false;  // names the link
+    if (builtin.empty()) return true;
+    LoadedScenario sc;
+    if (!load_scenario(builtin, {}, &sc, err)) {
+        *err = "share link: " + *err;
+        return false;
+    }
+    run->scenario = *sc.scenario;
+    if (!sim::check_inputs(run->scenario, run->inputs, err)) {
+        *err = "share link: " + *err;
+        return false;
+    }
+    return true;
+}
 
 int write_trace(const sim::World& w, const std::string& path) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -204,7 +233,9 @@ int cmd_replay(int argc, char** argv) {
     if (args.positionals().empty()) return bad_input("replay", "missing FILE (see --help)");
     const std::string path = args.positionals()[0];
     sim::RunFile run;
-    if (!read_file(path, &text, &err) || !sim::parse_run_file(text, path, &run, &err)) {
+    if (!file_exists(path) && is_share_link(path)) {
+        if (!run_from_link(path, &run, &err)) return bad_input("replay", err);
+    } else if (!read_file(path, &text, &err) || !sim::parse_run_file(text, path, &run, &err)) {
         return bad_input("replay", err);
     }
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "native/cli/cli.h"
+#include "native/cli/run_util.h"
 #include "sim/fuzz.h"
 
 namespace cli {
@@ -39,7 +40,10 @@ options:
   --max-runs N       bound on the candidate runs (default 400)
   --no-lin           ignore linearizability (judge safety and liveness only)
 
-Prints a JSON report. exit codes: 0 a scenario was written, 3 bad input
+Prints a JSON report: the failure before (what) and after (what_after), the
+steps before and after, the command that reproduces it, and a share link
+that opens the shrunk run in the page at the failure (prefixed with
+$RAFTPLAY_PAGE_URL when set, e.g. http://127.0.0.1:8080/). exit codes: 0 a scenario was written, 3 bad input
 (including a run that does not fail)
 )";
 
@@ -112,7 +116,8 @@ bool apply_options(const Args& args, Input* in, sim::ShrinkOptions* so, std::str
 }
 
 std::string shrink_report(const Input& in, const sim::Verdict& v, const sim::ShrinkStats& st,
-                          const sim::Scenario& out_s, const std::string& out) {
+                          const sim::Scenario& out_s, const std::string& out,
+                          const sim::Verdict& after, const std::string& link) {
     rapidjson::StringBuffer buf;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
     w.SetIndent(' ', 2);
@@ -125,6 +130,8 @@ std::string shrink_report(const Input& in, const sim::Verdict& v, const sim::Shr
     w.String(sim::outcome_name(v.outcome));
     w.Key("what");
     w.String(v.what.c_str());
+    w.Key("what_after");
+    w.String(after.what.c_str());
     w.Key("steps_before");
     w.Uint64(st.steps_before);
     w.Key("steps_after");
@@ -141,6 +148,8 @@ std::string shrink_report(const Input& in, const sim::Verdict& v, const sim::Shr
                               " --seed " + std::to_string(in.seed);
     w.Key("reproduce");
     w.String(repro.c_str());
+    w.Key("link");
+    w.String(link.c_str());
     w.EndObject();
     return std::string(buf.GetString(), buf.GetSize());
 }
@@ -192,7 +201,12 @@ int cmd_shrink(int argc, char** argv) {
     const std::string out =
         args.get("-o", args.get("--out", "shrunk-seed-" + std::to_string(in.seed) + ".json"));
     if (!write_scenario(small, out, &err)) return bad_input("shrink", err);
-    std::cout << shrink_report(in, v, st, small, out) << "\n";
+    // The shrunk run's own failure (same outcome, possibly other details) and
+    // a share link that opens the page at it.
+    const sim::Verdict after =
+        sim::run_and_judge(std::make_shared<const sim::Scenario>(small), in.seed, jo);
+    const std::string link = share_link(failing_run(small, in.seed, after.outcome), "");
+    std::cout << shrink_report(in, v, st, small, out, after, link) << "\n";
     return kExitOk;
 }
 

@@ -158,12 +158,12 @@ bool is_builtin_name(const std::string& s) {
     });
 }
 
+}  // namespace
+
 bool file_exists(const std::string& p) {
     std::error_code ec;
     return fs::is_regular_file(p, ec);
 }
-
-}  // namespace
 
 bool load_scenario(const std::string& arg, const std::vector<std::string>& overrides,
                    LoadedScenario* out, std::string* error) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "sim/summary.h"
 
@@ -49,7 +50,21 @@ sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limi
 }
 
 std::string share_link(const sim::RunFile& run, const std::string& builtin_name) {
-    return "index.html#" + sim::encode_fragment(run, builtin_name);
+    const char* page = std::getenv("RAFTPLAY_PAGE_URL");
+    const std::string base = page != nullptr && *page != '\0' ? page : "index.html";
+    return base + "#" + sim::encode_fragment(run, builtin_name);
+}
+
+sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome outcome) {
+    sim::World w(std::make_shared<const sim::Scenario>(s), seed);
+    w.record_trace = false;
+    w.run_to_end();
+    sim::RunFile run;
+    run.scenario = s;
+    run.seed = seed;
+    run.digest = w.digest_hex();
+    run.cursor_us = outcome == sim::Outcome::kSafety ? w.now_us() : -1;
+    return run;
 }
 
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/fuzz.h"
 #include "sim/history.h"
 #include "sim/linearizability.h"
 #include "sim/scenario_json.h"
@@ -27,8 +28,16 @@ uint64_t lin_budget_for_ms(int64_t time_limit_ms);
 // state budgets while they run out and the next one fits); fills in `ms`.
 sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limit_ms);
 
-// "index.html#<fragment>" for a run (a built-in scenario by name, else embedded).
+// The page's address plus "#<fragment>" for a run (a built-in scenario by
+// name, else embedded). The address is $RAFTPLAY_PAGE_URL when set (e.g.
+// http://127.0.0.1:8080/, where scripts/play serves the page), else the
+// relative "index.html".
 std::string share_link(const sim::RunFile& run, const std::string& builtin_name);
+
+// A failing scenario as a run file: the seed, the digest of a straight run
+// and, for a safety failure, the moment the world halted on it (where a
+// share link opens the page); -1 (the end) for the other outcomes.
+sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome outcome);
 
 // replay's report: match, both digests, the run's position and optionally
 // the full summary.

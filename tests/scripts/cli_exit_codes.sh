@@ -157,11 +157,24 @@ if expect 1 "fuzz ack_before_fsync" -- "$RP" fuzz --seeds 1..10 --mutation ack_b
     sed 's/"digest":"[0-9a-f]*"/"digest":"0123456789abcdef"/' "$run_file" >"$TMP/tampered.run.json"
     expect 1 "replay a tampered digest" -- "$RP" replay "$TMP/tampered.run.json" && stderr_has "0123456789abcdef" "replay prints both digests"
     expect 1 "fuzz reproduce command" -- "$RP" fuzz --seeds "$seed" --mutation ack_before_fsync --out "$TMP/again"
-    if expect 0 "shrink the fuzz failure" -- "$RP" shrink "$run_file" -o "$TMP/shrunk.json"; then
-        json_check "$TMP/out" "d['steps_after'] <= d['steps_before'] and d['outcome'] == 'safety'" "shrink report"
+    # The fuzz failure's share link replays natively, digest verified.
+    fuzz_link="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"][0]["link"])' "$TMP/fuzz.json")"
+    expect 0 "replay the fuzz share link" -- "$RP" replay "$fuzz_link" &&
+        json_check "$TMP/out" "d['match'] and d['verified']" "replay of a link verifies its digest"
+    if RAFTPLAY_PAGE_URL=http://127.0.0.1:8080/ expect 0 "shrink the fuzz failure" -- "$RP" shrink "$run_file" -o "$TMP/shrunk.json"; then
+        json_check "$TMP/out" "d['steps_after'] <= d['steps_before'] and d['outcome'] == 'safety' and d['what_after'] and d['link'].startswith('http://127.0.0.1:8080/#v=1&')" "shrink report"
+        shrunk_link="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["link"])' "$TMP/out")"
         expect 1 "the shrunk scenario still fails" -- "$RP" run "$TMP/shrunk.json" --seed "$seed"
+        expect 0 "replay the shrunk share link" -- "$RP" replay "$shrunk_link" &&
+            json_check "$TMP/out" "d['match'] and d['verified'] and d['cursor_us'] > 0" "the shrunk link opens at the failure"
     fi
 fi
+expect 0 "replay a built-in share link fragment" -- "$RP" replay "v=1&s=leader-failure&seed=2" &&
+    json_check "$TMP/out" "d['match'] and d['scenario'] == 'leader-failure'" "built-in link"
+expect 1 "replay a share link with a wrong digest" -- "$RP" replay "#v=1&s=leader-failure&seed=2&d=0123456789abcdef"
+expect 3 "replay a hostile share link" -- "$RP" replay "http://x/#v=1&sc=garbage&seed=1" &&
+    stderr_has "share link" "a bad link is named"
+expect 3 "replay a link to an unknown built-in" -- "$RP" replay "#v=1&s=no-such&seed=1"
 printf '{"format":"raftplay-run","version":1}' >"$TMP/bad.run.json"
 expect 3 "replay a broken run file" -- "$RP" replay "$TMP/bad.run.json"
 expect 3 "shrink a passing run" -- "$RP" shrink --scenario leader-failure --seed 1
