@@ -210,7 +210,8 @@ void share_and_files(View& v) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled(
         "The address bar always holds a link to exactly this moment: scenario, seed, "
-        "your actions and the cursor.");
+        "your actions and the cursor. `raftplay replay 'LINK'` re-runs it natively and "
+        "checks the digest.");
     ImGui::PopTextWrapPos();
     if (ImGui::Button("Export run file")) v.push(CommandKind::kExportRun);
     tooltip("Download scenario + seed + input log; `raftplay replay FILE` verifies it natively.");

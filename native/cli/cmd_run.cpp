@@ -57,8 +57,8 @@ exports it: {"format": "raftplay-run", ...}) up to its cursor (cursor_us, or
 the end of the run when it is -1), and compares the digest with the recorded
 one. Prints {"match", "expected_digest", "digest", ...} as JSON.
 
-Instead of a file, a share link works the same (the page's "copy link", or
-the link fuzz and shrink print): the whole address, or just the part after
+Instead of a file, a share link works the same (the page's address, which
+always links to the moment shown, or the link fuzz and shrink print): the whole address, or just the part after
 '#'. Quote it for the shell: raftplay replay 'http://127.0.0.1:8080/#v=1&...'.
 
 options:
