@@ -336,6 +336,15 @@ describe('raftplay playground', () => {
         const report = JSON.parse(replay.stdout);
         assert.equal(report.match, true);
         assert.equal(report.digest, original.digest, 'the native replay reaches the same digest');
+
+        // The page's address itself, pasted into the CLI, is the same run.
+        const byLink = spawnSync(CLI, ['replay', `http://127.0.0.1:8080/#${original.fragment}`],
+                                 { encoding: 'utf8' });
+        assert.equal(byLink.status, 0, `raftplay replay LINK failed: ${byLink.stdout} ${byLink.stderr}`);
+        const linkReport = JSON.parse(byLink.stdout);
+        assert.equal(linkReport.verified, true, 'the link carries its digest');
+        assert.equal(linkReport.digest, original.digest, 'the link replays natively to the same digest');
+        assert.equal(linkReport.inputs, original.inputs, 'with the same input log');
     });
 
     test('a run file imported into a fresh page shows the same world', async () => {
