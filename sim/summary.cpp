@@ -307,6 +307,10 @@ void write_summary(W& w, const World& world, const SummaryOptions& o) {
     w.EndObject();
     write_clients(w, world);
     write_messages(w, world);
+    if (!o.link.empty()) {
+        w.Key("link");
+        w.String(o.link.c_str(), static_cast<rapidjson::SizeType>(o.link.size()));
+    }
     w.EndObject();
 }
 

@@ -35,6 +35,9 @@ struct SummaryOptions {
     // Include wall-time fields (linearizability.ms). Golden files leave them
     // out because wall time is not a function of the run.
     bool wall_time = true;
+    // A share link to this run (`raftplay run` passes one), written as the
+    // last key, `link`, when not empty.
+    std::string link;
 };
 
 // The summary of the world as it is now (usually after run_to_end()).

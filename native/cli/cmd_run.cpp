@@ -215,6 +215,14 @@ int cmd_run(int argc, char** argv) {
     sim::SummaryOptions so;
     so.linearizability = &lin;
     so.pretty = !args.has("--compact");
+    // The page opens the link at the moment the run stopped (a violation,
+    // --until-ms), or plays it from the start when it ran to the end.
+    sim::RunFile run;
+    run.scenario = *sc.scenario;
+    run.seed = seed;
+    run.digest = w.digest_hex();
+    run.cursor_us = w.halted() || until_us < duration ? w.now_us() : -1;
+    so.link = share_link(run, sc.builtin_name);
     std::cout << sim::summary_json(w, so) << "\n";
     if (int code = write_outputs(w, args); code != kExitOk) return code;
     return run_exit_code(w, lin, until_us == duration);

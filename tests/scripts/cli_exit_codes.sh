@@ -127,6 +127,13 @@ EOF
         json_check "$TMP/out" "d['verdict'] == 'ok' and d['operations'] > 100" "check verdict ok"
 fi
 expect 0 "run by path" -- "$RP" run scenarios/figure-8.json --seed 2 --until-ms 500 --compact
+# run's share link: short for a built-in, at the --until-ms cursor, replays to the same digest.
+if expect 0 "run with a cursor" -- "$RP" run leader-failure --seed 2 --until-ms 1500; then
+    json_check "$TMP/out" "d['link'].startswith('index.html#v=1&s=leader-failure&seed=2&t=1500000&d=' + d['digest'])" "run link"
+    run_link="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["link"])' "$TMP/out")"
+    expect 0 "replay run's link" -- "$RP" replay "$run_link" &&
+        json_check "$TMP/out" "d['match'] and d['verified'] and d['cursor_us'] == 1500000" "run link replays"
+fi
 
 # --- check: a history that cannot be linearized, and garbage ----------------------------
 cat >"$TMP/bad-history.jsonl" <<'EOF'
