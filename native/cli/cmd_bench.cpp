@@ -57,7 +57,8 @@ options:
   --quick         --minutes 1 --rounds 1 --seeks 100 --fuzz-seeds 40 --fuzz-rounds 1
                   (a smoke test)
 
-exit codes: 0 ok, 3 bad input
+exit codes: 0 ok, 1 the standard workload's digest differed between rounds or
+from the timeline's (a determinism bug), 3 bad input
 )";
 
 using Clock = std::chrono::steady_clock;
@@ -382,6 +383,12 @@ int cmd_bench(int argc, char** argv) {
     w.String(lin_verdict.c_str());
     w.EndObject();
     std::cout << buf.GetString() << "\n";
+    if (!digests_equal || tr.digest != sr.digest) {
+        // The same run twice reached different states: a determinism bug.
+        std::cerr << "raftplay bench: the standard workload's digest differs between "
+                  << (digests_equal ? "the plain world and the timeline" : "rounds") << "\n";
+        return kExitViolation;
+    }
     return kExitOk;
 }
 
