@@ -44,7 +44,10 @@ options:
   --time-limit S      stop starting new seeds after S wall seconds
   --mutation NAME     enable a protocol mutation (repeatable): vote_without_persist,
                       commit_old_term, skip_up_to_date_check, follower_local_reads,
-                      ack_before_fsync
+                      ack_before_fsync. commit_old_term needs the stage of the
+                      paper's Figure 8 (a new leader's no-op normally commits
+                      the old entries first): --scenario
+                      tests/data/fuzz/figure-8-race.json (in the source tree)
   --set PATH=VALUE    override a field of the base scenario (repeatable)
   --safety-ms T       fault phase length (default: the scenario's duration)
   --liveness-ms T     liveness phase length (default 4000)
@@ -369,6 +372,12 @@ int cmd_fuzz(int argc, char** argv) {
     std::sort(sh.found.begin(), sh.found.end(),
               [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
     std::cout << fuzz_report(c, sh, wall_s) << "\n";
+    if (sh.found.empty() && (c.fuzz.mutations & raft::kMutCommitOldTerm) &&
+        c.base.name != "figure-8-race") {
+        std::cerr << "raftplay fuzz: no failure. commit_old_term only shows when a leader can "
+                     "count replicas of an old-term entry before its own no-op commits: try "
+                     "--scenario tests/data/fuzz/figure-8-race.json\n";
+    }
     return fuzz_exit_code(sh.found);
 }
 
