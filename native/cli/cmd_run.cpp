@@ -57,9 +57,10 @@ exports it: {"format": "raftplay-run", ...}) up to its cursor (cursor_us, or
 the end of the run when it is -1), and compares the digest with the recorded
 one. Prints {"match", "expected_digest", "digest", ...} as JSON.
 
-Instead of a file, a share link works the same (the page's address, which
-always links to the moment shown, or the link fuzz and shrink print): the whole address, or just the part after
-'#'. Quote it for the shell: raftplay replay 'http://127.0.0.1:8080/#v=1&...'.
+Instead of a file, a share link works the same: the page's address (it
+always links to the moment shown), or the link run, fuzz and shrink print;
+the whole address, or just the part after '#'. Quote it for the shell:
+raftplay replay 'http://127.0.0.1:8080/#v=1&...'.
 
 options:
   --summary                also print the full run summary (key "summary")
@@ -217,12 +218,8 @@ int cmd_run(int argc, char** argv) {
     so.pretty = !args.has("--compact");
     // The page opens the link at the moment the run stopped (a violation,
     // --until-ms), or plays it from the start when it ran to the end.
-    sim::RunFile run;
-    run.scenario = *sc.scenario;
-    run.seed = seed;
-    run.digest = w.digest_hex();
-    run.cursor_us = w.halted() || until_us < duration ? w.now_us() : -1;
-    so.link = share_link(run, sc.builtin_name);
+    so.link = share_link(run_file_of(w, w.halted() || until_us < duration ? w.now_us() : -1),
+                         sc.builtin_name);
     std::cout << sim::summary_json(w, so) << "\n";
     if (int code = write_outputs(w, args); code != kExitOk) return code;
     return run_exit_code(w, lin, until_us == duration);

@@ -43,8 +43,10 @@ options:
 Prints a JSON report: the failure before (what) and after (what_after), the
 steps before and after, the command that reproduces it, and a share link
 that opens the shrunk run in the page at the failure (prefixed with
-$RAFTPLAY_PAGE_URL when set, e.g. http://127.0.0.1:8080/). exit codes: 0 a scenario was written, 3 bad input
-(including a run that does not fail)
+$RAFTPLAY_PAGE_URL when set, e.g. http://127.0.0.1:8080/).
+
+exit codes: 0 a scenario was written, 3 bad input (including a run that does
+not fail)
 )";
 
 struct Input {

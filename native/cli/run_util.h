@@ -34,9 +34,14 @@ sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limi
 // relative "index.html".
 std::string share_link(const sim::RunFile& run, const std::string& builtin_name);
 
-// A failing scenario as a run file: the seed, the digest of a straight run
-// and, for a safety failure, the moment the world halted on it (where a
-// share link opens the page); -1 (the end) for the other outcomes.
+// A world that has run, as a run file: its scenario, seed, input log and
+// digest, and cursor_us (where a share link opens the page; -1 = play from
+// the start).
+sim::RunFile run_file_of(const sim::World& w, int64_t cursor_us);
+
+// A failing scenario as a run file: a straight run's digest and, for a
+// safety failure, the moment the world halted on it; -1 for the other
+// outcomes.
 sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome outcome);
 
 // replay's report: match, both digests, the run's position and optionally
