@@ -31,6 +31,7 @@ void Node::restore(const HardState& hs, const SnapshotPtr& snap,
                    const std::vector<Entry>& entries) {
     current_term_ = hs.current_term;
     voted_for_ = hs.voted_for;
+    durable_hard_state_ = hs;
     if (snap) {
         snapshot_ = snap;
         log_.compact(snap->last_included_index, snap->last_included_term);
@@ -98,6 +99,7 @@ void Node::step(Message&& m) {
             break;
     }
     apply_committed();
+    propagate_commit();
 }
 
 // The term rules, once for every message (§5.1): a higher term turns any
@@ -143,8 +145,13 @@ bool Node::step_term(const Message& m) {
     return true;
 }
 
+// Thesis §4.2.3: "if a server receives a RequestVote request within the
+// minimum election timeout of hearing from a current leader, it does not
+// update its term or grant its vote". The bound is the lease timer; a leader
+// keeps its own lease while it leads (check-quorum deposes it otherwise).
 bool Node::in_lease() const {
-    return (config_.check_quorum || config_.pre_vote) && leader_ != kNone;
+    if (!config_.check_quorum && !config_.pre_vote) return false;
+    return role_ == Role::kLeader || (leader_ != kNone && lease_);
 }
 
 void Node::on_election_timeout() {
@@ -190,11 +197,17 @@ void Node::on_persisted(Index index, Term term) {
         maybe_commit();
     }
     apply_committed();
+    propagate_commit();
 }
 
 void Node::on_snapshot_persisted(Index index) {
     if (index > persisted_index_ && index <= log_.last_index()) persisted_index_ = index;
     apply_committed();
+}
+
+void Node::on_hard_state_persisted(const HardState& hs) {
+    durable_hard_state_ = hs;
+    if (role_ == Role::kCandidate) count_own_vote();
 }
 
 void Node::persist_hard_state() {
@@ -232,16 +245,33 @@ void Node::reset_election_timer() {
         rng_.range(config_.election_timeout_us_min, config_.election_timeout_us_max);
 }
 
+// Figure 2: a server restarts its election timer only when it hears from
+// the current leader, grants a vote or starts an election; adopting a higher
+// term is none of these ("a voter does not grant its vote or reset its
+// election timer if the voter's log is more up-to-date than the candidate's",
+// thesis §9.4). A (pre-)candidate keeps the timer of its own election; only a
+// deposed leader, whose timer was check-quorum's, needs a fresh one.
 void Node::become_follower(Term term, NodeId leader) {
     if (term != current_term_) {
         current_term_ = term;
         voted_for_ = kNone;
         persist_hard_state();
     }
-    if (role_ == Role::kLeader) drop_reads();
+    const bool was_leader = role_ == Role::kLeader;
+    if (was_leader) drop_reads();
     role_ = Role::kFollower;
     leader_ = leader;
     votes_granted_ = votes_rejected_ = 0;
+    if (was_leader) reset_election_timer();
+}
+
+// An append or snapshot from the leader of the current term: it restarts the
+// election timer (§5.2) and the lease.
+void Node::heard_from_leader(NodeId leader) {
+    if (role_ != Role::kFollower) become_follower(current_term_, leader);  // §5.2
+    leader_ = leader;
+    lease_ = true;
+    ready_.lease_timer_us = config_.election_timeout_us_min;
     reset_election_timer();
 }
 
@@ -264,10 +294,18 @@ void Node::become_candidate() {
     persist_hard_state();
     role_ = Role::kCandidate;
     leader_ = kNone;
-    votes_granted_ = 1u << id_;
-    votes_rejected_ = 0;
+    votes_granted_ = votes_rejected_ = 0;
     reset_election_timer();
+    // Thesis ch. 9: the candidate's own write "can be overlapped with the
+    // RequestVote messages": they leave now, and its own vote counts only
+    // once durable (on_hard_state_persisted), so a crash cannot make it vote
+    // twice in this term.
     send_requests(MsgType::kVote, current_term_, false);
+}
+
+void Node::count_own_vote() {
+    if (durable_hard_state_ != HardState{current_term_, id_}) return;
+    votes_granted_ |= 1u << id_;
     if (std::popcount(votes_granted_) >= quorum()) become_leader();
 }
 
@@ -275,7 +313,7 @@ void Node::campaign(bool force) {
     if (role_ == Role::kLeader) return;
     become_candidate();
     if (force) {
-        for (Message& m : ready_.msgs_after_persist) {
+        for (Message& m : ready_.msgs) {
             if (m.type == MsgType::kVote) m.force = true;
         }
     }
@@ -291,9 +329,7 @@ void Node::send_requests(MsgType type, Term term, bool force) {
         m.log_index = log_.last_index();
         m.log_term = log_.last_term();
         m.force = force;
-        // The candidate's own vote must be durable before it asks for others:
-        // a crash could otherwise let it vote twice in this term.
-        respond(std::move(m), type == MsgType::kVote);
+        respond(std::move(m), false);
     }
 }
 
@@ -340,8 +376,12 @@ void Node::handle_vote_response(const Message& m) {
         } else {
             become_leader();
         }
-    } else if (std::popcount(votes_rejected_) >= quorum()) {
+    } else if (std::popcount(votes_rejected_) >= quorum() && config_.step_down_on_rejection) {
+        // etcd's rule (an option): give up at once. By default the candidate
+        // waits for its own timeout (Figure 2), so refused candidates do not
+        // all restart in lock-step.
         become_follower(current_term_, kNone);
+        reset_election_timer();
     }
 }
 
@@ -420,16 +460,34 @@ void Node::broadcast_append() {
 
 void Node::broadcast_heartbeat(int64_t read_ctx) {
     for (NodeId p = 0; p < config_.node_count; p++) {
+        if (p != id_) send_heartbeat(p, read_ctx);
+    }
+}
+
+void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
+    Progress& pr = progress_[static_cast<size_t>(to)];
+    Message& m = emit(MsgType::kAppend, to, false);
+    // A heartbeat checks only what is known to match, so it never causes
+    // a spurious rejection of pipelined appends still in flight.
+    m.log_index = std::max(pr.match_index, log_.snapshot_index());
+    m.log_index = std::min(m.log_index, log_.last_index());
+    m.log_term = log_.term_at(m.log_index);
+    m.commit = std::min(commit_index_, m.log_index);
+    m.read_ctx = read_ctx;
+    pr.commit_sent = std::max(pr.commit_sent, m.commit);
+}
+
+// Followers learn a new commit index at once, not at the next heartbeat
+// (etcd broadcasts an append when the leader's commit index advances): a
+// follower that holds entries up to its match index but was told an older
+// commit gets an empty append now, unless an append this step carried it.
+void Node::propagate_commit() {
+    if (role_ != Role::kLeader) return;
+    for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
         const Progress& pr = progress_[static_cast<size_t>(p)];
-        Message& m = emit(MsgType::kAppend, p, false);
-        // A heartbeat checks only what is known to match, so it never causes
-        // a spurious rejection of pipelined appends still in flight.
-        m.log_index = std::max(pr.match_index, log_.snapshot_index());
-        m.log_index = std::min(m.log_index, log_.last_index());
-        m.log_term = log_.term_at(m.log_index);
-        m.commit = std::min(commit_index_, m.log_index);
-        m.read_ctx = read_ctx;
+        if (pr.state == ProgressState::kSnapshot) continue;
+        if (pr.commit_sent < std::min(commit_index_, pr.match_index)) send_heartbeat(p, 0);
     }
 }
 
@@ -446,6 +504,9 @@ void Node::send_append(NodeId to, bool heartbeat) {
         m.entries = log_.slice(pr.next_index, log_.last_index(), config_.max_entries_per_append);
     }
     m.commit = commit_index_;
+    // The follower commits no further than the last entry this carries.
+    const Index carried = m.entries.empty() ? m.log_index : m.entries.back().index;
+    pr.commit_sent = std::max(pr.commit_sent, std::min(m.commit, carried));
     // Thesis §10.2.1: the leader sends while its own write is in progress;
     // it counts itself only once durable (on_persisted).
     if (pr.state == ProgressState::kReplicate && !m.entries.empty()) {
@@ -549,9 +610,7 @@ void Node::handle_snapshot_response(const Message& m) {
 // ===========================================================================
 
 void Node::handle_append(Message& m) {
-    if (role_ != Role::kFollower) become_follower(current_term_, m.from);  // §5.2
-    leader_ = m.from;
-    reset_election_timer();
+    heard_from_leader(m.from);
     // The response is built in place once its queue is known.
     auto response = [&](bool after_persist) -> Message& {
         Message& r = emit(MsgType::kAppendResp, m.from, after_persist);
@@ -604,9 +663,7 @@ void Node::handle_append(Message& m) {
 }
 
 void Node::handle_snapshot(const Message& m) {
-    if (role_ != Role::kFollower) become_follower(current_term_, m.from);
-    leader_ = m.from;
-    reset_election_timer();
+    heard_from_leader(m.from);
     Message r;
     r.type = MsgType::kSnapshotResp;
     r.to = m.from;

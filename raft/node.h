@@ -46,6 +46,9 @@ struct Ready {
     // Timers to (re)arm, as durations from now; -1 leaves a timer alone.
     int64_t election_timer_us = -1;
     int64_t heartbeat_timer_us = -1;
+    // The leader lease (thesis §4.2.3): the minimum election timeout after
+    // hearing from the leader; on_lease_timeout() when it runs out.
+    int64_t lease_timer_us = -1;
     std::vector<Applied> applied;
 
     bool needs_persist() const { return snapshot != nullptr || has_hard_state || !entries.empty(); }
@@ -58,7 +61,7 @@ struct Ready {
         entries.clear();
         msgs.clear();
         msgs_after_persist.clear();
-        election_timer_us = heartbeat_timer_us = -1;
+        election_timer_us = heartbeat_timer_us = lease_timer_us = -1;
         applied.clear();
     }
 };
@@ -80,6 +83,7 @@ struct Progress {
     };
     std::vector<Inflight> inflight;
     bool recent_active = false;  // check-quorum: heard from since last check
+    Index commit_sent = 0;       // the highest commit index sent to it
     int64_t snapshot_round = 0;  // snapshot: heartbeat round it was sent in
     bool operator==(const Progress&) const = default;
 };
@@ -108,8 +112,12 @@ class Node {
     void step(Message&& m);
     void on_election_timeout();
     void on_heartbeat_timeout();
+    void on_lease_timeout() { lease_ = false; }
     // The disk made entries up to (index, term) durable.
     void on_persisted(Index index, Term term);
+    // The disk made this hard state durable (a candidate's own vote counts
+    // from then on).
+    void on_hard_state_persisted(const HardState& hs);
     void on_snapshot_persisted(Index index);
     // User actions.
     void campaign(bool force);
@@ -139,6 +147,7 @@ class Node {
         out->msgs_after_persist.swap(ready_.msgs_after_persist);
         out->election_timer_us = std::exchange(ready_.election_timer_us, -1);
         out->heartbeat_timer_us = std::exchange(ready_.heartbeat_timer_us, -1);
+        out->lease_timer_us = std::exchange(ready_.lease_timer_us, -1);
         out->applied.swap(ready_.applied);
     }
 
@@ -164,6 +173,7 @@ class Node {
     uint32_t votes_rejected() const { return votes_rejected_; }
     const Config& config() const { return config_; }
     const std::vector<PendingRead>& pending_reads() const { return reads_; }
+    bool in_lease() const;
 
   private:
     // Role transitions (§5.2).
@@ -172,8 +182,9 @@ class Node {
     void become_candidate();
     void become_leader();
     void reset_election_timer();
+    void heard_from_leader(NodeId leader);
+    void count_own_vote();
     void send_requests(MsgType type, Term term, bool force);
-    bool in_lease() const;
 
     // Per-message handlers; the term rules ran before them.
     bool step_term(const Message& m);
@@ -193,6 +204,8 @@ class Node {
     void send_snapshot(NodeId to);
     void broadcast_append();
     void broadcast_heartbeat(int64_t read_ctx);
+    void send_heartbeat(NodeId to, int64_t read_ctx);
+    void propagate_commit();
     void maybe_commit();
     void check_quorum();
     Index backtrack(const Progress& p, const Message& m) const;
@@ -240,6 +253,8 @@ class Node {
     KvStore kv_;
     uint32_t votes_granted_ = 0;
     uint32_t votes_rejected_ = 0;
+    HardState durable_hard_state_;  // the latest hard state the disk confirmed
+    bool lease_ = false;            // heard from leader_ within the minimum election timeout
 
     // Volatile state on leaders (reinitialized after election).
     std::vector<Progress> progress_;

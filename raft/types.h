@@ -201,6 +201,11 @@ struct Config {
     int64_t heartbeat_us = 50'000;
     bool pre_vote = true;
     bool check_quorum = true;
+    // etcd's rule: a (pre-)candidate refused by a majority steps down and
+    // re-arms its timer at once. Off by default: Figure 2 keeps a candidate
+    // until it wins, hears from a leader or a higher term, or times out, so
+    // refused candidates do not all retry in lock-step.
+    bool step_down_on_rejection = false;
     int64_t snapshot_threshold = 200;  // entries applied since last snapshot; 0 = never
     // After a snapshot the log keeps this many entries before the snapshot
     // point (etcd's SnapshotCatchUpEntries): a follower that lags by fewer

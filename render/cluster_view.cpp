@@ -258,10 +258,10 @@ int64_t draw_messages(ImDrawList* dl, View& v, const Layout& l, ImVec2 mouse) {
 // ===========================================================================
 
 void draw_timer_arc(ImDrawList* dl, const sim::NodeSlot& s, int64_t now_us, ImVec2 c, float r) {
-    if (!s.alive || s.election_due_us < 0 || s.election_set_us < 0) return;
-    const int64_t total = s.election_due_us - s.election_set_us;
+    if (!s.alive || s.election.due_us < 0 || s.election.set_us < 0) return;
+    const int64_t total = s.election.due_us - s.election.set_us;
     if (total <= 0) return;
-    const int64_t left = s.paused ? s.paused_election_left_us : s.election_due_us - now_us;
+    const int64_t left = s.paused ? s.election.paused_left_us : s.election.due_us - now_us;
     const float frac =
         std::fmin(1.f, std::fmax(0.f, static_cast<float>(left) / static_cast<float>(total)));
     dl->PathArcTo(c, r, -kPi * 0.5f, 1.5f * kPi, 48);
@@ -391,9 +391,9 @@ void node_tooltip(const View& v, int i) {
                 static_cast<long long>(n.log().last_index()));
     ImGui::Text("disk: %lld unsynced writes%s", static_cast<long long>(s.disk.unsynced_entries()),
                 s.disk.fsync_in_flight() ? ", fsync in flight" : "");
-    if (s.alive && s.election_due_us >= 0 && !s.paused) {
+    if (s.alive && s.election.due_us >= 0 && !s.paused) {
         ImGui::Text("election timeout in %s",
-                    format_duration(s.election_due_us - v.world.now_us()).c_str());
+                    format_duration(s.election.due_us - v.world.now_us()).c_str());
     }
     ImGui::TextDisabled("click for details and actions");
     ImGui::EndTooltip();

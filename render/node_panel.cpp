@@ -85,9 +85,9 @@ void state_table(const View& v, const sim::NodeSlot& s) {
     } else {
         ImGui::TextDisabled("disk: everything written is durable");
     }
-    if (s.alive && !s.paused && s.election_due_us >= 0) {
+    if (s.alive && !s.paused && s.election.due_us >= 0) {
         ImGui::TextDisabled("election timeout in %s",
-                            format_duration(s.election_due_us - v.world.now_us()).c_str());
+                            format_duration(s.election.due_us - v.world.now_us()).c_str());
     }
 }
 

@@ -17,12 +17,13 @@ namespace sim {
 
 enum class EventKind : uint8_t {
     kDeliver = 0,    // a message reaches its destination (or is lost there); arg = message id
-    kElectionTimer,  // arg must match NodeSlot::election_gen
+    kElectionTimer,  // arg must match NodeSlot::election.gen
     kHeartbeatTimer,
     kFsyncDone,    // arg must match Disk::epoch
     kClientNext,   // a workload client issues its next operation
     kClientRetry,  // a client re-sends its current operation; arg = attempt
     kClientDeadline,
+    kLeaseTimer,  // arg must match NodeSlot::lease.gen
 };
 
 struct Event {

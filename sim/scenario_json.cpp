@@ -865,14 +865,15 @@ void parse_mutations(Ctx& ctx, const JsonValue& v, const std::string& path, uint
 void parse_cluster(Ctx& ctx, const JsonValue& v, const std::string& path, raft::Config* c) {
     Fields f(&ctx, v, path,
              {"nodes", "election_timeout_ms", "heartbeat_ms", "pre_vote", "check_quorum",
-              "snapshot_threshold", "snapshot_catch_up_entries", "max_entries_per_append",
-              "max_inflight_appends", "read_mode", "mutations"});
+              "step_down_on_rejection", "snapshot_threshold", "snapshot_catch_up_entries",
+              "max_entries_per_append", "max_inflight_appends", "read_mode", "mutations"});
     f.integer("nodes", 1, raft::kMaxNodes, &c->node_count);
     f.millis_range("election_timeout_ms", 1 * kMs, kMaxDelayUs, &c->election_timeout_us_min,
                    &c->election_timeout_us_max);
     f.millis("heartbeat_ms", 1, kMaxDelayUs, &c->heartbeat_us);
     f.boolean("pre_vote", &c->pre_vote);
     f.boolean("check_quorum", &c->check_quorum);
+    f.boolean("step_down_on_rejection", &c->step_down_on_rejection);
     f.integer("snapshot_threshold", 0, 1'000'000'000, &c->snapshot_threshold);
     f.integer("snapshot_catch_up_entries", 0, 1'000'000'000, &c->snapshot_catch_up_entries);
     f.integer("max_entries_per_append", 1, 100'000, &c->max_entries_per_append);
@@ -1459,6 +1460,9 @@ void write_cluster(JsonWriter& w, const raft::Config& c) {
     w.key("heartbeat_ms").millis(c.heartbeat_us);
     w.key("pre_vote").boolean(c.pre_vote);
     w.key("check_quorum").boolean(c.check_quorum);
+    // Written only when set: files and links of default scenarios stay as
+    // they were before the option existed.
+    if (c.step_down_on_rejection) w.key("step_down_on_rejection").boolean(true);
     w.key("snapshot_threshold").integer(c.snapshot_threshold);
     w.key("snapshot_catch_up_entries").integer(c.snapshot_catch_up_entries);
     w.key("max_entries_per_append").integer(c.max_entries_per_append);

@@ -499,7 +499,7 @@ void write_node_fields(W& w, const TraceRecord& r) {
     switch (r.kind) {
         case TraceKind::kTimeout:
             w.Key("timer");
-            w.String(r.aux == 0 ? "election" : "heartbeat");
+            w.String(r.aux == 0 ? "election" : r.aux == 1 ? "heartbeat" : "lease");
             break;
         case TraceKind::kRole:
             w.Key("role");

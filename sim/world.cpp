@@ -171,6 +171,9 @@ void World::dispatch(const Event& e) {
         case EventKind::kHeartbeatTimer:
             timer_fired(e);
             break;
+        case EventKind::kLeaseTimer:
+            lease_fired(e);
+            break;
         case EventKind::kFsyncDone: {
             NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
             if (static_cast<uint64_t>(e.arg) != slot.disk.epoch || !slot.alive) break;
@@ -504,17 +507,10 @@ void World::send_from_node(int id, raft::Message&& m) {
 
 void World::arm_timers(int id, const raft::Ready& rd) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
-    if (rd.election_timer_us >= 0) {
-        slot.election_set_us = s_.now_us;
-        slot.election_due_us = s_.now_us + rd.election_timer_us;
-        // Followers re-arm on every append: instead of a new event each time,
-        // the pending one re-schedules itself when it finds the deadline moved.
-        if (slot.election_event_us < 0 || slot.election_event_us > slot.election_due_us) {
-            slot.election_gen++;
-            slot.election_event_us = slot.election_due_us;
-            push_event(slot.election_due_us, EventKind::kElectionTimer, id, slot.election_gen, 0);
-        }
-    }
+    if (rd.election_timer_us >= 0)
+        arm_lazy(id, EventKind::kElectionTimer, &slot.election, rd.election_timer_us);
+    if (rd.lease_timer_us >= 0)
+        arm_lazy(id, EventKind::kLeaseTimer, &slot.lease, rd.lease_timer_us);
     if (rd.heartbeat_timer_us >= 0) {
         slot.heartbeat_gen++;
         slot.heartbeat_due_us = s_.now_us + rd.heartbeat_timer_us;
@@ -522,27 +518,50 @@ void World::arm_timers(int id, const raft::Ready& rd) {
     }
 }
 
+void World::arm_lazy(int id, EventKind kind, LazyTimer* t, int64_t after_us) {
+    t->set_us = s_.now_us;
+    t->due_us = s_.now_us + after_us;
+    if (t->event_us < 0 || t->event_us > t->due_us) {
+        t->gen++;
+        t->event_us = t->due_us;
+        push_event(t->due_us, kind, id, t->gen, 0);
+    }
+}
+
+// Whether the lazy timer's event e fires now: false when it was cancelled,
+// disarmed, or re-armed since (then its event moves to the new deadline).
+bool World::lazy_due(const Event& e, LazyTimer* t) {
+    if (static_cast<uint64_t>(e.arg) != t->gen) return false;  // cancelled
+    t->event_us = -1;
+    if (t->due_us > s_.now_us) {  // re-armed since: wait on
+        t->event_us = t->due_us;
+        push_event(t->due_us, e.kind, e.node, t->gen, 0);
+        return false;
+    }
+    if (t->due_us < 0) return false;
+    t->due_us = -1;
+    return true;
+}
+
+// The lease ran out: from now on the node grants (pre-)votes again.
+void World::lease_fired(const Event& e) {
+    NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
+    if (!slot.alive || slot.paused || !lazy_due(e, &slot.lease)) return;
+    record(TraceRecord{0, TraceKind::kTimeout, 0, e.node, -1, slot.node.current_term(), 0, 2});
+    slot.node.on_lease_timeout();
+}
+
 void World::timer_fired(const Event& e) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(e.node)];
     const bool election = e.kind == EventKind::kElectionTimer;
     if (!slot.alive || slot.paused) return;
-    if (static_cast<uint64_t>(e.arg) != (election ? slot.election_gen : slot.heartbeat_gen))
-        return;  // cancelled
-    if (election) {
-        slot.election_event_us = -1;
-        if (slot.election_due_us > s_.now_us) {  // re-armed since: wait on
-            slot.election_event_us = slot.election_due_us;
-            push_event(slot.election_due_us, EventKind::kElectionTimer, e.node,
-                       static_cast<uint64_t>(e.arg), 0);
-            return;
-        }
-        if (slot.election_due_us < 0) return;
-    }
+    if (election ? !lazy_due(e, &slot.election)
+                 : static_cast<uint64_t>(e.arg) != slot.heartbeat_gen)
+        return;
     if (!election && slot.node.role() != raft::Role::kLeader) return;
     record(TraceRecord{0, TraceKind::kTimeout, 0, e.node, -1, slot.node.current_term(), 0,
                        election ? 0 : 1});
     if (election) {
-        slot.election_due_us = -1;
         slot.node.on_election_timeout();
     } else {
         slot.heartbeat_due_us = -1;
@@ -568,7 +587,13 @@ void World::fsync_done(int id) {
     slot.disk.complete_fsync(&done);
     raft::Index last_index = 0, snap_index = 0;
     raft::Term last_term = 0;
+    bool has_hard_state = false;
+    raft::HardState hard_state;
     for (const WriteBatch& b : done) {
+        if (b.has_hard_state) {
+            has_hard_state = true;
+            hard_state = b.hard_state;
+        }
         if (!b.entries.empty()) {
             last_index = b.entries.back().index;
             last_term = b.entries.back().term;
@@ -585,6 +610,7 @@ void World::fsync_done(int id) {
     }
     done.clear();
     fsynced_.swap(done);
+    if (has_hard_state) slot.node.on_hard_state_persisted(hard_state);
     if (snap_index > 0) slot.node.on_snapshot_persisted(snap_index);
     if (last_index > 0) slot.node.on_persisted(last_index, last_term);
     after_node_input(id);
@@ -626,10 +652,10 @@ void World::crash(int id) {
     for (int64_t mid : slot.held)
         drop_message(mid, kDropDead);
     slot.held.clear();
-    slot.election_gen++;
+    slot.election = LazyTimer{slot.election.gen + 1};
+    slot.lease = LazyTimer{slot.lease.gen + 1};
     slot.heartbeat_gen++;
-    slot.election_due_us = slot.heartbeat_due_us = -1;
-    slot.election_event_us = -1;
+    slot.heartbeat_due_us = -1;
     for (Violation& x : v)
         add_violation(std::move(x));
 }
@@ -682,13 +708,14 @@ void World::pause(int id) {
     NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
     if (!slot.alive || slot.paused) return;
     slot.paused = true;
-    slot.paused_election_left_us =
-        slot.election_due_us >= 0 ? slot.election_due_us - s_.now_us : -1;
+    for (LazyTimer* t : {&slot.election, &slot.lease}) {
+        t->paused_left_us = t->due_us >= 0 ? t->due_us - s_.now_us : -1;
+        t->gen++;
+        t->event_us = -1;
+    }
     slot.paused_heartbeat_left_us =
         slot.heartbeat_due_us >= 0 ? slot.heartbeat_due_us - s_.now_us : -1;
-    slot.election_gen++;
     slot.heartbeat_gen++;
-    slot.election_event_us = -1;
     record(TraceRecord{0, TraceKind::kPause, 0, id, -1, slot.node.current_term(), 0, 0});
 }
 
@@ -698,9 +725,11 @@ void World::resume(int id) {
     slot.paused = false;
     record(TraceRecord{0, TraceKind::kResume, 0, id, -1, slot.node.current_term(), 0, 0});
     raft::Ready timers;
-    timers.election_timer_us = slot.paused_election_left_us;
+    timers.election_timer_us = slot.election.paused_left_us;
+    timers.lease_timer_us = slot.lease.paused_left_us;
     timers.heartbeat_timer_us = slot.paused_heartbeat_left_us;
-    if (timers.election_timer_us < 0) slot.election_due_us = -1;
+    if (timers.election_timer_us < 0) slot.election.due_us = -1;
+    if (timers.lease_timer_us < 0) slot.lease.due_us = -1;
     if (timers.heartbeat_timer_us < 0) slot.heartbeat_due_us = -1;
     arm_timers(id, timers);
     if (slot.fsync_done_while_paused) {

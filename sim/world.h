@@ -41,17 +41,26 @@ constexpr int32_t kClientBase = 1000;
 enum DropReason : int64_t { kDropLoss = 0, kDropPartition, kDropDead, kDropUser };
 const char* drop_reason_name(int64_t r);
 
+// A timer that is re-armed far more often than it fires (a follower's
+// election timer moves on every append): instead of a new event per re-arm,
+// the pending event re-schedules itself when it finds the deadline moved.
+struct LazyTimer {
+    uint64_t gen = 0;                  // an event must carry the current gen
+    int64_t set_us = -1, due_us = -1;  // -1: not armed
+    int64_t event_us = -1;             // time of the pending event, -1: none
+    int64_t paused_left_us = -1;       // time left when the node was paused
+};
+
 struct NodeSlot {
     raft::Node node;
     Disk disk;
     bool alive = true;
     bool paused = false;
     int32_t incarnation = 0;
-    uint64_t election_gen = 0, heartbeat_gen = 0;
-    int64_t election_set_us = -1, election_due_us = -1;  // -1: not armed
-    int64_t election_event_us = -1;  // time of the pending timer event, -1: none
+    LazyTimer election, lease;
+    uint64_t heartbeat_gen = 0;
     int64_t heartbeat_due_us = -1;
-    int64_t paused_election_left_us = -1, paused_heartbeat_left_us = -1;
+    int64_t paused_heartbeat_left_us = -1;
     bool fsync_done_while_paused = false;
     std::vector<int64_t> held;  // message ids that arrived while paused
     // Checker bookkeeping: what this node promised others (durability).
@@ -242,6 +251,9 @@ class World {
     void after_node_input(int id);
     void add_violation(Violation v);
     void timer_fired(const Event& e);
+    void arm_lazy(int id, EventKind kind, LazyTimer* t, int64_t after_us);
+    bool lazy_due(const Event& e, LazyTimer* t);
+    void lease_fired(const Event& e);
     void send_from_node(int id, raft::Message&& m);
     void land_torn_write(int id);
 

@@ -64,6 +64,7 @@ struct Harness {
                 wire.push_back(std::move(m));
             for (Message& m : rd.msgs_after_persist)
                 wire.push_back(std::move(m));
+            if (rd.has_hard_state) nodes[id].on_hard_state_persisted(rd.hard_state);
             if (rd.snapshot) nodes[id].on_snapshot_persisted(rd.snapshot->last_included_index);
             if (!rd.entries.empty()) {
                 nodes[id].on_persisted(rd.entries.back().index, rd.entries.back().term);
@@ -299,6 +300,161 @@ TEST(Raft, S5_3_AppendAcknowledgedOnlyAfterPersistence) {
     EXPECT_EQ(find(r.msgs, MsgType::kAppendResp), nullptr);
     ASSERT_NE(find(r.msgs_after_persist, MsgType::kAppendResp), nullptr);
     EXPECT_EQ(find(r.msgs_after_persist, MsgType::kAppendResp)->match, 2);
+}
+
+// ---- election rules (Figure 2, thesis ch. 9 and §4.2.3) ----------------------
+
+Config plain(int n) {
+    Config c = config(n);
+    c.pre_vote = false;
+    c.check_quorum = false;
+    return c;
+}
+
+Message vote_response(NodeId from, NodeId to, Term term, bool reject) {
+    Message m;
+    m.type = MsgType::kVoteResp;
+    m.from = from;
+    m.to = to;
+    m.term = term;
+    m.reject = reject;
+    return m;
+}
+
+// Thesis ch. 9: the candidate's own write "can be overlapped with the
+// RequestVote messages"; its own vote counts only once durable.
+TEST(Raft, Ch9_VoteRequestsLeaveBeforeTheCandidatesVoteIsDurable) {
+    Node n(0, plain(3), 1);
+    n.on_election_timeout();
+    Ready r = n.take_ready();
+    ASSERT_TRUE(r.has_hard_state);
+    EXPECT_EQ(r.hard_state, (HardState{1, 0}));
+    int now = 0;
+    for (const Message& m : r.msgs)
+        now += m.type == MsgType::kVote ? 1 : 0;
+    EXPECT_EQ(now, 2) << "both requests leave with the write, not after it";
+    EXPECT_EQ(find(r.msgs_after_persist, MsgType::kVote), nullptr);
+    // One peer's vote alone is no majority while the candidate's own vote is
+    // not on disk yet.
+    n.step(vote_response(1, 0, 1, false));
+    EXPECT_EQ(n.role(), Role::kCandidate);
+    n.on_hard_state_persisted(HardState{1, 0});
+    EXPECT_EQ(n.role(), Role::kLeader);
+}
+
+TEST(Raft, Ch9_OwnVoteCountsOnlyForTheTermItWasCastIn) {
+    Node n(0, plain(3), 1);
+    n.on_election_timeout();  // term 1
+    n.take_ready();
+    n.on_election_timeout();  // term 2: the term-1 write completes late
+    n.take_ready();
+    n.step(vote_response(1, 0, 2, false));
+    n.on_hard_state_persisted(HardState{1, 0});
+    EXPECT_EQ(n.role(), Role::kCandidate) << "a durable vote of term 1 is no vote in term 2";
+    n.on_hard_state_persisted(HardState{2, 0});
+    EXPECT_EQ(n.role(), Role::kLeader);
+}
+
+// Figure 2: the timer restarts on hearing from the current leader, granting a
+// vote or starting an election; not on adopting the term of a refused one.
+TEST(Raft, Fig2_RefusedVoteDoesNotRestartTheElectionTimer) {
+    Node n(0, plain(3), 1);
+    n.restore(HardState{2, kNone}, nullptr, log_of({1, 2}));
+    n.start();
+    n.take_ready();
+    n.step(vote_request(1, 5, 1, 1));  // stale log, higher term
+    Ready r = n.take_ready();
+    EXPECT_EQ(n.current_term(), 5);
+    EXPECT_TRUE(find(r.msgs_after_persist, MsgType::kVoteResp)->reject);
+    EXPECT_EQ(r.election_timer_us, -1) << "the stale candidate pushed back this timer";
+    n.step(vote_request(2, 6, 2, 2));  // up to date: granted, timer restarts
+    Ready g = n.take_ready();
+    EXPECT_FALSE(find(g.msgs_after_persist, MsgType::kVoteResp)->reject);
+    EXPECT_GE(g.election_timer_us, 0);
+}
+
+TEST(Raft, Fig2_CandidateKeepsItsTimerWhenItAdoptsAHigherTerm) {
+    Node n(0, plain(3), 1);
+    n.restore(HardState{2, kNone}, nullptr, log_of({1, 2}));
+    n.on_election_timeout();
+    n.take_ready();
+    n.step(vote_request(1, 9, 1, 1));
+    Ready r = n.take_ready();
+    EXPECT_EQ(n.role(), Role::kFollower);
+    EXPECT_EQ(r.election_timer_us, -1);
+}
+
+// Figure 2 keeps a candidate until it wins, hears a leader or a higher term,
+// or times out; etcd's step-down is an option.
+TEST(Raft, Fig2_CandidateRefusedByAMajorityWaitsForItsOwnTimeout) {
+    for (bool etcd : {false, true}) {
+        Config c = plain(3);
+        c.step_down_on_rejection = etcd;
+        Node n(0, c, 1);
+        n.on_election_timeout();
+        n.take_ready();
+        n.step(vote_response(1, 0, 1, true));
+        n.step(vote_response(2, 0, 1, true));
+        Ready r = n.take_ready();
+        if (etcd) {
+            EXPECT_EQ(n.role(), Role::kFollower);
+            EXPECT_GE(r.election_timer_us, 0) << "etcd re-arms at once";
+        } else {
+            EXPECT_EQ(n.role(), Role::kCandidate);
+            EXPECT_EQ(r.election_timer_us, -1) << "refusals must not re-arm the timer";
+        }
+    }
+}
+
+Message heartbeat_from(NodeId leader, NodeId to, Term term) {
+    Message m;
+    m.type = MsgType::kAppend;
+    m.from = leader;
+    m.to = to;
+    m.term = term;
+    return m;
+}
+
+// Thesis §4.2.3: votes are ignored only "within the minimum election timeout
+// of hearing from a current leader".
+TEST(Raft, S4_2_3_LeaseLastsTheMinimumElectionTimeout) {
+    Config c = config(3);  // pre-vote and check-quorum on
+    Node n(1, c, 1);
+    n.step(heartbeat_from(0, 1, 1));
+    Ready r = n.take_ready();
+    EXPECT_EQ(r.lease_timer_us, c.election_timeout_us_min);
+    EXPECT_TRUE(n.in_lease());
+    Message v = vote_request(2, 2, 0, 0);
+    v.to = 1;
+    v.force = false;
+    n.step(Message(v));
+    EXPECT_EQ(n.current_term(), 1) << "within the lease a vote request is ignored";
+    n.on_lease_timeout();
+    EXPECT_FALSE(n.in_lease());
+    EXPECT_EQ(n.leader(), 0) << "the node still remembers its leader";
+    n.step(Message(v));
+    EXPECT_EQ(n.current_term(), 2) << "after the lease the request is heard";
+    EXPECT_FALSE(find(n.take_ready().msgs_after_persist, MsgType::kVoteResp)->reject);
+}
+
+// etcd broadcasts an append when the leader's commit index advances: a
+// follower learns of a commit at once, not at the next heartbeat.
+TEST(Raft, CommitIndexReachesFollowersWithoutWaitingForAHeartbeat) {
+    Harness h(3, plain(3));
+    h.campaign(0);
+    ASSERT_EQ(h.nodes[0].role(), Role::kLeader);
+    Message put;
+    put.type = MsgType::kClientReq;
+    put.to = 0;
+    put.cmd.key = "k";
+    put.cmd.value = "v";
+    h.nodes[0].step(std::move(put));
+    h.pump(0);
+    h.deliver_all();
+    const Index last = h.nodes[0].log().last_index();
+    ASSERT_EQ(h.nodes[0].commit_index(), last);
+    for (int i = 1; i < 3; i++)
+        EXPECT_EQ(h.nodes[i].commit_index(), last) << "follower " << i;
 }
 
 }  // namespace
