@@ -118,6 +118,19 @@ struct Action {
     int64_t latency_us_min = -1;
     int64_t latency_us_max = -1;
     int64_t duplicate_ppm = -1;
+    // The action happens at a uniform random point of [at_us, at_us + jitter)
+    // drawn from the seed; jitter_heartbeat takes the cluster's heartbeat
+    // interval as the jitter (a crash at a random point of the leader's
+    // heartbeat interval, as Figure 16 of the Raft paper measured it).
+    // Steps of one non-empty jitter_group share a single draw, so they keep
+    // their distances (stale writes just before a jittered crash).
+    int64_t jitter_us = 0;
+    bool jitter_heartbeat = false;
+    // cut: drop only what carries log entries (appends with entries,
+    // snapshots); heartbeats and every reply pass. Leaves a follower with a
+    // stale log that still hears its leader (Figure 16's stale survivors).
+    bool entries_only = false;
+    std::string jitter_group;
     bool operator==(const Action&) const = default;
 };
 

@@ -1055,6 +1055,7 @@ enum ActionField : uint32_t {
     kFieldMsg = 1u << 8,
     kFieldDelay = 1u << 9,
     kFieldNetwork = 1u << 10,  // loss, latency_ms, duplicate
+    kFieldEntriesOnly = 1u << 11,
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -1069,6 +1070,7 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kPartition:
             return kFieldGroups;
         case ActionKind::kCutLink:
+            return kFieldLink | kFieldEntriesOnly;
         case ActionKind::kClog:
         case ActionKind::kUnclog:
             return kFieldLink;
@@ -1099,9 +1101,10 @@ uint32_t action_fields(ActionKind k) {
 }
 
 std::vector<std::string_view> action_keys(uint32_t bits) {
-    std::vector<std::string_view> keys = {"at_ms", "do"};
+    std::vector<std::string_view> keys = {"at_ms", "do", "jitter_ms", "jitter_group"};
     if (bits & kFieldAnyNode) keys.push_back("node");
     if (bits & kFieldLink) keys.push_back("to");
+    if (bits & kFieldEntriesOnly) keys.push_back("entries_only");
     if (bits & kFieldGroups) keys.insert(keys.end(), {"groups", "isolate_leader_with"});
     if (bits & kFieldKey) keys.push_back("key");
     if (bits & kFieldExpected) keys.push_back("expected");
@@ -1238,6 +1241,7 @@ void parse_action_nodes(const Fields& f, uint32_t bits, ActionKind kind, int nod
 void parse_action_payload(const Fields& f, uint32_t bits, ActionKind kind, Action* a) {
     std::string needed = std::string("required for ") + action_name(kind);
     if ((bits & kFieldKey) && f.require("key", needed)) f.string("key", 256, true, &a->key);
+    if (bits & kFieldEntriesOnly) f.boolean("entries_only", &a->entries_only);
     if ((bits & kFieldExpected) && f.require("expected", needed)) {
         f.string("expected", 4'096, false, &a->expected);
     }
@@ -1292,6 +1296,19 @@ bool parse_action(Ctx& ctx, const JsonValue& v, const std::string& path, const A
     uint32_t bits = action_fields(a.kind);
     Fields f(&ctx, v, path, action_keys(bits), action_name(a.kind));
     if (f.require("at_ms")) f.millis("at_ms", 0, kMaxSimTimeUs, &a.at_us);
+    if (const JsonValue* j = f.get("jitter_ms")) {
+        if (j->kind == Kind::kString && j->text == "heartbeat") {
+            a.jitter_heartbeat = true;
+        } else if (j->kind == Kind::kString) {
+            ctx.fail(f.path("jitter_ms"),
+                     "expected a time in ms or \"heartbeat\", got " + shown(*j));
+        } else {
+            f.millis("jitter_ms", 0, kMaxDelayUs, &a.jitter_us);
+        }
+    }
+    f.string("jitter_group", 64, true, &a.jitter_group);
+    if (ctx.ok() && !a.jitter_group.empty() && !a.jitter_heartbeat && a.jitter_us == 0)
+        ctx.fail(f.path("jitter_group"), "a jitter group needs jitter_ms");
     if (ctx.ok() && lim.duration_us >= 0 && a.at_us > lim.duration_us) {
         ctx.fail(f.path("at_ms"), format_ms(a.at_us) +
                                       " ms is after the end of the run (duration_ms " +
@@ -1342,6 +1359,7 @@ void write_node_ref(JsonWriter& w, std::string_view key, const NodeRef& ref) {
 
 void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     if (bits & kFieldKey) w.key("key").string(a.key);
+    if ((bits & kFieldEntriesOnly) && a.entries_only) w.key("entries_only").boolean(true);
     if (bits & kFieldExpected) w.key("expected").string(a.expected);
     if (bits & kFieldValue) w.key("value").string(a.value);
     if (bits & kFieldCount) w.key("count").integer(a.count);
@@ -1361,6 +1379,12 @@ void write_action(JsonWriter& w, const Action& a) {
     w.begin_object();
     w.key("at_ms").millis(a.at_us);
     w.key("do").string(action_name(a.kind));
+    if (a.jitter_heartbeat) {
+        w.key("jitter_ms").string("heartbeat");
+    } else if (a.jitter_us > 0) {
+        w.key("jitter_ms").millis(a.jitter_us);
+    }
+    if (!a.jitter_group.empty()) w.key("jitter_group").string(a.jitter_group);
     if (bits & kFieldAnyNode) write_node_ref(w, "node", a.node);
     if (bits & kFieldLink) write_node_ref(w, "to", a.to);
     if ((bits & kFieldGroups) && a.isolate_leader_with >= 0) {

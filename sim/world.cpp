@@ -16,6 +16,7 @@ namespace sim {
 namespace {
 
 constexpr uint64_t kStreamNet = 1, kStreamWorkload = 2, kStreamFaults = 3, kStreamSelect = 4;
+constexpr uint64_t kStreamJitter = 5;
 constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
 constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
@@ -34,11 +35,34 @@ uint64_t node_seed(uint64_t seed, int id, int incarnation) {
 World::World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs)
     : scenario_(std::move(scenario)), seed_(seed), n_(scenario_->cluster.node_count) {
     actions_ = scenario_->timeline;
+    apply_jitter();
     std::stable_sort(actions_.begin(), actions_.end(),
                      [](const Action& a, const Action& b) { return a.at_us < b.at_us; });
     setup();
     for (Action& a : inputs)
         add_input(std::move(a));
+}
+
+// Jittered steps get their time from a stream of their own, so adding
+// jitter to one step shifts no other random choice. One draw per step, or
+// per jitter group (in order of first appearance).
+void World::apply_jitter() {
+    raft::Rng rng = raft::Rng::stream(seed_, kStreamJitter);
+    std::vector<std::pair<std::string, int64_t>> groups;
+    for (Action& a : actions_) {
+        const int64_t j = a.jitter_heartbeat ? scenario_->cluster.heartbeat_us : a.jitter_us;
+        if (j <= 0) continue;
+        auto g = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& x) { return x.first == a.jitter_group; });
+        int64_t offset = 0;
+        if (a.jitter_group.empty() || g == groups.end()) {
+            offset = rng.range(0, j - 1);
+            if (!a.jitter_group.empty()) groups.emplace_back(a.jitter_group, offset);
+        } else {
+            offset = std::min(g->second, j - 1);
+        }
+        a.at_us = std::min(a.at_us + offset, scenario_->duration_us);
+    }
 }
 
 void World::setup() {
@@ -257,6 +281,11 @@ raft::NodeId World::leader() const {
 bool World::link_cut(int from, int to) const {
     return s_.cut[static_cast<size_t>(from * n_ + to)] != 0;
 }
+bool World::cut_drops(const raft::Message& m) const {
+    const uint8_t c = s_.cut[static_cast<size_t>(m.from * n_ + m.to)];
+    if (c == kCutEntries) return !m.entries.empty() || m.type == raft::MsgType::kSnapshot;
+    return c != 0;
+}
 bool World::link_clogged(int from, int to) const {
     return s_.clog[static_cast<size_t>(from * n_ + to)] != 0;
 }
@@ -337,7 +366,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     const int to = f.msg.to;
     NodeSlot& slot = s_.nodes[static_cast<size_t>(to)];
     if (f.lost) return drop_message(msg_id, kDropLoss);
-    if (!f.from_client && link_cut(f.msg.from, to)) return drop_message(msg_id, kDropPartition);
+    if (!f.from_client && cut_drops(f.msg)) return drop_message(msg_id, kDropPartition);
     if (!slot.alive) return drop_message(msg_id, kDropDead);
     if (slot.paused) {
         // A paused process does not read its socket: the message waits.

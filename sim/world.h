@@ -35,6 +35,9 @@
 
 namespace sim {
 
+// WorldState::cut values: what a one-way cut drops.
+constexpr uint8_t kCutAll = 1, kCutEntries = 2;
+
 // Trace/peer ids at or above this are clients: kClientBase + client id.
 constexpr int32_t kClientBase = 1000;
 // Why a message was dropped (TraceRecord::aux of a kDrop).
@@ -226,12 +229,14 @@ class World {
     const MessageCounts& counts() const { return s_.counts; }
     bool halted() const { return s_.halted; }
     bool link_cut(int from, int to) const;
+    bool cut_drops(const raft::Message& m) const;  // on arrival
     bool link_clogged(int from, int to) const;
     raft::NodeId leader() const;  // the live leader with the highest term, or kNone
 
   private:
     friend class Checker;
     void setup();
+    void apply_jitter();
     void apply_preset();
     void start_workload();
     void push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen, int64_t msg_id);

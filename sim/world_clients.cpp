@@ -372,7 +372,7 @@ void World::apply_link_action(const Action& a, const std::vector<raft::NodeId>& 
     const raft::NodeId to = a.to.sel == NodeSelector::kId ? a.to.id : raft::kNone;
     if (targets.empty() || to < 0 || to >= n_) return;
     const size_t k = static_cast<size_t>(targets.front() * n_ + to);
-    if (a.kind == ActionKind::kCutLink) s_.cut[k] = 1;
+    if (a.kind == ActionKind::kCutLink) s_.cut[k] = a.entries_only ? kCutEntries : kCutAll;
     if (a.kind == ActionKind::kClog) s_.clog[k] = 1;
     if (a.kind == ActionKind::kUnclog) {
         s_.clog[k] = 0;

@@ -99,5 +99,6 @@ int cmd_fuzz(int argc, char** argv);
 int cmd_shrink(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_figure16(const Args& args);  // bench --figure16
 
 }  // namespace cli

@@ -56,6 +56,7 @@ options:
   --jobs N        fuzz worker threads (default: all cores)
   --quick         --minutes 1 --rounds 1 --seeks 100 --fuzz-seeds 40 --fuzz-rounds 1
                   (a smoke test)
+  --figure16      the Raft paper's Figure 16 instead (see raftplay bench --figure16 --help)
 
 exit codes: 0 ok, 1 the standard workload's digest differed between rounds or
 from the timeline's (a determinism bug), 3 bad input
@@ -276,10 +277,11 @@ int cmd_bench(int argc, char** argv) {
     Args args;
     std::string err;
     const ArgSpec spec{
-        {"--minutes", "--rounds", "--seeks", "--fuzz-seeds", "--fuzz-rounds", "--jobs"},
-        {"--quick"},
+        {"--minutes", "--rounds", "--seeks", "--fuzz-seeds", "--fuzz-rounds", "--jobs", "--trials"},
+        {"--quick", "--figure16", "--json"},
         0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("bench", err);
+    if (args.has("--figure16")) return cmd_figure16(args);
     if (args.help()) {
         std::cout << kBenchHelp;
         return kExitOk;

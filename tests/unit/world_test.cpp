@@ -181,3 +181,70 @@ TEST(World, ReadIndexReadsAreLinearizableAndSkipTheLog) {
 
 }  // namespace
 }  // namespace sim
+
+namespace sim {
+namespace {
+
+// jitter_ms: a step lands at a seeded point of [at, at + jitter); steps of
+// one jitter group share the draw and keep their distance.
+TEST(World, JitteredStepsSpreadOverTheIntervalAndGroupsKeepTheirDistance) {
+    auto s = basic(3, 2'000'000);
+    s->workload.clients = 0;
+    Action pause;
+    pause.at_us = 1'000'000;
+    pause.kind = ActionKind::kPause;
+    pause.node.sel = NodeSelector::kId;
+    pause.node.id = 1;
+    pause.jitter_us = 50'000;
+    pause.jitter_group = "g";
+    Action kill = pause;
+    kill.at_us = 1'010'000;
+    kill.kind = ActionKind::kKill;
+    s->timeline = {pause, kill};
+    std::vector<int64_t> seen;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        World w(s, seed);
+        w.run_to_end();
+        int64_t paused = -1, crashed = -1;
+        for (const TraceRecord& r : w.trace()) {
+            if (r.kind == TraceKind::kPause) paused = r.t_us;
+            if (r.kind == TraceKind::kCrash) crashed = r.t_us;
+        }
+        ASSERT_GE(paused, 1'000'000);
+        ASSERT_LT(paused, 1'050'000);
+        EXPECT_EQ(crashed - paused, 10'000) << "one draw for the group";
+        seen.push_back(paused);
+    }
+    std::sort(seen.begin(), seen.end());
+    EXPECT_GT(seen.back() - seen.front(), 25'000) << "the draw varies with the seed";
+}
+
+// cut with entries_only: the follower keeps hearing heartbeats (no election)
+// but receives no new entries, so its log goes stale.
+TEST(World, EntriesOnlyCutLeavesAStaleFollowerThatHearsTheLeader) {
+    auto s = basic(3, 3'000'000);
+    s->cluster.pre_vote = s->cluster.check_quorum = false;
+    Action campaign;
+    campaign.kind = ActionKind::kCampaign;
+    campaign.node.sel = NodeSelector::kId;
+    campaign.node.id = 0;
+    Action cut;
+    cut.at_us = 500'000;
+    cut.kind = ActionKind::kCutLink;
+    cut.node = campaign.node;
+    cut.to.sel = NodeSelector::kId;
+    cut.to.id = 2;
+    cut.entries_only = true;
+    s->timeline = {campaign, cut};
+    World w(s, 1);
+    w.run_to_end();
+    ASSERT_TRUE(w.violations().empty());
+    const raft::Node& lead = w.nodes()[0].node;
+    const raft::Node& stale = w.nodes()[2].node;
+    EXPECT_EQ(lead.role(), raft::Role::kLeader);
+    EXPECT_EQ(stale.current_term(), lead.current_term()) << "no election: heartbeats pass";
+    EXPECT_LT(stale.log().last_index() + 20, lead.log().last_index());
+}
+
+}  // namespace
+}  // namespace sim
