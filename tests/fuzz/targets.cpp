@@ -60,8 +60,10 @@ void require_scenario_round_trip(const sim::Scenario& s) {
     const std::string json = scenario_to_json(s);
     sim::Scenario again;
     std::string error;
-    require(sim::parse_scenario(json, kSourceName, {}, &again, &error),
-            "scenario_to_json output does not parse");
+    if (!sim::parse_scenario(json, kSourceName, {}, &again, &error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        fail("scenario_to_json output does not parse");
+    }
     require(scenario_to_json(again) == json, "scenario round trip changed the scenario");
 }
 
@@ -85,8 +87,10 @@ void require_run_round_trip(const sim::RunFile& run) {
     const std::string json = run_file_to_json(run);
     sim::RunFile again;
     std::string error;
-    require(sim::parse_run_file(json, kSourceName, &again, &error),
-            "run_file_to_json output does not parse");
+    if (!sim::parse_run_file(json, kSourceName, &again, &error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        fail("run_file_to_json output does not parse");
+    }
     require(run_file_to_json(again) == json, "run file round trip changed the run");
 }
 
