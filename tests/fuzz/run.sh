@@ -16,8 +16,8 @@
 #
 # UndefinedBehaviorSanitizer halts on the first report, except one
 # suppressed by file (tests/fuzz/ubsan.supp): rapidjson's internal stack adds
-# a zero offset to its null pointer before its first allocation (stack.h:117),
-# harmless and outside our code.
+# an offset to its still-null top pointer before its first allocation, only
+# to compare it (stack.h:117): harmless and outside our code.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
