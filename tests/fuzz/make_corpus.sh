@@ -27,6 +27,11 @@ for f in scenarios/*.json tests/data/*/*.json; do
     cp "$f" "$C/scenario/$(echo "$f" | tr '/' '_')"
 done
 "$BIN" fuzz --dry-run --seeds 1..4 --safety-ms 2000 | split -l 1 - "$C/scenario/generated-"
+# Text with two-, three- and four-byte UTF-8 sequences: cutting it anywhere
+# gives the fuzzer the truncated-sequence inputs rapidjson#1636 needs.
+UTF8_SCENARIO='{"name": "utf8", "description": "Ünïcödé — a leader’s term ✓ 🚀 end", "cluster": {"nodes": 3}, "duration_ms": 1000, "timeline": [{"at_ms": 100, "do": "put", "node": "leader", "key": "clé", "value": "✓🚀"}]}'
+printf '%s' "$UTF8_SCENARIO" >"$C/scenario/utf8.json"
+printf 'description="naïve — ✓ 🚀"\nname=plain-ünïcode\n' >"$C/overrides/utf8.txt"
 
 # Run files and links: failing runs of two mutations, as fuzz writes them.
 "$BIN" fuzz --mutation vote_without_persist --seeds 1..40 --jobs 1 --max-failures 3 \
@@ -59,8 +64,11 @@ cat >"$C/run_file/inputs.json" <<'EOF'
  "seed": "18446744073709551615", "inputs": [{"at_ms": 1234.567, "do": "kill", "node": 2},
  {"at_ms": 2000, "do": "put", "node": "leader", "key": "a", "value": "1"}], "digest": "9f1c2a7e0b44d310", "cursor_us": 2500000}
 EOF
-python3 - "$C/fragment" <<'EOF'
+printf '{"format": "raftplay-run", "version": 1, "scenario": %s, "seed": "5", "inputs": [{"at_ms": 300, "do": "put", "node": "leader", "key": "ключ", "value": "🚀"}]}' \
+    "$UTF8_SCENARIO" >"$C/run_file/utf8.json"
+python3 - "$C/fragment" "$UTF8_SCENARIO" <<'EOF'
 import base64, sys
+open(f"{sys.argv[1]}/utf8.txt", "w").write("v=1&seed=2&sc=" + base64.urlsafe_b64encode(sys.argv[2].encode()).decode().rstrip("="))
 def b64(s): return base64.urlsafe_b64encode(s.encode()).decode().rstrip("=")
 inputs = '[{"at_ms":500,"do":"kill","node":"leader"},{"at_ms":900,"do":"put","node":"leader","key":"k","value":"v"}]'
 open(f"{sys.argv[1]}/builtin-inputs.txt", "w").write(f"v=1&s=default&seed=7&t=1000&in={b64(inputs)}")
