@@ -1,6 +1,8 @@
 // raft/entry_codec.cpp — see entry_codec.h.
 #include "raft/entry_codec.h"
 
+#include <cstdint>
+
 namespace raft {
 
 void put_varint(uint64_t v, std::string* out) {
@@ -60,19 +62,40 @@ void encode_entry(const Entry& e, Index* prev_index, std::string* out) {
     put_string(e.cmd.expected, out);
 }
 
-bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e) {
-    int64_t delta = 0, v = 0;
-    if (!get_signed(in, pos, &delta) || !get_signed(in, pos, &e->term)) return false;
-    e->index = *prev_index + delta;
-    *prev_index = e->index;
+namespace {
+
+// A signed varint that must fit an int32_t (node ids, client ids).
+bool get_int32(const std::string& in, size_t* pos, int32_t* out) {
+    int64_t v = 0;
+    if (!get_signed(in, pos, &v) || v < INT32_MIN || v > INT32_MAX) return false;
+    *out = static_cast<int32_t>(v);
+    return true;
+}
+
+// One byte naming an enumerator no greater than `max`.
+template <typename Enum>
+bool get_enum(const std::string& in, size_t* pos, Enum max, Enum* out) {
     if (*pos >= in.size()) return false;
-    e->type = static_cast<EntryType>(in[(*pos)++]);
-    if (!get_signed(in, pos, &v)) return false;
-    e->origin = static_cast<NodeId>(v);
-    if (!get_signed(in, pos, &v)) return false;
-    e->cmd.client_id = static_cast<int32_t>(v);
-    if (!get_signed(in, pos, &e->cmd.seq) || *pos >= in.size()) return false;
-    e->cmd.op = static_cast<OpType>(in[(*pos)++]);
+    const uint8_t b = static_cast<uint8_t>(in[(*pos)++]);
+    if (b > static_cast<uint8_t>(max)) return false;
+    *out = static_cast<Enum>(b);
+    return true;
+}
+
+}  // namespace
+
+bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e) {
+    int64_t delta = 0;
+    if (!get_signed(in, pos, &delta) || !get_signed(in, pos, &e->term)) return false;
+    // Garbage can hold any delta: an index that would overflow is malformed,
+    // not undefined behaviour.
+    if (__builtin_add_overflow(*prev_index, delta, &e->index)) return false;
+    *prev_index = e->index;
+    if (!get_enum(in, pos, EntryType::kConfig, &e->type) || !get_int32(in, pos, &e->origin) ||
+        !get_int32(in, pos, &e->cmd.client_id) || !get_signed(in, pos, &e->cmd.seq) ||
+        !get_enum(in, pos, OpType::kCas, &e->cmd.op)) {
+        return false;
+    }
     std::string value, expected;
     if (!get_string(in, pos, &e->cmd.key) || !get_string(in, pos, &value) ||
         !get_string(in, pos, &expected)) {
@@ -171,49 +194,73 @@ void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) 
     out->append(ops);
 }
 
-bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, Snapshot* out) {
+namespace {
+
+// Sessions sorted by strictly increasing id, as Snapshot requires.
+bool get_sessions(const std::string& in, size_t* pos, Snapshot* out) {
     uint64_t n = 0;
-    if (!get_signed(in, pos, &out->last_included_index) ||
-        !get_signed(in, pos, &out->last_included_term) || !get_varint(in, pos, &n) ||
-        n > in.size()) {
-        return false;
-    }
+    if (!get_varint(in, pos, &n) || n > in.size()) return false;
     out->sessions.clear();
     for (uint64_t k = 0; k < n; k++) {
-        int64_t id = 0;
+        int32_t id = 0;
         Session session;
-        if (!get_signed(in, pos, &id) || !get_signed(in, pos, &session.last_seq) ||
+        if (!get_int32(in, pos, &id) || !get_signed(in, pos, &session.last_seq) ||
             !get_result(in, pos, &session.last_result)) {
             return false;
         }
-        out->sessions.emplace_back(static_cast<int32_t>(id), std::move(session));
+        if (!out->sessions.empty() && id <= out->sessions.back().first) return false;
+        out->sessions.emplace_back(id, std::move(session));
     }
-    if (!get_varint(in, pos, &n) || n > in.size()) return false;
-    out->kv.clear();
-    if (!base) {
-        out->kv.reserve(static_cast<size_t>(n));
-        for (uint64_t k = 0; k < n; k++) {
-            std::string key, value;
-            if (!get_string(in, pos, &key) || !get_string(in, pos, &value)) return false;
-            out->kv.emplace_back(std::move(key), Blob(std::move(value)));
-        }
-        return true;
+    return true;
+}
+
+// A whole key-value image: n pairs, keys strictly increasing.
+bool get_whole_kv(const std::string& in, size_t* pos, uint64_t n, Snapshot* out) {
+    out->kv.reserve(static_cast<size_t>(n));
+    for (uint64_t k = 0; k < n; k++) {
+        std::string key, value;
+        if (!get_string(in, pos, &key) || !get_string(in, pos, &value)) return false;
+        if (!out->kv.empty() && key <= out->kv.back().first) return false;
+        out->kv.emplace_back(std::move(key), Blob(std::move(value)));
     }
-    out->kv.reserve(base->kv.size() + static_cast<size_t>(n));
-    auto a = base->kv.begin();
+    return true;
+}
+
+// n differences from base, keys strictly increasing (the encoder's merge
+// order), merged with base into a sorted image.
+bool get_diff_kv(const std::string& in, size_t* pos, uint64_t n, const Snapshot& base,
+                 Snapshot* out) {
+    out->kv.reserve(base.kv.size() + static_cast<size_t>(n));
+    auto a = base.kv.begin();
+    std::string previous;
     for (uint64_t k = 0; k < n; k++) {
         if (*pos >= in.size()) return false;
         const auto op = static_cast<uint8_t>(in[(*pos)++]);
         std::string key, value;
-        if (!get_string(in, pos, &key)) return false;
+        if (op > kDiffErase || !get_string(in, pos, &key)) return false;
+        if (k > 0 && key <= previous) return false;
         if (op == kDiffSet && !get_string(in, pos, &value)) return false;
-        while (a != base->kv.end() && a->first < key)
+        previous = key;
+        while (a != base.kv.end() && a->first < key)
             out->kv.push_back(*a++);
-        if (a != base->kv.end() && a->first == key) ++a;
+        if (a != base.kv.end() && a->first == key) ++a;
         if (op == kDiffSet) out->kv.emplace_back(std::move(key), Blob(std::move(value)));
     }
-    out->kv.insert(out->kv.end(), a, base->kv.end());
+    out->kv.insert(out->kv.end(), a, base.kv.end());
     return true;
+}
+
+}  // namespace
+
+bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, Snapshot* out) {
+    uint64_t n = 0;
+    if (!get_signed(in, pos, &out->last_included_index) ||
+        !get_signed(in, pos, &out->last_included_term) || !get_sessions(in, pos, out) ||
+        !get_varint(in, pos, &n) || n > in.size()) {
+        return false;
+    }
+    out->kv.clear();
+    return base ? get_diff_kv(in, pos, n, *base, out) : get_whole_kv(in, pos, n, out);
 }
 
 }  // namespace raft

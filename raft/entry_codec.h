@@ -1,6 +1,7 @@
 // raft/entry_codec.h — a compact, deterministic byte encoding of log entries
 // and snapshots (varints and length-prefixed strings), used where much state
 // is stored at once: world checkpoints. Not a wire format; no versioning.
+// Decoding is fuzzed (tests/fuzz/entry_codec_fuzz.cpp).
 #pragma once
 
 #include <string>
@@ -13,7 +14,10 @@ namespace raft {
 void put_varint(uint64_t v, std::string* out);
 void put_signed(int64_t v, std::string* out);  // zig-zag
 void put_string(const std::string& s, std::string* out);
-// Readers return false on malformed or truncated input.
+// Readers return false on malformed or truncated input, whatever its bytes:
+// they never read outside `in`, never overflow, and accept only what the
+// encoders can write (enumerators in range, ids that fit 32 bits, snapshot
+// keys and session ids strictly increasing, an index sum that fits 64 bits).
 bool get_varint(const std::string& in, size_t* pos, uint64_t* v);
 bool get_signed(const std::string& in, size_t* pos, int64_t* v);
 bool get_string(const std::string& in, size_t* pos, std::string* s);

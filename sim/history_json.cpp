@@ -2,9 +2,10 @@
 // and op_status_name.
 //
 // Must not throw out of its API or assert on input: every rapidjson accessor
-// is guarded by a type check first, and the parser runs iteratively so deeply
-// nested input cannot overflow the stack. Writes every field of every record
-// so that write-then-read reproduces the history exactly.
+// is guarded by a type check first, and each line goes through
+// parse_json_document (sim/json_input.h): bounded by its length, UTF-8
+// validated, iterative so deeply nested input cannot overflow the stack. Writes every field of
+// every record so that write-then-read reproduces the history exactly.
 #include "sim/history_json.h"
 
 #include <cstdint>
@@ -12,9 +13,9 @@
 #include <sstream>
 
 #include "rapidjson/document.h"
-#include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "sim/json_input.h"
 
 namespace sim {
 
@@ -212,11 +213,10 @@ bool read_record(const rapidjson::Value& v, size_t line, HistoryOp* op, std::str
 
 bool parse_line(std::string_view text, size_t line, HistoryOp* op, std::string* error) {
     rapidjson::Document d;
-    d.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (d.HasParseError()) {
+    JsonInputError json_error;
+    if (!parse_json_document(text, &d, &json_error)) {
         *error = "line " + std::to_string(line) + ": invalid JSON at column " +
-                 std::to_string(d.GetErrorOffset() + 1) + ": " +
-                 rapidjson::GetParseError_En(d.GetParseError());
+                 std::to_string(json_error.offset + 1) + ": " + json_error.reason;
         return false;
     }
     if (!d.IsObject()) {

@@ -30,8 +30,7 @@
 #include <string_view>
 #include <utility>
 
-#include "rapidjson/error/en.h"
-#include "rapidjson/reader.h"
+#include "sim/json_input.h"
 
 namespace sim {
 namespace {
@@ -250,34 +249,27 @@ void line_and_column(std::string_view text, size_t offset, size_t* line, size_t*
 // `root_path` (e.g. "in" for a share link's inputs).
 bool parse_json(const std::string& text, const std::string& root_path, JsonValue* out,
                 std::string* why) {
-    size_t nul = text.find('\0');
-    if (nul != std::string::npos) {
-        *why = (root_path.empty() ? "" : root_path + ": ") + "invalid JSON: NUL byte at offset " +
-               std::to_string(nul);
-        return false;
-    }
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                                rapidjson::kParseNumbersAsStringsFlag |
-                                rapidjson::kParseValidateEncodingFlag;
     JsonValue root;
     TreeBuilder builder(&root, root_path);
-    rapidjson::Reader reader;
-    rapidjson::StringStream stream(text.c_str());
-    reader.Parse<kFlags>(stream, builder);
-    if (!reader.HasParseError()) {
+    JsonInputError error;
+    if (parse_json_sax<rapidjson::kParseNumbersAsStringsFlag>(text, builder, &error)) {
         *out = std::move(root);
         return true;
     }
-    size_t offset = reader.GetErrorOffset(), line = 0, column = 0;
-    line_and_column(text, offset, &line, &column);
+    if (error.nul_byte) {
+        *why = (root_path.empty() ? "" : root_path + ": ") + "invalid JSON: NUL byte at offset " +
+               std::to_string(error.offset);
+        return false;
+    }
+    size_t line = 0, column = 0;
+    line_and_column(text, error.offset, &line, &column);
     std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column) +
-                        " (offset " + std::to_string(offset) + ")";
+                        " (offset " + std::to_string(error.offset) + ")";
     if (!builder.error().empty()) {
         *why = builder.error() + " at " + where;
     } else {
         std::string path = builder.current_path();
-        *why = (path.empty() ? "" : path + ": ") + "invalid JSON at " + where + ": " +
-               rapidjson::GetParseError_En(reader.GetParseErrorCode());
+        *why = (path.empty() ? "" : path + ": ") + "invalid JSON at " + where + ": " + error.reason;
     }
     return false;
 }
@@ -594,6 +586,12 @@ bool apply_override(JsonValue* root, const std::string& spec, std::string* why) 
     JsonValue value;
     std::string ignored;
     if (!parse_json(text, "", &value, &ignored)) {
+        // A plain string must be as valid as one in a file: the scenario
+        // carries it into run files and links, which must parse back.
+        if (!is_valid_utf8(text)) {
+            *why = "--set " + spec.substr(0, eq) + ": the value is neither JSON nor valid UTF-8";
+            return false;
+        }
         value = JsonValue{};
         value.kind = Kind::kString;
         value.text = text;

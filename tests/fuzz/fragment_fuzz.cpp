@@ -1,0 +1,13 @@
+// tests/fuzz/fragment_fuzz.cpp — libFuzzer harness: a share-link fragment.
+// The work (parse, round trip, bounded simulation) is fuzz::fragment_target in
+// targets.cpp, which the regression replay in the unit tests shares.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "tests/fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    fuzz::fragment_target(std::string_view(reinterpret_cast<const char*>(data), size));
+    return 0;
+}
