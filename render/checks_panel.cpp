@@ -9,9 +9,11 @@
 //   client statistics
 //   the panel
 #include <algorithm>
+#include <string>
 
 #include "render/draw.h"
 #include "render/ui.h"
+#include "sim/preset_check.h"
 
 namespace render {
 
@@ -40,9 +42,23 @@ constexpr CheckInfo kChecks[] = {
     {"durability", "what a node acknowledged survives its crash (Figure 2)"},
 };
 
+// A preset passes only necessary conditions of reachability (the validator
+// refuses the rest), so say which lamps it can turn red on its own.
+void preset_note(const View& v) {
+    if (v.world.scenario().preset.empty()) return;
+    std::string checks;
+    for (const char* c : sim::kPresetDistortedChecks)
+        checks += (checks.empty() ? "" : ", ") + std::string(c);
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "Preset state: unverified");
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s. Can distort: %s.", sim::kPresetUnverifiedNote, checks.c_str());
+    ImGui::PopTextWrapPos();
+}
+
 void invariants(View& v) {
     const std::span<const sim::Violation> vs = v.world.violations();
     heading("Safety invariants (checked after every event)");
+    preset_note(v);
     for (const CheckInfo& c : kChecks) {
         const bool bad = std::any_of(vs.begin(), vs.end(), [&](const sim::Violation& x) {
             return x.check.rfind(c.name, 0) == 0;

@@ -16,6 +16,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sim/json_input.h"
+#include "sim/limits.h"
 
 namespace sim {
 
@@ -284,6 +285,14 @@ std::string history_to_jsonl(HistoryView h) {
     return out;
 }
 
+namespace {
+bool history_too_big(const std::string& path, int64_t bytes, std::string* error) {
+    *error = path + ": limit history_file_bytes_max: " + std::to_string(bytes) +
+             " bytes, at most " + std::to_string(kMaxHistoryFileBytes);
+    return false;
+}
+}  // namespace
+
 bool parse_history_jsonl(std::string_view text, History* out, std::string* error) {
     out->clear();
     size_t line = 0;
@@ -295,6 +304,12 @@ bool parse_history_jsonl(std::string_view text, History* out, std::string* error
         start = end + 1;
         ++line;
         if (is_blank(row)) continue;
+        if (static_cast<int64_t>(out->size()) >= kMaxHistoryOps) {
+            *error = "line " + std::to_string(line) + ": limit history_ops_max: more than " +
+                     std::to_string(kMaxHistoryOps) + " operations";
+            out->clear();
+            return false;
+        }
         HistoryOp op;
         if (!parse_line(row, line, &op, error)) {
             out->clear();
@@ -306,15 +321,25 @@ bool parse_history_jsonl(std::string_view text, History* out, std::string* error
 }
 
 bool read_history_file(const std::string& path, History* out, std::string* error) {
-    std::ifstream in(path, std::ios::binary);
+    out->clear();
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) {
-        out->clear();
         *error = path + ": cannot open for reading";
         return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!parse_history_jsonl(ss.str(), out, error)) {
+    // The size first: a huge file is refused before it is read (a pipe
+    // reports -1 and is capped while reading).
+    const std::streamoff size = in.tellg();
+    if (size > kMaxHistoryFileBytes) return history_too_big(path, size, error);
+    in.seekg(0);
+    std::string text;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<size_t>(in.gcount()));
+        if (static_cast<int64_t>(text.size()) > kMaxHistoryFileBytes)
+            return history_too_big(path, static_cast<int64_t>(text.size()), error);
+    }
+    if (!parse_history_jsonl(text, out, error)) {
         *error = path + ": " + *error;
         return false;
     }

@@ -31,6 +31,8 @@
 #include <utility>
 
 #include "sim/json_input.h"
+#include "sim/preset_check.h"
+#include "sim/scenario_limits.h"
 
 namespace sim {
 namespace {
@@ -42,8 +44,6 @@ namespace {
 // each number's exact text (kParseNumbersAsStringsFlag loses the
 // number/string distinction in a Document), (b) duplicate-key detection,
 // and (c) a depth limit so hostile input cannot exhaust the stack.
-
-constexpr int kMaxJsonDepth = 64;
 
 struct JsonMember;
 struct JsonValue {
@@ -826,9 +826,6 @@ void Fields::millis_range(std::string_view key, int64_t lo_us, int64_t hi_us, in
 // ===========================================================================
 
 constexpr int64_t kMs = 1'000;
-constexpr int64_t kMaxDelayUs = 60'000 * kMs;  // latencies and timeouts: 1 minute
-constexpr int64_t kMaxTerm = 1'000'000'000'000'000;
-constexpr size_t kMaxPresetLog = 100'000;
 
 std::string known_mutations() {
     std::string list;
@@ -1435,11 +1432,19 @@ bool scenario_from_tree(Ctx& ctx, const JsonValue& root, const std::string& path
     f.millis("duration_ms", 1, kMaxSimTimeUs, &s.duration_us);
     if (const JsonValue* v = f.get("preset")) {
         parse_preset(ctx, *v, f.path("preset"), s.cluster.node_count, &s.preset);
+        PresetProblem problem;
+        if (ctx.ok() && !check_preset_reachable(s.preset, s.cluster.node_count, &problem)) {
+            ctx.fail(f.path("preset") + problem.path, problem.reason);
+        }
     }
     if (const JsonValue* v = f.get("expect")) parse_expect(ctx, *v, f.path("expect"), &s);
     if (const JsonValue* v = f.get("timeline")) {
         ActionLimits lim{s.cluster.node_count, s.duration_us, kMaxTimelineSteps, false};
         parse_actions(ctx, *v, f.path("timeline"), lim, &s.timeline);
+    }
+    std::string field, reason;
+    if (ctx.ok() && !check_run_estimate(s, {}, &field, &reason)) {
+        ctx.fail(join_path(path, field), reason);
     }
     if (!ctx.ok()) return false;
     if (had_name) *had_name = root.find("name") != nullptr;
@@ -1452,8 +1457,8 @@ bool parse_scenario_impl(const std::string& text, const std::string& source,
                          std::string* error, bool* had_name) {
     std::string why;
     if (text.size() > kMaxScenarioBytes) {
-        *error = source + ": too large (" + std::to_string(text.size()) + " bytes, at most " +
-                 std::to_string(kMaxScenarioBytes) + ")";
+        *error = source + ": limit scenario_bytes_max: too large (" + std::to_string(text.size()) +
+                 " bytes, at most " + std::to_string(kMaxScenarioBytes) + ")";
         return false;
     }
     JsonValue root;
@@ -1635,6 +1640,10 @@ bool run_from_tree(Ctx& ctx, const JsonValue& root, RunFile* out) {
     f.string("digest", 128, false, &run.digest);
     if (ctx.ok() && !is_lower_hex(run.digest)) ctx.fail("digest", "expected lowercase hex");
     f.integer("cursor_us", -1, kMaxSimTimeUs, &run.cursor_us);
+    std::string field, reason;
+    if (ctx.ok() && !check_run_estimate(run.scenario, run.inputs, &field, &reason)) {
+        ctx.fail(field.rfind("inputs", 0) == 0 ? field : join_path("scenario", field), reason);
+    }
     if (!ctx.ok()) return false;
     *out = std::move(run);
     return true;
@@ -1809,8 +1818,8 @@ bool decode_fragment_impl(std::string_view f, RunFile* run, std::string* builtin
                           std::string* why) {
     if (!f.empty() && f[0] == '#') f.remove_prefix(1);
     if (f.size() > kMaxFragmentBytes) {
-        return (*why = "too long (" + std::to_string(f.size()) + " bytes, at most " +
-                       std::to_string(kMaxFragmentBytes) + ")",
+        return (*why = "limit fragment_bytes_max: too long (" + std::to_string(f.size()) +
+                       " bytes, at most " + std::to_string(kMaxFragmentBytes) + ")",
                 false);
     }
     if (f.empty()) return (*why = "empty", false);
@@ -1833,6 +1842,12 @@ bool decode_fragment_impl(std::string_view f, RunFile* run, std::string* builtin
                            &run->inputs)) {
             return (*why = ctx.error, false);
         }
+    }
+    std::string field, reason;
+    if (builtin->empty() && !check_run_estimate(run->scenario, run->inputs, &field, &reason)) {
+        return (*why = (field.rfind("inputs", 0) == 0 ? "in" + field.substr(6) : "sc." + field) +
+                       ": " + reason,
+                false);
     }
     return true;
 }
@@ -1931,8 +1946,9 @@ std::string action_to_json(const Action& action) {
 
 bool parse_run_file(const std::string& text, const std::string& source_name, RunFile* out,
                     std::string* error) {
-    if (text.size() > kMaxScenarioBytes + kMaxScenarioBytes / 2) {
-        *error = source_name + ": too large (" + std::to_string(text.size()) + " bytes)";
+    if (text.size() > kMaxRunFileBytes) {
+        *error = source_name + ": limit run_file_bytes_max: " + std::to_string(text.size()) +
+                 " bytes, at most " + std::to_string(kMaxRunFileBytes);
         return false;
     }
     JsonValue root;
@@ -2011,6 +2027,11 @@ bool check_inputs(const Scenario& scenario, const std::vector<Action>& inputs, s
     ActionLimits lim{scenario.cluster.node_count, -1, kMaxInputs, true};
     if (!parse_actions(ctx, tree, "inputs", lim, &parsed)) {
         *error = ctx.error;
+        return false;
+    }
+    std::string field, reason;
+    if (!check_run_estimate(scenario, inputs, &field, &reason)) {
+        *error = field + ": " + reason;
         return false;
     }
     return true;

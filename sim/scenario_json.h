@@ -18,16 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/limits.h"  // kMaxInputs, kMaxScenarioBytes, ... (named limits)
 #include "sim/scenario.h"
 
 namespace sim {
-
-// Hostile-input bounds (share links arrive from anyone).
-constexpr size_t kMaxFragmentBytes = 256 * 1024;
-constexpr size_t kMaxInputs = 10'000;         // actions in a run file or link
-constexpr size_t kMaxTimelineSteps = 10'000;  // steps in a scenario timeline
-constexpr size_t kMaxScenarioBytes = 8 * 1024 * 1024;
-constexpr int64_t kMaxSimTimeUs = 86'400'000'000;  // 24 h of simulated time
 
 // Parses a scenario. `source_name` prefixes every error (a file path, or
 // e.g. "share link"). `overrides` are "PATH=VALUE" strings (CLI --set),

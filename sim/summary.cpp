@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/fuzz.h"
+#include "sim/preset_check.h"
 
 namespace sim {
 
@@ -246,6 +247,25 @@ void write_liveness(W& w, const World& world) {
     w.EndObject();
 }
 
+// Only with a preset: its reachability is checked by necessary conditions
+// only (sim/preset_check.h), so say which verdicts it can distort.
+template <class W>
+void write_preset(W& w, const World& world) {
+    if (world.scenario().preset.empty()) return;
+    w.Key("preset");
+    w.StartObject();
+    w.Key("verified");
+    w.Bool(false);
+    w.Key("note");
+    w.String(kPresetUnverifiedNote);
+    w.Key("can_distort");
+    w.StartArray();
+    for (const char* check : kPresetDistortedChecks)
+        w.String(check);
+    w.EndArray();
+    w.EndObject();
+}
+
 template <class W>
 void write_clients(W& w, const World& world) {
     const ClientStats s = client_stats(world.history());
@@ -304,6 +324,7 @@ void write_summary(W& w, const World& world, const SummaryOptions& o) {
     write_safety(w, world);
     write_linearizability(w, world, o);
     write_liveness(w, world);
+    write_preset(w, world);
     w.EndObject();
     write_clients(w, world);
     write_messages(w, world);

@@ -133,7 +133,11 @@ struct WorldState {
     Digest digest;
     CheckerState checker;
     MessageCounts counts;
-    bool halted = false;  // a safety violation stopped the run
+    bool halted = false;  // a safety violation (or a named limit) stopped the run
+    // The sim/limits.h limit that stopped the run ("history_ops_max", ...),
+    // nullptr while none did.
+    const char* limit_reached = nullptr;
+    int64_t history_bytes = 0;  // the history's estimated memory (limits.h)
     // Sizes of the append-only logs when this state was current.
     size_t trace_size = 0, history_size = 0, leaders_size = 0, violations_size = 0;
     size_t applied_size = 0, commit_terms_size = 0;
@@ -228,6 +232,8 @@ class World {
     const std::vector<Action>& inputs() const { return inputs_; }
     const MessageCounts& counts() const { return s_.counts; }
     bool halted() const { return s_.halted; }
+    // The named limit (sim/limits.h) that stopped the run, or nullptr.
+    const char* limit_reached() const { return s_.limit_reached; }
     bool link_cut(int from, int to) const;
     bool cut_drops(const raft::Message& m) const;  // on arrival
     bool link_clogged(int from, int to) const;
@@ -293,6 +299,7 @@ class World {
     int scripted_client(raft::NodeId node);
     void invoke(int c, raft::Command cmd, raft::NodeId node);
     raft::Command random_command(Client& c);
+    bool history_full(const raft::Command& cmd);
 
     // Actions.
     void apply_action(const Action& a);

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "sim/limits.h"
 #include "sim/world.h"
 
 namespace sim {
@@ -117,6 +118,7 @@ void World::client_next(int c) {
 // ===========================================================================
 
 void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
+    if (history_full(cmd)) return;
     Client& cl = s_.clients[static_cast<size_t>(c)];
     cl.seq++;
     cmd.client_id = c;
@@ -144,6 +146,23 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
                        kClientBase + c, node, 0, cl.op, 0});
     arm_client_timer(c, EventKind::kClientDeadline, s_.now_us + scenario_->workload.timeout_us);
     client_send(c);
+}
+
+// The history's named limits (sim/limits.h): past them the run stops, as a
+// violation would, and says which limit stopped it.
+bool World::history_full(const raft::Command& cmd) {
+    const int64_t bytes = static_cast<int64_t>(sizeof(HistoryOp) + cmd.key.size() +
+                                               cmd.value.size() + cmd.expected.size());
+    if (static_cast<int64_t>(s_.history_size) >= kMaxHistoryOps) {
+        s_.limit_reached = "history_ops_max";
+    } else if (s_.history_bytes + bytes > kMaxHistoryBytes) {
+        s_.limit_reached = "history_bytes_max";
+    } else {
+        s_.history_bytes += bytes;
+        return false;
+    }
+    s_.halted = true;
+    return true;
 }
 
 void World::client_send(int c) {

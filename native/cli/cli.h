@@ -17,6 +17,7 @@
 
 #include "sim/scenario.h"
 #include "sim/scenario_json.h"
+#include "sim/world.h"
 
 namespace cli {
 
@@ -78,7 +79,13 @@ std::vector<std::string> builtin_scenario_names();
 
 // ---------------------------------------------------------------------------
 // Files.
-bool read_file(const std::string& path, std::string* out, std::string* error);
+// Refuses, before reading, a file larger than max_bytes: the error names
+// `limit` (a sim/limits.h name). Also stops reading a stream (a pipe,
+// /dev/zero) past max_bytes.
+bool read_file(const std::string& path, std::string* out, std::string* error,
+               size_t max_bytes = sim::kMaxRunFileBytes, const char* limit = "run_file_bytes_max");
+// The message for a run that a named limit stopped (exit 3).
+std::string limit_message(const std::string& source, const sim::World& w);
 // True if p names a regular file.
 bool file_exists(const std::string& p);
 bool write_file(const std::string& path, const std::string& text, std::string* error);

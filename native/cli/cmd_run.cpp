@@ -212,6 +212,7 @@ int cmd_run(int argc, char** argv) {
         until_ms < 0 ? duration
                      : std::min(duration, std::min(until_ms, duration / 1000 + 1) * 1000);
     w.run_until(until_us);
+    if (w.limit_reached()) return bad_input("run", limit_message(args.positionals()[0], w));
     const sim::LinResult lin = timed_linearizability(w.history(), lin_ms);
     sim::SummaryOptions so;
     so.linearizability = &lin;
@@ -246,7 +247,15 @@ int cmd_replay(int argc, char** argv) {
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
     sim::World w(scenario, run.seed, run.inputs);
     w.record_trace = false;
+    // As the page does: a cursor past the end of the run means the end.
+    if (run.cursor_us > scenario->duration_us) {
+        std::cerr << "raftplay replay: " << path << ": cursor_us " << run.cursor_us
+                  << " is past the end of the run (duration " << scenario->duration_us
+                  << " us); replaying to the end\n";
+        run.cursor_us = scenario->duration_us;
+    }
     w.run_until(run.cursor_us >= 0 ? run.cursor_us : scenario->duration_us);
+    if (w.limit_reached()) return bad_input("replay", limit_message(path, w));
     const std::string digest = w.digest_hex();
     const bool match = run.digest.empty() || run.digest == digest;
     std::cout << replay_report_json(w, run, match, args.has("--summary")) << "\n";

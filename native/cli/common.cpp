@@ -210,21 +210,39 @@ std::vector<std::string> builtin_scenario_names() {
 // files
 // ===========================================================================
 
-bool read_file(const std::string& path, std::string* out, std::string* error) {
+bool read_file(const std::string& path, std::string* out, std::string* error, size_t max_bytes,
+               const char* limit) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
         *error = path + ": is a directory";
         return false;
     }
+    const auto too_big = [&](uintmax_t bytes) {
+        *error = path + ": limit " + limit + ": " + std::to_string(bytes) + " bytes, at most " +
+                 std::to_string(max_bytes);
+        return false;
+    };
+    const uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > max_bytes) return too_big(size);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         *error = path + ": cannot open (" + std::strerror(errno) + ")";
         return false;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    *out = ss.str();
+    out->clear();
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        out->append(buffer, static_cast<size_t>(in.gcount()));
+        if (out->size() > max_bytes) return too_big(out->size());
+    }
     return true;
+}
+
+std::string limit_message(const std::string& source, const sim::World& w) {
+    return source + ": limit " + w.limit_reached() +
+           " (docs/scenarios.md#limits): the run stopped at " + std::to_string(w.now_us()) +
+           " us after " + std::to_string(w.history().size()) +
+           " client operations; lower the workload or shorten the run";
 }
 
 bool write_file(const std::string& path, const std::string& text, std::string* error) {

@@ -182,6 +182,27 @@ expect 1 "replay a share link with a wrong digest" -- "$RP" replay "#v=1&s=leade
 expect 3 "replay a hostile share link" -- "$RP" replay "http://x/#v=1&sc=garbage&seed=1" &&
     stderr_has "share link" "a bad link is named"
 expect 3 "replay a link to an unknown built-in" -- "$RP" replay "#v=1&s=no-such&seed=1"
+# --- named limits (sim/limits.h): refused or clamped up front, never a hang ------------
+# A cursor past the end of the run replays to the end (as the page seeks), at once.
+python3 -c 'import json, sys; json.dump({"format": "raftplay-run", "version": 1, "scenario": {"duration_ms": 2000}, "seed": "1", "inputs": [], "digest": "", "cursor_us": 86400000000}, open(sys.argv[1], "w"))' "$TMP/late.run.json"
+if expect 0 "replay a cursor past the end" -- timeout 20 "$RP" replay "$TMP/late.run.json"; then
+    stderr_has "past the end of the run" "replay clamps a late cursor"
+    json_check "$TMP/out" "d['cursor_us'] == 2000000" "replay reports the clamped cursor"
+fi
+expect 0 "a share link with a cursor past the end" -- timeout 20 "$RP" replay "#v=1&s=leader-failure&seed=2&t=86400000000" &&
+    stderr_has "past the end of the run" "a late link cursor is clamped"
+# Huge files are refused by their size, before they are read.
+truncate -s 2G "$TMP/huge.jsonl"
+expect 3 "check a huge history file" -- timeout 20 "$RP" check "$TMP/huge.jsonl" &&
+    stderr_has "limit history_file_bytes_max" "check names the limit"
+truncate -s 20M "$TMP/huge.run.json"
+expect 3 "replay a huge run file" -- timeout 20 "$RP" replay "$TMP/huge.run.json" &&
+    stderr_has "limit run_file_bytes_max" "replay names the limit"
+# A link whose inputs would record too many operations (30 stress actions of 100,000).
+stress_in="$(python3 -c 'import base64, json; print(base64.urlsafe_b64encode(json.dumps([{"at_ms": 100 + i, "do": "stress", "node": 0, "count": 100000} for i in range(30)]).encode()).decode().rstrip("="))')"
+expect 3 "a link with too many stress writes" -- timeout 20 "$RP" replay "#v=1&s=leader-failure&seed=1&in=$stress_in" &&
+    stderr_has "limit history_ops_max" "the link names the limit"
+
 printf '{"format":"raftplay-run","version":1}' >"$TMP/bad.run.json"
 expect 3 "replay a broken run file" -- "$RP" replay "$TMP/bad.run.json"
 expect 3 "shrink a passing run" -- "$RP" shrink --scenario leader-failure --seed 1

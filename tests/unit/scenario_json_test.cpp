@@ -154,7 +154,14 @@ Scenario rich_scenario() {
              {2, raft::EntryType::kNoop},
              {9, raft::EntryType::kCommand}};
     p.alive = false;
-    s.preset = {p, PresetNode{}};
+    // Nodes 1 and 2 are past term 9, so node 1 can have led terms 1, 2 and 9
+    // with their votes and node 3's (preset_check.h: reachable).
+    PresetNode later;
+    later.id = 1;
+    later.current_term = 10;
+    PresetNode third = later;
+    third.id = 2;
+    s.preset = {p, later, third};
     s.duration_us = 10'000'000;
     s.timeline = every_action();
     s.expect_converged = true;
@@ -223,7 +230,7 @@ TEST(ScenarioJson, RichScenarioRoundTrips) {
     EXPECT_EQ(again.network.tail_us_max, 7);
     EXPECT_EQ(again.network.loss_ppm, 333'333);
     EXPECT_EQ(again.workload.stop_us, 9'000'000);
-    ASSERT_EQ(again.preset.size(), 2u);
+    ASSERT_EQ(again.preset.size(), 3u);
     EXPECT_EQ(again.preset[0].log[1].type, raft::EntryType::kNoop);
     EXPECT_FALSE(again.preset[0].alive);
     EXPECT_EQ(again.preset[1].voted_for, raft::kNone);
