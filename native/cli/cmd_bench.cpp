@@ -37,7 +37,8 @@ Prints the benchmark figures as one JSON object: build, profile_guided
 puts/s of 16-byte values over 1,000 keys, no faults, 10 simulated minutes):
 sim_events_per_s, delivered_msgs_per_s, sim_seconds_per_wall_second,
 checkpoint_bytes_per_sim_minute, seek_ms_p50, seek_ms_p99 (1,000 random
-seeks), digest; plus fuzz_seeds_per_s (10 s standard-workload fuzz runs on
+seeks), digest, put_latency_ms_via_{leader,follower}_{p50,p99} (puts the
+leader took directly, and puts a follower forwarded); plus fuzz_seeds_per_s (10 s standard-workload fuzz runs on
 all cores: the median of --fuzz-rounds rounds of the same seeds, each round's
 rate in fuzz_rounds_seeds_per_s) and linearizability_10k_ms.
 
@@ -136,7 +137,32 @@ struct StandardRun {
     double wall_s = 0;
     int64_t events = 0, delivered = 0;
     std::string digest;
+    // Put latency (ms) of the operations the leader took directly and of
+    // those a follower forwarded (the client talked to a follower).
+    std::vector<double> via_leader_ms, via_follower_ms;
 };
+
+double pct(std::vector<double> v, int p);
+
+// Which node led at time t (the latest leader record before it).
+raft::NodeId leader_at(const sim::World& w, int64_t t_us) {
+    raft::NodeId who = raft::kNone;
+    for (const sim::LeaderRecord& l : w.leaders()) {
+        if (l.at_us > t_us) break;
+        who = l.node;
+    }
+    return who;
+}
+
+void put_latencies(const sim::World& w, StandardRun* r) {
+    for (const sim::HistoryOp& op : w.history()) {
+        if (op.op != raft::OpType::kPut || op.status != sim::OpStatus::kOk) continue;
+        const double ms = static_cast<double>(op.complete_us - op.invoke_us) / 1000.0;
+        const raft::NodeId leader = leader_at(w, op.invoke_us);
+        if (leader == raft::kNone) continue;
+        (op.node == leader ? r->via_leader_ms : r->via_follower_ms).push_back(ms);
+    }
+}
 
 StandardRun run_standard(int64_t duration_us) {
     sim::World w(standard_workload(duration_us), 1);
@@ -148,6 +174,7 @@ StandardRun run_standard(int64_t duration_us) {
     r.events = w.events();
     r.delivered = w.counts().delivered;
     r.digest = w.digest_hex();
+    put_latencies(w, &r);
     return r;
 }
 
@@ -355,6 +382,17 @@ int cmd_bench(int argc, char** argv) {
     write_array(w, queue_rounds);
     w.Key("sim_rounds_digests_equal");
     w.Bool(digests_equal);
+    // Commit propagation: a put through a follower waits for the follower
+    // to learn the commit; it should cost about one more round trip, not a
+    // heartbeat (issue 14, item 2).
+    w.Key("put_latency_ms_via_leader_p50");
+    w.Double(pct(sr.via_leader_ms, 50));
+    w.Key("put_latency_ms_via_leader_p99");
+    w.Double(pct(sr.via_leader_ms, 99));
+    w.Key("put_latency_ms_via_follower_p50");
+    w.Double(pct(sr.via_follower_ms, 50));
+    w.Key("put_latency_ms_via_follower_p99");
+    w.Double(pct(sr.via_follower_ms, 99));
     w.Key("timeline_sim_seconds_per_wall_second");
     w.Double(static_cast<double>(duration_us) / 1e6 / tr.wall_s);
     w.Key("checkpoint_bytes_per_sim_minute");
