@@ -33,6 +33,13 @@ struct DiskModel {
     int64_t corrupt_ppm = 0;     // on crash, an unsynced sector lands corrupted
 };
 
+// The servers' clocks: a timer fires late by a uniform draw of
+// [0, timer_late_us_max] (scheduling and clock jitter). Real timers are never
+// exact; without this, nodes with equal timeouts stay in lock-step forever.
+struct ClockModel {
+    int64_t timer_late_us_max = 0;
+};
+
 struct Workload {
     int32_t clients = 0;
     int64_t rate_per_s = 0;  // total operations per second over all clients
@@ -140,6 +147,7 @@ struct Scenario {
     raft::Config cluster;
     NetworkModel network;
     DiskModel disk;
+    ClockModel clock;
     Workload workload;
     std::vector<PresetNode> preset;  // empty: every node starts blank
     int64_t duration_us = 10'000'000;

@@ -1417,7 +1417,7 @@ void parse_expect(Ctx& ctx, const JsonValue& v, const std::string& path, Scenari
 bool scenario_from_tree(Ctx& ctx, const JsonValue& root, const std::string& path, Scenario* out,
                         bool* had_name) {
     Fields f(&ctx, root, path,
-             {"name", "description", "cluster", "network", "disk", "workload", "preset",
+             {"name", "description", "cluster", "network", "disk", "clock", "workload", "preset",
               "duration_ms", "expect", "timeline"});
     Scenario s;
     f.string("name", 100, true, &s.name);
@@ -1427,6 +1427,10 @@ bool scenario_from_tree(Ctx& ctx, const JsonValue& root, const std::string& path
     if (const JsonValue* v = f.get("network"))
         parse_network(ctx, *v, f.path("network"), &s.network);
     if (const JsonValue* v = f.get("disk")) parse_disk(ctx, *v, f.path("disk"), &s.disk);
+    if (const JsonValue* v = f.get("clock")) {
+        Fields c(&ctx, *v, f.path("clock"), {"timer_late_ms"});
+        c.millis("timer_late_ms", 0, 1'000'000, &s.clock.timer_late_us_max);
+    }
     if (const JsonValue* v = f.get("workload"))
         parse_workload(ctx, *v, f.path("workload"), &s.workload);
     f.millis("duration_ms", 1, kMaxSimTimeUs, &s.duration_us);
@@ -1519,6 +1523,13 @@ void write_models(JsonWriter& w, const Scenario& s) {
     w.key("torn_write").fraction(d.torn_write_ppm);
     w.key("corrupt").fraction(d.corrupt_ppm);
     w.end_object();
+    // Written only when set: files and links of other scenarios stay as
+    // they were before the clock model existed.
+    if (s.clock.timer_late_us_max > 0) {
+        w.key("clock").begin_object();
+        w.key("timer_late_ms").millis(s.clock.timer_late_us_max);
+        w.end_object();
+    }
 }
 
 void write_workload(JsonWriter& w, const Workload& wl) {

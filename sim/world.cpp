@@ -16,7 +16,7 @@ namespace sim {
 namespace {
 
 constexpr uint64_t kStreamNet = 1, kStreamWorkload = 2, kStreamFaults = 3, kStreamSelect = 4;
-constexpr uint64_t kStreamJitter = 5;
+constexpr uint64_t kStreamJitter = 5, kStreamClock = 6;
 constexpr uint64_t kStreamDiskBase = 100, kStreamNodeBase = 1000;
 constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
@@ -73,6 +73,7 @@ void World::setup() {
     s_.workload_rng = raft::Rng::stream(seed_, kStreamWorkload);
     s_.fault_rng = raft::Rng::stream(seed_, kStreamFaults);
     s_.select_rng = raft::Rng::stream(seed_, kStreamSelect);
+    s_.clock_rng = raft::Rng::stream(seed_, kStreamClock);
     s_.nodes.resize(static_cast<size_t>(n_));
     for (int i = 0; i < n_; i++) {
         s_.disk_rng.push_back(raft::Rng::stream(seed_, kStreamDiskBase + static_cast<uint64_t>(i)));
@@ -549,6 +550,10 @@ void World::arm_timers(int id, const raft::Ready& rd) {
 
 void World::arm_lazy(int id, EventKind kind, LazyTimer* t, int64_t after_us) {
     t->set_us = s_.now_us;
+    // The clock model: a timer fires late by up to timer_late_us_max (no
+    // draw at all when it is 0, so other scenarios' runs are unchanged).
+    const int64_t late = scenario_->clock.timer_late_us_max;
+    if (late > 0) after_us += s_.clock_rng.range(0, late);
     t->due_us = s_.now_us + after_us;
     if (t->event_us < 0 || t->event_us > t->due_us) {
         t->gen++;

@@ -128,7 +128,7 @@ struct WorldState {
     std::vector<uint8_t> cut;      // cut[from * n + to]: one direction blocked
     std::vector<uint8_t> clog;     // clog[from * n + to]
     std::vector<int64_t> clogged;  // message ids held by clogs
-    raft::Rng net_rng, workload_rng, fault_rng, select_rng;
+    raft::Rng net_rng, workload_rng, fault_rng, select_rng, clock_rng;
     std::vector<raft::Rng> disk_rng;
     Digest digest;
     CheckerState checker;
