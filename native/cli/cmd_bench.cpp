@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "native/cli/cli.h"
+#include "native/cli/run_util.h"
 #include "raft/rng.h"
 #include "sim/fuzz.h"
 #include "sim/linearizability.h"
@@ -245,16 +246,7 @@ double fuzz_seeds_per_s(int64_t seeds, int jobs) {
         }
     };
     const Clock::time_point t0 = Clock::now();
-#ifdef __EMSCRIPTEN__
-    (void)jobs;
-    work();
-#else
-    std::vector<std::thread> threads;
-    for (int i = 0; i < jobs; i++)
-        threads.emplace_back(work);
-    for (std::thread& t : threads)
-        t.join();
-#endif
+    run_on_threads(jobs, work);
     return static_cast<double>(seeds) / seconds_since(t0);
 }
 

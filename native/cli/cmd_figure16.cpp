@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "native/cli/cli.h"
+#include "native/cli/run_util.h"
 #include "sim/world.h"
 
 namespace cli {
@@ -125,16 +126,7 @@ LineResult run_line(const std::shared_ptr<const sim::Scenario>& s, int64_t trial
         for (int64_t k = next.fetch_add(1); k < trials; k = next.fetch_add(1))
             us[static_cast<size_t>(k)] = trial(s, static_cast<uint64_t>(k) + 1);
     };
-#ifdef __EMSCRIPTEN__
-    (void)jobs;
-    work();
-#else
-    std::vector<std::thread> threads;
-    for (int i = 0; i < jobs; i++)
-        threads.emplace_back(work);
-    for (std::thread& t : threads)
-        t.join();
-#endif
+    run_on_threads(jobs, work);
     LineResult r;
     for (int64_t x : us) {
         if (x < 0) {

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include "sim/json_input.h"
 #include "sim/summary.h"
@@ -114,6 +116,19 @@ std::string replay_report_json(const sim::World& w, const sim::RunFile& run, boo
     }
     out.EndObject();
     return std::string(buf.GetString(), buf.GetSize());
+}
+
+void run_on_threads(int jobs, const std::function<void()>& work) {
+#ifdef __EMSCRIPTEN__
+    (void)jobs;
+    work();
+#else
+    std::vector<std::thread> threads;
+    for (int i = 0; i < jobs; i++)
+        threads.emplace_back(work);
+    for (std::thread& t : threads)
+        t.join();
+#endif
 }
 
 }  // namespace cli

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sim/fuzz.h"
@@ -38,6 +39,11 @@ std::string share_link(const sim::RunFile& run, const std::string& builtin_name)
 // digest, and cursor_us (where a share link opens the page; -1 = play from
 // the start).
 sim::RunFile run_file_of(const sim::World& w, int64_t cursor_us);
+
+// Runs `work` on `jobs` threads and waits for them (on the calling thread
+// alone in WebAssembly, which has no threads here). Each worker pulls its
+// items from a shared atomic counter, so results must go to fixed slots.
+void run_on_threads(int jobs, const std::function<void()>& work);
 
 // A failing scenario as a run file: a straight run's digest and, for a
 // safety failure, the moment the world halted on it; -1 for the other
