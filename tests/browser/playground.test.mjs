@@ -382,13 +382,19 @@ describe('raftplay playground', () => {
             ['too long', 'v=1&s=default&seed=1&in=' + 'A'.repeat(300_000)],
             ['markup', encodeURIComponent('<img src=x onerror=alert(1)>')],
             ['repeated keys', 'v=1&s=default&s=default&seed=1'],
+            // A named limit (sim/limits.h): 8.6e9 client operations in 24 h.
+            ['over history_ops_max', 'v=1&sc=' + b64url(JSON.stringify({
+                name: 'too-heavy', cluster: { nodes: 9 }, workload: { clients: 64, rate_per_s: 100000 },
+                duration_ms: 86_400_000,
+            })) + '&seed=3', 'limit history_ops_max'],
         ];
-        for (const [what, hash] of cases) {
+        for (const [what, hash, message] of cases) {
             const { page, errors } = await open(hash);
             try {
                 const s = await state(page);
                 assert.equal(typeof s.error, 'string', `${what}: an error is shown`);
                 assert.ok(s.error.length > 0);
+                if (message) assert.ok(s.error.includes(message), `${what}: "${s.error}" names ${message}`);
                 assert.equal(s.scenario, 'default', `${what}: falls back to the default scenario`);
                 // Still usable: playing and pausing work, frames keep coming.
                 const t0 = s.t_us;
@@ -404,11 +410,13 @@ describe('raftplay playground', () => {
     });
 
     test('an expensive link is simulated over many frames, never freezing the page', async () => {
+        // As heavy as the named limits allow: 1.8 million client operations
+        // (history_ops_max is 2 million) on 9 nodes over 10 minutes.
         const heavy = JSON.stringify({
-            name: 'heavy', cluster: { nodes: 9 }, workload: { clients: 64, rate_per_s: 100000 },
-            duration_ms: 86_400_000,
+            name: 'heavy', cluster: { nodes: 9 }, workload: { clients: 64, rate_per_s: 3000 },
+            duration_ms: 600_000,
         });
-        const { page, errors } = await open('v=1&sc=' + b64url(heavy) + '&seed=3&t=86400000000');
+        const { page, errors } = await open('v=1&sc=' + b64url(heavy) + '&seed=3&t=600000000');
         try {
             const s = await state(page);
             assert.equal(s.busy, true, 'still simulating towards the cursor');
