@@ -89,6 +89,13 @@ void state_table(const View& v, const sim::NodeSlot& s) {
         ImGui::TextDisabled("election timeout in %s",
                             format_duration(s.election.due_us - v.world.now_us()).c_str());
     }
+    if (s.alive && n.role() != raft::Role::kLeader && n.in_lease() && s.lease.due_us >= 0) {
+        ImGui::TextDisabled("leader lease: ignores vote requests for %s",
+                            format_duration(s.lease.due_us - v.world.now_us()).c_str());
+        tooltip(
+            "Thesis 4.2.3: within the minimum election timeout of hearing from its leader, "
+            "a server neither adopts a candidate's term nor grants its vote.");
+    }
 }
 
 // ===========================================================================
