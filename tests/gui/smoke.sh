@@ -12,8 +12,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GUI="${1:-$ROOT/build/native/raftplay-gui}"
 ARTIFACTS="${RAFTPLAY_ARTIFACTS:-$ROOT/build/artifacts}"
 SHOT="$ARTIFACTS/gui.png"
-RUN_S=6          # the viewer quits by itself after this long
-SHOT_AFTER_S=4   # the screenshot is taken this long after start
+RUN_S=14         # the viewer quits by itself after this long
+SHOT_AFTER_S=4   # the first screenshot is taken this long after start
+SHOT_TRIES=4     # then one more each 2 s while the frame is still blank (a loaded
+                 # machine's software GL can take longer for the first frame)
 
 [ -x "$GUI" ] || { echo "gui smoke: $GUI not built" >&2; exit 1; }
 mkdir -p "$ARTIFACTS"
@@ -46,10 +48,20 @@ export DISPLAY="$display" LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy
 timeout 60 "$GUI" --quit-after-s "$RUN_S" --size 1280x800 >"$ARTIFACTS/gui.log" 2>&1 &
 gui_pid=$!
 sleep "$SHOT_AFTER_S"
-if ! kill -0 "$gui_pid" 2>/dev/null; then
-    echo "gui smoke: raftplay-gui exited early" >&2; cat "$ARTIFACTS/gui.log" >&2; exit 1
-fi
-import -display "$display" -window root "$SHOT"
+blank() {
+    read -r deviation colours < <(identify -format '%[fx:standard_deviation] %k\n' "$SHOT")
+    echo "gui smoke: $SHOT: $colours colours, deviation $deviation"
+    ! awk -v d="$deviation" -v c="$colours" 'BEGIN { exit !(d > 0.01 && c > 16) }'
+}
+shot_blank=1
+for try in $(seq "$SHOT_TRIES"); do
+    if ! kill -0 "$gui_pid" 2>/dev/null; then
+        echo "gui smoke: raftplay-gui exited early" >&2; cat "$ARTIFACTS/gui.log" >&2; exit 1
+    fi
+    import -display "$display" -window root "$SHOT"
+    if ! blank; then shot_blank=0; break; fi
+    [ "$try" -lt "$SHOT_TRIES" ] && sleep 2
+done
 
 status=0
 wait "$gui_pid" || status=$?
@@ -57,10 +69,7 @@ gui_pid=""
 if [ "$status" -ne 0 ]; then
     echo "gui smoke: raftplay-gui exited with $status" >&2; cat "$ARTIFACTS/gui.log" >&2; exit 1
 fi
-
-read -r deviation colours < <(identify -format '%[fx:standard_deviation] %k\n' "$SHOT")
-echo "gui smoke: $SHOT: $colours colours, deviation $deviation"
-if ! awk -v d="$deviation" -v c="$colours" 'BEGIN { exit !(d > 0.01 && c > 16) }'; then
+if [ "$shot_blank" -ne 0 ]; then
     echo "gui smoke: the screenshot is blank or uniform" >&2
     exit 1
 fi
