@@ -69,7 +69,7 @@ add_custom_command(OUTPUT ${BUILTIN_SCENARIOS_CPP}
   DEPENDS ${BUILTIN_SCENARIOS} ${CMAKE_SOURCE_DIR}/cmake/embed_scenarios.cmake
   COMMENT "render: embedding scenarios/*.json")
 add_library(render STATIC ${RENDER_SOURCES} ${BUILTIN_SCENARIOS_CPP})
-target_link_libraries(render PUBLIC sim imgui)
+target_link_libraries(render PUBLIC check imgui)
 if(EMSCRIPTEN)
   target_compile_options(render PRIVATE -Os)  # the page's size budget, as for imgui
 endif()
@@ -124,7 +124,7 @@ if(EMSCRIPTEN)
   file(GLOB NODE_CLI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/native/cli/*.cpp)
   if(NODE_CLI_SOURCES)
     add_executable(raftplay-node ${NODE_CLI_SOURCES})
-    target_link_libraries(raftplay-node PRIVATE sim)
+    target_link_libraries(raftplay-node PRIVATE check)
     set_target_properties(raftplay-node PROPERTIES SUFFIX ".js"
       RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
     target_link_options(raftplay-node PRIVATE

@@ -6,26 +6,9 @@
 
 namespace raft {
 
-uint64_t hash_bytes(const std::string& s, uint64_t h) {
-    const size_t n = s.size();
-    h = hash_word(h, n);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        h = hash_word(h, w);
-    }
-    if (i < n) {
-        uint64_t w = 0;
-        std::memcpy(&w, s.data() + i, n - i);
-        h = hash_word(h, w);
-    }
-    return h;
-}
-
 uint64_t KvStore::pair_hash(uint64_t key_hash, const std::string& v) {
     // Lengths are part of each string's hash: ("ab", "c") != ("a", "bc").
-    uint64_t h = hash_bytes(v, key_hash);
+    uint64_t h = base::hash_bytes(v, key_hash);
     // Finalize so that the sum over pairs does not cancel structure.
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
@@ -105,12 +88,12 @@ size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) c
 
 const Blob* KvStore::find(const std::string& k) const {
     if (size_ == 0) return nullptr;
-    const uint32_t e = index_[probe(k, hash_bytes(k))];
+    const uint32_t e = index_[probe(k, base::hash_bytes(k))];
     return e == 0 ? nullptr : &pool_[e - 1].second;
 }
 
 void KvStore::set(const std::string& k, const Blob& v) {
-    const uint64_t kh = hash_bytes(k);
+    const uint64_t kh = base::hash_bytes(k);
     const uint64_t h = pair_hash(kh, v);
     hash_ += h;
     if (index_.empty()) index_grow();
@@ -168,7 +151,7 @@ void KvStore::note_last_key(size_t chunk) {
 
 void KvStore::erase(const std::string& k) {
     if (size_ == 0) return;
-    const size_t at = probe(k, hash_bytes(k));
+    const size_t at = probe(k, base::hash_bytes(k));
     if (index_[at] == 0) return;
     index_erase(at);
     const size_t ci = chunk_for(k);
@@ -265,7 +248,7 @@ void KvStore::restore(const Snapshot& snap) {
     pool_prefix_.resize(pool_.size());
     pool_key_hash_.resize(pool_.size());
     for (size_t i = 0; i < pool_.size(); i++) {
-        pool_key_hash_[i] = hash_bytes(pool_[i].first);
+        pool_key_hash_[i] = base::hash_bytes(pool_[i].first);
         pool_hash_[i] = pair_hash(pool_key_hash_[i], pool_[i].second);
         pool_prefix_[i] = key_prefix(pool_[i].first);
         hash_ += pool_hash_[i];

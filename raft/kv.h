@@ -12,18 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "raft/types.h"
 
 namespace raft {
-
-// A fast, stable 64-bit hash of bytes, eight at a time (little-endian loads:
-// the same on every platform raftplay runs on). Chains through h.
-uint64_t hash_bytes(const std::string& s, uint64_t h = 0x243f6a8885a308d3ull);
-// One 64-bit word into a running hash.
-inline uint64_t hash_word(uint64_t h, uint64_t w) {
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 29);
-}
 
 // The first eight bytes of a key, big-endian, zero-padded: keys order like
 // their prefixes, except that equal prefixes need the full comparison.

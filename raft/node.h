@@ -17,9 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/rng.h"
 #include "raft/kv.h"
 #include "raft/log.h"
-#include "raft/rng.h"
 #include "raft/types.h"
 
 namespace raft {
@@ -235,7 +235,7 @@ class Node {
 
     NodeId id_ = kNone;
     Config config_;
-    Rng rng_;
+    base::Rng rng_;
 
     // Persistent state on all servers (Figure 2); must be durable before
     // any response that depends on it leaves this node.

@@ -1,6 +1,7 @@
 // raft/types.cpp — names of the protocol vocabulary and the entry hash.
 #include "raft/types.h"
 
+#include "base/hash.h"
 #include "raft/kv.h"
 
 namespace raft {
@@ -74,20 +75,15 @@ void Entry::seal() {
 
 uint64_t entry_hash(const Entry& e) {
     uint64_t h = 0x13198a2e03707344ull;
-    h = hash_word(h, static_cast<uint64_t>(e.term));
-    h = hash_word(h, static_cast<uint64_t>(e.index));
-    h = hash_word(h, static_cast<uint64_t>(e.type) | static_cast<uint64_t>(e.cmd.op) << 8 |
-                         static_cast<uint64_t>(static_cast<uint32_t>(e.cmd.client_id)) << 32);
-    h = hash_word(h, static_cast<uint64_t>(e.cmd.seq));
-    h = hash_bytes(e.cmd.key, h);
-    h = hash_bytes(e.cmd.value, h);
-    h = hash_bytes(e.cmd.expected, h);
-    // Finalize (splitmix64's), so that nearby inputs spread over all bits.
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    return h ^ (h >> 31);
+    h = base::hash_word(h, static_cast<uint64_t>(e.term));
+    h = base::hash_word(h, static_cast<uint64_t>(e.index));
+    h = base::hash_word(h, static_cast<uint64_t>(e.type) | static_cast<uint64_t>(e.cmd.op) << 8 |
+                               static_cast<uint64_t>(static_cast<uint32_t>(e.cmd.client_id)) << 32);
+    h = base::hash_word(h, static_cast<uint64_t>(e.cmd.seq));
+    h = base::hash_bytes(e.cmd.key, h);
+    h = base::hash_bytes(e.cmd.value, h);
+    h = base::hash_bytes(e.cmd.expected, h);
+    return base::hash_finalize(h);
 }
 
 }  // namespace raft

@@ -26,12 +26,12 @@
 #include <cstdio>
 #include <memory>
 
+#include "format/scenario_json.h"
 #include "imgui.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "render/draw.h"
 #include "render/ui.h"
-#include "sim/scenario_json.h"
 
 namespace render {
 

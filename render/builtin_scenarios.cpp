@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "sim/scenario_json.h"
+#include "format/scenario_json.h"
 
 namespace render {
 

@@ -11,9 +11,9 @@
 #include <algorithm>
 #include <string>
 
+#include "format/preset_check.h"
 #include "render/draw.h"
 #include "render/ui.h"
-#include "sim/preset_check.h"
 
 namespace render {
 

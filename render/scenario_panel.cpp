@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "format/scenario_json.h"
 #include "render/draw.h"
 #include "render/ui.h"
-#include "sim/scenario_json.h"
 
 namespace render {
 

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "check/linearizability.h"
 #include "imgui.h"
 #include "render/builtin_scenarios.h"
 #include "render/insight.h"
-#include "sim/linearizability.h"
 #include "sim/timeline.h"
 
 namespace render {

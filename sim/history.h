@@ -3,6 +3,7 @@
 //
 // An operation whose outcome the client never learned (timeout) completes as
 // kUnknown: it may or may not have taken effect, at any time after invoke.
+// Also the shape of the linearizability verdict on such a history.
 #pragma once
 
 #include <cstdint>
@@ -36,5 +37,20 @@ struct HistoryOp {
 
 using History = std::vector<HistoryOp>;
 using HistoryView = std::span<const HistoryOp>;
+
+// The linearizability checker's verdict on a history (check/linearizability.h
+// computes it; the summary reports it).
+struct LinResult {
+    enum Verdict { kOk, kViolation, kUnknown } verdict = kOk;
+    double ms = 0;    // left 0 here; the caller measures wall time
+    std::string key;  // the key whose sub-history failed (violation or unknown)
+    // Indexes into the input history: a small set of operations on `key` that
+    // cannot be linearized on its own (reduced greedily, bounded effort).
+    std::vector<size_t> witness;
+    std::string explanation;
+    uint64_t states_explored = 0;  // by the verdict's search, not the witness reduction
+};
+
+const char* lin_verdict_name(LinResult::Verdict v);  // "ok", "violation", "unknown"
 
 }  // namespace sim

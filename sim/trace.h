@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "raft/rng.h"
+#include "base/rng.h"
 
 namespace sim {
 
@@ -81,7 +81,7 @@ class Digest {
     static uint64_t fold(uint64_t a, uint64_t b) {
         a ^= 0xa0761d6478bd642full;
         b ^= 0xe7037ed1a0b428dbull;
-        return a * b ^ raft::mul_hi(a, b);  // see mul_hi for WebAssembly
+        return a * b ^ base::mul_hi(a, b);  // see mul_hi for WebAssembly
     }
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     void mix(uint64_t a, uint64_t b, uint64_t c) {

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 
+#include "sim/distributions.h"
+
 namespace sim {
 
 namespace {
@@ -22,7 +24,7 @@ constexpr int64_t kWireClogged = -1, kWireHeld = -2;
 constexpr int64_t kLogMatchingEvery = 8192;
 
 uint64_t node_seed(uint64_t seed, int id, int incarnation) {
-    return raft::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
+    return base::mix64(seed, kStreamNodeBase + static_cast<uint64_t>(id) * 1000 +
                                  static_cast<uint64_t>(incarnation));
 }
 
@@ -47,7 +49,7 @@ World::World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vecto
 // jitter to one step shifts no other random choice. One draw per step, or
 // per jitter group (in order of first appearance).
 void World::apply_jitter() {
-    raft::Rng rng = raft::Rng::stream(seed_, kStreamJitter);
+    base::Rng rng = base::Rng::stream(seed_, kStreamJitter);
     std::vector<std::pair<std::string, int64_t>> groups;
     for (Action& a : actions_) {
         const int64_t j = a.jitter_heartbeat ? scenario_->cluster.heartbeat_us : a.jitter_us;
@@ -69,14 +71,14 @@ void World::setup() {
     s_.net = scenario_->network;
     s_.cut.assign(static_cast<size_t>(n_ * n_), 0);
     s_.clog.assign(static_cast<size_t>(n_ * n_), 0);
-    s_.net_rng = raft::Rng::stream(seed_, kStreamNet);
-    s_.workload_rng = raft::Rng::stream(seed_, kStreamWorkload);
-    s_.fault_rng = raft::Rng::stream(seed_, kStreamFaults);
-    s_.select_rng = raft::Rng::stream(seed_, kStreamSelect);
-    s_.clock_rng = raft::Rng::stream(seed_, kStreamClock);
+    s_.net_rng = base::Rng::stream(seed_, kStreamNet);
+    s_.workload_rng = base::Rng::stream(seed_, kStreamWorkload);
+    s_.fault_rng = base::Rng::stream(seed_, kStreamFaults);
+    s_.select_rng = base::Rng::stream(seed_, kStreamSelect);
+    s_.clock_rng = base::Rng::stream(seed_, kStreamClock);
     s_.nodes.resize(static_cast<size_t>(n_));
     for (int i = 0; i < n_; i++) {
-        s_.disk_rng.push_back(raft::Rng::stream(seed_, kStreamDiskBase + static_cast<uint64_t>(i)));
+        s_.disk_rng.push_back(base::Rng::stream(seed_, kStreamDiskBase + static_cast<uint64_t>(i)));
     }
     apply_preset();
     for (int i = 0; i < n_; i++) {
@@ -302,8 +304,8 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
         f.sent_us = s_.now_us;
         f.from_client = from_client;
         f.to_client = to_client;
-        f.deliver_us = s_.now_us + s_.net_rng.latency(net.latency_us_min, net.latency_us_max,
-                                                      net.tail_ppm, net.tail_us_max);
+        f.deliver_us = s_.now_us + draw_latency(s_.net_rng, net.latency_us_min, net.latency_us_max,
+                                                net.tail_ppm, net.tail_us_max);
         f.lost = internal && s_.net_rng.chance(net.loss_ppm, kPpm);
         TraceRecord r;
         r.kind = TraceKind::kSend;
@@ -404,8 +406,9 @@ void World::release_clogged() {
             still.push_back(id);
             continue;
         }
-        f.deliver_us = s_.now_us + s_.net_rng.latency(s_.net.latency_us_min, s_.net.latency_us_max,
-                                                      s_.net.tail_ppm, s_.net.tail_us_max);
+        f.deliver_us =
+            s_.now_us + draw_latency(s_.net_rng, s_.net.latency_us_min, s_.net.latency_us_max,
+                                     s_.net.tail_ppm, s_.net.tail_us_max);
         push_event(f.deliver_us, EventKind::kDeliver, f.msg.to, 0, id);
     }
     s_.clogged.swap(still);

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "base/rng.h"
 #include "raft/node.h"
-#include "raft/rng.h"
 #include "sim/checker.h"
 #include "sim/disk.h"
 #include "sim/event_queue.h"
@@ -128,8 +128,8 @@ struct WorldState {
     std::vector<uint8_t> cut;      // cut[from * n + to]: one direction blocked
     std::vector<uint8_t> clog;     // clog[from * n + to]
     std::vector<int64_t> clogged;  // message ids held by clogs
-    raft::Rng net_rng, workload_rng, fault_rng, select_rng, clock_rng;
-    std::vector<raft::Rng> disk_rng;
+    base::Rng net_rng, workload_rng, fault_rng, select_rng, clock_rng;
+    std::vector<base::Rng> disk_rng;
     Digest digest;
     CheckerState checker;
     MessageCounts counts;

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "sim/distributions.h"
 #include "sim/limits.h"
 #include "sim/world.h"
 
@@ -67,7 +68,7 @@ raft::Command World::random_command(Client& c) {
     const Workload& w = scenario_->workload;
     raft::Command cmd;
     const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
-    cmd.op = static_cast<raft::OpType>(s_.workload_rng.weighted(weights, 4));
+    cmd.op = static_cast<raft::OpType>(draw_weighted(s_.workload_rng, weights, 4));
     const int k =
         static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
     // "k%04d" and "c<id>s<seq>-" then padding, without printf or temporary

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "format/scenario_json.h"
 #include "sim/scenario.h"
-#include "sim/scenario_json.h"
 #include "sim/world.h"
 
 namespace cli {

@@ -17,11 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/rng.h"
+#include "check/fuzz.h"
+#include "check/linearizability.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
-#include "raft/rng.h"
-#include "sim/fuzz.h"
-#include "sim/linearizability.h"
 #include "sim/timeline.h"
 #include "sim/world.h"
 
@@ -87,7 +87,7 @@ struct BenchConfig {
 double queue_events_per_s() {
     constexpr int kPending = 64;
     constexpr int64_t kEvents = 20'000'000;
-    raft::Rng rng(42);
+    base::Rng rng(42);
     sim::EventQueue queue;
     uint64_t seq = 0;
     auto event = [&](int64_t t_us, int32_t node) {
@@ -218,7 +218,7 @@ TimelineRun run_timeline(int64_t duration_us, int64_t seeks) {
     r.wall_s = seconds_since(t0);
     r.digest = tl.world().digest_hex();
     r.checkpoint_bytes = tl.checkpoint_bytes();
-    raft::Rng rng(7);
+    base::Rng rng(7);
     std::vector<double> ms;
     for (int64_t i = 0; i < seeks; i++) {
         const int64_t t = rng.range(0, duration_us);

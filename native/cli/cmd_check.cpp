@@ -11,10 +11,10 @@
 #include <iostream>
 #include <set>
 
+#include "format/history_json.h"
+#include "format/json_input.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
-#include "sim/history_json.h"
-#include "sim/json_input.h"
 
 namespace cli {
 

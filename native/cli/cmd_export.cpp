@@ -14,8 +14,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "format/summary.h"
 #include "native/cli/cli.h"
-#include "sim/summary.h"
 #include "sim/world.h"
 
 namespace cli {

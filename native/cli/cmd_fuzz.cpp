@@ -1,5 +1,5 @@
 // native/cli/cmd_fuzz.cpp — `raftplay fuzz`: many seeds of randomized fault
-// schedules (sim/fuzz.h), spread over worker threads.
+// schedules (check/fuzz.h), spread over worker threads.
 //
 // Each seed is an independent pure run, so workers share nothing but an
 // atomic seed counter and a mutex-guarded failure list; the report is sorted
@@ -18,9 +18,9 @@
 #include <mutex>
 #include <thread>
 
+#include "check/fuzz.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
-#include "sim/fuzz.h"
 
 namespace cli {
 

@@ -2,7 +2,7 @@
 // summary, optional trace/history/logs files) and `raftplay replay` (a run
 // file re-run and its digest verified).
 //
-// The summary's shape lives in sim/summary.{h,cpp}; this file only runs the
+// The summary's shape lives in format/summary.{h,cpp}; this file only runs the
 // world, times the linearizability check with the wall clock, writes files
 // and maps the verdicts to exit codes.
 #include <rapidjson/stringbuffer.h>
@@ -13,11 +13,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "check/fuzz.h"
+#include "format/history_json.h"
+#include "format/summary.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
-#include "sim/fuzz.h"
-#include "sim/history_json.h"
-#include "sim/summary.h"
 #include "sim/world.h"
 
 namespace cli {

@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "check/fuzz.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
-#include "sim/fuzz.h"
 
 namespace cli {
 

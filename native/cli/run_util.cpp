@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "sim/json_input.h"
-#include "sim/summary.h"
+#include "format/json_input.h"
+#include "format/summary.h"
 
 namespace cli {
 

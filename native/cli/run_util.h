@@ -10,10 +10,10 @@
 #include <functional>
 #include <string>
 
-#include "sim/fuzz.h"
+#include "check/fuzz.h"
+#include "check/linearizability.h"
+#include "format/scenario_json.h"
 #include "sim/history.h"
-#include "sim/linearizability.h"
-#include "sim/scenario_json.h"
 #include "sim/world.h"
 
 namespace cli {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/fuzz/build.sh — build the libFuzzer harnesses into build/fuzz/.
 #
-# Compiles raft/, sim/ and tests/fuzz/targets.cpp directly with clang++
+# Compiles the core layers (base/ raft/ sim/ format/ check/) and tests/fuzz/targets.cpp directly with clang++
 # (no CMake) under AddressSanitizer and UndefinedBehaviorSanitizer, then
 # links one binary per tests/fuzz/*_fuzz.cpp: build/fuzz/<name>_fuzz.
 # Objects are rebuilt only when their source or a project header is newer
@@ -27,7 +27,8 @@ export FLAGS_TEXT="${FLAGS[*]}" CXX LAUNCHER
 
 mkdir -p "$OUT/obj"
 # A header change rebuilds everything (cheap enough, and never stale).
-newest_header="$(find "$ROOT/raft" "$ROOT/sim" "$ROOT/tests/fuzz" -name '*.h' -printf '%T@\n' | sort -n | tail -1)"
+LAYERS=(base raft sim format check)
+newest_header="$(find "${LAYERS[@]/#/$ROOT/}" "$ROOT/tests/fuzz" -name '*.h' -printf '%T@\n' | sort -n | tail -1)"
 export newest_header OUT ROOT
 
 compile_one() {
@@ -42,11 +43,13 @@ compile_one() {
 }
 export -f compile_one
 
-sources=("$ROOT"/raft/*.cpp "$ROOT"/sim/*.cpp "$ROOT/tests/fuzz/targets.cpp" "$ROOT"/tests/fuzz/*_fuzz.cpp)
+core=()
+for layer in "${LAYERS[@]}"; do core+=("$ROOT/$layer"/*.cpp); done
+sources=("${core[@]}" "$ROOT/tests/fuzz/targets.cpp" "$ROOT"/tests/fuzz/*_fuzz.cpp)
 printf '%s\n' "${sources[@]}" | xargs -P "$JOBS" -I{} bash -c 'compile_one "$1"' _ {}
 
 common=()
-for src in "$ROOT"/raft/*.cpp "$ROOT"/sim/*.cpp "$ROOT/tests/fuzz/targets.cpp"; do
+for src in "${core[@]}" "$ROOT/tests/fuzz/targets.cpp"; do
     common+=("$OUT/obj/$(echo "${src#"$ROOT"/}" | tr '/' '_').o")
 done
 for harness in "$ROOT"/tests/fuzz/*_fuzz.cpp; do

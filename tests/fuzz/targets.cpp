@@ -10,11 +10,11 @@
 #include <memory>
 #include <vector>
 
+#include "check/linearizability.h"
+#include "format/history_json.h"
+#include "format/scenario_json.h"
 #include "raft/entry_codec.h"
 #include "raft/kv.h"
-#include "sim/history_json.h"
-#include "sim/linearizability.h"
-#include "sim/scenario_json.h"
 #include "sim/world.h"
 
 namespace fuzz {

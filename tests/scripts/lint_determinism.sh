@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/scripts/lint_determinism.sh — fails if a nondeterminism hazard
-# (TOOLCHAIN.md) appears in raft/ or sim/: standard-library distributions and
+# (TOOLCHAIN.md) appears in the core layers (base/ raft/ sim/ format/ check/): standard-library distributions and
 # random devices, rand(), wall clocks, threads, unordered containers, libm
 # transcendental functions, and pointer-keyed ordering. It first proves it can
 # fail: the fixture tests/data/lint/hazards.cpp.txt must trip every rule.
@@ -47,9 +47,9 @@ for rule in "${rules[@]}"; do
 done
 
 # 2. The simulation and the protocol must be clean.
-mapfile -t files < <(find raft sim -name '*.cpp' -o -name '*.h' | sort)
+mapfile -t files < <(find base raft sim format check -name '*.cpp' -o -name '*.h' | sort)
 if scan "${files[@]}"; then
-  echo "determinism lint: ${#files[@]} files in raft/ and sim/ clean (${#rules[@]} rules, self-test ok)"
+  echo "determinism lint: ${#files[@]} files in base/ raft/ sim/ format/ check/ clean (${#rules[@]} rules, self-test ok)"
 else
   echo "determinism lint FAILED: see above (TOOLCHAIN.md, hazards)"
   exit 1

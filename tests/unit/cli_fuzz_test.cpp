@@ -1,4 +1,4 @@
-// tests/unit/cli_fuzz_test.cpp — the fuzzer and the shrinker (sim/fuzz.h):
+// tests/unit/cli_fuzz_test.cpp — the fuzzer and the shrinker (check/fuzz.h):
 // schedules are deterministic and load back from JSON; ddmin finds the
 // failure-inducing steps; 200+ seeds of randomized faults pass every checker
 // (safety, linearizability, liveness); each protocol mutation is caught
@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <thread>
 
-#include "sim/fuzz.h"
-#include "sim/scenario_json.h"
+#include "check/fuzz.h"
+#include "format/scenario_json.h"
 
 namespace sim {
 namespace {

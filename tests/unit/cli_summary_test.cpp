@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "sim/fuzz.h"
-#include "sim/summary.h"
+#include "check/fuzz.h"
+#include "format/summary.h"
 #include "sim/world.h"
 
 namespace sim {

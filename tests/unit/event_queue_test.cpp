@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-#include "raft/rng.h"
+#include "base/rng.h"
 
 namespace sim {
 namespace {
@@ -17,7 +17,7 @@ namespace {
 // (time, seq), with each event's payload intact.
 TEST(EventQueue, PopsInTimeThenSequenceOrderLikeAnOrderedSet) {
     for (uint64_t seed = 1; seed <= 20; seed++) {
-        raft::Rng rng(seed);
+        base::Rng rng(seed);
         EventQueue q;
         std::set<std::pair<int64_t, uint64_t>> model;
         uint64_t seq = 0;
@@ -72,7 +72,7 @@ TEST(EventQueue, PopsInTimeThenSequenceOrderLikeAnOrderedSet) {
 
 // A copy (a checkpoint) continues exactly like the original.
 TEST(EventQueue, ACopyPopsTheSameSequence) {
-    raft::Rng rng(3);
+    base::Rng rng(3);
     EventQueue q;
     for (uint64_t s = 0; s < 500; s++) {
         Event e;

@@ -72,7 +72,7 @@ TEST(FuzzRegressions, EveryInputGivesASuccessOrACleanError) {
 
 // JSON that ends inside a multi-byte UTF-8 sequence inside a string made
 // rapidjson's validator read past the text (Tencent/rapidjson#1636); under
-// AddressSanitizer these crashed before sim/json_input.h's BoundedStream.
+// AddressSanitizer these crashed before format/json_input.h's BoundedStream.
 Outcome replay(const std::string& harness, const std::string& file) {
     return target_by_name(harness)(read_bytes(kRegressions / harness / file));
 }

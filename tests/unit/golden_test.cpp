@@ -18,9 +18,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/linearizability.h"
-#include "sim/scenario_json.h"
-#include "sim/summary.h"
+#include "check/linearizability.h"
+#include "format/scenario_json.h"
+#include "format/summary.h"
 #include "sim/world.h"
 
 namespace sim {

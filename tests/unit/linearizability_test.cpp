@@ -6,7 +6,7 @@
 // lost writes and bad cas outcomes; generated histories from a real
 // linearizable register check scale, and one corrupted read must turn the
 // verdict. Owns no production code.
-#include "sim/linearizability.h"
+#include "check/linearizability.h"
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/history_json.h"
+#include "format/history_json.h"
 
 namespace sim {
 namespace {

@@ -9,8 +9,8 @@
 
 #include <string>
 
-#include "sim/linearizability.h"
-#include "sim/scenario_json.h"
+#include "check/linearizability.h"
+#include "format/scenario_json.h"
 #include "sim/world.h"
 
 namespace sim {

@@ -2,7 +2,7 @@
 // the digest: the portable high-word multiply (what WebAssembly runs) must
 // equal the 128-bit product native builds use, and bounded draws must stay in
 // range and be uniform.
-#include "raft/rng.h"
+#include "base/rng.h"
 
 #include <gtest/gtest.h>
 
@@ -17,20 +17,20 @@ TEST(Rng, PortableHighWordEqualsThe128BitProduct) {
     for (uint64_t a : edges) {
         for (uint64_t b : edges) {
             const auto wide = static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
-            EXPECT_EQ(raft::mul_hi_portable(a, b), wide) << a << " * " << b;
+            EXPECT_EQ(base::mul_hi_portable(a, b), wide) << a << " * " << b;
         }
     }
-    raft::Rng rng(3);
+    base::Rng rng(3);
     for (int i = 0; i < 100'000; i++) {
         const uint64_t a = rng.next(), b = rng.next() >> (i % 64);
         const auto wide = static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
-        ASSERT_EQ(raft::mul_hi_portable(a, b), wide) << a << " * " << b;
-        ASSERT_EQ(raft::mul_hi(a, b), wide);
+        ASSERT_EQ(base::mul_hi_portable(a, b), wide) << a << " * " << b;
+        ASSERT_EQ(base::mul_hi(a, b), wide);
     }
 }
 
 TEST(Rng, BoundedDrawsStayInRangeAndAreUniform) {
-    raft::Rng rng(9);
+    base::Rng rng(9);
     constexpr int kBound = 7, kDraws = 70'000;
     std::vector<int> seen(kBound, 0);
     for (int i = 0; i < kDraws; i++) {

@@ -2,7 +2,7 @@
 // share links: built-ins parse, serialization round-trips, overrides, the
 // bad-scenario corpus (tests/data/bad_scenarios/expected.txt) and hostile
 // share-link fragments, which must fail with a message and never crash.
-#include "sim/scenario_json.h"
+#include "format/scenario_json.h"
 
 #include <gtest/gtest.h>
 

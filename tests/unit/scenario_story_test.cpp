@@ -11,10 +11,10 @@
 
 #include <set>
 
+#include "check/fuzz.h"
+#include "check/linearizability.h"
+#include "format/scenario_json.h"
 #include "raft/kv.h"
-#include "sim/fuzz.h"
-#include "sim/linearizability.h"
-#include "sim/scenario_json.h"
 #include "sim/world.h"
 
 namespace sim {

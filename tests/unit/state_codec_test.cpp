@@ -5,9 +5,9 @@
 
 #include <map>
 
+#include "base/rng.h"
 #include "raft/entry_codec.h"
 #include "raft/kv.h"
-#include "raft/rng.h"
 
 namespace raft {
 namespace {
@@ -44,7 +44,7 @@ std::map<std::string, std::string> contents(const KvStore& kv) {
 // ones, long ones that share their first eight bytes (the store compares
 // those in full), an embedded NUL and bytes above 0x7f (ordered unsigned).
 TEST(KvStore, ChunkedStoreAgreesWithAMap) {
-    Rng rng(11);
+    base::Rng rng(11);
     KvStore kv;
     std::map<std::string, std::string> ref;
     const std::string shapes[] = {"k", "shared-prefix/", std::string("k\0", 2), "\xff\x80"};

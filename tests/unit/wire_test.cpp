@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "raft/rng.h"
+#include "base/rng.h"
 
 namespace {
 
@@ -25,7 +25,7 @@ void expect_same(const sim::Wire& w, const std::map<int64_t, int64_t>& ref) {
 TEST(Wire, MatchesAMapUnderChurn) {
     sim::Wire w;
     std::map<int64_t, int64_t> ref;
-    raft::Rng rng(5);
+    base::Rng rng(5);
     int64_t next = 1;
     for (int step = 0; step < 20'000; step++) {
         if (ref.empty() || rng.range(0, 99) < 52) {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/linearizability.h"
+#include "check/linearizability.h"
 
 namespace sim {
 namespace {

@@ -1,4 +1,4 @@
-// sim/fuzz.cpp — fault schedules, verdicts and shrinking (see fuzz.h).
+// check/fuzz.cpp — fault schedules, verdicts and shrinking (see fuzz.h).
 //
 // Index
 //   fault schedules
@@ -8,13 +8,15 @@
 // The fault generator draws from its own stream of the seed (kStreamFuzz),
 // independent of the world's streams, so the same seed gives the same
 // schedule whatever the world does with its randomness.
-#include "sim/fuzz.h"
+#include "check/fuzz.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "raft/rng.h"
-#include "sim/scenario_json.h"
+#include "base/rng.h"
+#include "format/scenario_json.h"
+#include "sim/convergence.h"
+#include "sim/distributions.h"
 
 namespace sim {
 
@@ -36,18 +38,18 @@ NodeRef sel_ref(NodeSelector sel) {
     return NodeRef{sel, raft::kNone};
 }
 
-raft::NodeId random_node(raft::Rng& rng, int n) {
+raft::NodeId random_node(base::Rng& rng, int n) {
     return static_cast<raft::NodeId>(rng.below(static_cast<uint64_t>(n)));
 }
 
 // A node: usually an id, sometimes whoever leads at that moment (faults on
 // the leader are the interesting ones).
-NodeRef random_target(raft::Rng& rng, int n, int64_t leader_pct) {
+NodeRef random_target(base::Rng& rng, int n, int64_t leader_pct) {
     if (rng.chance(leader_pct, 100)) return sel_ref(NodeSelector::kLeader);
     return id_ref(random_node(rng, n));
 }
 
-Action random_partition(raft::Rng& rng, int64_t t, int n) {
+Action random_partition(base::Rng& rng, int64_t t, int n) {
     Action a = make_step(t, ActionKind::kPartition);
     if (rng.chance(1, 2)) {
         a.isolate_leader_with = static_cast<int32_t>(rng.range(0, std::max(0, (n - 1) / 2)));
@@ -68,7 +70,7 @@ Action random_partition(raft::Rng& rng, int64_t t, int n) {
     return a;
 }
 
-Action random_link(raft::Rng& rng, int64_t t, ActionKind kind, int n) {
+Action random_link(base::Rng& rng, int64_t t, ActionKind kind, int n) {
     Action a = make_step(t, kind);
     const raft::NodeId from = random_node(rng, n);
     raft::NodeId to = random_node(rng, n - 1);
@@ -78,7 +80,7 @@ Action random_link(raft::Rng& rng, int64_t t, ActionKind kind, int n) {
     return a;
 }
 
-Action random_network(raft::Rng& rng, int64_t t, const NetworkModel& base) {
+Action random_network(base::Rng& rng, int64_t t, const NetworkModel& base) {
     static constexpr int64_t kLossPpm[] = {0, 50'000, 200'000, 400'000};
     Action a = make_step(t, ActionKind::kSetNetwork);
     a.loss_ppm = kLossPpm[rng.below(4)];
@@ -112,7 +114,7 @@ constexpr int64_t kFaultWeights[kFCount] = {14, 20, 6, 8, 14, 5, 4, 3, 8, 5, 6, 
 // not yet durable. The election is provoked by killing the leader (votes
 // come an election timeout later) or by forcing a campaign (votes come a
 // round trip later); then some node, or every node, crashes.
-void add_election_crash(raft::Rng& rng, int64_t t, int64_t end_us, std::vector<Action>* out) {
+void add_election_crash(base::Rng& rng, int64_t t, int64_t end_us, std::vector<Action>* out) {
     Action a = make_step(t, ActionKind::kKill);
     int64_t delay_us = 0;
     if (rng.chance(1, 2)) {
@@ -130,10 +132,10 @@ void add_election_crash(raft::Rng& rng, int64_t t, int64_t end_us, std::vector<A
 }
 
 // Appends one fault at time t (a burst appends two).
-void add_fault(raft::Rng& rng, int64_t t, int64_t end_us, const Scenario& base,
+void add_fault(base::Rng& rng, int64_t t, int64_t end_us, const Scenario& base,
                std::vector<Action>* out) {
     const int n = base.cluster.node_count;
-    const int kind = rng.weighted(kFaultWeights, kFCount);
+    const int kind = draw_weighted(rng, kFaultWeights, kFCount);
     Action a = make_step(t, ActionKind::kKill);
     switch (kind) {
         case kFKill:
@@ -222,7 +224,7 @@ Scenario fuzz_base_scenario() {
 
 std::vector<Action> random_faults(const Scenario& base, uint64_t seed, int64_t from_us,
                                   int64_t to_us, const FuzzOptions& o) {
-    raft::Rng rng = raft::Rng::stream(seed, kStreamFuzz);
+    base::Rng rng = base::Rng::stream(seed, kStreamFuzz);
     std::vector<Action> out;
     if (base.cluster.node_count < 2) return out;
     int64_t t = from_us + rng.range(0, o.fault_gap_us_max);
@@ -288,27 +290,6 @@ int outcome_exit_code(Outcome o) {
             return 2;
     }
     return 1;
-}
-
-bool converged(const World& world, std::string* why) {
-    const raft::NodeId lead = world.leader();
-    if (lead == raft::kNone) {
-        *why = "no live leader at the end of the run";
-        return false;
-    }
-    const raft::Node& l = world.nodes()[static_cast<size_t>(lead)].node;
-    for (const NodeSlot& slot : world.nodes()) {
-        if (!slot.alive || slot.paused) continue;
-        const raft::Node& n = slot.node;
-        if (n.last_applied() != l.last_applied() || n.kv().hash() != l.kv().hash()) {
-            *why = "node " + std::to_string(n.id()) + " applied " +
-                   std::to_string(n.last_applied()) + " (kv hash " + hex64(n.kv().hash()) +
-                   ") but leader " + std::to_string(lead) + " applied " +
-                   std::to_string(l.last_applied()) + " (kv hash " + hex64(l.kv().hash()) + ")";
-            return false;
-        }
-    }
-    return true;
 }
 
 Verdict judge(const World& world, const JudgeOptions& options) {

@@ -1,38 +1,24 @@
-// sim/history_json.cpp — JSON-lines reader and writer for client histories,
+// format/history_json.cpp — JSON-lines reader and writer for client histories,
 // and op_status_name.
 //
 // Must not throw out of its API or assert on input: every rapidjson accessor
 // is guarded by a type check first, and each line goes through
-// parse_json_document (sim/json_input.h): bounded by its length, UTF-8
+// parse_json_document (format/json_input.h): bounded by its length, UTF-8
 // validated, iterative so deeply nested input cannot overflow the stack. Writes every field of
 // every record so that write-then-read reproduces the history exactly.
-#include "sim/history_json.h"
+#include "format/history_json.h"
 
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 
+#include "format/json_input.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
-#include "sim/json_input.h"
 #include "sim/limits.h"
 
 namespace sim {
-
-const char* op_status_name(OpStatus s) {
-    switch (s) {
-        case OpStatus::kPending:
-            return "pending";
-        case OpStatus::kOk:
-            return "ok";
-        case OpStatus::kFail:
-            return "fail";
-        case OpStatus::kUnknown:
-            return "unknown";
-    }
-    return "?";
-}
 
 namespace {
 

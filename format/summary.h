@@ -1,4 +1,4 @@
-// sim/summary.h — the run summary as one JSON object: what `raftplay run`
+// format/summary.h — the run summary as one JSON object: what `raftplay run`
 // prints and what the browser's window.raftplay.state() returns.
 //
 // Owns the summary's shape (the keys are a contract scripts and tests rely
@@ -13,7 +13,6 @@
 #include <string>
 
 #include "sim/history.h"
-#include "sim/linearizability.h"
 #include "sim/world.h"
 
 namespace sim {

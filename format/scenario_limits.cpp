@@ -1,10 +1,10 @@
-// sim/scenario_limits.cpp — the up-front run estimate (see scenario_limits.h).
+// format/scenario_limits.cpp — the up-front run estimate (see scenario_limits.h).
 //
 // Calibrated on the built-in scenarios' golden runs: a heartbeat round costs
 // about 4 events per follower (append and response, each sent and
 // delivered), a client operation about 6 per node (request, appends,
 // responses, fsyncs, apply), a history entry about 0.3 KB plus its strings.
-#include "sim/scenario_limits.h"
+#include "format/scenario_limits.h"
 
 #include <algorithm>
 

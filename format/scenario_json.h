@@ -1,4 +1,4 @@
-// sim/scenario_json.h — the scenario file format (JSON), run files and
+// format/scenario_json.h — the scenario file format (JSON), run files and
 // share-link fragments: parsing with strict validation, and canonical
 // serialization that parses back to an equal value.
 //

@@ -1,4 +1,4 @@
-// sim/linearizability.h — the linearizability checker for the client history
+// check/linearizability.h — the linearizability checker for the client history
 // of the key-value store, and a generator of linearizable histories for tests
 // and benchmarks.
 //
@@ -17,18 +17,8 @@
 
 namespace sim {
 
-struct LinResult {
-    enum Verdict { kOk, kViolation, kUnknown } verdict = kOk;
-    double ms = 0;    // left 0 here; the caller measures wall time
-    std::string key;  // the key whose sub-history failed (violation or unknown)
-    // Indexes into the input history: a small set of operations on `key` that
-    // cannot be linearized on its own (reduced greedily, bounded effort).
-    std::vector<size_t> witness;
-    std::string explanation;
-    uint64_t states_explored = 0;  // by the verdict's search, not the witness reduction
-};
-
-const char* lin_verdict_name(LinResult::Verdict v);  // "ok", "violation", "unknown"
+// LinResult (the verdict's shape) lives in sim/history.h, beside the history
+// it judges, so that the summary (format/) can report it without this layer.
 
 // Checks `h` against the key-value model. Keys are independent
 // (P-compositionality) and are checked in sorted order with one shared budget.

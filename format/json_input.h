@@ -1,4 +1,4 @@
-// sim/json_input.h — the one way raftplay hands outside bytes to rapidjson.
+// format/json_input.h — the one way raftplay hands outside bytes to rapidjson.
 //
 // Owns a length-bounded input stream and the parse entry points built on it.
 // Every JSON text from outside (scenario files, --set values, run files,

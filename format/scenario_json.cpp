@@ -1,4 +1,4 @@
-// sim/scenario_json.cpp — scenario files, run files and share-link fragments.
+// format/scenario_json.cpp — scenario files, run files and share-link fragments.
 //
 // Owns the JSON format documented in docs/scenarios.md: strict parsing
 // (unknown keys, wrong types and out-of-range values are errors that name the
@@ -26,7 +26,7 @@
 //   9. Run files
 //  10. Share-link fragments (base64url)
 //  11. Files and action names
-#include "sim/scenario_json.h"
+#include "format/scenario_json.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -35,9 +35,9 @@
 #include <string_view>
 #include <utility>
 
-#include "sim/json_input.h"
-#include "sim/preset_check.h"
-#include "sim/scenario_limits.h"
+#include "format/json_input.h"
+#include "format/preset_check.h"
+#include "format/scenario_limits.h"
 
 namespace sim {
 namespace {

@@ -1,15 +1,16 @@
-// raft/rng.h — the one PRNG of raftplay and its integer-only distributions.
+// base/rng.h — the one PRNG of raftplay and its uniform integer draws.
 //
 // xoshiro256** seeded through splitmix64. Standard-library distributions
 // differ between libstdc++ and libc++ and libm transcendental functions may
 // differ in the last bit, so every random choice in the simulation goes
 // through these few integer functions: the same seed gives the same numbers
-// natively and in WebAssembly.
+// natively and in WebAssembly. The shaped distributions the simulation
+// draws from (latencies, weighted choices) live above, in sim/distributions.h.
 #pragma once
 
 #include <cstdint>
 
-namespace raft {
+namespace base {
 
 inline uint64_t splitmix64(uint64_t* state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -93,35 +94,6 @@ class Rng {
         if (num >= den) return true;
         return static_cast<int64_t>(below(static_cast<uint64_t>(den))) < num;
     }
-    // A skewed latency: uniform in [lo, hi] most of the time; with
-    // probability tail_ppm/1e6 an extra delay whose size halves in
-    // likelihood as it doubles (a geometric long tail up to tail_max).
-    [[gnu::always_inline]] int64_t latency(int64_t lo, int64_t hi, int64_t tail_ppm,
-                                           int64_t tail_max) {
-        int64_t v = range(lo, hi);
-        if (tail_max > 0 && chance(tail_ppm, 1'000'000)) {
-            int64_t span = hi > lo ? hi - lo : 1;
-            while (span < tail_max && chance(1, 2))
-                span *= 2;
-            v += range(0, span < tail_max ? span : tail_max);
-        }
-        return v;
-    }
-    // Index in [0, n) chosen with integer weights.
-    int weighted(const int64_t* weights, int n) {
-        int64_t total = 0;
-        for (int i = 0; i < n; i++)
-            total += weights[i] > 0 ? weights[i] : 0;
-        if (total <= 0) return 0;
-        int64_t x = static_cast<int64_t>(below(static_cast<uint64_t>(total)));
-        for (int i = 0; i < n; i++) {
-            int64_t w = weights[i] > 0 ? weights[i] : 0;
-            if (x < w) return i;
-            x -= w;
-        }
-        return n - 1;
-    }
-
     template <class Archive>
     void serialize(Archive& ar) {
         ar(s_[0], s_[1], s_[2], s_[3]);
@@ -141,4 +113,4 @@ class Rng {
     uint64_t s_[4];
 };
 
-}  // namespace raft
+}  // namespace base

@@ -1,4 +1,4 @@
-// sim/summary.cpp — the run summary, the per-node logs and trace lines as
+// format/summary.cpp — the run summary, the per-node logs and trace lines as
 // JSON (see summary.h).
 //
 // Index
@@ -9,7 +9,7 @@
 //
 // Every value is written from integer state in a fixed order: the same world
 // gives byte-identical text natively and in WebAssembly.
-#include "sim/summary.h"
+#include "format/summary.h"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -18,8 +18,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/fuzz.h"
-#include "sim/preset_check.h"
+#include "format/preset_check.h"
+#include "sim/convergence.h"
 
 namespace sim {
 
@@ -228,7 +228,7 @@ void write_linearizability(W& w, const World& world, const SummaryOptions& o) {
     w.EndObject();
 }
 
-// Whether the run converged (fuzz.h: a live leader, every live node at the
+// Whether the run converged (sim/convergence.h: a live leader, every live node at the
 // same applied index and kv hash); `expected` when the scenario asks for it.
 template <class W>
 void write_liveness(W& w, const World& world) {
@@ -248,7 +248,7 @@ void write_liveness(W& w, const World& world) {
 }
 
 // Only with a preset: its reachability is checked by necessary conditions
-// only (sim/preset_check.h), so say which verdicts it can distort.
+// only (format/preset_check.h), so say which verdicts it can distort.
 template <class W>
 void write_preset(W& w, const World& world) {
     if (world.scenario().preset.empty()) return;

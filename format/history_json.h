@@ -1,4 +1,4 @@
-// sim/history_json.h — the client history as JSON lines: one operation per
+// format/history_json.h — the client history as JSON lines: one operation per
 // line, the format of `raftplay run --history` and `raftplay check`.
 //
 // Owns the text format only; it never decides anything about linearizability.

@@ -1,4 +1,4 @@
-// sim/fuzz.h — randomized fault schedules, the verdict of a run, and
+// check/fuzz.h — randomized fault schedules, the verdict of a run, and
 // shrinking a failing scenario (delta debugging). Pure functions over
 // Scenario, shared by `raftplay fuzz`/`shrink` and the tests.
 //
@@ -19,7 +19,8 @@
 #include <memory>
 #include <string>
 
-#include "sim/linearizability.h"
+#include "check/linearizability.h"
+#include "sim/convergence.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
@@ -79,10 +80,6 @@ struct JudgeOptions {
 // the history (a budget overrun is "unknown", never a failure), then — when
 // the scenario expects convergence — liveness.
 Verdict judge(const World& world, const JudgeOptions& options);
-
-// Liveness: a live leader, and every live node has applied the same index and
-// holds the same key-value hash. False with a reason otherwise.
-bool converged(const World& world, std::string* why);
 
 // Runs scenario at seed to the end (no trace kept) and judges it.
 Verdict run_and_judge(std::shared_ptr<const Scenario> scenario, uint64_t seed,

@@ -1,4 +1,4 @@
-// sim/linearizability.cpp — Wing–Gong / Lowe linearizability search over the
+// check/linearizability.cpp — Wing–Gong / Lowe linearizability search over the
 // key-value model, per key, with a (linearized set, state) cache; witness
 // reduction; and the linearizable-history generator.
 //
@@ -13,7 +13,7 @@
 // layout. Invariant of the search: an operation is linearized only when every
 // operation that returned before its invocation is already linearized, and the
 // model accepts it in the current state.
-#include "sim/linearizability.h"
+#include "check/linearizability.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -24,24 +24,19 @@
 #include <tuple>
 #include <utility>
 
+#include "base/hash.h"
+#include "base/rng.h"
+
 namespace sim {
 namespace {
 
 // ---------------------------------------------------------------------------
 // Small deterministic helpers.
 
+// The finalizer of base/hash.h, as this file's short name for it.
 uint64_t mix64(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return base::hash_finalize(z);
 }
-
-// splitmix64: the same numbers under every standard library.
-struct SplitMix {
-    uint64_t s;
-    uint64_t next() { return mix64(s += 0x9e3779b97f4a7c15ULL); }
-    uint64_t below(uint64_t n) { return n == 0 ? 0 : next() % n; }
-};
 
 const char* op_word(raft::OpType op) {
     switch (op) {
@@ -1134,18 +1129,6 @@ bool check_well_formed(HistoryView h, LinResult* r) {
 
 }  // namespace
 
-const char* lin_verdict_name(LinResult::Verdict v) {
-    switch (v) {
-        case LinResult::kOk:
-            return "ok";
-        case LinResult::kViolation:
-            return "violation";
-        case LinResult::kUnknown:
-            return "unknown";
-    }
-    return "?";
-}
-
 namespace {
 
 // Checks one key's operations; on a violation fills the witness (indexes
@@ -1247,7 +1230,7 @@ struct Planned {
     bool applied;
 };
 
-HistoryOp plan_op(SplitMix* rng, int keys, int32_t client, int64_t seq, int i,
+HistoryOp plan_op(base::Rng* rng, int keys, int32_t client, int64_t seq, int i,
                   const std::map<std::string, std::string>& last_written) {
     HistoryOp o;
     o.client = client;
@@ -1308,7 +1291,7 @@ void apply_in_order(History* h, const std::vector<Planned>& plan) {
 }  // namespace
 
 History generate_linearizable_history(int ops, int clients, int keys, uint64_t seed) {
-    SplitMix rng{seed};
+    base::Rng rng(seed);  // unbiased draws (was splitmix64 % n)
     clients = std::max(clients, 1);
     keys = std::max(keys, 1);
     std::vector<int64_t> clock_us(size_t(clients), 0);

@@ -1,4 +1,4 @@
-// sim/preset_check.h — necessary conditions for a preset of durable state to
+// format/preset_check.h — necessary conditions for a preset of durable state to
 // be reachable by a real Raft run.
 //
 // Owns the cross-node rules of docs/scenarios.md#reachability (the per-node

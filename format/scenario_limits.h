@@ -1,4 +1,4 @@
-// sim/scenario_limits.h — the up-front resource estimate of a run: client
+// format/scenario_limits.h — the up-front resource estimate of a run: client
 // operations, history memory and events, checked against sim/limits.h
 // before anything runs.
 //

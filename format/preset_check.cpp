@@ -1,4 +1,4 @@
-// sim/preset_check.cpp — reachability rules for preset durable state (see
+// format/preset_check.cpp — reachability rules for preset durable state (see
 // preset_check.h). Each rule is a consequence of the protocol that holds in
 // every real run, so a preset breaking it is refused up front:
 //   1. a vote needs a term: voted_for is the vote of current_term, and no
@@ -9,7 +9,7 @@
 //      means identical entries up to that index (§5.3);
 //   4. an entry of term T means a leader of T was elected by a majority,
 //      and a voter still in term T remembers whom it voted for (§5.2).
-#include "sim/preset_check.h"
+#include "format/preset_check.h"
 
 #include <map>
 
