@@ -279,10 +279,10 @@ void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
     Message& m = emit(MsgType::kAppend, to, false);
     // A heartbeat checks only what is known to match, so it never causes
     // a spurious rejection of pipelined appends still in flight.
-    m.log_index = std::max(pr.match_index, log_.snapshot_index());
-    m.log_index = std::min(m.log_index, log_.last_index());
-    m.log_term = log_.term_at(m.log_index);
-    m.commit = std::min(commit_index_, m.log_index);
+    m.prev_log_index = std::max(pr.match_index, log_.snapshot_index());
+    m.prev_log_index = std::min(m.prev_log_index, log_.last_index());
+    m.prev_log_term = log_.term_at(m.prev_log_index);
+    m.commit = std::min(commit_index_, m.prev_log_index);
     m.read_ctx = read_ctx;
     pr.commit_sent = std::max(pr.commit_sent, m.commit);
 }
@@ -308,14 +308,14 @@ void Node::send_append(NodeId to, bool heartbeat) {
         return;
     }
     Message& m = emit(MsgType::kAppend, to, false);
-    m.log_index = pr.next_index - 1;
-    m.log_term = log_.term_at(m.log_index);
+    m.prev_log_index = pr.next_index - 1;
+    m.prev_log_term = log_.term_at(m.prev_log_index);
     if (!heartbeat) {
         m.entries = log_.slice(pr.next_index, log_.last_index(), config_.max_entries_per_append);
     }
     m.commit = commit_index_;
     // The follower commits no further than the last entry this carries.
-    const Index carried = m.entries.empty() ? m.log_index : m.entries.back().index;
+    const Index carried = m.entries.empty() ? m.prev_log_index : m.entries.back().index;
     pr.commit_sent = std::max(pr.commit_sent, std::min(m.commit, carried));
     // Thesis §10.2.1: the leader sends while its own write is in progress;
     // it counts itself only once durable (on_persisted).
@@ -334,8 +334,6 @@ void Node::send_snapshot(NodeId to) {
     m.type = MsgType::kSnapshot;
     m.to = to;
     m.snapshot = snapshot_;
-    m.log_index = snapshot_->last_included_index;
-    m.log_term = snapshot_->last_included_term;
     pr.state = ProgressState::kSnapshot;
     pr.snapshot_round = heartbeat_round_;
     pr.inflight.clear();
@@ -348,7 +346,8 @@ void Node::send_snapshot(NodeId to) {
 Index Node::backtrack(const Progress& p, const Message& m) const {
     Index next = m.hint_index;
     if (m.hint_term > 0) {
-        for (Index i = std::min(m.log_index, log_.last_index()); i > log_.snapshot_index(); i--) {
+        for (Index i = std::min(m.prev_log_index, log_.last_index()); i > log_.snapshot_index();
+             i--) {
             Term t = log_.term_at(i);
             if (t == m.hint_term) {
                 next = i + 1;
@@ -357,7 +356,7 @@ Index Node::backtrack(const Progress& p, const Message& m) const {
             if (t < m.hint_term) break;
         }
     }
-    next = std::min(next, m.log_index);
+    next = std::min(next, m.prev_log_index);
     return std::max(next, p.match_index + 1);
 }
 
@@ -367,7 +366,7 @@ void Node::handle_append_response(const Message& m) {
     pr.recent_active = true;
     if (m.read_ctx != 0) handle_read_ack(m.from, m.read_ctx);
     if (m.reject) {
-        if (pr.state == ProgressState::kSnapshot || m.log_index <= pr.match_index) return;
+        if (pr.state == ProgressState::kSnapshot || m.prev_log_index <= pr.match_index) return;
         pr.next_index = backtrack(pr, m);
         pr.state = ProgressState::kProbe;
         pr.probe_sent = false;
@@ -375,8 +374,8 @@ void Node::handle_append_response(const Message& m) {
         send_append(m.from, false);
         return;
     }
-    if (m.match > pr.match_index) {
-        pr.match_index = m.match;
+    if (m.match_index > pr.match_index) {
+        pr.match_index = m.match_index;
         maybe_commit();
     }
     pr.next_index = std::max(pr.next_index, pr.match_index + 1);
@@ -405,8 +404,8 @@ void Node::handle_snapshot_response(const Message& m) {
     Progress& pr = progress_[static_cast<size_t>(m.from)];
     pr.recent_active = true;
     if (m.reject) return;
-    if (m.match > pr.match_index) {
-        pr.match_index = m.match;
+    if (m.match_index > pr.match_index) {
+        pr.match_index = m.match_index;
         maybe_commit();
     }
     pr.next_index = pr.match_index + 1;
@@ -425,27 +424,27 @@ void Node::handle_append(Message& m) {
     auto response = [&](bool after_persist) -> Message& {
         Message& r = emit(MsgType::kAppendResp, m.from, after_persist);
         r.read_ctx = m.read_ctx;
-        r.log_index = m.log_index;
+        r.prev_log_index = m.prev_log_index;
         return r;
     };
     const bool ack_now = has_mutation(kMutAckBeforeFsync);
-    if (m.log_index < commit_index_) {
+    if (m.prev_log_index < commit_index_) {
         // Already committed here; tell the leader how far we match. Waits for
         // pending writes like any acknowledgement.
         Message& r = response(!ack_now);
-        r.match = commit_index_;
-        r.log_term = log_.term_at(commit_index_);
+        r.match_index = commit_index_;
+        r.match_term = log_.term_at(commit_index_);
         return;
     }
-    const Term t = log_.term_at(m.log_index);
-    if (t != m.log_term) {
+    const Term t = log_.term_at(m.prev_log_index);
+    if (t != m.prev_log_term) {
         // §5.3 consistency check failed: reject with a backtracking hint.
         Message& r = response(false);
         r.reject = true;
         if (t < 0) {
             r.hint_index = log_.last_index() + 1;
         } else {
-            Index i = m.log_index;
+            Index i = m.prev_log_index;
             while (i - 1 > log_.snapshot_index() && log_.term_at(i - 1) == t)
                 i--;
             r.hint_index = i;
@@ -464,12 +463,12 @@ void Node::handle_append(Message& m) {
         ready_.entries.push_back(e);  // for the disk
         log_.append(std::move(e));    // the message is consumed
     }
-    const Index last_new = m.log_index + static_cast<Index>(m.entries.size());
+    const Index last_new = m.prev_log_index + static_cast<Index>(m.entries.size());
     set_commit(std::min(m.commit, last_new));  // §5.3 step 5
     // Figure 2: acknowledge only what is durable.
     Message& r = response(!ack_now);
-    r.match = last_new;
-    r.log_term = log_.term_at(last_new);
+    r.match_index = last_new;
+    r.match_term = log_.term_at(last_new);
 }
 
 void Node::handle_snapshot(const Message& m) {
@@ -479,7 +478,7 @@ void Node::handle_snapshot(const Message& m) {
     r.to = m.from;
     const Snapshot& s = *m.snapshot;
     if (s.last_included_index <= commit_index_) {
-        r.match = commit_index_;
+        r.match_index = commit_index_;
         respond(std::move(r), true);
         return;
     }
@@ -492,7 +491,7 @@ void Node::handle_snapshot(const Message& m) {
     persisted_index_ =
         keep ? std::max(persisted_index_, s.last_included_index) : s.last_included_index;
     ready_.snapshot = m.snapshot;
-    r.match = s.last_included_index;
+    r.match_index = s.last_included_index;
     respond(std::move(r), true);
 }
 

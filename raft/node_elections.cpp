@@ -102,8 +102,8 @@ void Node::send_requests(MsgType type, Term term, bool force) {
         m.type = type;
         m.to = p;
         m.term = term;
-        m.log_index = log_.last_index();
-        m.log_term = log_.last_term();
+        m.last_log_index = log_.last_index();
+        m.last_log_term = log_.last_term();
         m.force = force;
         respond(std::move(m), false);
     }
@@ -122,7 +122,7 @@ void Node::handle_vote_request(const Message& m) {
     const bool can_vote =
         pre ? m.term > current_term_ : (voted_for_ == kNone || voted_for_ == m.from);
     const bool up_to_date =
-        has_mutation(kMutSkipUpToDateCheck) || log_up_to_date(m.log_index, m.log_term);
+        has_mutation(kMutSkipUpToDateCheck) || log_up_to_date(m.last_log_index, m.last_log_term);
     const bool grant = can_vote && up_to_date;
     Message r;
     r.type = pre ? MsgType::kPreVoteResp : MsgType::kVoteResp;

@@ -138,6 +138,12 @@ enum class MsgType : uint8_t {
     kCount
 };
 const char* msg_type_name(MsgType t);
+struct Message;
+// The one log index that stands for a message in traces and views: the last
+// carried entry of an append (prev_log_index when it carries none, and the
+// prev_log_index an append response echoes), the candidate's last index for
+// a vote request, the snapshot's last included index; 0 for the rest.
+Index message_log_index(const Message& m);
 inline bool is_response(MsgType t) {
     return t == MsgType::kPreVoteResp || t == MsgType::kVoteResp || t == MsgType::kAppendResp ||
            t == MsgType::kSnapshotResp || t == MsgType::kClientResp;
@@ -160,14 +166,24 @@ struct Message {
     NodeId origin = kNone;
     int32_t hops = 0;
     Term term = 0;
-    // Vote / pre-vote: candidate's last log entry (§5.4.1).
-    // Append: prev_log_index / prev_log_term (§5.3).
-    Index log_index = 0;
-    Term log_term = 0;
-    Index commit = 0;  // leader's commit_index (append)
+    // Each field below has one meaning; the types that carry it are named.
+    // Vote / pre-vote requests: the candidate's last log entry (§5.4.1).
+    Index last_log_index = 0;
+    Term last_log_term = 0;
+    // Appends: the entry just before the carried ones (§5.3). An append
+    // response echoes the request's prev_log_index, so a stale rejection can
+    // be told from a current one.
+    Index prev_log_index = 0;
+    Term prev_log_term = 0;
+    Index commit = 0;  // appends: the leader's commit_index
+    // Rejected append responses: the fast-backtracking hint (§5.3), the
+    // first index of the conflicting term and that term (0 = past the end).
     Index hint_index = 0;
     Term hint_term = 0;
-    Index match = 0;  // append/snapshot resp: last index now matching
+    // Append / snapshot responses: the last index now known to match the
+    // leader's log, and its term.
+    Index match_index = 0;
+    Term match_term = 0;
     // ReadIndex heartbeats carry a context the leader matches on return.
     int64_t read_ctx = 0;
     const char* error = nullptr;  // a string literal: cheap to move with the message

@@ -170,7 +170,7 @@ void draw_glyph(ImDrawList* dl, const sim::InFlight& f, ImVec2 c, ImVec2 u, floa
     const raft::Message& m = f.msg;
     const bool hb = m.type == MsgType::kAppend
                         ? m.entries.empty()
-                        : m.type == MsgType::kAppendResp && m.match == 0 && !m.reject;
+                        : m.type == MsgType::kAppendResp && m.match_index == 0 && !m.reject;
     ImU32 col = msg_color(m.type, hb);
     const ImU32 edge = m.reject ? kColBad : IM_COL32(10, 12, 16, 200);
     switch (m.type) {

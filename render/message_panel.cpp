@@ -63,13 +63,13 @@ void fields(const sim::InFlight& f, int64_t now_us) {
     switch (m.type) {
         case MsgType::kPreVote:
         case MsgType::kVote:
-            field("last log",
-                  "index " + std::to_string(m.log_index) + ", term " + std::to_string(m.log_term));
+            field("last log", "index " + std::to_string(m.last_log_index) + ", term " +
+                                  std::to_string(m.last_log_term));
             if (m.force) field("forced", "yes (ignores leader leases)");
             break;
         case MsgType::kAppend: {
-            field("prev_log",
-                  "index " + std::to_string(m.log_index) + ", term " + std::to_string(m.log_term));
+            field("prev_log", "index " + std::to_string(m.prev_log_index) + ", term " +
+                                  std::to_string(m.prev_log_term));
             field("leader commit", std::to_string(m.commit));
             std::string e = std::to_string(m.entries.size());
             if (!m.entries.empty()) {
@@ -82,7 +82,8 @@ void fields(const sim::InFlight& f, int64_t now_us) {
         case MsgType::kAppendResp:
         case MsgType::kSnapshotResp:
             field("result", m.reject ? "reject" : "ok");
-            field("match", std::to_string(m.match));
+            field("match", "index " + std::to_string(m.match_index) + ", term " +
+                               std::to_string(m.match_term));
             if (m.reject) {
                 field("hint", "index " + std::to_string(m.hint_index) + ", term " +
                                   std::to_string(m.hint_term));

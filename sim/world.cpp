@@ -313,7 +313,7 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
         r.node = from_client ? kClientBase + m.cmd.client_id : m.from;
         r.peer = to_client ? kClientBase + m.to : m.to;
         r.term = m.term;
-        r.index = m.entries.empty() ? m.log_index : m.entries.back().index;
+        r.index = raft::message_log_index(m);
         r.aux = id;
         record(r);
         s_.counts.sent++;
@@ -384,7 +384,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.node = to;
     r.peer = m.type == raft::MsgType::kClientReq ? kClientBase + m.cmd.client_id : m.from;
     r.term = m.term;
-    r.index = m.entries.empty() ? m.log_index : m.entries.back().index;
+    r.index = raft::message_log_index(m);
     r.aux = msg_id;
     record(r);
     s_.counts.delivered++;
@@ -530,9 +530,9 @@ void World::send_from_node(int id, raft::Message&& m) {
         slot.acked_vote_term = m.term;
         slot.acked_vote_for = m.to;
     } else if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&
-               !m.reject && m.match > 0 && m.log_term > 0) {
-        slot.acked_index = m.match;
-        slot.acked_index_term = m.log_term;
+               !m.reject && m.match_index > 0 && m.match_term > 0) {
+        slot.acked_index = m.match_index;
+        slot.acked_index_term = m.match_term;
     }
     const bool to_client = m.type == raft::MsgType::kClientResp;
     send(std::move(m), false, to_client);

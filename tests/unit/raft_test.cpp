@@ -105,8 +105,8 @@ Message vote_request(NodeId from, Term term, Index last_index, Term last_term) {
     m.from = from;
     m.to = 0;
     m.term = term;
-    m.log_index = last_index;
-    m.log_term = last_term;
+    m.last_log_index = last_index;
+    m.last_log_term = last_term;
     m.force = true;  // bypass leases: these tests are about the vote rules
     return m;
 }
@@ -299,7 +299,7 @@ TEST(Raft, S5_3_AppendAcknowledgedOnlyAfterPersistence) {
     EXPECT_EQ(r.entries.size(), 2u);
     EXPECT_EQ(find(r.msgs, MsgType::kAppendResp), nullptr);
     ASSERT_NE(find(r.msgs_after_persist, MsgType::kAppendResp), nullptr);
-    EXPECT_EQ(find(r.msgs_after_persist, MsgType::kAppendResp)->match, 2);
+    EXPECT_EQ(find(r.msgs_after_persist, MsgType::kAppendResp)->match_index, 2);
 }
 
 // ---- election rules (Figure 2, thesis ch. 9 and §4.2.3) ----------------------
