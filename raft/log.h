@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/assert.h"
 #include "raft/types.h"
 
 namespace raft {
@@ -29,7 +30,10 @@ class RaftLog {
         if (i < offset_ || i > last_index()) return -1;
         return entries_[static_cast<size_t>(i - offset_ - 1)].term;
     }
-    const Entry& at(Index i) const { return entries_[static_cast<size_t>(i - offset_ - 1)]; }
+    const Entry& at(Index i) const {
+        ASSERT(has(i));
+        return entries_[static_cast<size_t>(i - offset_ - 1)];
+    }
     bool has(Index i) const { return i > offset_ && i <= last_index(); }
     const std::vector<Entry>& entries() const { return entries_; }
 
@@ -45,8 +49,15 @@ class RaftLog {
         return out;
     }
 
-    void append(const Entry& e) { entries_.push_back(e); }
-    void append(Entry&& e) { entries_.push_back(std::move(e)); }
+    // Entries stay contiguous, and their terms never decrease (§5.3).
+    void append(const Entry& e) {
+        check_next(e);
+        entries_.push_back(e);
+    }
+    void append(Entry&& e) {
+        check_next(e);
+        entries_.push_back(std::move(e));
+    }
     // Drops every entry at index >= i (a conflicting suffix, §5.3).
     void truncate_from(Index i) {
         if (i <= offset_) {
@@ -58,6 +69,7 @@ class RaftLog {
     // Discards entries up to and including i, whose term is t (§7). If the log
     // does not contain a matching entry at i, the whole log is replaced.
     void compact(Index i, Term t) {
+        ASSERT_CMP(t, >, 0);
         if (i <= offset_) return;
         if (has(i) && term_at(i) == t) {
             entries_.erase(entries_.begin(), entries_.begin() + (i - offset_));
@@ -73,6 +85,10 @@ class RaftLog {
     bool operator==(const RaftLog&) const = default;
 
   private:
+    void check_next(const Entry& e) const {
+        ASSERT_CMP(e.index, ==, last_index() + 1);
+        ASSERT_CMP(e.term, >=, last_term());
+    }
     Index offset_ = 0;
     Term offset_term_ = 0;
     std::vector<Entry> entries_;

@@ -29,6 +29,7 @@ Node::Node(NodeId id, const Config& config, uint64_t rng_seed)
 
 void Node::restore(const HardState& hs, const SnapshotPtr& snap,
                    const std::vector<Entry>& entries) {
+    ASSERT_MSG(log_.last_index() == 0 && current_term_ == 0, "restore into a fresh node only");
     current_term_ = hs.current_term;
     voted_for_ = hs.voted_for;
     durable_hard_state_ = hs;
@@ -48,10 +49,35 @@ void Node::restore(const HardState& hs, const SnapshotPtr& snap,
 }
 
 void Node::start() {
+    const InputCheck check(this);
     reset_election_timer();
 }
 
+Node::Image Node::take_image() {
+    ASSERT_MSG(!imaged_, "take_image twice without put_image");
+    imaged_ = true;
+    Image im;
+    im.log = log_.release_entries();
+    im.snapshot = std::move(snapshot_);
+    im.kv = std::exchange(kv_, KvStore());
+    im.has_kv = true;
+    return im;
+}
+
+void Node::put_image(Image&& im) {
+    ASSERT_MSG(imaged_, "put_image on a node whose state is in place");
+    imaged_ = false;
+    log_.restore_entries(std::move(im.log));
+    snapshot_ = std::move(im.snapshot);
+    if (im.has_kv) {
+        kv_ = std::move(im.kv);
+    } else {
+        rebuild_state_machine();
+    }
+}
+
 void Node::rebuild_state_machine() {
+    ASSERT_CMP(last_applied_, <=, log_.last_index());
     kv_ = KvStore();
     if (snapshot_) kv_.restore(*snapshot_);
     // The log may reach back before the snapshot point (catch-up entries).
@@ -66,6 +92,10 @@ void Node::rebuild_state_machine() {
 // ===========================================================================
 
 void Node::step(Message&& m) {
+    const InputCheck check(this);
+    ASSERT_CMP(m.type, <, MsgType::kCount);
+    ASSERT_MSG(m.type != MsgType::kClientResp, "client responses go to clients, not nodes");
+    ASSERT_CMP(m.to, ==, id_);
     if (!step_term(m)) return;
     switch (m.type) {
         case MsgType::kPreVote:
@@ -106,10 +136,10 @@ void Node::step(Message&& m) {
 // server into a follower of that term; a lower term is stale. Returns whether
 // the message should still be handled.
 bool Node::step_term(const Message& m) {
-    if (m.type == MsgType::kClientReq || m.type == MsgType::kProp ||
-        m.type == MsgType::kClientResp) {
-        return true;
-    }
+    ASSERT(is_client_traffic(m.type) || (m.from >= 0 && m.from < config_.node_count));
+    ASSERT(is_client_traffic(m.type) || m.from != id_);
+    if (is_client_traffic(m.type)) return true;
+    ASSERT_CMP(m.term, >, 0);  // every node message carries its sender's term
     const bool vote_request = m.type == MsgType::kPreVote || m.type == MsgType::kVote;
     if (m.term > current_term_) {
         // Thesis §4.2.3: a server that heard from a leader recently ignores
@@ -155,6 +185,7 @@ bool Node::in_lease() const {
 }
 
 void Node::on_election_timeout() {
+    const InputCheck check(this);
     if (role_ == Role::kLeader) {
         if (config_.check_quorum) check_quorum();
         if (role_ == Role::kLeader) ready_.election_timer_us = config_.election_timeout_us_min;
@@ -169,6 +200,7 @@ void Node::on_election_timeout() {
 }
 
 void Node::on_heartbeat_timeout() {
+    const InputCheck check(this);
     if (role_ != Role::kLeader) return;
     heartbeat_round_++;
     for (NodeId p = 0; p < config_.node_count; p++) {
@@ -188,6 +220,8 @@ void Node::on_heartbeat_timeout() {
 }
 
 void Node::on_persisted(Index index, Term term) {
+    const InputCheck check(this);
+    ASSERT_CMP(index, >=, 0);
     // The write may have been overtaken by a truncation: only a matching
     // (index, term) proves the prefix on disk equals the log in memory.
     if (log_.term_at(index) != term || index <= persisted_index_) return;
@@ -201,11 +235,17 @@ void Node::on_persisted(Index index, Term term) {
 }
 
 void Node::on_snapshot_persisted(Index index) {
+    const InputCheck check(this);
+    ASSERT_CMP(index, >, 0);
     if (index > persisted_index_ && index <= log_.last_index()) persisted_index_ = index;
     apply_committed();
 }
 
 void Node::on_hard_state_persisted(const HardState& hs) {
+    const InputCheck check(this);
+    // The disk confirms what this node asked it to write: never a term ahead.
+    ASSERT_CMP(hs.current_term, <=, current_term_);
+    ASSERT_CMP(hs.current_term, >=, durable_hard_state_.current_term);
     durable_hard_state_ = hs;
     if (role_ == Role::kCandidate) count_own_vote();
 }
@@ -216,6 +256,7 @@ void Node::persist_hard_state() {
 }
 
 Message& Node::emit(MsgType type, NodeId to, bool after_persist) {
+    ASSERT(to >= 0 && to < config_.node_count && to != id_);
     std::vector<Message>& out = after_persist ? ready_.msgs_after_persist : ready_.msgs;
     Message& m = out.emplace_back();
     m.type = type;
@@ -226,6 +267,7 @@ Message& Node::emit(MsgType type, NodeId to, bool after_persist) {
 }
 
 void Node::respond(Message&& m, bool after_persist) {
+    ASSERT(m.to >= 0 && m.to < config_.node_count && m.to != id_);
     m.from = id_;
     if (m.term == 0) m.term = current_term_;
     if (after_persist) {
@@ -240,6 +282,9 @@ void Node::respond(Message&& m, bool after_persist) {
 // ===========================================================================
 
 void Node::append_own(Entry&& e) {
+    ASSERT_CMP(role_, ==, Role::kLeader);
+    ASSERT_CMP(e.term, ==, current_term_);  // §5.3: a leader appends in its own term
+    ASSERT_CMP(e.index, ==, log_.last_index() + 1);
     ready_.entries.push_back(e);  // for the disk
     log_.append(std::move(e));
 }
@@ -257,6 +302,7 @@ bool Node::can_send(const Progress& p) const {
 }
 
 void Node::broadcast_append() {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
         Progress& pr = progress_[static_cast<size_t>(p)];
@@ -275,6 +321,7 @@ void Node::broadcast_heartbeat(int64_t read_ctx) {
 }
 
 void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     Progress& pr = progress_[static_cast<size_t>(to)];
     Message& m = emit(MsgType::kAppend, to, false);
     // A heartbeat checks only what is known to match, so it never causes
@@ -302,6 +349,7 @@ void Node::propagate_commit() {
 }
 
 void Node::send_append(NodeId to, bool heartbeat) {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     Progress& pr = progress_[static_cast<size_t>(to)];
     if (pr.next_index <= log_.snapshot_index()) {
         send_snapshot(to);
@@ -329,7 +377,7 @@ void Node::send_append(NodeId to, bool heartbeat) {
 
 void Node::send_snapshot(NodeId to) {
     Progress& pr = progress_[static_cast<size_t>(to)];
-    if (!snapshot_) return;  // cannot happen: compaction always leaves a snapshot
+    ASSERT_MSG(snapshot_ != nullptr, "a compacted log always has a snapshot to send");
     Message m;
     m.type = MsgType::kSnapshot;
     m.to = to;
@@ -344,6 +392,7 @@ void Node::send_snapshot(NodeId to) {
 // follower names the term of its conflicting entry and that term's first
 // index; the leader resumes after its own last entry of that term, if any.
 Index Node::backtrack(const Progress& p, const Message& m) const {
+    ASSERT(m.reject);
     Index next = m.hint_index;
     if (m.hint_term > 0) {
         for (Index i = std::min(m.prev_log_index, log_.last_index()); i > log_.snapshot_index();
@@ -362,6 +411,7 @@ Index Node::backtrack(const Progress& p, const Message& m) const {
 
 void Node::handle_append_response(const Message& m) {
     if (role_ != Role::kLeader) return;
+    ASSERT_CMP(m.term, ==, current_term_);  // step_term filtered the others
     Progress& pr = progress_[static_cast<size_t>(m.from)];
     pr.recent_active = true;
     if (m.read_ctx != 0) handle_read_ack(m.from, m.read_ctx);
@@ -401,6 +451,7 @@ void Node::handle_append_response(const Message& m) {
 
 void Node::handle_snapshot_response(const Message& m) {
     if (role_ != Role::kLeader) return;
+    ASSERT_CMP(m.term, ==, current_term_);
     Progress& pr = progress_[static_cast<size_t>(m.from)];
     pr.recent_active = true;
     if (m.reject) return;
@@ -420,6 +471,10 @@ void Node::handle_snapshot_response(const Message& m) {
 
 void Node::handle_append(Message& m) {
     heard_from_leader(m.from);
+    ASSERT_CMP(role_, ==, Role::kFollower);  // §5.2: a current leader's append
+    ASSERT_CMP(m.prev_log_index, >=, 0);
+    ASSERT(m.entries.empty() || m.entries.front().index == m.prev_log_index + 1);
+    ASSERT(m.entries.empty() || m.entries.back().term <= m.term);
     // The response is built in place once its queue is known.
     auto response = [&](bool after_persist) -> Message& {
         Message& r = emit(MsgType::kAppendResp, m.from, after_persist);
@@ -473,6 +528,8 @@ void Node::handle_append(Message& m) {
 
 void Node::handle_snapshot(const Message& m) {
     heard_from_leader(m.from);
+    ASSERT_CMP(role_, ==, Role::kFollower);
+    ASSERT_MSG(m.snapshot != nullptr, "an InstallSnapshot carries its snapshot");
     Message r;
     r.type = MsgType::kSnapshotResp;
     r.to = m.from;
@@ -500,6 +557,7 @@ void Node::handle_snapshot(const Message& m) {
 // ===========================================================================
 
 void Node::maybe_commit() {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     Index matches[kMaxNodes];
     const int n = config_.node_count;
     for (int p = 0; p < n; p++)
@@ -519,6 +577,7 @@ void Node::maybe_commit() {
 
 void Node::set_commit(Index c) {
     if (c <= commit_index_) return;
+    ASSERT_CMP(c, <=, log_.last_index());  // only what this log holds commits
     commit_index_ = c;
     if (role_ == Role::kLeader && log_.term_at(c) == current_term_ && !committed_in_term_) {
         committed_in_term_ = true;
@@ -534,6 +593,7 @@ void Node::apply_committed() {
     const Index limit = std::min(commit_index_, persisted_index_);
     while (last_applied_ < limit) {
         const Entry& e = log_.at(last_applied_ + 1);
+        ASSERT_CMP(e.index, ==, last_applied_ + 1);
         last_applied_++;
         if (e.type == EntryType::kCommand) {
             CommandResult r = kv_.apply(e.cmd);
@@ -562,8 +622,10 @@ void Node::maybe_snapshot() {
 // for the last snapshot_catch_up_entries before the snapshot point: a
 // follower a few entries behind still gets those by AppendEntries.
 void Node::take_snapshot() {
+    const InputCheck check(this);
     if (last_applied_ <= snapshot_index()) return;
     const Term t = log_.term_at(last_applied_);
+    ASSERT_CMP(t, >, 0);  // the applied entry is still in the log
     auto snap = std::make_shared<const Snapshot>(kv_.to_snapshot(last_applied_, t));
     snapshot_ = snap;
     const Index keep_after =
@@ -591,6 +653,7 @@ void Node::reply_client(const Command& cmd, const CommandResult& r, bool retryab
 }
 
 void Node::propose(const Command& cmd, NodeId origin) {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     Entry e;
     e.term = current_term_;
     e.index = log_.last_index() + 1;
@@ -651,6 +714,8 @@ void Node::handle_prop(const Message& m) {
 // §6.4 ReadIndex: remember the commit index, confirm leadership with a
 // heartbeat round, and answer once the state machine reached that index.
 void Node::start_read(const Command& cmd) {
+    ASSERT_CMP(role_, ==, Role::kLeader);
+    ASSERT_CMP(cmd.op, ==, OpType::kGet);
     if (!committed_in_term_) {
         // The leader does not know the latest commit until its no-op commits.
         deferred_reads_.push_back(cmd);
@@ -667,6 +732,7 @@ void Node::start_read(const Command& cmd) {
 }
 
 void Node::handle_read_ack(NodeId from, int64_t ctx) {
+    ASSERT_CMP(ctx, <, next_read_ctx_);  // a context this leader issued
     // A heartbeat round confirms every read registered before it.
     for (PendingRead& r : reads_) {
         if (r.ctx <= ctx) r.acks |= 1u << from;

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/assert.h"
 #include "base/rng.h"
 #include "raft/kv.h"
 #include "raft/log.h"
@@ -112,7 +113,10 @@ class Node {
     void step(Message&& m);
     void on_election_timeout();
     void on_heartbeat_timeout();
-    void on_lease_timeout() { lease_ = false; }
+    void on_lease_timeout() {
+        const InputCheck check(this);
+        lease_ = false;
+    }
     // The disk made entries up to (index, term) durable.
     void on_persisted(Index index, Term term);
     // The disk made this hard state durable (a candidate's own vote counts
@@ -123,12 +127,22 @@ class Node {
     void campaign(bool force);
     void take_snapshot();
 
-    // Checkpoints store a node without its key-value store: it is a pure
-    // function of the snapshot and the applied log suffix, rebuilt on restore.
-    void drop_state_machine() { kv_ = KvStore(); }
-    KvStore release_state_machine() { return std::exchange(kv_, KvStore()); }
-    void put_back_state_machine(KvStore kv) { kv_ = std::move(kv); }
-    void rebuild_state_machine();
+    // ---- checkpoint image ----------------------------------------------------
+    // The one door for checkpoints (sim/timeline.cpp): a node's bulky state
+    // moves out into an Image, the small rest (terms, indexes, progress,
+    // timers) is copied as-is, and the image moves back. Between take_image
+    // and put_image the node must not be stepped.
+    struct Image {
+        std::vector<Entry> log;  // the entries after the log's offset
+        SnapshotPtr snapshot;    // the latest snapshot this node holds
+        // The key-value store. A checkpoint does not keep it (it is a pure
+        // function of the snapshot and the applied log suffix): put_image
+        // rebuilds it when has_kv is false.
+        KvStore kv;
+        bool has_kv = false;
+    };
+    Image take_image();
+    void put_image(Image&& image);
 
     Ready take_ready() {
         Ready r = std::move(ready_);
@@ -161,8 +175,6 @@ class Node {
     Index last_applied() const { return last_applied_; }
     Index persisted_index() const { return persisted_index_; }
     const RaftLog& log() const { return log_; }
-    RaftLog& log_for_checkpoint() { return log_; }
-    SnapshotPtr& snapshot_for_checkpoint() { return snapshot_; }
     const KvStore& kv() const { return kv_; }
     const SnapshotPtr& snapshot() const { return snapshot_; }
     // The last index the latest snapshot covers (0: none). The log may keep
@@ -215,6 +227,8 @@ class Node {
     void drop_reads();
     void serve_reads();
 
+    void rebuild_state_machine();
+
     // Followers.
     bool log_up_to_date(Index last_index, Term last_term) const;
     void set_commit(Index c);
@@ -265,6 +279,26 @@ class Node {
     int64_t next_read_ctx_ = 1;
 
     Ready ready_;
+    bool imaged_ = false;  // the bulky state is out in an Image
+
+    // Opens every public input: on exit, when base::invariant_checks() is on,
+    // checks the rules of node_invariants.cpp and that the input neither
+    // lowered the term nor changed a vote cast in the same term.
+    class InputCheck {
+      public:
+        explicit InputCheck(const Node* node);
+        ~InputCheck();
+        InputCheck(const InputCheck&) = delete;
+        InputCheck& operator=(const InputCheck&) = delete;
+
+      private:
+        const Node* node_;
+        Term term_;
+        NodeId voted_for_;
+    };
+    void check_invariants() const;
+    void check_role_invariants() const;
+    void check_leader_invariants() const;
 };
 
 }  // namespace raft

@@ -28,6 +28,7 @@ void Node::reset_election_timer() {
 // thesis §9.4). A (pre-)candidate keeps the timer of its own election; only a
 // deposed leader, whose timer was check-quorum's, needs a fresh one.
 void Node::become_follower(Term term, NodeId leader) {
+    ASSERT_CMP(term, >=, current_term_);  // §5.1: terms never go back
     if (term != current_term_) {
         current_term_ = term;
         voted_for_ = kNone;
@@ -44,6 +45,7 @@ void Node::become_follower(Term term, NodeId leader) {
 // An append or snapshot from the leader of the current term: it restarts the
 // election timer (§5.2) and the lease.
 void Node::heard_from_leader(NodeId leader) {
+    ASSERT(leader != id_ && leader >= 0 && leader < config_.node_count);
     if (role_ != Role::kFollower) become_follower(current_term_, leader);  // §5.2
     leader_ = leader;
     lease_ = true;
@@ -52,6 +54,7 @@ void Node::heard_from_leader(NodeId leader) {
 }
 
 void Node::become_pre_candidate() {
+    ASSERT_CMP(role_, !=, Role::kLeader);
     // Thesis §9.6: ask first whether an election could be won, without
     // touching the term, so a partitioned server cannot inflate terms.
     role_ = Role::kPreCandidate;
@@ -64,7 +67,7 @@ void Node::become_pre_candidate() {
 }
 
 void Node::become_candidate() {
-    if (role_ == Role::kLeader) drop_reads();
+    ASSERT_CMP(role_, !=, Role::kLeader);  // a leader never times out into an election
     current_term_++;
     voted_for_ = id_;
     persist_hard_state();
@@ -80,12 +83,14 @@ void Node::become_candidate() {
 }
 
 void Node::count_own_vote() {
+    ASSERT_CMP(role_, ==, Role::kCandidate);
     if (durable_hard_state_ != HardState{current_term_, id_}) return;
     votes_granted_ |= 1u << id_;
     if (std::popcount(votes_granted_) >= quorum()) become_leader();
 }
 
 void Node::campaign(bool force) {
+    const InputCheck check(this);
     if (role_ == Role::kLeader) return;
     become_candidate();
     if (force) {
@@ -96,6 +101,8 @@ void Node::campaign(bool force) {
 }
 
 void Node::send_requests(MsgType type, Term term, bool force) {
+    ASSERT(type == MsgType::kPreVote ? term == current_term_ + 1
+                                     : type == MsgType::kVote && term == current_term_);
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
         Message m;
@@ -118,6 +125,7 @@ bool Node::log_up_to_date(Index last_index, Term last_term) const {
 
 void Node::handle_vote_request(const Message& m) {
     const bool pre = m.type == MsgType::kPreVote;
+    ASSERT(pre || m.term == current_term_);  // step_term adopted a higher term
     // One vote per term (§5.2); a pre-vote is granted to any future term.
     const bool can_vote =
         pre ? m.term > current_term_ : (voted_for_ == kNone || voted_for_ == m.from);
@@ -162,6 +170,9 @@ void Node::handle_vote_response(const Message& m) {
 }
 
 void Node::become_leader() {
+    ASSERT_CMP(role_, ==, Role::kCandidate);
+    ASSERT_CMP(voted_for_, ==, id_);
+    ASSERT_CMP(std::popcount(votes_granted_), >=, quorum());  // §5.2: a majority
     role_ = Role::kLeader;
     leader_ = id_;
     heartbeat_round_ = 0;
@@ -191,6 +202,7 @@ void Node::become_leader() {
 // Thesis §6.2: a leader that has not heard from a majority within an
 // election timeout steps down, so clients can find the real leader.
 void Node::check_quorum() {
+    ASSERT_CMP(role_, ==, Role::kLeader);
     int active = 1;
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;

@@ -144,6 +144,10 @@ struct Message;
 // prev_log_index an append response echoes), the candidate's last index for
 // a vote request, the snapshot's last included index; 0 for the rest.
 Index message_log_index(const Message& m);
+// Client traffic carries no Raft term and may come from outside the cluster.
+inline bool is_client_traffic(MsgType t) {
+    return t == MsgType::kClientReq || t == MsgType::kProp || t == MsgType::kClientResp;
+}
 inline bool is_response(MsgType t) {
     return t == MsgType::kPreVoteResp || t == MsgType::kVoteResp || t == MsgType::kAppendResp ||
            t == MsgType::kSnapshotResp || t == MsgType::kClientResp;

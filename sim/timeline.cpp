@@ -149,8 +149,9 @@ void for_each_loose_snapshot(WorldState& st, F&& f) {
 // Takes the snapshots out of `st`: the distinct ones in first-seen order into
 // *unique, and each holder's reference (an index into it, 0 for none) into
 // *refs: every node's and disk's, then the loose ones.
-void take_snapshots(WorldState& st, std::vector<raft::SnapshotPtr>* unique_out,
-                    std::string* refs_out) {
+void take_snapshots(WorldState& st, const std::vector<raft::Node::Image>& images,
+                    std::vector<raft::SnapshotPtr>* unique_out, std::string* refs_out) {
+    ASSERT_CMP(images.size(), ==, st.nodes.size());
     std::vector<NodeSlot>& nodes = st.nodes;
     std::vector<raft::SnapshotPtr>& unique = *unique_out;
     auto slot_of = [&](const raft::SnapshotPtr& p) -> uint64_t {
@@ -160,11 +161,10 @@ void take_snapshots(WorldState& st, std::vector<raft::SnapshotPtr>* unique_out,
         unique.push_back(p);
         return unique.size();
     };
-    for (NodeSlot& n : nodes) {
-        raft::put_varint(slot_of(n.node.snapshot_for_checkpoint()), refs_out);
-        raft::put_varint(slot_of(n.disk.durable.snapshot), refs_out);
-        n.node.snapshot_for_checkpoint().reset();
-        n.disk.durable.snapshot.reset();
+    for (size_t i = 0; i < nodes.size(); i++) {
+        raft::put_varint(slot_of(images[i].snapshot), refs_out);
+        raft::put_varint(slot_of(nodes[i].disk.durable.snapshot), refs_out);
+        nodes[i].disk.durable.snapshot.reset();
     }
     for_each_loose_snapshot(st, [&](raft::SnapshotPtr& p) {
         raft::put_varint(slot_of(p), refs_out);
@@ -179,8 +179,9 @@ void encode_snapshots(const std::vector<raft::SnapshotPtr>& unique, std::string*
         raft::encode_snapshot(*unique[i], i == 0 ? nullptr : unique[0].get(), out);
 }
 
-void decode_snapshots(const std::string& block, const std::string& in, size_t* pos,
-                      WorldState* st) {
+void decode_snapshots(const std::string& block, const std::string& in, size_t* pos, WorldState* st,
+                      std::vector<raft::Node::Image>* images) {
+    ASSERT_CMP(images->size(), ==, st->nodes.size());
     std::vector<NodeSlot>* nodes = &st->nodes;
     uint64_t n = 0;
     size_t at_block = 0;
@@ -192,12 +193,12 @@ void decode_snapshots(const std::string& block, const std::string& in, size_t* p
         unique.push_back(std::move(s));
     }
     auto at = [&](uint64_t ref) { return ref == 0 ? nullptr : unique[ref - 1]; };
-    for (NodeSlot& slot : *nodes) {
+    for (size_t i = 0; i < nodes->size(); i++) {
         uint64_t node_ref = 0, disk_ref = 0;
         raft::get_varint(in, pos, &node_ref);
         raft::get_varint(in, pos, &disk_ref);
-        slot.node.snapshot_for_checkpoint() = at(node_ref);
-        slot.disk.durable.snapshot = at(disk_ref);
+        (*images)[i].snapshot = at(node_ref);
+        (*nodes)[i].disk.durable.snapshot = at(disk_ref);
     }
     for_each_loose_snapshot(*st, [&](raft::SnapshotPtr& p) {
         uint64_t ref = 0;
@@ -283,32 +284,28 @@ size_t Timeline::checkpoint_bytes() const {
 // shared, immutable objects, but a checkpoint that kept them alive would keep
 // a whole key-value image per node).
 Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous) {
-    struct Bulk {
-        raft::KvStore kv;
-        std::vector<raft::Entry> log;
-        std::vector<StoredEntry> durable;
-    };
-    std::vector<Bulk> bulk(live.nodes.size());
-    for (size_t i = 0; i < live.nodes.size(); i++) {
+    const size_t nodes = live.nodes.size();
+    std::vector<raft::Node::Image> images(nodes);
+    std::vector<std::vector<StoredEntry>> durable(nodes);
+    for (size_t i = 0; i < nodes; i++) {
         NodeSlot& n = live.nodes[i];
-        bulk[i].kv = n.node.release_state_machine();
-        bulk[i].log = n.node.log_for_checkpoint().release_entries();
-        bulk[i].durable.swap(n.disk.durable.log);
+        images[i] = n.node.take_image();
+        durable[i].swap(n.disk.durable.log);
     }
     Checkpoint c;
     c.state = live;
     std::vector<EntryList> lists(2 * live.nodes.size());
     for (size_t i = 0; i < live.nodes.size(); i++) {
-        for (const raft::Entry& e : bulk[i].log)
+        for (const raft::Entry& e : images[i].log)
             lists[2 * i].push_back(&e);
-        for (const StoredEntry& e : bulk[i].durable)
+        for (const StoredEntry& e : durable[i])
             lists[2 * i + 1].push_back(&e.entry);
     }
     encode_lists(lists, &c.logs);
-    for (const Bulk& b : bulk)
-        encode_checksums(b.durable, &c.logs);
+    for (const std::vector<StoredEntry>& d : durable)
+        encode_checksums(d, &c.logs);
     std::vector<raft::SnapshotPtr> unique;
-    take_snapshots(c.state, &unique, &c.logs);
+    take_snapshots(c.state, images, &unique, &c.logs);
     bool same = previous != nullptr && previous->snapshot_ids.size() == unique.size();
     for (size_t i = 0; same && i < unique.size(); i++)
         same = previous->snapshot_ids[i].lock() == unique[i];
@@ -322,11 +319,10 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
         c.snapshots = std::move(block);
         c.snapshot_ids.assign(unique.begin(), unique.end());
     }
-    for (size_t i = 0; i < live.nodes.size(); i++) {
+    for (size_t i = 0; i < nodes; i++) {
         NodeSlot& n = live.nodes[i];
-        n.node.put_back_state_machine(std::move(bulk[i].kv));
-        n.node.log_for_checkpoint().restore_entries(std::move(bulk[i].log));
-        n.disk.durable.log.swap(bulk[i].durable);
+        n.node.put_image(std::move(images[i]));
+        n.disk.durable.log.swap(durable[i]);
     }
     c.logs.shrink_to_fit();
     c.bytes = approx_bytes(c.state) + c.logs.capacity();
@@ -338,9 +334,10 @@ WorldState Timeline::unpack(const Checkpoint& c) {
     size_t pos = 0;
     std::vector<std::vector<raft::Entry>> lists(2 * st.nodes.size());
     decode_lists(c.logs, &pos, &lists);
+    std::vector<raft::Node::Image> images(st.nodes.size());  // has_kv false: rebuilt
     for (size_t i = 0; i < st.nodes.size(); i++) {
         NodeSlot& n = st.nodes[i];
-        n.node.log_for_checkpoint().restore_entries(std::move(lists[2 * i]));
+        images[i].log = std::move(lists[2 * i]);
         n.disk.durable.log.clear();
         n.disk.durable.log.reserve(lists[2 * i + 1].size());
         for (raft::Entry& e : lists[2 * i + 1]) {
@@ -350,9 +347,9 @@ WorldState Timeline::unpack(const Checkpoint& c) {
     }
     for (NodeSlot& n : st.nodes)
         decode_checksums(c.logs, &pos, &n.disk.durable.log);
-    decode_snapshots(*c.snapshots, c.logs, &pos, &st);
-    for (NodeSlot& n : st.nodes)
-        n.node.rebuild_state_machine();
+    decode_snapshots(*c.snapshots, c.logs, &pos, &st, &images);
+    for (size_t i = 0; i < st.nodes.size(); i++)
+        st.nodes[i].node.put_image(std::move(images[i]));
     return st;
 }
 

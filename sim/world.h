@@ -182,11 +182,6 @@ class World {
     // stores, logs) out before copying and put them back after.
     WorldState& state_for_checkpoint() { return s_; }
     void restore(WorldState st);
-    // Checkpoints hold nodes without their key-value stores; rebuild them.
-    void rebuild_state_machines() {
-        for (NodeSlot& n : s_.nodes)
-            n.node.rebuild_state_machine();
-    }
     // Takes over another world's append-only logs (trace, history, leaders,
     // violations) for a fork: both worlds share the prefix being restored to;
     // call truncate_logs() at the fork point.
