@@ -11,16 +11,6 @@ namespace {
 
 thread_local AssertContext* g_innermost = nullptr;
 
-bool invariants_from_environment() {
-#ifndef NDEBUG
-    return true;
-#else
-    const char* v = std::getenv("RAFTPLAY_INVARIANTS");
-    return v != nullptr && std::strcmp(v, "0") != 0 && v[0] != '\0';
-#endif
-}
-bool g_invariants = invariants_from_environment();
-
 [[noreturn]] void finish() {
     print_assert_context();
     std::fflush(stderr);
@@ -58,11 +48,18 @@ void assert_cmp_fail(const char* expr, const char* file, int line, int64_t a, in
     finish();
 }
 
-bool invariant_checks() {
-    return g_invariants;
-}
-void set_invariant_checks(bool on) {
-    g_invariants = on;
+// Debug builds always check; Release builds when RAFTPLAY_INVARIANTS is set
+// (and not "0"). The first caller stores the answer.
+bool detail::invariant_checks_from_environment() {
+#ifndef NDEBUG
+    const bool on = true;
+#else
+    const char* v = std::getenv("RAFTPLAY_INVARIANTS");
+    const bool on = v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0;
+#endif
+    int unread = -1;
+    detail::g_invariant_checks.compare_exchange_strong(unread, on ? 1 : 0);
+    return detail::g_invariant_checks.load() != 0;
 }
 
 }  // namespace base

@@ -21,6 +21,7 @@
 // environment.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace base {
@@ -48,8 +49,20 @@ class AssertContext {
 void print_assert_context();
 
 // Whether the expensive invariant sweeps run (see the header comment).
-bool invariant_checks();
-void set_invariant_checks(bool on);
+// Constant-initialized (-1: not yet read from the environment), so a
+// set_invariant_checks() in another file's static initializer is never
+// overwritten by this one's; atomic because fuzz jobs run on threads.
+namespace detail {
+inline std::atomic<int> g_invariant_checks{-1};
+bool invariant_checks_from_environment();
+}  // namespace detail
+inline bool invariant_checks() {
+    const int on = detail::g_invariant_checks.load(std::memory_order_relaxed);
+    return on >= 0 ? on != 0 : detail::invariant_checks_from_environment();
+}
+inline void set_invariant_checks(bool on) {
+    detail::g_invariant_checks.store(on ? 1 : 0, std::memory_order_relaxed);
+}
 
 }  // namespace base
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace base {
@@ -17,7 +18,23 @@ inline uint64_t hash_word(uint64_t h, uint64_t w) {
 
 // A fast, stable hash of bytes, eight at a time. Chains through h; the
 // length is part of the hash, so ("ab", "c") and ("a", "bc") differ.
-uint64_t hash_bytes(const std::string& s, uint64_t h = 0x243f6a8885a308d3ull);
+// Inline: the key-value store hashes every key it touches.
+inline uint64_t hash_bytes(const std::string& s, uint64_t h = 0x243f6a8885a308d3ull) {
+    const size_t n = s.size();
+    h = hash_word(h, n);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = hash_word(h, w);
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, n - i);
+        h = hash_word(h, w);
+    }
+    return h;
+}
 
 // splitmix64's finalizer: spreads nearby inputs over all 64 bits.
 inline uint64_t hash_finalize(uint64_t h) {

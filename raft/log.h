@@ -42,10 +42,10 @@ class RaftLog {
         std::vector<Entry> out;
         if (lo <= offset_) return out;
         if (hi > last_index()) hi = last_index();
-        if (hi >= lo) out.reserve(static_cast<size_t>(std::min<Index>(hi - lo + 1, max_count)));
-        for (Index i = lo; i <= hi && static_cast<int>(out.size()) < max_count; i++) {
-            out.push_back(at(i));
-        }
+        if (hi < lo || max_count <= 0) return out;
+        const Index n = std::min<Index>(hi - lo + 1, max_count);
+        const auto first = entries_.begin() + (lo - offset_ - 1);
+        out.assign(first, first + n);  // lo > offset_ and lo + n - 1 <= last_index()
         return out;
     }
 

@@ -255,17 +255,6 @@ void Node::persist_hard_state() {
     ready_.hard_state = HardState{current_term_, voted_for_};
 }
 
-Message& Node::emit(MsgType type, NodeId to, bool after_persist) {
-    ASSERT(to >= 0 && to < config_.node_count && to != id_);
-    std::vector<Message>& out = after_persist ? ready_.msgs_after_persist : ready_.msgs;
-    Message& m = out.emplace_back();
-    m.type = type;
-    m.from = id_;
-    m.to = to;
-    m.term = current_term_;
-    return m;
-}
-
 void Node::respond(Message&& m, bool after_persist) {
     ASSERT(m.to >= 0 && m.to < config_.node_count && m.to != id_);
     m.from = id_;

@@ -238,8 +238,18 @@ class Node {
     void respond(Message&& m, bool after_persist);
     // A new message from this node in its current term, built in place at
     // the end of the Ready's queue (no move of a large Message). The
-    // reference is valid until the next message is queued.
-    Message& emit(MsgType type, NodeId to, bool after_persist);
+    // reference is valid until the next message is queued. Inline: every
+    // message a node sends is built here.
+    Message& emit(MsgType type, NodeId to, bool after_persist) {
+        ASSERT(static_cast<uint32_t>(to) < static_cast<uint32_t>(config_.node_count) && to != id_);
+        std::vector<Message>& out = after_persist ? ready_.msgs_after_persist : ready_.msgs;
+        Message& m = out.emplace_back();
+        m.type = type;
+        m.from = id_;
+        m.to = to;
+        m.term = current_term_;
+        return m;
+    }
     void reply_client(const Command& cmd, const CommandResult& r, bool retryable,
                       const char* error);
     void maybe_forward_or_reject(const Message& m);
@@ -286,12 +296,18 @@ class Node {
     // lowered the term nor changed a vote cast in the same term.
     class InputCheck {
       public:
-        explicit InputCheck(const Node* node);
-        ~InputCheck();
+        explicit InputCheck(const Node* node)
+            : node_(base::invariant_checks() ? node : nullptr),
+              term_(node->current_term_),
+              voted_for_(node->voted_for_) {}
+        ~InputCheck() {
+            if (node_ != nullptr) finish();
+        }
         InputCheck(const InputCheck&) = delete;
         InputCheck& operator=(const InputCheck&) = delete;
 
       private:
+        void finish() const;
         const Node* node_;
         Term term_;
         NodeId voted_for_;

@@ -10,13 +10,7 @@
 
 namespace raft {
 
-Node::InputCheck::InputCheck(const Node* node)
-    : node_(base::invariant_checks() ? node : nullptr),
-      term_(node->current_term_),
-      voted_for_(node->voted_for_) {}
-
-Node::InputCheck::~InputCheck() {
-    if (node_ == nullptr) return;
+void Node::InputCheck::finish() const {
     // Terms only grow; within one term a vote, once cast, never changes
     // (§5.2: "each server will vote for at most one candidate in a given term").
     ASSERT_CMP(node_->current_term_, >=, term_);

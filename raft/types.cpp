@@ -69,18 +69,6 @@ const char* role_name(Role r) {
     return "?";
 }
 
-Index message_log_index(const Message& m) {
-    switch (m.type) {
-        case MsgType::kPreVote:
-        case MsgType::kVote:
-            return m.last_log_index;
-        case MsgType::kSnapshot:
-            return m.snapshot ? m.snapshot->last_included_index : 0;
-        default:
-            return m.entries.empty() ? m.prev_log_index : m.entries.back().index;
-    }
-}
-
 void Entry::seal() {
     hash = entry_hash(*this);
 }

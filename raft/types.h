@@ -139,11 +139,6 @@ enum class MsgType : uint8_t {
 };
 const char* msg_type_name(MsgType t);
 struct Message;
-// The one log index that stands for a message in traces and views: the last
-// carried entry of an append (prev_log_index when it carries none, and the
-// prev_log_index an append response echoes), the candidate's last index for
-// a vote request, the snapshot's last included index; 0 for the rest.
-Index message_log_index(const Message& m);
 // Client traffic carries no Raft term and may come from outside the cluster.
 inline bool is_client_traffic(MsgType t) {
     return t == MsgType::kClientReq || t == MsgType::kProp || t == MsgType::kClientResp;
@@ -213,6 +208,22 @@ const char* mutation_name(uint32_t bit);
 uint32_t mutation_from_name(const std::string& name);  // 0 if unknown
 
 enum class ReadMode : uint8_t { kLog = 0, kReadIndex = 1 };
+
+// The one log index that stands for a message in traces and views: the last
+// carried entry of an append (prev_log_index when it carries none, and the
+// prev_log_index an append response echoes), the candidate's last index for
+// a vote request, the snapshot's last included index; 0 for the rest.
+inline Index message_log_index(const Message& m) {
+    switch (m.type) {
+        case MsgType::kPreVote:
+        case MsgType::kVote:
+            return m.last_log_index;
+        case MsgType::kSnapshot:
+            return m.snapshot ? m.snapshot->last_included_index : 0;
+        default:
+            return m.entries.empty() ? m.prev_log_index : m.entries.back().index;
+    }
+}
 
 struct Config {
     int32_t node_count = 5;
