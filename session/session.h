@@ -28,15 +28,16 @@
 //   to the views (render/); the state JSON takes the few the tests read as a
 //   ViewReport.
 //
-// How a frame flows
+// How a frame flows (render::app_frame is the view's part)
 //   main:   dt = wall time since the last frame
-//   view:   session.play(dt)       playback, multi-frame seeks, marker hunts,
-//                                  violation pause, automatic checks
-//           draw widgets from const Session& (world(), info(), insight())
-//           session.submit(cmd)    for what the user did
-//           session.apply_commands()
-//           session.note_app_ms(ms)
-//   main:   session.note_frame_ms(total), take_download(), take_open_request()
+//   view:   session.play(dt)         playback, multi-frame seeks, marker hunts,
+//                                    violation pause, automatic checks
+//           draw widgets from const Session& (world(), info(), insight()),
+//           collecting the user's Commands
+//           session.submit(cmd) each, then session.apply_commands()
+//           session.note_app_ms(ms)  the frame's time so far
+//   main:   render ImGui; session.note_frame_ms(total);
+//           take_download(), take_open_request() (files, pickers)
 // Views therefore never see the world change while they draw. The direct
 // calls (act, seek, step_forward, ...) run one command at once, as a headless
 // test or script wants.
