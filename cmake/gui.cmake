@@ -1,5 +1,7 @@
 # cmake/gui.cmake — everything that draws: Dear ImGui, the render layer, the
-# native desktop viewer and the WebAssembly page, plus the node-runnable CLI.
+# shell glue of the mains, the native desktop viewer and the WebAssembly page,
+# plus the node-runnable CLI. (The session layer and the embedded built-in
+# scenarios are in the root CMakeLists.txt: the headless tests use them.)
 #
 # Included by the root CMakeLists.txt when RAFTPLAY_GUI is ON. ImGui 1.86 and
 # SDL2 2.26.5 come from Debian source packages unpacked by scripts/deps into
@@ -60,20 +62,22 @@ endif()
 
 # --- render: ImGui views of a world ------------------------------------------------------
 file(GLOB RENDER_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/render/*.cpp)
-# The built-in scenarios, embedded as text (the page has no file system).
-file(GLOB BUILTIN_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
-set(BUILTIN_SCENARIOS_CPP ${CMAKE_BINARY_DIR}/generated/builtin_scenarios.cpp)
-add_custom_command(OUTPUT ${BUILTIN_SCENARIOS_CPP}
-  COMMAND ${CMAKE_COMMAND} -DSRC_DIR=${CMAKE_SOURCE_DIR}/scenarios -DOUT=${BUILTIN_SCENARIOS_CPP}
-          -P ${CMAKE_SOURCE_DIR}/cmake/embed_scenarios.cmake
-  DEPENDS ${BUILTIN_SCENARIOS} ${CMAKE_SOURCE_DIR}/cmake/embed_scenarios.cmake
-  COMMENT "render: embedding scenarios/*.json")
-add_library(render STATIC ${RENDER_SOURCES} ${BUILTIN_SCENARIOS_CPP})
-target_link_libraries(render PUBLIC check imgui)
+add_library(render STATIC ${RENDER_SOURCES})
+target_link_libraries(render PUBLIC session imgui)
 if(EMSCRIPTEN)
   target_compile_options(render PRIVATE -Os)  # the page's size budget, as for imgui
 endif()
 target_include_directories(render PUBLIC ${CMAKE_SOURCE_DIR})
+
+# --- shell: the SDL2/GL glue both mains share (event pumping, fonts, clock) ---------------
+# Its own target, linked only by raftplay-gui and raftplay-web: render/ (views)
+# and session/ (the playground) never see SDL, GL or a wall clock.
+file(GLOB SHELL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/shell/*.cpp)
+add_library(shell STATIC ${SHELL_SOURCES})
+target_link_libraries(shell PUBLIC session imgui)
+if(EMSCRIPTEN)
+  target_compile_options(shell PRIVATE -Os)
+endif()
 
 if(NOT EMSCRIPTEN)
   # --- raftplay-gui: the native desktop viewer ------------------------------------------
@@ -81,7 +85,7 @@ if(NOT EMSCRIPTEN)
   if(GUI_SOURCES)
     add_executable(raftplay-gui ${GUI_SOURCES})
     find_package(OpenGL REQUIRED)
-    target_link_libraries(raftplay-gui PRIVATE render OpenGL::GL)
+    target_link_libraries(raftplay-gui PRIVATE render shell OpenGL::GL)
   endif()
 else()
   # --- the page: build/web/{index.html,raftplay.js,raftplay.wasm} --------------------------
@@ -89,7 +93,7 @@ else()
   file(GLOB PAGE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/wasm/*.cpp)
   if(PAGE_SOURCES)
     add_executable(raftplay-web ${PAGE_SOURCES})
-    target_link_libraries(raftplay-web PRIVATE render)
+    target_link_libraries(raftplay-web PRIVATE render shell)
     set_target_properties(raftplay-web PROPERTIES
       OUTPUT_NAME raftplay
       SUFFIX ".js"

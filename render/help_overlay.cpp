@@ -72,10 +72,10 @@ void handle_shortcuts(View& v) {
                 break;
             case '+':
             case '=':
-                v.ui.speed_log10 = speed_step(v.ui.speed_log10, +1);
+                v.set_speed(speed_step(v.speed_log10(), +1));
                 break;
             case '-':
-                v.ui.speed_log10 = speed_step(v.ui.speed_log10, -1);
+                v.set_speed(speed_step(v.speed_log10(), -1));
                 break;
             case 'l':
                 v.ui.show_lower = !v.ui.show_lower;

@@ -25,7 +25,7 @@ namespace {
 // ===========================================================================
 
 void transport(View& v) {
-    const bool playing = v.ui.playing;
+    const bool playing = v.app.playing;
     if (icon_button("##play", playing ? Icon::kPause : Icon::kPlay,
                     playing ? "Pause (Space)" : "Play (Space)")) {
         v.push(CommandKind::kTogglePlay);
@@ -81,8 +81,10 @@ std::string speed_label(float log10_speed) {
 void speed_and_time(View& v) {
     ImGui::SameLine(0, 12);
     ImGui::SetNextItemWidth(130);
-    const std::string label = speed_label(v.ui.speed_log10);
-    ImGui::SliderFloat("##speed", &v.ui.speed_log10, -3.f, 2.f, label.c_str());
+    float speed_log10 = v.speed_log10();
+    const std::string label = speed_label(speed_log10);
+    if (ImGui::SliderFloat("##speed", &speed_log10, -3.f, 2.f, label.c_str()))
+        v.set_speed(speed_log10);
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
             "Playback speed: simulated time per wall-clock time, 1/1000x to 100x "
@@ -92,7 +94,7 @@ void speed_and_time(View& v) {
     if (ImGui::BeginPopupContextItem("##speed_presets")) {
         const float presets[] = {-3.f, -2.f, -1.30103f, -1.f, -0.30103f, 0.f, 1.f, 2.f};
         for (float p : presets) {
-            if (ImGui::MenuItem(speed_label(p).c_str())) v.ui.speed_log10 = p;
+            if (ImGui::MenuItem(speed_label(p).c_str())) v.set_speed(p);
         }
         ImGui::EndPopup();
     }
@@ -112,7 +114,7 @@ void speed_and_time(View& v) {
     if (v.app.busy) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "simulating...");
-    } else if (v.ui.budget_hit) {
+    } else if (v.app.budget_hit) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "(behind)");
         tooltip("This frame ran out of its event budget: playback is slower than the speed asks.");

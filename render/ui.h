@@ -1,12 +1,13 @@
-// render/ui.h — what the views share: the UI state the app owns, the commands
-// views emit, and the per-frame View they draw from.
+// render/ui.h — what the views share: the UI state the views own, and the
+// per-frame View they draw from.
 //
-// Views read the world through `const sim::World&` and never mutate it. What a
-// user does becomes a Command appended to View::commands; the app applies the
-// commands after the frame's widgets are built (so no view ever sees the world
-// change under it), and every world-changing command goes through
+// Views read the session (world, timeline, insight, info) through const
+// references and never mutate it. What a user does becomes a
+// session::Command appended to View::commands; the app hands them to the
+// session after the frame's widgets are built (so no view ever sees the
+// world change under it), and every world-changing command goes through
 // sim::Timeline::act, which records it in the input log. UiState is the only
-// thing views write directly: selection, open panels, text fields, speed.
+// thing views write directly: selection, open panels, text fields.
 #pragma once
 
 #include <cstdint>
@@ -14,49 +15,31 @@
 #include <string>
 #include <vector>
 
-#include "check/linearizability.h"
 #include "imgui.h"
-#include "render/builtin_scenarios.h"
-#include "render/insight.h"
-#include "sim/timeline.h"
+#include "session/session.h"
 
 namespace render {
 
-// ---------------------------------------------------------------------------
-// Commands: what views ask the app to do.
-enum class CommandKind : uint8_t {
-    kAct,          // action: a user action, through Timeline::act
-    kSeekTime,     // t_us
-    kStepForward,  // to the next moment (every event at the next time)
-    kStepBack,     // to the previous moment
-    kJumpNext,     // to the next marker (election, fault, violation)
-    kJumpPrev,
-    kToStart,
-    kToHorizon,   // the furthest moment simulated so far
-    kSetPlaying,  // flag
-    kTogglePlay,
-    kUndoFork,
-    kLoadBuiltin,   // text: built-in name; seed
-    kLoadScenario,  // scenario (custom); seed
-    kRestart,       // same scenario, seed, empty input log
-    kExportRun,     // hand a run file to the platform (download)
-    kOpenFile,      // ask the platform for a file (picker)
-    kCheckLinearizability,
-    kDismissError,
-};
-
-struct Command {
-    CommandKind kind = CommandKind::kSetPlaying;
-    sim::Action action;
-    int64_t t_us = 0;
-    bool flag = false;
-    uint64_t seed = 0;
-    std::string text;
-    std::shared_ptr<const sim::Scenario> scenario;
-};
+// The session's vocabulary, by its short names in the views.
+using session::BuiltinScenario;
+using session::Command;
+using session::CommandKind;
+using session::CommitPoint;
+using session::FrameStats;
+using session::Insight;
+using session::kMsgTypes;
+using session::kRateBucketUs;
+using session::LaneState;
+using session::LatencyPoint;
+using session::LinCheck;
+using session::Marker;
+using session::marker_name;
+using session::MarkerKind;
 
 // ---------------------------------------------------------------------------
-// UI state: owned by the app, written by views. Nothing here reaches the world.
+// UI state: owned by the app (the view layer), written by views. Nothing here
+// reaches the world; a new run (Session::run_generation) resets selection and
+// drafts.
 enum class PanelTab : uint8_t { kNone, kControl, kNode, kMessage, kScenario, kChecks };
 
 // A named widget's rectangle this frame, so browser tests can click real
@@ -67,10 +50,6 @@ struct Spot {
 };
 
 struct UiState {
-    // Playback. Speed is 10^speed_log10 simulated seconds per wall second.
-    bool playing = true;
-    float speed_log10 = -1.30103f;  // 1/20x: messages (1-10 ms) are visible in flight
-    bool budget_hit = false;        // the last frame ran out of its event budget
     // Selection (node id or -1; message id or 0).
     int selected_node = -1;
     int64_t selected_msg = 0;
@@ -99,11 +78,6 @@ struct UiState {
     // Space-time diagram: visible span in simulated ms.
     float spacetime_span_ms = 300.f;
     int64_t spacetime_anchor_us = -1;  // the right edge, frozen while dragging
-    // Messages: the last error (shown in a banner, reported by state()) and a
-    // short notice that fades.
-    std::string error;
-    std::string notice;
-    double notice_left_s = 0;
     // The violation explained in the banner (its index in world.violations()).
     int violation_shown = -1;
     bool violation_dismissed = false;
@@ -113,36 +87,12 @@ struct UiState {
 };
 
 // ---------------------------------------------------------------------------
-// What the app tells views besides the world.
-struct FrameStats {
-    double last_ms = 0, p50_ms = 0, p99_ms = 0;
-    size_t samples = 0;
-};
-
-struct LinCheck {
-    bool checked = false;
-    sim::LinResult result;
-    int64_t at_t_us = 0;
-    size_t ops = 0;
-};
-
-struct AppInfo {
-    std::string builtin_name;  // empty: a custom scenario
-    uint64_t seed = 0;
-    int64_t fork_t_us = -1;  // where the current fork began; -1 none
-    bool busy = false;       // reaching a far moment or hunting a marker over frames
-    LinCheck lin;
-    FrameStats frame;
-    const std::vector<BuiltinScenario>* builtins = nullptr;
-};
-
-// ---------------------------------------------------------------------------
-// One frame's view of the app.
+// One frame's view of the session.
 struct View {
     const sim::World& world;
     const sim::Timeline& timeline;
     const Insight& insight;
-    const AppInfo& app;
+    const session::Info& app;  // playback, error, notice, checks, the built-ins
     UiState& ui;
     std::vector<Command>& commands;
 
@@ -167,6 +117,20 @@ struct View {
         Command c;
         c.kind = CommandKind::kSetPlaying;
         c.flag = playing;
+        commands.push_back(std::move(c));
+    }
+    // The speed as this frame's commands leave it (a slider and a key may
+    // both move it before the session applies them).
+    float speed_log10() const {
+        for (size_t i = commands.size(); i-- > 0;) {
+            if (commands[i].kind == CommandKind::kSetSpeed) return commands[i].speed_log10;
+        }
+        return app.speed_log10;
+    }
+    void set_speed(float speed_log10) {
+        Command c;
+        c.kind = CommandKind::kSetSpeed;
+        c.speed_log10 = speed_log10;
         commands.push_back(std::move(c));
     }
     // Names the last widget for tests (see Spot).

@@ -2,7 +2,8 @@
 // ImGui SDL2/OpenGL3 backends and render::app_frame(), driven by the
 // browser's requestAnimationFrame.
 //
-// It owns nothing of the simulation. It keeps the canvas the size of the
+// It owns the session (session/) and its clock but nothing of the
+// simulation's logic. It keeps the canvas the size of the
 // window in device pixels (high-DPI) and exposes a few functions to the page's
 // JavaScript through embind: the app's JSON state (for tests and scripts), the
 // share fragment (mirrored into location.hash) and tab visibility. The share
@@ -23,13 +24,16 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
-#include "render/shell.h"
+#include "session/session.h"
+#include "shell/shell.h"
 
 namespace {
 
 struct Page {
     SDL_Window* window = nullptr;
-    render::App* app = nullptr;
+    shell::SteadyClock clock;
+    session::Session* session = nullptr;
+    render::App* app = nullptr;  // a view over *session
     double last_frame_ms = 0;
     int css_width = 0;
     int css_height = 0;
@@ -61,7 +65,7 @@ void follow_window_size() {
         pixel_ratio == page.pixel_ratio) {
         return;
     }
-    if (pixel_ratio != page.pixel_ratio) render::rasterize_fonts(float(pixel_ratio));
+    if (pixel_ratio != page.pixel_ratio) shell::rasterize_fonts(float(pixel_ratio));
     page.css_width = css_width;
     page.css_height = css_height;
     page.pixel_ratio = pixel_ratio;
@@ -72,7 +76,7 @@ void follow_window_size() {
 // are the page's (see page.js).
 void platform_requests() {
     std::string name, text;
-    if (render::app_take_download(*page.app, &name, &text)) {
+    if (page.session->take_download(&name, &text)) {
         EM_ASM(
             {
                 if (Module.raftplayDownload)
@@ -80,7 +84,7 @@ void platform_requests() {
             },
             name.c_str(), text.c_str());
     }
-    if (render::app_take_open_request(*page.app)) {
+    if (page.session->take_open_request()) {
         EM_ASM({
             if (Module.raftplayOpenFile) Module.raftplayOpenFile();
         });
@@ -89,7 +93,7 @@ void platform_requests() {
 
 void frame() {
     const double frame_start_ms = emscripten_get_now();
-    render::pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
+    shell::pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
     follow_window_size();
 
     const double now_ms = emscripten_get_now();
@@ -109,7 +113,7 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     platform_requests();
-    render::app_note_frame_ms(*page.app, emscripten_get_now() - frame_start_ms);
+    page.session->note_frame_ms(emscripten_get_now() - frame_start_ms);
     page.frames++;
 }
 
@@ -118,24 +122,24 @@ std::string state_json() {
     return page.app ? render::app_state_json(*page.app) : "null";
 }
 std::string fragment() {
-    return page.app ? render::app_fragment(*page.app) : "";
+    return page.session ? page.session->fragment() : "";
 }
 void set_visible(bool visible) {
-    if (page.app) render::app_set_visible(*page.app, visible);
+    if (page.session) page.session->set_visible(visible);
 }
 double frames() {
     return double(page.frames);
 }
 // A run file or scenario file the user picked or dropped; false if rejected
-// (the app shows why).
+// (the session shows why).
 bool import_text(std::string text, std::string name) {
     return page.app && render::app_import(*page.app, text, name);
 }
 std::string run_file() {
-    return page.app ? render::app_run_file_json(*page.app) : "";
+    return page.session ? page.session->run_file_json() : "";
 }
 void reset_frame_stats() {
-    if (page.app) render::app_reset_frame_stats(*page.app);
+    if (page.session) page.session->reset_frame_stats();
 }
 
 }  // namespace
@@ -178,7 +182,9 @@ int main(int argc, char** argv) {
     ImGui_ImplSDL2_InitForOpenGL(page.window, gl_context);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
-    page.app = render::app_create(argc > 1 ? argv[1] : "");
+    page.session = new session::Session(&page.clock);
+    page.session->load_fragment(argc > 1 ? argv[1] : "");
+    page.app = render::app_create(*page.session);
     follow_window_size();
     // 0 fps: requestAnimationFrame. Never returns; the browser drives frame().
     emscripten_set_main_loop(frame, 0, true);

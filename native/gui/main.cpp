@@ -2,8 +2,9 @@
 // OpenGL 3.2 core context and the ImGui SDL2/OpenGL3 backends around
 // render::app_frame(), the same frame function the web page calls.
 //
-// It owns nothing of the simulation: the App (world, timeline, UI state) lives
-// in render/. Wall time only paces playback. Options:
+// It owns the session (session/: run, timeline, playback) and the view over
+// it (render/), and holds none of their logic. Wall time only paces
+// playback. Options:
 //   raftplay-gui [FRAGMENT | --share FRAGMENT] [--quit-after-s S] [--size WxH]
 // FRAGMENT is a share-link fragment; a whole URL is accepted and cut at '#'.
 #include <SDL.h>
@@ -23,7 +24,8 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "render/app.h"
-#include "render/shell.h"
+#include "session/session.h"
+#include "shell/shell.h"
 
 namespace {
 
@@ -75,16 +77,16 @@ bool parse_options(int argc, char** argv, Options& options) {
 }
 
 // Minimised or hidden windows pause the app like a hidden browser tab does.
-void handle_window_event(const SDL_WindowEvent& event, render::App& app) {
+void handle_window_event(const SDL_WindowEvent& event, session::Session& session) {
     switch (event.event) {
         case SDL_WINDOWEVENT_MINIMIZED:
         case SDL_WINDOWEVENT_HIDDEN:
-            render::app_set_visible(app, false);
+            session.set_visible(false);
             break;
         case SDL_WINDOWEVENT_RESTORED:
         case SDL_WINDOWEVENT_SHOWN:
         case SDL_WINDOWEVENT_EXPOSED:
-            render::app_set_visible(app, true);
+            session.set_visible(true);
             break;
         default:
             break;
@@ -105,15 +107,15 @@ void import_dropped(const char* path, render::App& app) {
 
 // Export writes the run file to the working directory; Import asks for a
 // drop (there is no native file picker here).
-void platform_requests(render::App& app) {
+void platform_requests(session::Session& session) {
     std::string name, text;
-    if (render::app_take_download(app, &name, &text)) {
+    if (session.take_download(&name, &text)) {
         std::ofstream out(name, std::ios::binary | std::ios::trunc);
         out << text;
         std::fprintf(stderr, out ? "raftplay-gui: wrote %s\n" : "raftplay-gui: cannot write %s\n",
                      name.c_str());
     }
-    if (render::app_take_open_request(app)) {
+    if (session.take_open_request()) {
         std::fprintf(stderr, "raftplay-gui: drop a run file or scenario file on the window\n");
     }
 }
@@ -127,7 +129,8 @@ float pixel_ratio_of(SDL_Window* window) {
 }
 
 // Runs frames until the window closes or the quit deadline passes.
-void run_loop(SDL_Window* window, render::App& app, const Options& options) {
+void run_loop(SDL_Window* window, session::Session& session, render::App& app,
+              const Options& options) {
     const Uint64 frequency = SDL_GetPerformanceFrequency();
     const Uint64 start = SDL_GetPerformanceCounter();
     Uint64 previous = start;
@@ -135,7 +138,7 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
     bool done = false;
     std::vector<SDL_Event> deferred;
     while (!done) {
-        render::pump_events(deferred, [&](SDL_Event& event) {
+        shell::pump_events(deferred, [&](SDL_Event& event) {
             ImGui_ImplSDL2_ProcessEvent(&event);
             if (event.type == SDL_QUIT) done = true;
             if (event.type == SDL_DROPFILE) {
@@ -147,7 +150,7 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
                     event.window.windowID == SDL_GetWindowID(window)) {
                     done = true;
                 }
-                handle_window_event(event.window, app);
+                handle_window_event(event.window, session);
             }
         });
         const Uint64 now = SDL_GetPerformanceCounter();
@@ -160,7 +163,7 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
 
         const float pixel_ratio = pixel_ratio_of(window);
         if (pixel_ratio != font_pixel_ratio) {
-            render::rasterize_fonts(pixel_ratio);
+            shell::rasterize_fonts(pixel_ratio);
             font_pixel_ratio = pixel_ratio;
         }
         ImGui_ImplOpenGL3_NewFrame();
@@ -175,9 +178,9 @@ void run_loop(SDL_Window* window, render::App& app, const Options& options) {
         glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        render::app_note_frame_ms(
-            app, double(SDL_GetPerformanceCounter() - now) * 1000.0 / double(frequency));
-        platform_requests(app);
+        session.note_frame_ms(double(SDL_GetPerformanceCounter() - now) * 1000.0 /
+                              double(frequency));
+        platform_requests(session);
         SDL_GL_SwapWindow(window);
     }
 }
@@ -218,8 +221,11 @@ int main(int argc, char** argv) {
     ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
     ImGui_ImplOpenGL3_Init("#version 150");
 
-    render::App* app = render::app_create(options.fragment);
-    run_loop(window, *app, options);
+    shell::SteadyClock clock;
+    session::Session session(&clock);
+    session.load_fragment(options.fragment);
+    render::App* app = render::app_create(session);
+    run_loop(window, session, *app, options);
     render::app_destroy(app);
 
     ImGui_ImplOpenGL3_Shutdown();

@@ -5,7 +5,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-mapfile -t files < <(find base raft sim format check session render native wasm tests -type f \( -name '*.cpp' -o -name '*.h' \) 2>/dev/null | sort)
+mapfile -t files < <(find base raft sim format check session shell render native wasm tests -type f \( -name '*.cpp' -o -name '*.h' \) 2>/dev/null | sort)
 if [ "${#files[@]}" -eq 0 ]; then
     echo "format: no C++ files"
     exit 0

@@ -1,13 +1,15 @@
-// render/insight.h — what the views derive from the trace: timeline markers,
+// session/insight.h — what the views derive from the trace: timeline markers,
 // per-node role/liveness lanes, commit index series, client latencies and
-// message rates.
+// message rates. It lives in the session because the session needs the
+// markers itself (jump to the previous/next marker) and keeps it in step with
+// every seek and fork; views read it through const Session&.
 //
 // The world's trace only reaches the cursor (seeking back truncates it), but
 // the timeline bar and the charts show everything simulated so far, up to the
 // horizon. Insight therefore keeps its own copy of the derived data and
 // ingests each trace record once: records re-simulated after a seek are the
 // same records (world = f(scenario, seed, inputs)), so they are skipped. Only
-// a fork changes the future; then the app calls rebuild() and the data is
+// a fork changes the future; then the session calls rebuild() and the data is
 // derived again from the trace that holds up to the fork point.
 #pragma once
 
@@ -23,7 +25,7 @@ class World;
 struct Scenario;
 }  // namespace sim
 
-namespace render {
+namespace session {
 
 enum class MarkerKind : uint8_t {
     kLeader,  // a node became leader (an election ended)
@@ -120,4 +122,4 @@ class Insight {
     std::vector<uint32_t> arrivals_;
 };
 
-}  // namespace render
+}  // namespace session

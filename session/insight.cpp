@@ -1,10 +1,10 @@
-// render/insight.cpp — derived data from the trace (see insight.h).
-#include "render/insight.h"
+// session/insight.cpp — derived data from the trace (see insight.h).
+#include "session/insight.h"
 
 #include "sim/history.h"
 #include "sim/world.h"
 
-namespace render {
+namespace session {
 
 const char* marker_name(MarkerKind k) {
     switch (k) {
@@ -178,4 +178,4 @@ void Insight::add_client(const sim::TraceRecord& r) {
     }
 }
 
-}  // namespace render
+}  // namespace session

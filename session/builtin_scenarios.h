@@ -1,4 +1,4 @@
-// render/builtin_scenarios.h — the built-in scenarios (scenarios/*.json),
+// session/builtin_scenarios.h — the built-in scenarios (scenarios/*.json),
 // embedded in the binary at build time by cmake/embed_scenarios.cmake.
 //
 // The page has no file system: this table is how its scenario picker lists
@@ -13,7 +13,7 @@
 
 #include "sim/scenario.h"
 
-namespace render {
+namespace session {
 
 struct BuiltinScenarioText {
     const char* name;  // file name without ".json"
@@ -37,4 +37,4 @@ struct BuiltinScenario {
 // error is returned through `errors` (shown by the page).
 const std::vector<BuiltinScenario>& builtin_scenarios(std::vector<std::string>* errors = nullptr);
 
-}  // namespace render
+}  // namespace session

@@ -1,12 +1,12 @@
-// render/builtin_scenarios.cpp — lookup and one-time parsing of the embedded
+// session/builtin_scenarios.cpp — lookup and one-time parsing of the embedded
 // built-in scenarios (the table itself is generated; see the header).
-#include "render/builtin_scenarios.h"
+#include "session/builtin_scenarios.h"
 
 #include <algorithm>
 
 #include "format/scenario_json.h"
 
-namespace render {
+namespace session {
 
 const char* find_builtin_scenario(const std::string& name) {
     size_t count = 0;
@@ -48,4 +48,4 @@ const std::vector<BuiltinScenario>& builtin_scenarios(std::vector<std::string>* 
     return all;
 }
 
-}  // namespace render
+}  // namespace session

@@ -1,12 +1,12 @@
-// render/shell.cpp — see shell.h.
-#include "render/shell.h"
+// shell/shell.cpp — SDL event pumping and font rasterization (see shell.h).
+#include "shell/shell.h"
 
 #include <algorithm>
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 
-namespace render {
+namespace shell {
 
 void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_Event&)>& handle) {
     std::vector<SDL_Event> batch;
@@ -45,4 +45,4 @@ void rasterize_fonts(float pixel_ratio) {
     ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
-}  // namespace render
+}  // namespace shell

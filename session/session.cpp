@@ -1,0 +1,638 @@
+// session/session.cpp — the Session (see session.h): loading runs, moving in
+// time, commands and frames. The state JSON, fragment and run file are in
+// session_json.cpp.
+//
+// The Session is the only place that moves the timeline. Wall time only
+// paces playback (simulated time advances by wall_dt x speed, with an event
+// budget per frame so frames stay fast); it never reaches the world.
+//
+// Index
+//   constants and small helpers
+//   loading runs (fragments, built-ins, run files)
+//   moving in time (playback, seeks, steps, markers)
+//   commands
+//   frames
+#include "session/session.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/assert.h"
+#include "format/scenario_json.h"
+#include "session/format_bridge.h"
+
+namespace session {
+
+// ===========================================================================
+// constants and small helpers
+// ===========================================================================
+
+namespace {
+
+constexpr uint64_t kDefaultSeed = 1;
+// Playback keeps the whole frame near kFrameTargetMs: the simulation gets what
+// the rest of the last frame (widgets, rendering) left over, within bounds.
+// When that is not enough the page falls behind real time and says so.
+constexpr double kFrameTargetMs = 7.0;
+constexpr double kPlayBudgetMinMs = 1.0, kPlayBudgetMaxMs = 5.0;
+constexpr double kCatchUpBudgetMs = 12.0;  // seeking far ahead / hunting a marker
+constexpr int64_t kStepChunk = 64;         // events between budget checks
+constexpr int64_t kMomentMaxEvents = 1'000'000;
+constexpr uint64_t kLinStatesMax = 2'000'000;  // on request
+constexpr uint64_t kLinStatesAuto = 200'000;   // automatically, at the end of a run
+constexpr size_t kFrameSamples = 600;
+constexpr int kCommandRoundsMax = 4;
+
+bool builtin_spec(const std::string& name, uint64_t seed, RunSpec* out, std::string* error) {
+    for (const BuiltinScenario& b : builtin_scenarios()) {
+        if (b.name != name) continue;
+        out->scenario = std::make_shared<const sim::Scenario>(b.scenario);
+        out->builtin = name;
+        out->seed = seed;
+        return true;
+    }
+    *error = "unknown built-in scenario '" + name + "'";
+    return false;
+}
+
+RunSpec default_spec() {
+    RunSpec spec;
+    std::string ignored;
+    if (!builtin_spec("default", kDefaultSeed, &spec, &ignored)) {
+        spec.scenario = std::make_shared<const sim::Scenario>();  // 5 idle nodes
+    }
+    return spec;
+}
+
+// A custom scenario equal to a built-in keeps the built-in's short link.
+std::string builtin_name_of(const sim::Scenario& s) {
+    const std::string json = sim::scenario_to_json(s);
+    for (const BuiltinScenario& b : builtin_scenarios()) {
+        if (sim::scenario_to_json(b.scenario) == json) return b.name;
+    }
+    return "";
+}
+
+bool spec_from_fragment(const std::string& fragment, RunSpec* out, std::string* error) {
+    sim::RunFile run;
+    std::string builtin;
+    if (!sim::decode_fragment(fragment, &run, &builtin, error)) return false;
+    RunSpec spec;
+    if (!builtin.empty()) {
+        if (!builtin_spec(builtin, run.seed, &spec, error)) {
+            *error = "share link: " + *error;
+            return false;
+        }
+        if (!sim::check_inputs(*spec.scenario, run.inputs, error)) return false;
+    } else {
+        spec.scenario = std::make_shared<const sim::Scenario>(run.scenario);
+        spec.builtin = builtin_name_of(run.scenario);
+    }
+    spec.seed = run.seed;
+    spec.inputs = std::move(run.inputs);
+    spec.cursor_us = run.cursor_us;
+    spec.digest = run.digest;
+    *out = std::move(spec);
+    return true;
+}
+
+RunSpec spec_from_run_file(sim::RunFile run) {
+    RunSpec spec;
+    spec.scenario = std::make_shared<const sim::Scenario>(run.scenario);
+    spec.builtin = builtin_name_of(run.scenario);
+    spec.seed = run.seed;
+    spec.inputs = std::move(run.inputs);
+    spec.cursor_us = run.cursor_us;
+    spec.digest = run.cursor_us >= 0 ? run.digest : "";
+    return spec;
+}
+
+}  // namespace
+
+void FrameRing::add(double ms) {
+    if (samples_.size() < kFrameSamples) {
+        samples_.push_back(ms);
+    } else {
+        samples_[next_] = ms;
+        next_ = (next_ + 1) % kFrameSamples;
+    }
+}
+
+double FrameRing::percentile(double p) const {
+    if (samples_.empty()) return 0;
+    std::vector<double> s = samples_;
+    std::sort(s.begin(), s.end());
+    size_t k = static_cast<size_t>(p * static_cast<double>(s.size() - 1) + 0.5);
+    return s[std::min(k, s.size() - 1)];
+}
+
+// ===========================================================================
+// loading runs (fragments, built-ins, run files)
+// ===========================================================================
+
+Session::Session(const Clock* clock) : clock_(clock) {
+    std::vector<std::string> builtin_errors;
+    info_.builtins = &builtin_scenarios(&builtin_errors);
+    start(default_spec());
+    if (!builtin_errors.empty()) show_error(builtin_errors.front());
+}
+
+bool Session::load_fragment(const std::string& fragment) {
+    std::string f = fragment;
+    if (!f.empty() && f[0] == '#') f.erase(0, 1);
+    RunSpec spec;
+    std::string error;
+    bool ok = true;
+    if (f.empty()) {
+        spec = default_spec();
+    } else if (!spec_from_fragment(f, &spec, &error)) {
+        show_error(error + " - showing the default scenario instead.");
+        spec = default_spec();
+        ok = false;
+    }
+    start(std::move(spec));
+    return ok;
+}
+
+void Session::load(RunSpec spec) {
+    ASSERT_MSG(spec.scenario != nullptr, "a run spec names its scenario");
+    start(std::move(spec));
+}
+
+bool Session::load_builtin(const std::string& name, uint64_t seed) {
+    RunSpec spec;
+    std::string error;
+    if (!builtin_spec(name, seed, &spec, &error)) {
+        show_error(error);
+        return false;
+    }
+    restart_with(spec.scenario, spec.builtin, seed);
+    return true;
+}
+
+void Session::start(RunSpec spec) {
+    run_ = std::move(spec);
+    timeline_ = std::make_unique<sim::Timeline>(run_.scenario, run_.seed, run_.inputs);
+    insight_.reset(*run_.scenario);
+    info_.builtin_name = run_.builtin;
+    info_.seed = run_.seed;
+    info_.fork_t_us = -1;
+    info_.lin = LinCheck{};
+    violation_paused_ = -1;
+    carry_us_ = 0;
+    hunting_ = false;
+    seek_target_us_ = -1;
+    pending_digest_.clear();
+    pending_digest_t_us_ = -1;
+    run_generation_++;
+    run_moment(0);  // events at t = 0 belong to the first moment
+    if (run_.cursor_us >= 0) {
+        info_.playing = false;
+        seek_target_us_ = std::min(run_.cursor_us, run_.scenario->duration_us);
+        pending_digest_ = run_.digest;
+        pending_digest_t_us_ = seek_target_us_;
+    }
+    insight_.ingest(world());
+}
+
+bool Session::import_text(const std::string& text, const std::string& source_name) {
+    std::string error;
+    const bool looks_like_run = text.find("\"raftplay-run\"") != std::string::npos;
+    if (looks_like_run) {
+        sim::RunFile run;
+        if (!sim::parse_run_file(text, source_name, &run, &error)) {
+            show_error(error);
+            return false;
+        }
+        start(spec_from_run_file(std::move(run)));
+        info_.error.clear();
+        notice("Imported run " + source_name);
+        return true;
+    }
+    sim::Scenario scenario;
+    if (!sim::parse_scenario(text, source_name, {}, &scenario, &error)) {
+        show_error(error);
+        return false;
+    }
+    RunSpec spec;
+    spec.scenario = std::make_shared<const sim::Scenario>(scenario);
+    spec.builtin = builtin_name_of(scenario);
+    spec.seed = run_.seed;
+    start(std::move(spec));
+    info_.error.clear();
+    notice("Imported scenario " + source_name);
+    return true;
+}
+
+void Session::notice(std::string text) {
+    info_.notice = std::move(text);
+    info_.notice_left_s = 4.0;
+}
+
+// ===========================================================================
+// moving in time (playback, seeks, steps, markers)
+// ===========================================================================
+
+// Runs every event at or before t (the moment t), bounded.
+void Session::run_moment(int64_t t_us) {
+    timeline_->run_until(t_us, kMomentMaxEvents);
+}
+
+// Advances towards t within a wall-time budget; always stops on a moment.
+// Returns true when t was reached (or nothing is left to run).
+bool Session::advance_to(int64_t t_us, double budget_ms) {
+    const double start_ms = now_ms();
+    sim::Timeline& tl = *timeline_;
+    t_us = std::min(t_us, world().scenario().duration_us);
+    for (int guard = 0; guard < 1'000'000; guard++) {
+        if (world().halted() || world().now_us() >= t_us) return true;
+        const int64_t before = tl.events();
+        tl.run_until(t_us, kStepChunk);
+        if (world().now_us() >= t_us) return true;
+        if (tl.events() == before) return true;  // nothing left before t
+        if (now_ms() - start_ms > budget_ms) {
+            run_moment(world().now_us());  // finish the moment we are in
+            return false;
+        }
+    }
+    return false;
+}
+
+void Session::playback(double wall_dt_s) {
+    info_.budget_hit = false;
+    sim_ms_ = 0;
+    if (!info_.playing || !visible_) {
+        carry_us_ = 0;
+        return;
+    }
+    const sim::World& w = world();
+    if (w.halted() || w.now_us() >= w.scenario().duration_us) {
+        info_.playing = false;
+        return;
+    }
+    // A long stall (tab switch, debugger) must not turn into a jump.
+    const double dt = std::min(wall_dt_s, 0.25);
+    carry_us_ += dt * std::pow(10.0, static_cast<double>(info_.speed_log10)) * 1e6;
+    const int64_t step_us = static_cast<int64_t>(carry_us_);
+    if (step_us <= 0) return;
+    carry_us_ -= static_cast<double>(step_us);
+    const double budget_ms =
+        std::clamp(kFrameTargetMs - last_other_ms_, kPlayBudgetMinMs, kPlayBudgetMaxMs);
+    const double sim_start_ms = now_ms();
+    const bool kept_up = advance_to(w.now_us() + step_us, budget_ms);
+    sim_ms_ = now_ms() - sim_start_ms;
+    if (!kept_up) {
+        info_.budget_hit = true;  // behind real time: drop the debt
+        carry_us_ = 0;
+    }
+}
+
+// Moves the cursor to moment t: through checkpoints inside what was
+// simulated, over several frames beyond it.
+void Session::do_seek(int64_t t_us) {
+    sim::Timeline& tl = *timeline_;
+    hunting_ = false;
+    t_us = std::clamp<int64_t>(t_us, 0, world().scenario().duration_us);
+    if (t_us <= tl.horizon_us()) {
+        tl.seek_time(t_us);
+        seek_target_us_ = -1;
+        return;
+    }
+    if (world().now_us() < tl.horizon_us()) tl.seek_time(tl.horizon_us());
+    seek_target_us_ = t_us;
+}
+
+void Session::do_step_forward() {
+    const sim::World& w = world();
+    const int64_t before = w.events();
+    for (int guard = 0; guard < 10'000 && !w.halted(); guard++) {
+        const int64_t t = w.next_time();
+        if (t == INT64_MAX || t > w.scenario().duration_us) break;
+        run_moment(t);
+        if (w.events() != before) break;  // stale timers change nothing: keep going
+    }
+}
+
+// The moment before the cursor: the latest moment with events before the
+// one the cursor is in (the clock may stand past its last event).
+void Session::do_step_back() {
+    const std::span<const sim::TraceRecord> trace = world().trace();
+    if (trace.empty()) return timeline_->seek_time(0);
+    const int64_t current = trace.back().t_us;
+    int64_t prev = 0;
+    for (size_t i = trace.size(); i-- > 0;) {
+        if (trace[i].t_us < current) {
+            prev = trace[i].t_us;
+            break;
+        }
+    }
+    timeline_->seek_time(prev);
+}
+
+void Session::do_jump_prev() {
+    const std::vector<Marker>& m = insight_.markers();
+    const int64_t now = world().now_us();
+    for (size_t i = m.size(); i-- > 0;) {
+        if (m[i].t_us < now) return do_seek(m[i].t_us);
+    }
+    do_seek(0);
+}
+
+void Session::do_jump_next() {
+    const std::vector<Marker>& m = insight_.markers();
+    const int64_t now = world().now_us();
+    for (const Marker& x : m) {
+        if (x.t_us > now) return do_seek(x.t_us);
+    }
+    // Nothing known yet: simulate ahead (over frames) until a marker shows up.
+    sim::Timeline& tl = *timeline_;
+    if (world().now_us() < tl.horizon_us()) tl.seek_time(tl.horizon_us());
+    hunting_ = true;
+    hunt_markers_ = m.size();
+    seek_target_us_ = -1;
+}
+
+// Multi-frame work: reach a seek target, or hunt for the next marker.
+void Session::catch_up() {
+    if (seek_target_us_ >= 0) {
+        if (advance_to(seek_target_us_, kCatchUpBudgetMs)) seek_target_us_ = -1;
+    } else if (hunting_) {
+        const sim::World& w = world();
+        const bool done = advance_to(w.scenario().duration_us, kCatchUpBudgetMs);
+        insight_.ingest(w);
+        const std::vector<Marker>& m = insight_.markers();
+        if (m.size() > hunt_markers_) {
+            hunting_ = false;
+            timeline_->seek_time(m[hunt_markers_].t_us);
+        } else if (done) {
+            hunting_ = false;
+        }
+    }
+    verify_pending_digest();
+}
+
+// A link or run file names the digest at its cursor: say so when this build
+// reaches another one.
+void Session::verify_pending_digest() {
+    if (seek_target_us_ >= 0 || pending_digest_t_us_ < 0) return;
+    const std::string digest = world().digest_hex();
+    if (!pending_digest_.empty() && digest != pending_digest_) {
+        show_error("This link or run file recorded digest " + pending_digest_ +
+                   " at its cursor, but this build reaches " + digest +
+                   ": it was made by a different version of raftplay.");
+    }
+    pending_digest_.clear();
+    pending_digest_t_us_ = -1;
+}
+
+// A violation halts the world: stop there (once per violation).
+void Session::watch_violations() {
+    const int count = static_cast<int>(world().violations().size());
+    if (count == 0 || violation_paused_ == count - 1) return;
+    violation_paused_ = count - 1;
+    info_.playing = false;
+}
+
+// ===========================================================================
+// commands
+// ===========================================================================
+
+void Session::do_act(sim::Action a) {
+    sim::Timeline& tl = *timeline_;
+    const bool fork = tl.events() < tl.horizon_events();
+    const int64_t now = world().now_us();
+    if (world().halted()) {
+        return notice("The run stopped at a safety violation: step back to act in the past.");
+    }
+    std::string error;
+    a.at_us = now;
+    if (!validate_action(world().scenario(), a, &error)) {
+        return show_error("That action is not possible here: " + error);
+    }
+    seek_target_us_ = -1;
+    hunting_ = false;
+    tl.act(std::move(a));
+    if (fork) {
+        info_.fork_t_us = now;
+        insight_.rebuild(world());
+        notice(
+            "Acting in the past forked the timeline: the old future is gone (Undo fork brings "
+            "it back).");
+    }
+    run_moment(world().now_us());  // apply it now, as a replay would
+}
+
+void Session::do_export_run() {
+    download_text_ = run_file_json();
+    const std::string base = run_.builtin.empty() ? "custom" : run_.builtin;
+    download_name_ = "raftplay-" + base + "-seed" + std::to_string(run_.seed) + ".run.json";
+    download_ready_ = true;
+    notice("Exported " + download_name_);
+}
+
+void Session::check_linearizability(uint64_t states_max) {
+    const sim::World& w = world();
+    info_.lin.result = sim::check_linearizable(w.history(), states_max);
+    info_.lin.checked = true;
+    info_.lin.at_t_us = w.now_us();
+    info_.lin.ops = w.history().size();
+}
+
+void Session::undo_fork() {
+    if (!timeline_->forked()) return;
+    timeline_->undo_fork();
+    insight_.rebuild(world());
+    info_.fork_t_us = -1;
+    notice("Fork undone: the original future is back.");
+}
+
+void Session::restart_with(std::shared_ptr<const sim::Scenario> scenario, std::string builtin,
+                           uint64_t seed) {
+    RunSpec spec;
+    spec.scenario = std::move(scenario);
+    spec.builtin = std::move(builtin);
+    spec.seed = seed;
+    start(std::move(spec));
+    info_.playing = true;
+}
+
+void Session::apply(Command& c) {
+    switch (c.kind) {
+        case CommandKind::kAct:
+            return do_act(std::move(c.action));
+        case CommandKind::kSeekTime:
+            return do_seek(c.t_us);
+        case CommandKind::kStepForward:
+            info_.playing = false;
+            return do_step_forward();
+        case CommandKind::kStepBack:
+            info_.playing = false;
+            return do_step_back();
+        case CommandKind::kJumpNext:
+            info_.playing = false;
+            return do_jump_next();
+        case CommandKind::kJumpPrev:
+            info_.playing = false;
+            return do_jump_prev();
+        case CommandKind::kToStart:
+            return do_seek(0);
+        case CommandKind::kToHorizon:
+            return do_seek(timeline_->horizon_us());
+        case CommandKind::kSetPlaying:
+            info_.playing = c.flag;
+            return;
+        case CommandKind::kTogglePlay:
+            info_.playing = !info_.playing;
+            return;
+        case CommandKind::kSetSpeed:
+            info_.speed_log10 = c.speed_log10;
+            return;
+        case CommandKind::kUndoFork:
+            return undo_fork();
+        case CommandKind::kLoadBuiltin:
+            load_builtin(c.text, c.seed);
+            return;
+        case CommandKind::kLoadScenario:
+            ASSERT_MSG(c.scenario != nullptr, "kLoadScenario carries its scenario");
+            return restart_with(c.scenario, builtin_name_of(*c.scenario), c.seed);
+        case CommandKind::kRestart:
+            return restart_with(run_.scenario, run_.builtin, c.seed);
+        case CommandKind::kExportRun:
+            return do_export_run();
+        case CommandKind::kOpenFile:
+            open_requested_ = true;
+            return;
+        case CommandKind::kCheckLinearizability:
+            return check_linearizability(kLinStatesMax);
+        case CommandKind::kDismissError:
+            info_.error.clear();
+            return;
+    }
+    ASSERT_UNREACHABLE("a command kind without a case");
+}
+
+void Session::apply_commands() {
+    // Commands may push commands (none do today); bound the loop anyway.
+    for (int round = 0; round < kCommandRoundsMax && !queue_.empty(); round++) {
+        std::vector<Command> batch;
+        batch.swap(queue_);
+        for (Command& c : batch)
+            apply(c);
+        insight_.ingest(world());
+    }
+    queue_.clear();
+}
+
+void Session::execute(Command c) {
+    apply(c);
+    insight_.ingest(world());
+}
+
+namespace {
+
+Command command_of(CommandKind kind) {
+    Command c;
+    c.kind = kind;
+    return c;
+}
+
+}  // namespace
+
+void Session::act(sim::Action a) {
+    Command c = command_of(CommandKind::kAct);
+    c.action = std::move(a);
+    execute(std::move(c));
+}
+
+void Session::seek(int64_t t_us) {
+    Command c = command_of(CommandKind::kSeekTime);
+    c.t_us = t_us;
+    execute(std::move(c));
+}
+
+void Session::step_forward() {
+    execute(command_of(CommandKind::kStepForward));
+}
+
+void Session::step_back() {
+    execute(command_of(CommandKind::kStepBack));
+}
+
+void Session::jump_next() {
+    execute(command_of(CommandKind::kJumpNext));
+}
+
+void Session::jump_prev() {
+    execute(command_of(CommandKind::kJumpPrev));
+}
+
+void Session::set_playing(bool playing) {
+    Command c = command_of(CommandKind::kSetPlaying);
+    c.flag = playing;
+    execute(std::move(c));
+}
+
+void Session::set_speed_log10(float speed_log10) {
+    Command c = command_of(CommandKind::kSetSpeed);
+    c.speed_log10 = speed_log10;
+    execute(std::move(c));
+}
+
+void Session::export_run() {
+    execute(command_of(CommandKind::kExportRun));
+}
+
+// ===========================================================================
+// frames
+// ===========================================================================
+
+void Session::play(double wall_dt_s) {
+    playback(wall_dt_s);
+    catch_up();
+    insight_.ingest(world());
+    watch_violations();
+    // At the end of a run the lamp covers linearizability too (a bounded search, once).
+    const sim::World& w = world();
+    if (w.now_us() >= w.scenario().duration_us && !w.halted() && !info_.lin.checked) {
+        check_linearizability(kLinStatesAuto);
+    }
+    if (info_.notice_left_s > 0) info_.notice_left_s -= wall_dt_s;
+    if (frames_ % 30 == 0) {  // sorting the samples every frame would cost more than it shows
+        info_.frame.p50_ms = app_ms_.percentile(0.5);
+        info_.frame.p99_ms = app_ms_.percentile(0.99);
+    }
+    info_.frame.samples = app_ms_.size();
+    info_.busy = busy();
+}
+
+void Session::note_app_ms(double ms) {
+    info_.frame.last_ms = ms;
+    app_ms_.add(ms);
+    if (frames_++ == 0) first_frame_ms_ = ms;
+}
+
+void Session::note_frame_ms(double ms) {
+    frame_ms_.add(ms);
+    last_other_ms_ = std::max(0.0, ms - sim_ms_);
+}
+
+void Session::reset_frame_stats() {
+    app_ms_ = FrameRing{};
+    frame_ms_ = FrameRing{};
+}
+
+bool Session::take_download(std::string* file_name, std::string* text) {
+    if (!download_ready_) return false;
+    download_ready_ = false;
+    *file_name = std::move(download_name_);
+    *text = std::move(download_text_);
+    return true;
+}
+
+bool Session::take_open_request() {
+    const bool r = open_requested_;
+    open_requested_ = false;
+    return r;
+}
+
+}  // namespace session

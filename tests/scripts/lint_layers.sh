@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# tests/scripts/lint_layers.sh — the playground layers keep to their jobs:
+# session/ (headless) includes no ImGui, SDL, GL, render/ or wall clock, and
+# render/ (views) includes no SDL, GL or wall clock (that glue is shell/'s,
+# linked only by the mains). Checks #include lines only; proves itself on a
+# fixture first so a broken pattern cannot pass silently.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+session_rule='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](imgui|SDL|GL|GLES|emscripten|render/|shell/|chrono|ctime|thread)'
+render_rule='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](SDL|GL|GLES|emscripten|shell/|chrono|ctime|thread)'
+
+# Self-test: each rule must catch what it forbids.
+printf '#include "imgui.h"\n#include <chrono>\n' | grep -Eq "$session_rule" ||
+    { echo "layer lint: session rule misses a forbidden include" >&2; exit 1; }
+printf '#include <SDL.h>\n' | grep -Eq "$render_rule" ||
+    { echo "layer lint: render rule misses a forbidden include" >&2; exit 1; }
+
+status=0
+if grep -EnH "$session_rule" session/*.h session/*.cpp; then
+    echo "layer lint: session/ must not include the lines above" >&2
+    status=1
+fi
+if grep -EnH "$render_rule" render/*.h render/*.cpp; then
+    echo "layer lint: render/ must not include the lines above" >&2
+    status=1
+fi
+[ "$status" -eq 0 ] && echo "layer lint: session/ and render/ clean (self-test ok)"
+exit "$status"

@@ -1,0 +1,363 @@
+// tests/unit/session_test.cpp — the headless playground (session/) without a
+// window: loading built-ins, playing, seeking, stepping, acting, the state
+// JSON, the share fragment and run files. Every moment the session shows must
+// be the moment a straight World::run_until reaches: the digests are compared.
+#include "session/session.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "format/scenario_json.h"
+#include "rapidjson/document.h"
+
+namespace session {
+namespace {
+
+// The digest a plain World reaches at the moment t (every event at or before t).
+std::string straight_digest(const Session& s, int64_t t_us) {
+    sim::World w(std::make_shared<const sim::Scenario>(s.world().scenario()), s.info().seed,
+                 s.world().inputs());
+    w.run_until(t_us);
+    return w.digest_hex();
+}
+
+rapidjson::Document state_of(const Session& s, const ViewReport& view = {}) {
+    rapidjson::Document d;
+    d.Parse(s.state_json(view).c_str());
+    EXPECT_FALSE(d.HasParseError());
+    return d;
+}
+
+// Seeks and finishes any multi-frame work (no clock: budgets never run out).
+void seek_now(Session& s, int64_t t_us) {
+    s.seek(t_us);
+    s.play(0);
+    ASSERT_FALSE(s.busy());
+}
+
+sim::Action kill(int node) {
+    sim::Action a;
+    a.kind = sim::ActionKind::kKill;
+    a.node = sim::NodeRef{sim::NodeSelector::kId, node};
+    return a;
+}
+
+// A clock that moves 1 ms each time it is read: every budget runs out.
+class TickingClock final : public Clock {
+  public:
+    double now_ms() const override { return t_ms_ += 1.0; }
+
+  private:
+    mutable double t_ms_ = 0;
+};
+
+TEST(Session, StartsOnTheDefaultScenarioPlaying) {
+    Session s;
+    EXPECT_EQ(s.info().builtin_name, "default");
+    EXPECT_TRUE(s.info().playing);
+    EXPECT_TRUE(s.info().error.empty());
+    EXPECT_EQ(s.world().now_us(), 0);
+    EXPECT_GE(s.info().builtins->size(), 10u);
+}
+
+TEST(Session, PlaysAtTheChosenSpeedToTheDigestOfAStraightRun) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 7));
+    s.set_speed_log10(0);  // 1x: a wall second is a simulated second
+    for (int i = 0; i < 8; i++)
+        s.play(0.25);
+    EXPECT_EQ(s.world().now_us(), 2'000'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, 2'000'000));
+    s.play(10.0);  // a long stall advances by 0.25 s only
+    EXPECT_EQ(s.world().now_us(), 2'250'000);
+    s.set_visible(false);
+    s.play(0.25);
+    EXPECT_EQ(s.world().now_us(), 2'250'000);
+    EXPECT_FALSE(state_of(s)["playing"].GetBool());
+}
+
+TEST(Session, PlaybackStopsAtTheEndAndChecksLinearizability) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 2));
+    s.set_speed_log10(2);  // 100x: 25 s per 0.25 s frame
+    for (int i = 0; i < 3; i++)
+        s.play(0.25);
+    EXPECT_EQ(s.world().now_us(), s.world().scenario().duration_us);
+    EXPECT_FALSE(s.info().playing);
+    EXPECT_TRUE(s.info().lin.checked);
+    const rapidjson::Document d = state_of(s);
+    EXPECT_TRUE(d["checks"]["ok"].GetBool());
+    EXPECT_STRNE(d["checks"]["linearizability"].GetString(), "not checked");
+}
+
+TEST(Session, SeeksBackAndForthToStraightRunDigests) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 3));
+    s.seek(5'000'000);  // past the horizon: reached over frames
+    EXPECT_TRUE(s.busy());
+    s.play(0);
+    EXPECT_FALSE(s.busy());
+    EXPECT_EQ(s.world().now_us(), 5'000'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, 5'000'000));
+    for (int64_t t : {1'000'000, 4'321'000, 0, 8'000'000, 3'000'000}) {
+        seek_now(s, t);
+        EXPECT_EQ(s.world().now_us(), t);
+        EXPECT_EQ(s.world().digest_hex(), straight_digest(s, t)) << "t = " << t;
+    }
+    EXPECT_EQ(s.timeline().horizon_us(), 8'000'000);
+}
+
+TEST(Session, StepsForwardAndBackBetweenMoments) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 4));
+    seek_now(s, 3'000'000);
+    const int64_t moment = s.world().trace().back().t_us;  // the last moment with events
+    const int64_t events = s.world().events();
+    s.step_forward();
+    EXPECT_FALSE(s.info().playing);
+    const int64_t next = s.world().now_us();
+    EXPECT_GT(next, 3'000'000);
+    EXPECT_GT(s.world().events(), events);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, next));
+    s.step_back();
+    EXPECT_EQ(s.world().now_us(), moment);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, moment));
+}
+
+TEST(Session, JumpsToMarkersFoundAhead) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 5));
+    s.set_playing(false);
+    s.jump_next();  // nothing simulated yet: hunts for the first marker
+    EXPECT_TRUE(s.busy());
+    s.play(0);
+    EXPECT_FALSE(s.busy());
+    ASSERT_FALSE(s.insight().markers().empty());
+    const int64_t first = s.insight().markers().front().t_us;
+    EXPECT_GT(first, 0);
+    EXPECT_EQ(s.world().now_us(), first);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, first));
+    s.jump_prev();
+    EXPECT_EQ(s.world().now_us(), 0);
+}
+
+TEST(Session, ActKillsANodeAndTheStateJsonSaysSo) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("default", 1));
+    seek_now(s, 2'000'000);
+    s.act(kill(2));
+    ASSERT_TRUE(s.info().error.empty()) << s.info().error;
+    ASSERT_EQ(s.world().inputs().size(), 1u);
+    EXPECT_EQ(s.world().inputs()[0].at_us, 2'000'000);
+    EXPECT_FALSE(s.world().nodes()[2].alive);
+    ViewReport view;
+    view.selected_node = 2;
+    view.spots_json = R"({"node.kill":[1,2,3,4]})";
+    const rapidjson::Document d = state_of(s, view);
+    EXPECT_STREQ(d["nodes"][2]["role"].GetString(), "crashed");
+    EXPECT_FALSE(d["nodes"][2]["alive"].GetBool());
+    EXPECT_EQ(d["inputs"].GetInt(), 1);
+    EXPECT_EQ(d["t_us"].GetInt64(), 2'000'000);
+    EXPECT_STREQ(d["digest"].GetString(), s.world().digest_hex().c_str());
+    EXPECT_STREQ(d["scenario"].GetString(), "default");
+    EXPECT_EQ(d["selected_node"].GetInt(), 2);
+    EXPECT_STREQ(d["selected_msg_state"].GetString(), "none");
+    EXPECT_TRUE(d["error"].IsNull());
+    EXPECT_EQ(d["ui"]["node.kill"][3].GetDouble(), 4);
+    EXPECT_STREQ(d["fragment"].GetString(), s.fragment().c_str());
+    // The kill is in the input log: a straight run with it reaches the same world.
+    seek_now(s, 3'500'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, 3'500'000));
+}
+
+TEST(Session, FragmentRoundTripGivesTheSameMoment) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 11));
+    seek_now(s, 2'000'000);
+    s.act(kill(1));
+    seek_now(s, 4'500'000);
+    const std::string fragment = s.fragment();
+    Session t;
+    ASSERT_TRUE(t.load_fragment("#" + fragment));
+    EXPECT_FALSE(t.info().playing);  // a link with a cursor opens paused there
+    t.play(0);
+    EXPECT_EQ(t.world().now_us(), 4'500'000);
+    EXPECT_EQ(t.world().digest_hex(), s.world().digest_hex());
+    EXPECT_EQ(t.world().inputs().size(), 1u);
+    EXPECT_EQ(t.info().builtin_name, "leader-failure");
+    EXPECT_TRUE(t.info().error.empty()) << t.info().error;  // the link's digest matched
+    EXPECT_EQ(t.fragment(), fragment);
+}
+
+TEST(Session, AFragmentWithAnotherDigestIsReported) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 11));
+    seek_now(s, 1'000'000);
+    std::string fragment = s.fragment();
+    const std::string digest = s.world().digest_hex();
+    const size_t at = fragment.find(digest);
+    ASSERT_NE(at, std::string::npos) << fragment;
+    fragment.replace(at, 1, digest[0] == '0' ? "1" : "0");
+    Session t;
+    ASSERT_TRUE(t.load_fragment(fragment));
+    t.play(0);
+    EXPECT_NE(t.info().error.find("different version"), std::string::npos) << t.info().error;
+}
+
+TEST(Session, ABadFragmentFallsBackToTheDefaultScenario) {
+    Session s;
+    EXPECT_FALSE(s.load_fragment("s=no-such-scenario&seed=1"));
+    EXPECT_FALSE(s.info().error.empty());
+    EXPECT_EQ(s.info().builtin_name, "default");
+    EXPECT_FALSE(state_of(s)["error"].IsNull());
+}
+
+TEST(Session, ActingInThePastForksAndUndoBringsTheFutureBack) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 6));
+    seek_now(s, 6'000'000);
+    const std::string future = s.world().digest_hex();
+    seek_now(s, 1'000'000);
+    s.act(kill(0));
+    EXPECT_TRUE(s.timeline().forked());
+    EXPECT_EQ(s.info().fork_t_us, 1'000'000);
+    EXPECT_TRUE(state_of(s)["forked"].GetBool());
+    Command undo;
+    undo.kind = CommandKind::kUndoFork;
+    s.execute(undo);
+    EXPECT_EQ(s.info().fork_t_us, -1);
+    EXPECT_TRUE(s.world().inputs().empty());
+    seek_now(s, 6'000'000);
+    EXPECT_EQ(s.world().digest_hex(), future);
+}
+
+TEST(Session, AnImpossibleActionIsAnErrorAndChangesNothing) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("default", 1));
+    seek_now(s, 500'000);
+    const std::string digest = s.world().digest_hex();
+    s.act(kill(99));
+    EXPECT_NE(s.info().error.find("not possible"), std::string::npos) << s.info().error;
+    EXPECT_TRUE(s.world().inputs().empty());
+    EXPECT_EQ(s.world().digest_hex(), digest);
+}
+
+TEST(Session, ImportsARunFileAndAScenarioFile) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 9));
+    seek_now(s, 2'500'000);
+    s.act(kill(3));
+    seek_now(s, 3'200'000);
+    const std::string run_file = s.run_file_json();
+
+    Session t;
+    ASSERT_TRUE(t.import_text(run_file, "x.run.json"));
+    t.play(0);
+    EXPECT_EQ(t.world().now_us(), 3'200'000);
+    EXPECT_EQ(t.world().digest_hex(), s.world().digest_hex());
+    EXPECT_EQ(t.info().seed, 9u);
+    EXPECT_EQ(t.info().builtin_name, "leader-failure");
+    EXPECT_EQ(t.info().notice, "Imported run x.run.json");
+
+    std::ifstream in(std::string(RAFTPLAY_SOURCE_DIR) + "/scenarios/partition-leader.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    ASSERT_TRUE(t.import_text(text.str(), "partition-leader.json"));
+    EXPECT_EQ(t.info().builtin_name, "partition-leader");  // equal to the built-in
+    EXPECT_EQ(t.info().seed, 9u);                          // the seed stays
+    EXPECT_EQ(t.world().now_us(), 0);
+}
+
+TEST(Session, ABadImportKeepsTheRunAndSaysWhy) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 9));
+    seek_now(s, 1'000'000);
+    const uint64_t generation = s.run_generation();
+    EXPECT_FALSE(s.import_text(R"({"format": "raftplay-run", "seed": )", "bad.run.json"));
+    EXPECT_FALSE(s.info().error.empty());
+    EXPECT_FALSE(s.import_text("not json at all", "bad.json"));
+    EXPECT_EQ(s.run_generation(), generation);
+    EXPECT_EQ(s.world().now_us(), 1'000'000);
+    EXPECT_EQ(s.info().builtin_name, "leader-failure");
+}
+
+TEST(Session, ExportHandsTheRunFileToThePlatformOnce) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 3));
+    seek_now(s, 1'000'000);
+    s.export_run();
+    std::string name, text;
+    ASSERT_TRUE(s.take_download(&name, &text));
+    EXPECT_EQ(name, "raftplay-leader-failure-seed3.run.json");
+    EXPECT_EQ(text, s.run_file_json());
+    EXPECT_FALSE(s.take_download(&name, &text));
+    sim::RunFile run;
+    std::string error;
+    ASSERT_TRUE(sim::parse_run_file(text, name, &run, &error)) << error;
+    EXPECT_EQ(run.digest, s.world().digest_hex());
+    EXPECT_EQ(run.cursor_us, 1'000'000);
+}
+
+TEST(Session, QueuedCommandsRunWhenApplied) {
+    Session s;
+    Command pause;
+    pause.kind = CommandKind::kTogglePlay;
+    Command load;
+    load.kind = CommandKind::kLoadBuiltin;
+    load.text = "figure-8";
+    load.seed = 42;
+    s.submit(pause);
+    EXPECT_TRUE(s.info().playing);  // nothing runs before apply_commands
+    s.submit(load);
+    const uint64_t generation = s.run_generation();
+    s.apply_commands();
+    EXPECT_EQ(s.info().builtin_name, "figure-8");
+    EXPECT_EQ(s.info().seed, 42u);
+    EXPECT_TRUE(s.info().playing);  // loading a built-in plays it
+    EXPECT_EQ(s.run_generation(), generation + 1);
+    Command open;
+    open.kind = CommandKind::kOpenFile;
+    s.submit(open);
+    s.apply_commands();
+    EXPECT_TRUE(s.take_open_request());
+    EXPECT_FALSE(s.take_open_request());
+}
+
+TEST(Session, AClockBudgetSpreadsFarSeeksOverFrames) {
+    TickingClock clock;
+    Session s(&clock);
+    ASSERT_TRUE(s.load_builtin("leader-failure", 3));
+    s.seek(6'000'000);
+    int frames = 0;
+    while (s.busy() && frames < 100'000) {
+        s.play(0);
+        frames++;
+    }
+    EXPECT_GT(frames, 1);  // a 12 ms budget of 1 ms ticks cannot do it at once
+    EXPECT_EQ(s.world().now_us(), 6'000'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, 6'000'000));
+    s.set_playing(true);
+    s.set_speed_log10(2);
+    s.play(0.25);
+    EXPECT_TRUE(s.info().budget_hit);  // behind real time, and says so
+}
+
+TEST(Session, FrameStatisticsReachTheStateJson) {
+    Session s;
+    for (double ms : {2.0, 4.0, 6.0})
+        s.note_app_ms(ms);
+    s.note_frame_ms(9.0);
+    rapidjson::Document d = state_of(s);
+    EXPECT_EQ(d["frames"].GetInt(), 3);
+    EXPECT_EQ(d["first_frame_ms"].GetDouble(), 2.0);
+    EXPECT_EQ(d["frame_ms"]["p50"].GetDouble(), 4.0);
+    EXPECT_EQ(d["frame_total_ms"]["samples"].GetInt(), 1);
+    s.reset_frame_stats();
+    d = state_of(s);
+    EXPECT_EQ(d["frame_ms"]["samples"].GetInt(), 0);
+}
+
+}  // namespace
+}  // namespace session
