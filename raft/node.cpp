@@ -423,7 +423,10 @@ void Node::handle_append_response(const Message& m) {
         acked++;
     pr.inflight.erase(pr.inflight.begin(),
                       pr.inflight.begin() + static_cast<std::ptrdiff_t>(acked));
-    if (pr.state == ProgressState::kProbe) {
+    if (pr.state == ProgressState::kProbe && m.match_index + 1 >= pr.next_index) {
+        // The follower matched at the probe's point (or beyond): stream from
+        // there. An ack that says less (a heartbeat's, which carries no log
+        // position) must not rewind next_index below what backtracking found.
         pr.state = ProgressState::kReplicate;
         pr.next_index = pr.match_index + 1;
         pr.probe_sent = false;
