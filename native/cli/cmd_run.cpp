@@ -219,7 +219,7 @@ int cmd_run(int argc, char** argv) {
     so.pretty = !args.has("--compact");
     // The page opens the link at the moment the run stopped (a violation,
     // --until-ms), or plays it from the start when it ran to the end.
-    so.link = share_link(run_file_of(w, w.halted() || until_us < duration ? w.now_us() : -1),
+    so.link = share_link(sim::run_file_of(w, w.halted() || until_us < duration ? w.now_us() : -1),
                          sc.builtin_name);
     std::cout << sim::summary_json(w, so) << "\n";
     if (int code = write_outputs(w, args); code != kExitOk) return code;

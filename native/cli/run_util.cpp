@@ -58,21 +58,11 @@ std::string share_link(const sim::RunFile& run, const std::string& builtin_name)
     return base + "#" + sim::encode_fragment(run, builtin_name);
 }
 
-sim::RunFile run_file_of(const sim::World& w, int64_t cursor_us) {
-    sim::RunFile run;
-    run.scenario = w.scenario();
-    run.seed = w.seed();
-    run.inputs = w.inputs();
-    run.digest = w.digest_hex();
-    run.cursor_us = cursor_us;
-    return run;
-}
-
 sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome outcome) {
     sim::World w(std::make_shared<const sim::Scenario>(s), seed);
     w.record_trace = false;
     w.run_to_end();
-    return run_file_of(w, outcome == sim::Outcome::kSafety ? w.now_us() : -1);
+    return sim::run_file_of(w, outcome == sim::Outcome::kSafety ? w.now_us() : -1);
 }
 
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
