@@ -1,11 +1,8 @@
-// format/summary.cpp — the run summary, the per-node logs and trace lines as
-// JSON (see summary.h).
+// format/summary.cpp — the run summary as JSON (see summary.h).
 //
 // Index
 //   client statistics
 //   summary sections: header, nodes, leaders, checks, clients, messages
-//   logs
-//   trace lines
 //
 // Every value is written from integer state in a fixed order: the same world
 // gives byte-identical text natively and in WebAssembly.
@@ -21,18 +18,6 @@
 namespace sim {
 
 namespace {
-
-const char* entry_type_name(raft::EntryType t) {
-    switch (t) {
-        case raft::EntryType::kNoop:
-            return "noop";
-        case raft::EntryType::kCommand:
-            return "command";
-        case raft::EntryType::kConfig:
-            return "config";
-    }
-    return "?";
-}
 
 // Nearest-rank percentile of sorted values: the smallest value with at least
 // pct percent of the values at or below it.
@@ -258,177 +243,6 @@ void write_summary(JsonWriter& w, const World& world, const SummaryOptions& o) {
 std::string summary_json(const World& world, const SummaryOptions& options) {
     JsonWriter w(JsonDialect::kReport, options.pretty ? JsonWriter::kPretty : JsonWriter::kCompact);
     write_summary(w, world, options);
-    return w.take();
-}
-
-// ===========================================================================
-// logs
-// ===========================================================================
-
-namespace {
-
-void write_entry(JsonWriter& w, const raft::Entry& e) {
-    w.begin_object();
-    w.key("index").integer(e.index);
-    w.key("term").integer(e.term);
-    w.key("type").string(entry_type_name(e.type));
-    if (e.type == raft::EntryType::kCommand) {
-        w.key("command").begin_object();
-        w.key("client").integer(e.cmd.client_id);
-        w.key("seq").integer(e.cmd.seq);
-        w.key("op").string(raft::op_name(e.cmd.op));
-        w.key("key").string(e.cmd.key);
-        w.key("value").string(e.cmd.value.str());
-        if (e.cmd.op == raft::OpType::kCas) {
-            w.key("expected").string(e.cmd.expected.str());
-        }
-        w.end_object();
-    }
-    w.end_object();
-}
-
-void write_durable(JsonWriter& w, const Disk& disk) {
-    const DurableState& d = disk.durable;
-    w.key("durable").begin_object();
-    w.key("term").integer(d.hard_state.current_term);
-    w.key("vote").integer(d.hard_state.voted_for);
-    w.key("snapshot_index").integer(d.snapshot_index());
-    w.key("log_last_index").integer(d.snapshot_index() + static_cast<int64_t>(d.log.size()));
-    w.key("unsynced_batches").uinteger(disk.pending.size());
-    w.end_object();
-}
-
-void write_node_log(JsonWriter& w, const NodeSlot& slot) {
-    const raft::Node& n = slot.node;
-    w.begin_object();
-    w.key("id").integer(n.id());
-    w.key("alive").boolean(slot.alive);
-    write_durable(w, slot.disk);
-    // The snapshot the node holds; its log may start before it (the entries
-    // kept for followers to catch up by appends).
-    w.key("snapshot_index").integer(n.snapshot_index());
-    w.key("snapshot_term").integer(n.snapshot() ? n.snapshot()->last_included_term : 0);
-    w.key("log_first_index").integer(n.log().first_index());
-    w.key("log").begin_array();
-    for (const raft::Entry& e : n.log().entries())
-        write_entry(w, e);
-    w.end_array();
-    w.end_object();
-}
-
-}  // namespace
-
-std::string logs_json(const World& world) {
-    JsonWriter w(JsonDialect::kReport);
-    w.begin_object();
-    w.key("scenario").string(world.scenario().name);
-    w.key("seed").uinteger(world.seed());
-    w.key("sim_time_us").integer(world.now_us());
-    w.key("nodes").begin_array();
-    for (const NodeSlot& slot : world.nodes())
-        write_node_log(w, slot);
-    w.end_array();
-    w.end_object();
-    return w.take();
-}
-
-// ===========================================================================
-// trace lines
-// ===========================================================================
-
-namespace {
-
-const char* type_name(const TraceRecord& r) {
-    return raft::msg_type_name(static_cast<raft::MsgType>(r.msg_type));
-}
-
-// send / deliver / drop. A send and a drop are recorded at the sender (node
-// = from); a deliver at the receiver, except a reply reaching a client.
-
-void write_message_fields(JsonWriter& w, const TraceRecord& r) {
-    int32_t from = r.node, to = r.peer;
-    if (r.kind == TraceKind::kDeliver &&
-        r.msg_type != static_cast<uint8_t>(raft::MsgType::kClientResp)) {
-        from = r.peer;
-        to = r.node;
-    }
-    w.key("node").integer(r.kind == TraceKind::kDeliver ? to : from);
-    w.key("from").integer(from);
-    w.key("to").integer(to);
-    w.key("type").string(type_name(r));
-    w.key("term").integer(r.term);
-    w.key("index").integer(r.index);
-    if (r.kind == TraceKind::kDrop) {
-        w.key("reason").string(drop_reason_name(r.aux));
-    } else {
-        w.key("msg_id").integer(r.aux);
-    }
-}
-
-void write_client_fields(JsonWriter& w, const TraceRecord& r) {
-    w.key("node").integer(r.node);
-    w.key("client").integer(r.node - kClientBase);
-    w.key("op").string(raft::op_name(static_cast<raft::OpType>(r.msg_type)));
-    w.key("target").integer(r.peer);
-    w.key("op_index").integer(r.index);
-    if (r.kind == TraceKind::kClientComplete) {
-        w.key("status").string(op_status_name(static_cast<OpStatus>(r.aux)));
-    }
-}
-
-void write_node_fields(JsonWriter& w, const TraceRecord& r) {
-    w.key("node").integer(r.node);
-    w.key("term").integer(r.term);
-    switch (r.kind) {
-        case TraceKind::kTimeout:
-            w.key("timer").string(r.aux == 0 ? "election" : r.aux == 1 ? "heartbeat" : "lease");
-            break;
-        case TraceKind::kRole:
-            w.key("role").string(raft::role_name(static_cast<raft::Role>(r.aux)));
-            break;
-        case TraceKind::kVote:
-            w.key("voted_for").integer(r.peer);
-            break;
-        case TraceKind::kPersist:
-        case TraceKind::kFsync:
-            w.key("index").integer(r.index);
-            w.key(r.kind == TraceKind::kPersist ? "entries" : "batches").integer(r.aux);
-            break;
-        case TraceKind::kApply:
-            w.key("index").integer(r.index);
-            w.key("entry_type").string(entry_type_name(static_cast<raft::EntryType>(r.aux)));
-            break;
-        case TraceKind::kAction:
-            w.key("action").string(action_name(static_cast<ActionKind>(r.aux)));
-            break;
-        default:
-            w.key("index").integer(r.index);
-            break;
-    }
-}
-
-}  // namespace
-
-std::string trace_record_json(const TraceRecord& r) {
-    JsonWriter w(JsonDialect::kReport);
-    w.begin_object();
-    w.key("t_us").integer(r.t_us);
-    w.key("kind").string(trace_kind_name(r.kind));
-    switch (r.kind) {
-        case TraceKind::kSend:
-        case TraceKind::kDeliver:
-        case TraceKind::kDrop:
-            write_message_fields(w, r);
-            break;
-        case TraceKind::kClientInvoke:
-        case TraceKind::kClientComplete:
-            write_client_fields(w, r);
-            break;
-        default:
-            write_node_fields(w, r);
-            break;
-    }
-    w.end_object();
     return w.take();
 }
 

@@ -46,10 +46,4 @@ std::string summary_json(const World& world, const SummaryOptions& options);
 // the layout is w's, options.pretty is not used.
 void write_summary(JsonWriter& w, const World& world, const SummaryOptions& options);
 
-// Per-node full logs and durable state, as JSON (`raftplay run --logs`).
-std::string logs_json(const World& world);
-
-// One trace record as a single-line JSON object (`raftplay run --trace`).
-std::string trace_record_json(const TraceRecord& r);
-
 }  // namespace sim
