@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "format/history_json.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -329,6 +330,23 @@ TEST(JsonWriter, ValueReEmitsATreeInTheWritersLayout) {
     EXPECT_EQ(pretty.take(),
               "{\n  \"a\": [\n    1,\n    2.50,\n    {\n      \"b\": null\n    }\n  ],\n"
               "  \"c\": \"x\\ny\",\n  \"d\": {},\n  \"e\": []\n}");
+}
+
+// The history reader reads the same tree: a duplicate key is an error (it
+// used to be "the first one wins"), and integers are integer literals.
+TEST(JsonReader, HistoryLinesUseTheTree) {
+    History h;
+    std::string error;
+    const std::string ok =
+        R"({"client":1,"op":"get","key":"k","invoke_us":1,"complete_us":2,"status":"ok","found":false})";
+    EXPECT_TRUE(parse_history_jsonl(ok + "\n", &h, &error)) << error;
+    EXPECT_FALSE(
+        parse_history_jsonl("\n" + ok.substr(0, ok.size() - 1) + R"(,"key":"j"})", &h, &error));
+    EXPECT_EQ(error, "line 2: invalid JSON at column 101: key: duplicate key");
+    EXPECT_FALSE(parse_history_jsonl(R"({"client":1.0})", &h, &error));
+    EXPECT_EQ(error, "line 1: field \"client\": expected an integer");
+    EXPECT_FALSE(parse_history_jsonl(R"({"client":1,"seq":9223372036854775808})", &h, &error));
+    EXPECT_EQ(error, "line 1: field \"seq\": expected an integer");
 }
 
 }  // namespace
