@@ -38,20 +38,6 @@ uint64_t mix64(uint64_t z) {
     return base::hash_finalize(z);
 }
 
-const char* op_word(raft::OpType op) {
-    switch (op) {
-        case raft::OpType::kPut:
-            return "put";
-        case raft::OpType::kGet:
-            return "get";
-        case raft::OpType::kDelete:
-            return "delete";
-        case raft::OpType::kCas:
-            return "cas";
-    }
-    return "?";
-}
-
 // ---------------------------------------------------------------------------
 // The per-key model. Values are interned to small integers so that a state is
 // one int32 and comparing states is free.
@@ -1077,8 +1063,8 @@ std::string quoted(const std::string& s) {
 }
 
 std::string describe_op(const HistoryOp& o, size_t index) {
-    std::string d =
-        "#" + std::to_string(index) + " client " + std::to_string(o.client) + " " + op_word(o.op);
+    std::string d = "#" + std::to_string(index) + " client " + std::to_string(o.client) + " " +
+                    raft::op_name(o.op);
     if (o.op == raft::OpType::kPut) d += "(" + quoted(o.value) + ")";
     if (o.op == raft::OpType::kCas) d += "(" + quoted(o.expected) + " -> " + quoted(o.value) + ")";
     d += " [" + std::to_string(o.invoke_us) + ", ";

@@ -1,47 +1,30 @@
 // format/history_json.cpp — JSON-lines reader and writer for client histories,
 // and op_status_name.
 //
-// Must not throw out of its API or assert on input: every rapidjson accessor
-// is guarded by a type check first, and each line goes through
-// parse_json_document (format/json_input.h): bounded by its length, UTF-8
-// validated, iterative so deeply nested input cannot overflow the stack. Writes every field of
-// every record so that write-then-read reproduces the history exactly.
+// Must not throw out of its API or assert on input: each line is read into
+// the format layer's JSON tree (format/json.h: bounded by its length, UTF-8
+// validated, iterative, depth-limited, duplicate keys refused) and every
+// field is type-checked before use. Writes every field of every record so
+// that write-then-read reproduces the history exactly.
 #include "format/history_json.h"
 
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 
-#include "format/json_input.h"
-#include "rapidjson/document.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
+#include "format/json.h"
 #include "sim/limits.h"
 
 namespace sim {
 
 namespace {
 
-// Local names rather than raft::op_name: this format is a contract of its
-// own and must not change if the protocol's display names do.
-const char* op_json_name(raft::OpType op) {
-    switch (op) {
-        case raft::OpType::kPut:
-            return "put";
-        case raft::OpType::kGet:
-            return "get";
-        case raft::OpType::kDelete:
-            return "delete";
-        case raft::OpType::kCas:
-            return "cas";
-    }
-    return "?";
-}
-
+// The names are raft::op_name's (the one table of operation names); this
+// format and the summary's logs are why those names must never change.
 bool op_from_name(const std::string& s, raft::OpType* op) {
     for (raft::OpType o :
          {raft::OpType::kPut, raft::OpType::kGet, raft::OpType::kDelete, raft::OpType::kCas}) {
-        if (s == op_json_name(o)) {
+        if (s == raft::op_name(o)) {
             *op = o;
             return true;
         }
@@ -59,11 +42,19 @@ bool status_from_name(const std::string& s, OpStatus* st) {
     return false;
 }
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_string(Writer* w, const char* name, const std::string& v) {
-    w->Key(name);
-    w->String(v.data(), rapidjson::SizeType(v.size()));
+// rapidjson's IsInt64 on the number's text: an integer literal (no fraction,
+// no exponent) that fits in 64 bits; 1.0 and 1e2 are not integers here.
+bool is_int64(const JsonValue& v, int64_t* out) {
+    if (v.kind != JsonKind::kNumber) return false;
+    std::string_view t = v.text;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) t.remove_prefix(1);
+    uint64_t magnitude = 0;
+    if (!parse_u64(t, &magnitude)) return false;
+    const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+    if (magnitude > limit) return false;
+    *out = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+    return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -74,7 +65,7 @@ const char* kKnownFields[] = {"client",   "seq",       "op",          "key",    
                               "output",   "cas_ok",    "node"};
 
 struct RecordReader {
-    const rapidjson::Value& obj;
+    const JsonValue& obj;
     size_t line;
     std::string* error;
 
@@ -82,20 +73,16 @@ struct RecordReader {
         *error = "line " + std::to_string(line) + ": field \"" + field + "\": " + reason;
         return false;
     }
-    const rapidjson::Value* find(const char* field) const {
-        auto it = obj.FindMember(field);
-        return it == obj.MemberEnd() ? nullptr : &it->value;
-    }
+    const JsonValue* find(const char* field) const { return obj.find(field); }
     bool missing(const char* field) { return fail(field, "missing"); }
 
     // *present says whether the field exists and is not null.
     bool int64_field(const char* field, bool required, int64_t* out, bool* present = nullptr) {
-        const rapidjson::Value* v = find(field);
-        bool has = v != nullptr && !v->IsNull();
+        const JsonValue* v = find(field);
+        bool has = v != nullptr && v->kind != JsonKind::kNull;
         if (present != nullptr) *present = has;
         if (!has) return required ? missing(field) : true;
-        if (!v->IsInt64()) return fail(field, "expected an integer");
-        *out = v->GetInt64();
+        if (!is_int64(*v, out)) return fail(field, "expected an integer");
         return true;
     }
     bool int32_field(const char* field, bool required, int32_t* out) {
@@ -106,26 +93,26 @@ struct RecordReader {
         return true;
     }
     bool string_field(const char* field, bool required, std::string* out, bool* present = nullptr) {
-        const rapidjson::Value* v = find(field);
-        bool has = v != nullptr && !v->IsNull();
+        const JsonValue* v = find(field);
+        bool has = v != nullptr && v->kind != JsonKind::kNull;
         if (present != nullptr) *present = has;
         if (!has) return required ? missing(field) : true;
-        if (!v->IsString()) return fail(field, "expected a string");
-        out->assign(v->GetString(), v->GetStringLength());
+        if (v->kind != JsonKind::kString) return fail(field, "expected a string");
+        *out = v->text;
         return true;
     }
     bool bool_field(const char* field, bool required, bool* out, bool* present = nullptr) {
-        const rapidjson::Value* v = find(field);
-        bool has = v != nullptr && !v->IsNull();
+        const JsonValue* v = find(field);
+        bool has = v != nullptr && v->kind != JsonKind::kNull;
         if (present != nullptr) *present = has;
         if (!has) return required ? missing(field) : true;
-        if (!v->IsBool()) return fail(field, "expected true or false");
-        *out = v->GetBool();
+        if (v->kind != JsonKind::kBool) return fail(field, "expected true or false");
+        *out = v->boolean;
         return true;
     }
     bool no_unknown_fields() {
-        for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
-            std::string name(it->name.GetString(), it->name.GetStringLength());
+        for (const JsonMember& m : obj.members) {
+            std::string name = m.key;
             bool known = false;
             for (const char* k : kKnownFields) {
                 known = known || name == k;
@@ -183,7 +170,7 @@ bool read_outcome(RecordReader* r, HistoryOp* op) {
     return r->bool_field("cas_ok", ok && op->op == raft::OpType::kCas, &op->cas_ok);
 }
 
-bool read_record(const rapidjson::Value& v, size_t line, HistoryOp* op, std::string* error) {
+bool read_record(const JsonValue& v, size_t line, HistoryOp* op, std::string* error) {
     RecordReader r{v, line, error};
     if (!r.no_unknown_fields()) return false;
     if (!r.int32_field("client", true, &op->client)) return false;
@@ -199,14 +186,16 @@ bool read_record(const rapidjson::Value& v, size_t line, HistoryOp* op, std::str
 }
 
 bool parse_line(std::string_view text, size_t line, HistoryOp* op, std::string* error) {
-    rapidjson::Document d;
-    JsonInputError json_error;
-    if (!parse_json_document(text, &d, &json_error)) {
+    JsonValue d;
+    JsonParseError json_error;
+    if (!parse_json_tree(text, "", &d, &json_error)) {
+        const std::string what =
+            json_error.structure.empty() ? json_error.reason : json_error.structure;
         *error = "line " + std::to_string(line) + ": invalid JSON at column " +
-                 std::to_string(json_error.offset + 1) + ": " + json_error.reason;
+                 std::to_string(json_error.offset + 1) + ": " + what;
         return false;
     }
-    if (!d.IsObject()) {
+    if (d.kind != JsonKind::kObject) {
         *error = "line " + std::to_string(line) + ": expected a JSON object";
         return false;
     }
@@ -223,43 +212,34 @@ bool is_blank(std::string_view s) {
 }  // namespace
 
 std::string history_op_to_json(const HistoryOp& op) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    w.Key("client");
-    w.Int(op.client);
-    w.Key("seq");
-    w.Int64(op.seq);
-    w.Key("op");
-    w.String(op_json_name(op.op));
-    write_string(&w, "key", op.key);
-    write_string(&w, "value", op.value);
-    write_string(&w, "expected", op.expected);
-    w.Key("invoke_us");
-    w.Int64(op.invoke_us);
-    w.Key("complete_us");
+    JsonWriter w(JsonDialect::kReport);
+    w.begin_object();
+    w.key("client").integer(op.client);
+    w.key("seq").integer(op.seq);
+    w.key("op").string(raft::op_name(op.op));
+    w.key("key").string(op.key);
+    w.key("value").string(op.value);
+    w.key("expected").string(op.expected);
+    w.key("invoke_us").integer(op.invoke_us);
+    w.key("complete_us");
     if (op.complete_us < 0) {
-        w.Null();
+        w.null();
     } else {
-        w.Int64(op.complete_us);
+        w.integer(op.complete_us);
     }
-    w.Key("status");
-    w.String(op_status_name(op.status));
-    w.Key("found");
-    w.Bool(op.found);
+    w.key("status").string(op_status_name(op.status));
+    w.key("found").boolean(op.found);
     // null means "nothing was read"; a found empty string stays "".
-    w.Key("output");
+    w.key("output");
     if (!op.found && op.output.empty()) {
-        w.Null();
+        w.null();
     } else {
-        w.String(op.output.data(), rapidjson::SizeType(op.output.size()));
+        w.string(op.output);
     }
-    w.Key("cas_ok");
-    w.Bool(op.cas_ok);
-    w.Key("node");
-    w.Int(op.node);
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    w.key("cas_ok").boolean(op.cas_ok);
+    w.key("node").integer(op.node);
+    w.end_object();
+    return w.take();
 }
 
 std::string history_to_jsonl(HistoryView h) {

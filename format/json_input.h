@@ -1,10 +1,11 @@
 // format/json_input.h — the one way raftplay hands outside bytes to rapidjson.
 //
-// Owns a length-bounded input stream and the parse entry points built on it.
+// Owns a length-bounded input stream and the parse entry point built on it.
 // Every JSON text from outside (scenario files, --set values, run files,
-// share links, client histories) and every JSON text the CLI re-reads goes
-// through parse_json_sax() or parse_json_document(); nothing else in the
-// project may construct a rapidjson reader over a string.
+// share links, client histories) goes through parse_json_sax(), whose one
+// caller is the format layer's tree (format/json.h: parse_json_tree);
+// nothing else in the project may construct a rapidjson reader over a
+// string.
 //
 // Why: rapidjson 1.1.0's StringStream trusts the terminating NUL. With
 // kParseValidateEncodingFlag, a text that ends inside a multi-byte UTF-8
@@ -18,8 +19,8 @@
 // For text that is not JSON but must meet the same rule (a --set value taken
 // as a plain string), is_valid_utf8() uses the same validator.
 //
-// Both entry points always validate UTF-8 and parse iteratively (no recursion
-// on hostile nesting), and reject a NUL byte anywhere in the text: rapidjson
+// The entry point always validates UTF-8 and parses iteratively (no recursion
+// on hostile nesting), and rejects a NUL byte anywhere in the text: rapidjson
 // would otherwise take it for the end and silently ignore what follows.
 #pragma once
 
@@ -28,7 +29,6 @@
 #include <string>
 #include <string_view>
 
-#include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/reader.h"
 
@@ -44,7 +44,7 @@ class BoundedStream {
     Ch Take() { return cur_ == end_ ? '\0' : *cur_++; }
     size_t Tell() const { return static_cast<size_t>(cur_ - begin_); }
     // Write operations exist only for rapidjson's in-situ parsing, which the
-    // entry points below refuse at compile time; reaching one is a bug.
+    // entry point below refuses at compile time; reaching one is a bug.
     Ch* PutBegin() { std::abort(); }
     void Put(Ch) { std::abort(); }
     void Flush() { std::abort(); }
@@ -104,21 +104,6 @@ bool parse_json_sax(std::string_view text, Handler& handler, JsonInputError* err
     reader.Parse<kJsonInputFlags | kExtraFlags>(stream, handler);
     if (!reader.HasParseError()) return true;
     *error = {reader.GetErrorOffset(), rapidjson::GetParseError_En(reader.GetParseErrorCode())};
-    return false;
-}
-
-// Parses `text` into a rapidjson document (replacing its content).
-inline bool parse_json_document(std::string_view text, rapidjson::Document* d,
-                                JsonInputError* error) {
-    const size_t nul = find_nul(text);
-    if (nul != std::string_view::npos) {
-        *error = {nul, "NUL byte in the text", true};
-        return false;
-    }
-    BoundedStream stream(text.data(), text.size());
-    d->ParseStream<kJsonInputFlags>(stream);
-    if (!d->HasParseError()) return true;
-    *error = {d->GetErrorOffset(), rapidjson::GetParseError_En(d->GetParseError())};
     return false;
 }
 

@@ -1,23 +1,28 @@
-// format/scenario_json.h — the scenario file format (JSON), run files and
-// share-link fragments: parsing with strict validation, and canonical
-// serialization that parses back to an equal value.
+// format/scenario_json.h — the scenario file format (JSON): parsing with
+// strict validation, and canonical serialization that parses back to an
+// equal value (docs/scenarios.md).
 //
-// Owns the text <-> Scenario / RunFile mapping and every validation rule
-// (see docs/scenarios.md). Must not run anything: it only produces plain
-// data for the world. Never throws and never crashes on hostile input; every
-// failure is a `false` return with a message naming the source, the JSON
-// path and the reason, e.g.
+// Owns the text <-> Scenario mapping and the scenario's validation rules
+// (scenario_read.cpp; the timeline's steps are actions: action.h). Must not
+// run anything: it only produces plain data for the world. Never throws and
+// never crashes on hostile input; every failure is a `false` return with a
+// message naming the source, the JSON path and the reason, e.g.
 //   scenarios/x.json: timeline[3].node: node id 7 out of range (cluster has 5 nodes)
 // Conversions are integer-only and parse the number's text, so the same file
 // gives the same Scenario on every platform (times in ms -> us, fractions ->
 // parts per million, both rounded half up).
+//
+// This header also includes the formats built on the scenario (actions, run
+// files, share links), for callers that used to find them all here.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "format/action.h"
+#include "format/fragment.h"
+#include "format/json.h"
+#include "format/run_file.h"
 #include "sim/limits.h"  // kMaxInputs, kMaxScenarioBytes, ... (named limits)
 #include "sim/scenario.h"
 
@@ -39,34 +44,11 @@ bool load_scenario_file(const std::string& path, const std::vector<std::string>&
 // reads it back to an equal Scenario.
 std::string scenario_to_json(const Scenario& scenario);
 
-// A recorded run: what the browser exports and `raftplay replay` verifies.
-struct RunFile {
-    Scenario scenario;
-    uint64_t seed = 0;
-    std::vector<Action> inputs;  // user actions, in time order
-    std::string digest;          // lowercase hex; may be empty
-    int64_t cursor_us = -1;      // the moment the user was looking at; -1 none
-};
-
-bool parse_run_file(const std::string& text, const std::string& source_name, RunFile* out,
-                    std::string* error);
-std::string run_file_to_json(const RunFile& run);
-
-// A share-link fragment (the part after '#'): `builtin_name` non-empty
-// refers to scenarios/<name>.json, else the full scenario is embedded.
-std::string encode_fragment(const RunFile& run, const std::string& builtin_name_or_empty);
-
-// Decodes a fragment (a leading '#' is allowed). For a built-in scenario,
-// *builtin_name is set, out->scenario is left default, and the inputs were
-// checked against kMaxNodes only: the caller loads the scenario, then calls
-// check_inputs() with it. For an embedded scenario *builtin_name is empty.
-bool decode_fragment(const std::string& fragment, RunFile* out, std::string* builtin_name,
-                     std::string* error);
-
-// Validates actions against a scenario (node ids in range, time order).
-bool check_inputs(const Scenario& scenario, const std::vector<Action>& inputs, std::string* error);
-
-// Serializes one action in the timeline step format (compact JSON object).
-std::string action_to_json(const Action& action);
+// For the formats that embed a scenario (run file, share link): read one
+// from a tree at `path` (the whole scenario, estimate included) and write one.
+// *had_name (may be null) says whether the tree named the scenario.
+bool scenario_from_tree(ReadCtx& ctx, const JsonValue& root, const std::string& path, Scenario* out,
+                        bool* had_name);
+void write_scenario(JsonWriter& w, const Scenario& s);
 
 }  // namespace sim

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "format/json.h"
 #include "sim/history.h"
 #include "sim/world.h"
 
@@ -41,11 +42,8 @@ struct SummaryOptions {
 
 // The summary of the world as it is now (usually after run_to_end()).
 std::string summary_json(const World& world, const SummaryOptions& options);
-
-// Per-node full logs and durable state, as JSON (`raftplay run --logs`).
-std::string logs_json(const World& world);
-
-// One trace record as a single-line JSON object (`raftplay run --trace`).
-std::string trace_record_json(const TraceRecord& r);
+// The same object written into `w` (e.g. as a member of a larger report);
+// the layout is w's, options.pretty is not used.
+void write_summary(JsonWriter& w, const World& world, const SummaryOptions& options);
 
 }  // namespace sim

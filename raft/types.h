@@ -51,6 +51,9 @@ class Blob {
 // ---------------------------------------------------------------------------
 // Client commands (the replicated key-value state machine's input).
 enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3 };
+// "put", "get", "delete", "cas": the one table of operation names. Client
+// histories (format/history_json) and run logs carry them, so they must not
+// change.
 const char* op_name(OpType op);
 
 struct Command {

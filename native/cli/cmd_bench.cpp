@@ -7,8 +7,6 @@
 // and the linearizability check of a 10,000-operation history. Wall time is
 // measured here with std::chrono; the simulation never sees it. The digest of
 // the standard workload must be equal in every build.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,6 +18,7 @@
 #include "base/rng.h"
 #include "check/fuzz.h"
 #include "check/linearizability.h"
+#include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
 #include "sim/timeline.h"
@@ -193,12 +192,11 @@ double median(std::vector<double> v) {
     return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
 }
 
-template <typename Writer>
-void write_array(Writer& w, const std::vector<double>& v) {
-    w.StartArray();
+void write_array(sim::JsonWriter& w, const std::vector<double>& v) {
+    w.begin_array();
     for (double x : v)
-        w.Double(x);
-    w.EndArray();
+        w.number(x);
+    w.end_array();
 }
 
 double pct(std::vector<double> v, int p) {
@@ -334,87 +332,64 @@ int cmd_bench(int argc, char** argv) {
     std::string lin_verdict;
     const double lin_ms = linearizability_10k_ms(&lin_verdict);
 
-    rapidjson::StringBuffer buf;
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
-    w.SetIndent(' ', 2);
-    w.StartObject();
-    w.Key("build");
+    sim::JsonWriter w(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
+    w.begin_object();
+    w.key("build");
 #ifdef __EMSCRIPTEN__
-    w.String("wasm");
+    w.string("wasm");
 #else
-    w.String("native");
+    w.string("native");
 #endif
     // Whether raft/ and sim/ were optimized from a training profile
     // (scripts/build-native); the wasm build never is.
-    w.Key("profile_guided");
+    w.key("profile_guided");
 #ifdef RAFTPLAY_PGO_STATE
-    w.String(RAFTPLAY_PGO_STATE);
+    w.string(RAFTPLAY_PGO_STATE);
 #else
-    w.String("off");
+    w.string("off");
 #endif
-    w.Key("queue_events_per_s");
-    w.Double(median(queue_rounds));
-    w.Key("sim_minutes");
-    w.Int64(c.minutes);
-    w.Key("events");
-    w.Int64(sr.events);
-    w.Key("sim_events_per_s");
-    w.Double(median(sim_rounds));
-    w.Key("sim_vs_queue_pct");
-    w.Double(median(ratio_rounds));
-    w.Key("delivered_msgs_per_s");
-    w.Double(static_cast<double>(sr.delivered) / wall_s);
-    w.Key("sim_seconds_per_wall_second");
-    w.Double(static_cast<double>(duration_us) / 1e6 / wall_s);
-    w.Key("sim_rounds");
-    w.Int64(c.rounds);
-    w.Key("sim_rounds_events_per_s");
+    w.key("queue_events_per_s").number(median(queue_rounds));
+    w.key("sim_minutes").integer(c.minutes);
+    w.key("events").integer(sr.events);
+    w.key("sim_events_per_s").number(median(sim_rounds));
+    w.key("sim_vs_queue_pct").number(median(ratio_rounds));
+    w.key("delivered_msgs_per_s").number(static_cast<double>(sr.delivered) / wall_s);
+    w.key("sim_seconds_per_wall_second").number(static_cast<double>(duration_us) / 1e6 / wall_s);
+    w.key("sim_rounds").integer(c.rounds);
+    w.key("sim_rounds_events_per_s");
     write_array(w, sim_rounds);
-    w.Key("queue_rounds_events_per_s");
+    w.key("queue_rounds_events_per_s");
     write_array(w, queue_rounds);
-    w.Key("sim_rounds_digests_equal");
-    w.Bool(digests_equal);
+    w.key("sim_rounds_digests_equal").boolean(digests_equal);
     // Commit propagation: a put through a follower waits for the follower
     // to learn the commit; it should cost about one more round trip, not a
     // heartbeat (issue 14, item 2).
-    w.Key("put_latency_ms_via_leader_p50");
-    w.Double(pct(sr.via_leader_ms, 50));
-    w.Key("put_latency_ms_via_leader_p99");
-    w.Double(pct(sr.via_leader_ms, 99));
-    w.Key("put_latency_ms_via_follower_p50");
-    w.Double(pct(sr.via_follower_ms, 50));
-    w.Key("put_latency_ms_via_follower_p99");
-    w.Double(pct(sr.via_follower_ms, 99));
-    w.Key("timeline_sim_seconds_per_wall_second");
-    w.Double(static_cast<double>(duration_us) / 1e6 / tr.wall_s);
-    w.Key("checkpoint_bytes_per_sim_minute");
-    w.Double(static_cast<double>(tr.checkpoint_bytes) / static_cast<double>(c.minutes));
-    w.Key("seeks");
-    w.Int64(c.seeks);
-    w.Key("seek_ms_p50");
-    w.Double(tr.seek_ms_p50);
-    w.Key("seek_ms_p99");
-    w.Double(tr.seek_ms_p99);
-    w.Key("digest");
-    w.String(sr.digest.c_str());
-    w.Key("timeline_digest_matches");
-    w.Bool(tr.digest == sr.digest);
-    w.Key("fuzz_jobs");
+    w.key("put_latency_ms_via_leader_p50").number(pct(sr.via_leader_ms, 50));
+    w.key("put_latency_ms_via_leader_p99").number(pct(sr.via_leader_ms, 99));
+    w.key("put_latency_ms_via_follower_p50").number(pct(sr.via_follower_ms, 50));
+    w.key("put_latency_ms_via_follower_p99").number(pct(sr.via_follower_ms, 99));
+    w.key("timeline_sim_seconds_per_wall_second")
+        .number(static_cast<double>(duration_us) / 1e6 / tr.wall_s);
+    w.key("checkpoint_bytes_per_sim_minute")
+        .number(static_cast<double>(tr.checkpoint_bytes) / static_cast<double>(c.minutes));
+    w.key("seeks").integer(c.seeks);
+    w.key("seek_ms_p50").number(tr.seek_ms_p50);
+    w.key("seek_ms_p99").number(tr.seek_ms_p99);
+    w.key("digest").string(sr.digest);
+    w.key("timeline_digest_matches").boolean(tr.digest == sr.digest);
+    w.key("fuzz_jobs");
 #ifdef __EMSCRIPTEN__
-    w.Int(1);
+    w.integer(1);
 #else
-    w.Int(c.jobs);
+    w.integer(c.jobs);
 #endif
-    w.Key("fuzz_seeds_per_s");
-    w.Double(fuzz);
-    w.Key("fuzz_rounds_seeds_per_s");
+    w.key("fuzz_seeds_per_s").number(fuzz);
+    w.key("fuzz_rounds_seeds_per_s");
     write_array(w, fuzz_rounds);
-    w.Key("linearizability_10k_ms");
-    w.Double(lin_ms);
-    w.Key("linearizability_10k_verdict");
-    w.String(lin_verdict.c_str());
-    w.EndObject();
-    std::cout << buf.GetString() << "\n";
+    w.key("linearizability_10k_ms").number(lin_ms);
+    w.key("linearizability_10k_verdict").string(lin_verdict);
+    w.end_object();
+    std::cout << w.take() << "\n";
     if (!digests_equal || tr.digest != sr.digest) {
         // The same run twice reached different states: a determinism bug.
         std::cerr << "raftplay bench: the standard workload's digest differs between "

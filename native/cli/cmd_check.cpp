@@ -4,15 +4,12 @@
 // Prints {verdict, ms, operations, keys, states_explored, ...}; for a
 // violation, the key and the smallest set of its operations found that cannot
 // be ordered (the checker's witness), each as a history record.
-#include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <iostream>
 #include <set>
 
 #include "format/history_json.h"
-#include "format/json_input.h"
+#include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
 
@@ -34,48 +31,35 @@ options:
 exit codes: 0 ok or unknown, 1 violation, 3 bad input
 )";
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void write_witness(Writer& out, sim::HistoryView h, const sim::LinResult& r) {
-    out.Key("key");
-    out.String(r.key.c_str());
-    out.Key("explanation");
-    out.String(r.explanation.c_str());
-    out.Key("witness");
-    out.StartArray();
+void write_witness(sim::JsonWriter& out, sim::HistoryView h, const sim::LinResult& r) {
+    out.key("key").string(r.key);
+    out.key("explanation").string(r.explanation);
+    out.key("witness").begin_array();
     for (size_t i : r.witness) {
         if (i >= h.size()) continue;
         const std::string line = sim::history_op_to_json(h[i]);
-        rapidjson::Document d;
-        sim::JsonInputError ignored;  // our own writer's output; a record that fails is left out
-        if (sim::parse_json_document(line, &d, &ignored)) d.Accept(out);
+        sim::JsonValue record;
+        std::string ignored;  // our own writer's output; a record that fails is left out
+        if (sim::parse_json(line, "", &record, &ignored)) out.value(record);
     }
-    out.EndArray();
+    out.end_array();
 }
 
 std::string check_report(sim::HistoryView h, const sim::LinResult& r, int64_t limit_ms) {
     std::set<std::string> keys;
     for (const sim::HistoryOp& op : h)
         keys.insert(op.key);
-    rapidjson::StringBuffer buf;
-    Writer out(buf);
-    out.SetIndent(' ', 2);
-    out.StartObject();
-    out.Key("verdict");
-    out.String(sim::lin_verdict_name(r.verdict));
-    out.Key("ms");
-    out.Double(r.ms);
-    out.Key("time_limit_ms");
-    out.Int64(limit_ms);
-    out.Key("operations");
-    out.Uint64(h.size());
-    out.Key("keys");
-    out.Uint64(keys.size());
-    out.Key("states_explored");
-    out.Uint64(r.states_explored);
+    sim::JsonWriter out(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
+    out.begin_object();
+    out.key("verdict").string(sim::lin_verdict_name(r.verdict));
+    out.key("ms").number(r.ms);
+    out.key("time_limit_ms").integer(limit_ms);
+    out.key("operations").uinteger(h.size());
+    out.key("keys").uinteger(keys.size());
+    out.key("states_explored").uinteger(r.states_explored);
     if (r.verdict != sim::LinResult::kOk) write_witness(out, h, r);
-    out.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    out.end_object();
+    return out.take();
 }
 
 }  // namespace

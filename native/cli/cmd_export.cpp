@@ -8,12 +8,11 @@
 // the message id); commits, crashes and actions are instant events. Process 2
 // "clients" has one track per client with a span per operation. Timestamps
 // are simulated microseconds.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <fstream>
 #include <iostream>
 
+#include "format/json.h"
 #include "format/summary.h"
 #include "native/cli/cli.h"
 #include "sim/world.h"
@@ -40,58 +39,44 @@ options:
 exit codes: 0 written, 3 bad input
 )";
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = sim::JsonWriter;
 
 constexpr int kPidCluster = 1, kPidClients = 2;
 
 void meta(Writer& w, int pid, int tid, const char* what, const std::string& name) {
-    w.StartObject();
-    w.Key("ph");
-    w.String("M");
-    w.Key("pid");
-    w.Int(pid);
-    w.Key("tid");
-    w.Int(tid);
-    w.Key("name");
-    w.String(what);
-    w.Key("args");
-    w.StartObject();
-    w.Key("name");
-    w.String(name.c_str());
-    w.EndObject();
-    w.EndObject();
+    w.begin_object();
+    w.key("ph").string("M");
+    w.key("pid").integer(pid);
+    w.key("tid").integer(tid);
+    w.key("name").string(what);
+    w.key("args").begin_object();
+    w.key("name").string(name);
+    w.end_object();
+    w.end_object();
 }
 
 void event_head(Writer& w, const char* ph, int pid, int tid, int64_t ts, const std::string& name,
                 const char* cat) {
-    w.StartObject();
-    w.Key("ph");
-    w.String(ph);
-    w.Key("pid");
-    w.Int(pid);
-    w.Key("tid");
-    w.Int(tid);
-    w.Key("ts");
-    w.Int64(ts);
-    w.Key("name");
-    w.String(name.c_str());
-    w.Key("cat");
-    w.String(cat);
+    w.begin_object();
+    w.key("ph").string(ph);
+    w.key("pid").integer(pid);
+    w.key("tid").integer(tid);
+    w.key("ts").integer(ts);
+    w.key("name").string(name);
+    w.key("cat").string(cat);
 }
 
 void span(Writer& w, int pid, int tid, int64_t from, int64_t to, const std::string& name,
           const char* cat) {
     event_head(w, "X", pid, tid, from, name, cat);
-    w.Key("dur");
-    w.Int64(std::max<int64_t>(1, to - from));
-    w.EndObject();
+    w.key("dur").integer(std::max<int64_t>(1, to - from));
+    w.end_object();
 }
 
 void instant(Writer& w, int tid, int64_t ts, const std::string& name, const char* cat) {
     event_head(w, "i", kPidCluster, tid, ts, name, cat);
-    w.Key("s");
-    w.String("t");
-    w.EndObject();
+    w.key("s").string("t");
+    w.end_object();
 }
 
 // Per node: the open role span and down/paused span.
@@ -111,13 +96,11 @@ void message(Writer& w, const sim::TraceRecord& r, bool send) {
     const auto type = static_cast<raft::MsgType>(r.msg_type);
     if (type == raft::MsgType::kClientReq || type == raft::MsgType::kClientResp) return;
     event_head(w, send ? "s" : "f", kPidCluster, tid, r.t_us, name, "msg");
-    w.Key("id");
-    w.Int64(r.aux);
+    w.key("id").integer(r.aux);
     if (!send) {
-        w.Key("bp");
-        w.String("e");
+        w.key("bp").string("e");
     }
-    w.EndObject();
+    w.end_object();
 }
 
 void node_record(Writer& w, std::vector<Track>& tracks, const sim::TraceRecord& r) {
@@ -263,17 +246,14 @@ int cmd_export(int argc, char** argv) {
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
     sim::World world(scenario, run.seed, run.inputs);
     world.run_to_end();
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    w.Key("displayTimeUnit");
-    w.String("ms");
-    w.Key("traceEvents");
-    w.StartArray();
+    Writer w(sim::JsonDialect::kReport);
+    w.begin_object();
+    w.key("displayTimeUnit").string("ms");
+    w.key("traceEvents").begin_array();
     write_trace_events(w, world, !args.has("--no-messages"));
-    w.EndArray();
-    w.EndObject();
-    if (!write_file(out, std::string(buf.GetString(), buf.GetSize()) + "\n", &err)) {
+    w.end_array();
+    w.end_object();
+    if (!write_file(out, w.take() + "\n", &err)) {
         return bad_input("export", err);
     }
     std::cerr << "raftplay export: wrote " << out << " (" << world.trace().size() << " events)\n";

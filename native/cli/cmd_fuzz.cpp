@@ -7,8 +7,6 @@
 // figures and, under --time-limit, how far the range got do). A failure is
 // printed with its seed, a one-line reproduce command and a share link, and
 // written as a run file.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +17,7 @@
 #include <thread>
 
 #include "check/fuzz.h"
+#include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
 
@@ -266,65 +265,45 @@ void run_workers(const FuzzConfig& c, Shared& sh) {
 
 // ---- report -----------------------------------------------------------------
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void write_failure(Writer& out, const Failure& f) {
-    out.StartObject();
-    out.Key("seed");
-    out.Uint64(f.seed);
-    out.Key("outcome");
-    out.String(sim::outcome_name(f.verdict.outcome));
-    out.Key("what");
-    out.String(f.verdict.what.c_str());
-    out.Key("t_us");
-    out.Int64(f.verdict.t_us);
-    out.Key("reproduce");
-    out.String(f.reproduce.c_str());
-    out.Key("replay");
-    out.String(f.replay.c_str());
-    out.Key("run_file");
-    out.String(f.run_file.c_str());
-    out.Key("link");
-    out.String(f.link.c_str());
-    out.EndObject();
+void write_failure(sim::JsonWriter& out, const Failure& f) {
+    out.begin_object();
+    out.key("seed").uinteger(f.seed);
+    out.key("outcome").string(sim::outcome_name(f.verdict.outcome));
+    out.key("what").string(f.verdict.what);
+    out.key("t_us").integer(f.verdict.t_us);
+    out.key("reproduce").string(f.reproduce);
+    out.key("replay").string(f.replay);
+    out.key("run_file").string(f.run_file);
+    out.key("link").string(f.link);
+    out.end_object();
 }
 
 std::string fuzz_report(const FuzzConfig& c, const Shared& sh, double wall_s) {
-    rapidjson::StringBuffer buf;
-    Writer out(buf);
-    out.SetIndent(' ', 2);
-    out.StartObject();
-    out.Key("scenario");
-    out.String(c.base.name.c_str());
-    out.Key("seeds");
-    out.String((std::to_string(c.first) + ".." + std::to_string(c.last)).c_str());
-    out.Key("seeds_run");
-    out.Uint64(sh.ran.load());
-    out.Key("jobs");
-    out.Int(c.jobs);
-    out.Key("mutations");
-    out.StartArray();
+    sim::JsonWriter out(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
+    out.begin_object();
+    out.key("scenario").string(c.base.name);
+    out.key("seeds").string((std::to_string(c.first) + ".." + std::to_string(c.last)).c_str());
+    out.key("seeds_run").uinteger(sh.ran.load());
+    out.key("jobs").integer(c.jobs);
+    out.key("mutations").begin_array();
     for (uint32_t bit = 1; bit != 0 && bit <= c.fuzz.mutations; bit <<= 1) {
-        if (c.fuzz.mutations & bit) out.String(raft::mutation_name(bit));
+        if (c.fuzz.mutations & bit) out.string(raft::mutation_name(bit));
     }
-    out.EndArray();
-    out.Key("wall_s");
-    out.Double(wall_s);
-    out.Key("seeds_per_s");
-    out.Double(wall_s > 0 ? static_cast<double>(sh.ran.load()) / wall_s : 0.0);
-    out.Key("stopped");
+    out.end_array();
+    out.key("wall_s").number(wall_s);
+    out.key("seeds_per_s").number(wall_s > 0 ? static_cast<double>(sh.ran.load()) / wall_s : 0.0);
+    out.key("stopped");
     if (sh.stop_reason.empty()) {
-        out.Null();
+        out.null();
     } else {
-        out.String(sh.stop_reason.c_str());
+        out.string(sh.stop_reason);
     }
-    out.Key("failures");
-    out.StartArray();
+    out.key("failures").begin_array();
     for (const Failure& f : sh.found)
         write_failure(out, f);
-    out.EndArray();
-    out.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    out.end_array();
+    out.end_object();
+    return out.take();
 }
 
 int fuzz_exit_code(const std::vector<Failure>& found) {

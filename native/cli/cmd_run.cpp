@@ -5,8 +5,6 @@
 // The summary's shape lives in format/summary.{h,cpp}; this file only runs the
 // world, times the linearizability check with the wall clock, writes files
 // and maps the verdicts to exit codes.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +13,10 @@
 
 #include "check/fuzz.h"
 #include "format/history_json.h"
+#include "format/json.h"
+#include "format/logs_json.h"
 #include "format/summary.h"
+#include "format/trace_json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
 #include "sim/world.h"
@@ -137,23 +138,16 @@ int run_seed_range(const LoadedScenario& sc, uint64_t first, uint64_t last) {
         sim::World w(sc.scenario, seed);
         w.record_trace = false;
         w.run_to_end();
-        rapidjson::StringBuffer buf;
-        rapidjson::Writer<rapidjson::StringBuffer> out(buf);
-        out.StartObject();
-        out.Key("scenario");
-        out.String(sc.scenario->name.c_str());
-        out.Key("seed");
-        out.Uint64(seed);
-        out.Key("digest");
-        out.String(w.digest_hex().c_str());
-        out.Key("events");
-        out.Int64(w.events());
-        out.Key("sim_time_us");
-        out.Int64(w.now_us());
-        out.Key("safety_ok");
-        out.Bool(w.violations().empty());
-        out.EndObject();
-        std::cout << buf.GetString() << "\n";
+        sim::JsonWriter out(sim::JsonDialect::kReport);
+        out.begin_object();
+        out.key("scenario").string(sc.scenario->name);
+        out.key("seed").uinteger(seed);
+        out.key("digest").string(w.digest_hex());
+        out.key("events").integer(w.events());
+        out.key("sim_time_us").integer(w.now_us());
+        out.key("safety_ok").boolean(w.violations().empty());
+        out.end_object();
+        std::cout << out.take() << "\n";
         if (!w.violations().empty()) worst = kExitViolation;
         if (seed == last) break;
     }
@@ -219,7 +213,7 @@ int cmd_run(int argc, char** argv) {
     so.pretty = !args.has("--compact");
     // The page opens the link at the moment the run stopped (a violation,
     // --until-ms), or plays it from the start when it ran to the end.
-    so.link = share_link(run_file_of(w, w.halted() || until_us < duration ? w.now_us() : -1),
+    so.link = share_link(sim::run_file_of(w, w.halted() || until_us < duration ? w.now_us() : -1),
                          sc.builtin_name);
     std::cout << sim::summary_json(w, so) << "\n";
     if (int code = write_outputs(w, args); code != kExitOk) return code;

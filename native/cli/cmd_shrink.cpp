@@ -5,14 +5,13 @@
 // The reduction itself is sim::shrink_scenario (delta debugging over the
 // timeline steps, then workload and duration); this file loads the failing
 // run, checks that it fails, and writes and re-validates the result.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include "check/fuzz.h"
+#include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
 
@@ -120,40 +119,25 @@ bool apply_options(const Args& args, Input* in, sim::ShrinkOptions* so, std::str
 std::string shrink_report(const Input& in, const sim::Verdict& v, const sim::ShrinkStats& st,
                           const sim::Scenario& out_s, const std::string& out,
                           const sim::Verdict& after, const std::string& link) {
-    rapidjson::StringBuffer buf;
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
-    w.SetIndent(' ', 2);
-    w.StartObject();
-    w.Key("source");
-    w.String(in.source.c_str());
-    w.Key("seed");
-    w.Uint64(in.seed);
-    w.Key("outcome");
-    w.String(sim::outcome_name(v.outcome));
-    w.Key("what");
-    w.String(v.what.c_str());
-    w.Key("what_after");
-    w.String(after.what.c_str());
-    w.Key("steps_before");
-    w.Uint64(st.steps_before);
-    w.Key("steps_after");
-    w.Uint64(st.steps_after);
-    w.Key("duration_us");
-    w.Int64(out_s.duration_us);
-    w.Key("clients");
-    w.Int(out_s.workload.clients);
-    w.Key("runs");
-    w.Int(st.runs);
-    w.Key("out");
-    w.String(out.c_str());
+    sim::JsonWriter w(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
+    w.begin_object();
+    w.key("source").string(in.source);
+    w.key("seed").uinteger(in.seed);
+    w.key("outcome").string(sim::outcome_name(v.outcome));
+    w.key("what").string(v.what);
+    w.key("what_after").string(after.what);
+    w.key("steps_before").uinteger(st.steps_before);
+    w.key("steps_after").uinteger(st.steps_after);
+    w.key("duration_us").integer(out_s.duration_us);
+    w.key("clients").integer(out_s.workload.clients);
+    w.key("runs").integer(st.runs);
+    w.key("out").string(out);
     const std::string repro = shell_quote(program_name()) + " run " + shell_quote(out) +
                               " --seed " + std::to_string(in.seed);
-    w.Key("reproduce");
-    w.String(repro.c_str());
-    w.Key("link");
-    w.String(link.c_str());
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    w.key("reproduce").string(repro);
+    w.key("link").string(link);
+    w.end_object();
+    return w.take();
 }
 
 // Writes the scenario and checks that it loads back to the same value.

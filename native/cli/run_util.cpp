@@ -2,17 +2,13 @@
 // report (see run_util.h).
 #include "native/cli/run_util.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <vector>
 
-#include "format/json_input.h"
+#include "format/json.h"
 #include "format/summary.h"
 
 namespace cli {
@@ -58,64 +54,35 @@ std::string share_link(const sim::RunFile& run, const std::string& builtin_name)
     return base + "#" + sim::encode_fragment(run, builtin_name);
 }
 
-sim::RunFile run_file_of(const sim::World& w, int64_t cursor_us) {
-    sim::RunFile run;
-    run.scenario = w.scenario();
-    run.seed = w.seed();
-    run.inputs = w.inputs();
-    run.digest = w.digest_hex();
-    run.cursor_us = cursor_us;
-    return run;
-}
-
 sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome outcome) {
     sim::World w(std::make_shared<const sim::Scenario>(s), seed);
     w.record_trace = false;
     w.run_to_end();
-    return run_file_of(w, outcome == sim::Outcome::kSafety ? w.now_us() : -1);
+    return sim::run_file_of(w, outcome == sim::Outcome::kSafety ? w.now_us() : -1);
 }
 
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
                                bool with_summary) {
-    rapidjson::StringBuffer buf;
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buf);
-    out.SetIndent(' ', 2);
-    out.StartObject();
-    out.Key("match");
-    out.Bool(match);
-    out.Key("verified");
-    out.Bool(!run.digest.empty());
-    out.Key("expected_digest");
-    out.String(run.digest.c_str());
-    out.Key("digest");
-    out.String(w.digest_hex().c_str());
-    out.Key("scenario");
-    out.String(run.scenario.name.c_str());
-    out.Key("seed");
-    out.Uint64(run.seed);
-    out.Key("inputs");
-    out.Uint64(run.inputs.size());
-    out.Key("cursor_us");
-    out.Int64(run.cursor_us);
-    out.Key("events");
-    out.Int64(w.events());
-    out.Key("sim_time_us");
-    out.Int64(w.now_us());
+    sim::JsonWriter out(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
+    out.begin_object();
+    out.key("match").boolean(match);
+    out.key("verified").boolean(!run.digest.empty());
+    out.key("expected_digest").string(run.digest);
+    out.key("digest").string(w.digest_hex());
+    out.key("scenario").string(run.scenario.name);
+    out.key("seed").uinteger(run.seed);
+    out.key("inputs").uinteger(run.inputs.size());
+    out.key("cursor_us").integer(run.cursor_us);
+    out.key("events").integer(w.events());
+    out.key("sim_time_us").integer(w.now_us());
     if (with_summary) {
         sim::SummaryOptions so;
         so.pretty = false;
-        const std::string summary = sim::summary_json(w, so);
-        rapidjson::Document d;
-        sim::JsonInputError error;
-        out.Key("summary");
-        if (sim::parse_json_document(summary, &d, &error)) {
-            d.Accept(out);
-        } else {
-            out.Null();  // our own writer's output; cannot happen unless summary_json breaks
-        }
+        out.key("summary");
+        sim::write_summary(out, w, so);  // laid out as the report is (so.pretty is ignored)
     }
-    out.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    out.end_object();
+    return out.take();
 }
 
 void run_on_threads(int jobs, const std::function<void()>& work) {

@@ -35,11 +35,6 @@ sim::LinResult timed_linearizability(sim::HistoryView history, int64_t time_limi
 // relative "index.html".
 std::string share_link(const sim::RunFile& run, const std::string& builtin_name);
 
-// A world that has run, as a run file: its scenario, seed, input log and
-// digest, and cursor_us (where a share link opens the page; -1 = play from
-// the start).
-sim::RunFile run_file_of(const sim::World& w, int64_t cursor_us);
-
 // Runs `work` on `jobs` threads and waits for them (on the calling thread
 // alone in WebAssembly, which has no threads here). Each worker pulls its
 // items from a shared atomic counter, so results must go to fixed slots.

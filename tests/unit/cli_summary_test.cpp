@@ -5,7 +5,9 @@
 #include <rapidjson/document.h>
 
 #include "check/fuzz.h"
+#include "format/logs_json.h"
 #include "format/summary.h"
+#include "format/trace_json.h"
 #include "sim/world.h"
 
 namespace sim {

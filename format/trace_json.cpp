@@ -1,0 +1,118 @@
+// format/trace_json.cpp — one trace record as a JSON line (`raftplay run
+// --trace`; see trace_json.h).
+#include "format/trace_json.h"
+
+#include "format/json.h"
+#include "sim/world.h"
+
+namespace sim {
+
+namespace {
+
+const char* entry_type_name(raft::EntryType t) {
+    switch (t) {
+        case raft::EntryType::kNoop:
+            return "noop";
+        case raft::EntryType::kCommand:
+            return "command";
+        case raft::EntryType::kConfig:
+            return "config";
+    }
+    return "?";
+}
+
+const char* type_name(const TraceRecord& r) {
+    return raft::msg_type_name(static_cast<raft::MsgType>(r.msg_type));
+}
+
+// send / deliver / drop. A send and a drop are recorded at the sender (node
+// = from); a deliver at the receiver, except a reply reaching a client.
+
+void write_message_fields(JsonWriter& w, const TraceRecord& r) {
+    int32_t from = r.node, to = r.peer;
+    if (r.kind == TraceKind::kDeliver &&
+        r.msg_type != static_cast<uint8_t>(raft::MsgType::kClientResp)) {
+        from = r.peer;
+        to = r.node;
+    }
+    w.key("node").integer(r.kind == TraceKind::kDeliver ? to : from);
+    w.key("from").integer(from);
+    w.key("to").integer(to);
+    w.key("type").string(type_name(r));
+    w.key("term").integer(r.term);
+    w.key("index").integer(r.index);
+    if (r.kind == TraceKind::kDrop) {
+        w.key("reason").string(drop_reason_name(r.aux));
+    } else {
+        w.key("msg_id").integer(r.aux);
+    }
+}
+
+void write_client_fields(JsonWriter& w, const TraceRecord& r) {
+    w.key("node").integer(r.node);
+    w.key("client").integer(r.node - kClientBase);
+    w.key("op").string(raft::op_name(static_cast<raft::OpType>(r.msg_type)));
+    w.key("target").integer(r.peer);
+    w.key("op_index").integer(r.index);
+    if (r.kind == TraceKind::kClientComplete) {
+        w.key("status").string(op_status_name(static_cast<OpStatus>(r.aux)));
+    }
+}
+
+void write_node_fields(JsonWriter& w, const TraceRecord& r) {
+    w.key("node").integer(r.node);
+    w.key("term").integer(r.term);
+    switch (r.kind) {
+        case TraceKind::kTimeout:
+            w.key("timer").string(r.aux == 0 ? "election" : r.aux == 1 ? "heartbeat" : "lease");
+            break;
+        case TraceKind::kRole:
+            w.key("role").string(raft::role_name(static_cast<raft::Role>(r.aux)));
+            break;
+        case TraceKind::kVote:
+            w.key("voted_for").integer(r.peer);
+            break;
+        case TraceKind::kPersist:
+        case TraceKind::kFsync:
+            w.key("index").integer(r.index);
+            w.key(r.kind == TraceKind::kPersist ? "entries" : "batches").integer(r.aux);
+            break;
+        case TraceKind::kApply:
+            w.key("index").integer(r.index);
+            w.key("entry_type").string(entry_type_name(static_cast<raft::EntryType>(r.aux)));
+            break;
+        case TraceKind::kAction:
+            w.key("action").string(action_name(static_cast<ActionKind>(r.aux)));
+            break;
+        default:
+            w.key("index").integer(r.index);
+            break;
+    }
+}
+
+}  // namespace
+
+std::string trace_record_json(const TraceRecord& r) {
+    JsonWriter w(JsonDialect::kReport);
+    w.begin_object();
+    w.key("t_us").integer(r.t_us);
+    w.key("kind").string(trace_kind_name(r.kind));
+    switch (r.kind) {
+        case TraceKind::kSend:
+        case TraceKind::kDeliver:
+        case TraceKind::kDrop:
+            write_message_fields(w, r);
+            break;
+        case TraceKind::kClientInvoke:
+        case TraceKind::kClientComplete:
+            write_client_fields(w, r);
+            break;
+        default:
+            write_node_fields(w, r);
+            break;
+    }
+    w.end_object();
+    return w.take();
+}
+
+}  // namespace sim
