@@ -18,8 +18,8 @@
 #include <cmath>
 
 #include "base/assert.h"
+#include "format/action.h"
 #include "format/scenario_json.h"
-#include "session/format_bridge.h"
 
 namespace session {
 
@@ -404,10 +404,9 @@ void Session::do_act(sim::Action a) {
     if (world().halted()) {
         return notice("The run stopped at a safety violation: step back to act in the past.");
     }
-    std::string error;
     a.at_us = now;
-    if (!validate_action(world().scenario(), a, &error)) {
-        return show_error("That action is not possible here: " + error);
+    if (const sim::ActionProblem p = sim::validate(world().scenario(), a); !p.ok()) {
+        return show_error("That action is not possible here: " + p.message());
     }
     seek_target_us_ = -1;
     hunting_ = false;

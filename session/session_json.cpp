@@ -3,9 +3,10 @@
 // fragment and the run file of what is shown.
 #include <cmath>
 
+#include "format/fragment.h"
+#include "format/run_file.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
-#include "session/format_bridge.h"
 #include "session/session.h"
 
 namespace session {
@@ -197,11 +198,11 @@ std::string Session::state_json(const ViewReport& view) const {
 }
 
 std::string Session::fragment() const {
-    return sim::encode_fragment(run_file_of(*run_.scenario, run_.seed, world()), run_.builtin);
+    return sim::encode_fragment(sim::run_file_of(world(), world().now_us()), run_.builtin);
 }
 
 std::string Session::run_file_json() const {
-    return sim::run_file_to_json(run_file_of(*run_.scenario, run_.seed, world()));
+    return sim::run_file_to_json(sim::run_file_of(world(), world().now_us()));
 }
 
 }  // namespace session
