@@ -76,7 +76,7 @@ sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome out
 }
 
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
-                               bool with_summary) {
+                               bool with_summary, int64_t checkpoints_checked) {
     rapidjson::StringBuffer buf;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buf);
     out.SetIndent(' ', 2);
@@ -101,6 +101,10 @@ std::string replay_report_json(const sim::World& w, const sim::RunFile& run, boo
     out.Int64(w.events());
     out.Key("sim_time_us");
     out.Int64(w.now_us());
+    if (checkpoints_checked >= 0) {
+        out.Key("checkpoints_checked");
+        out.Int64(checkpoints_checked);
+    }
     if (with_summary) {
         sim::SummaryOptions so;
         so.pretty = false;
