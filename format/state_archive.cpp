@@ -20,7 +20,6 @@
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cstring>
-#include <mutex>
 #include <set>
 
 #include "base/assert.h"
@@ -81,6 +80,10 @@ void ArchiveIn::fail(const std::string& why) {
 }
 
 std::string ArchiveIn::error() const {
+    if (failed_ && why_truncated_) {
+        return context_ + ": truncated at byte " + std::to_string(why_at_ + left()) + " (at byte " +
+               std::to_string(why_at_) + ": " + why_ + ")";
+    }
     if (failed_) return context_ + ": at byte " + std::to_string(why_at_) + ": " + why_;
     if (buf_.overrun()) return context_ + ": truncated at byte " + std::to_string(buf_.position());
     return "";
@@ -93,8 +96,11 @@ uint64_t ArchiveIn::size(uint64_t, const char* limit_name, uint64_t limit, uint6
         fail("limit " + std::string(limit_name) + ": " + std::to_string(n) + " > " +
              std::to_string(limit));
     } else if (min_bytes > 0 && n > left() / min_bytes) {
+        // A size the rest cannot hold: the payload ends early (or the tag is
+        // corrupt, which the checksum would have caught).
         fail("a size of " + std::to_string(n) + " is more than the " + std::to_string(left()) +
              " bytes left hold");
+        why_truncated_ = true;
     }
     return ok() ? n : 0;
 }
@@ -168,11 +174,10 @@ void serialize(A& a, std::string& s) {
 
 // A string literal (a message's error, the limit that stopped a run): saved
 // as its text, loaded as a pointer into a table that lives as long as the
-// program (bounded: a file cannot grow it without end).
+// program (bounded: a file cannot grow it without end). Not thread-safe:
+// archives are decoded on one thread (the page, `raftplay replay`).
 const char* intern(const std::string& s) {
-    static std::mutex mu;
     static std::set<std::string> table;
-    const std::lock_guard<std::mutex> lock(mu);
     auto it = table.find(s);
     if (it != table.end()) return it->c_str();
     if (table.size() >= 256 || s.size() > 256) return nullptr;

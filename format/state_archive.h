@@ -147,6 +147,7 @@ class ArchiveIn {
     std::istream stream_;
     std::unique_ptr<cereal::PortableBinaryInputArchive> ar_;
     bool failed_ = false;
+    bool why_truncated_ = false;  // the first failure was a size beyond the end
     std::string why_;
     size_t why_at_ = 0;
 };
