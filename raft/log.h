@@ -83,6 +83,14 @@ class RaftLog {
     std::vector<Entry> release_entries() { return std::move(entries_); }
     void restore_entries(std::vector<Entry> entries) { entries_ = std::move(entries); }
     bool operator==(const RaftLog&) const = default;
+    // f(name, field) for every member; Self is RaftLog or const RaftLog. For
+    // file formats above raft/ (see Node::visit_fields for why).
+    template <class Self, class F>
+    static void visit_fields(Self& self, F&& f) {
+        f("offset", self.offset_);
+        f("offset_term", self.offset_term_);
+        f("entries", self.entries_);
+    }
 
   private:
     void check_next(const Entry& e) const {

@@ -187,6 +187,43 @@ class Node {
     const std::vector<PendingRead>& pending_reads() const { return reads_; }
     bool in_lease() const;
 
+    // ---- field list, for file formats ---------------------------------------------
+    // Calls f(name, field) for every data member, in declaration order; Self
+    // is Node or const Node. It exists so that a saved-run format above this
+    // layer (format/state_archive.cpp, built on cereal) can save and load a
+    // node's private state without raft/ knowing any format or library, and
+    // without an accessor per field. A new member must be listed here (the
+    // archive's round-trip test in tests/unit/run_archive_test.cpp fails
+    // otherwise); the format's version then goes up.
+    template <class Self, class F>
+    static void visit_fields(Self& self, F&& f) {
+        f("id", self.id_);
+        f("config", self.config_);
+        f("rng", self.rng_);
+        f("current_term", self.current_term_);
+        f("voted_for", self.voted_for_);
+        f("log", self.log_);
+        f("snapshot", self.snapshot_);
+        f("role", self.role_);
+        f("leader", self.leader_);
+        f("commit_index", self.commit_index_);
+        f("last_applied", self.last_applied_);
+        f("persisted_index", self.persisted_index_);
+        f("kv", self.kv_);
+        f("votes_granted", self.votes_granted_);
+        f("votes_rejected", self.votes_rejected_);
+        f("durable_hard_state", self.durable_hard_state_);
+        f("lease", self.lease_);
+        f("progress", self.progress_);
+        f("heartbeat_round", self.heartbeat_round_);
+        f("committed_in_term", self.committed_in_term_);
+        f("reads", self.reads_);
+        f("deferred_reads", self.deferred_reads_);
+        f("next_read_ctx", self.next_read_ctx_);
+        f("ready", self.ready_);
+        f("imaged", self.imaged_);
+    }
+
   private:
     // Role transitions (§5.2).
     void become_follower(Term term, NodeId leader);

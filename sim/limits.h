@@ -56,5 +56,9 @@ constexpr int64_t kMaxHistoryFileBytes = 1024LL * 1024 * 1024;
 // few million events per second the simulator runs, this is minutes of wall
 // time; a heartbeat of a few microseconds over hours would be days.
 constexpr int64_t kMaxEstimatedEvents = 1'000'000'000;
+// "checkpoint_entries_max": log entries one checkpoint holds over all its
+// node logs and disks, when a checkpoint is read from a file (a saved run,
+// format/run_archive.h); copies make them cheap to encode, not to hold.
+constexpr uint64_t kMaxCheckpointEntries = uint64_t(1) << 22;
 
 }  // namespace sim

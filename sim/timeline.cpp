@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "raft/entry_codec.h"
+#include "sim/limits.h"
 
 namespace sim {
 
@@ -93,36 +94,70 @@ void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
     }
 }
 
-void decode_lists(const std::string& in, size_t* pos,
-                  std::vector<std::vector<raft::Entry>>* lists) {
-    for (std::vector<raft::Entry>& list : *lists) {
-        uint64_t n = 0;
-        raft::get_varint(in, pos, &n);
-        list.clear();
-        if (n == 0) continue;
-        list.reserve(static_cast<size_t>(n));
-        raft::Index first = 0;
-        raft::get_signed(in, pos, &first);
-        while (list.size() < n) {
-            uint64_t tag = 0, count = 0;
-            raft::get_varint(in, pos, &tag);
-            const raft::Index next = first + static_cast<raft::Index>(list.size());
-            if (tag & 1) {
-                raft::get_varint(in, pos, &count);
-                const std::vector<raft::Entry>& src = (*lists)[static_cast<size_t>(tag >> 1)];
-                const auto off = static_cast<size_t>(next - src.front().index);
-                list.insert(list.end(), src.begin() + static_cast<std::ptrdiff_t>(off),
-                            src.begin() + static_cast<std::ptrdiff_t>(off + count));
-                continue;
-            }
-            raft::Index prev = next - 1;
-            for (uint64_t i = 0; i < (tag >> 1); i++) {
-                raft::Entry e;
-                raft::decode_entry(in, pos, &prev, &e);
-                list.push_back(std::move(e));
-            }
-        }
+// Checkpoints the timeline packed itself always decode; one loaded from a
+// file (format/run_archive) may not, so every count, reference and index is
+// checked against what the encoder can write: a failure is a false return,
+// never a read outside `in` or an unbounded allocation.
+bool decode_literals(const std::string& in, size_t* pos, uint64_t count, raft::Index next,
+                     std::vector<raft::Entry>* list) {
+    raft::Index prev = next - 1;
+    for (uint64_t i = 0; i < count; i++) {
+        raft::Entry e;
+        if (!raft::decode_entry(in, pos, &prev, &e) ||
+            e.index != next + static_cast<raft::Index>(i))
+            return false;
+        list->push_back(std::move(e));
     }
+    return true;
+}
+
+bool decode_copy(const std::vector<raft::Entry>& src, uint64_t count, raft::Index next,
+                 std::vector<raft::Entry>* list) {
+    if (src.empty() || count == 0 || next < src.front().index) return false;
+    const auto off = static_cast<uint64_t>(next - src.front().index);
+    if (off >= src.size() || count > src.size() - off) return false;
+    list->insert(list->end(), src.begin() + static_cast<std::ptrdiff_t>(off),
+                 src.begin() + static_cast<std::ptrdiff_t>(off + count));
+    return true;
+}
+
+bool decode_list(const std::string& in, size_t* pos, std::vector<std::vector<raft::Entry>>* lists,
+                 size_t k) {
+    std::vector<raft::Entry>& list = (*lists)[k];
+    uint64_t n = 0;
+    if (!raft::get_varint(in, pos, &n)) return false;
+    list.clear();
+    if (n == 0) return true;
+    // Copied runs make lists longer than their bytes: the total is bounded.
+    uint64_t total = 0;
+    for (size_t j = 0; j < k; j++)
+        total += (*lists)[j].size();
+    if (n > kMaxCheckpointEntries - total) return false;
+    raft::Index first = 0;
+    if (!raft::get_signed(in, pos, &first) || first < 1 || first > (int64_t(1) << 62)) return false;
+    while (list.size() < n) {
+        uint64_t tag = 0, count = 0;
+        if (!raft::get_varint(in, pos, &tag)) return false;
+        const raft::Index next = first + static_cast<raft::Index>(list.size());
+        if (tag & 1) {
+            if ((tag >> 1) >= k || !raft::get_varint(in, pos, &count) || count > n - list.size() ||
+                !decode_copy((*lists)[tag >> 1], count, next, &list))
+                return false;
+            continue;
+        }
+        count = tag >> 1;
+        if (count == 0 || count > n - list.size() || count > in.size() - *pos) return false;
+        if (!decode_literals(in, pos, count, next, &list)) return false;
+    }
+    return true;
+}
+
+bool decode_lists(const std::string& in, size_t* pos,
+                  std::vector<std::vector<raft::Entry>>* lists) {
+    for (size_t k = 0; k < lists->size(); k++) {
+        if (!decode_list(in, pos, lists, k)) return false;
+    }
+    return true;
 }
 
 // Every snapshot pointer a state holds besides the nodes' and disks' own:
@@ -179,32 +214,42 @@ void encode_snapshots(const std::vector<raft::SnapshotPtr>& unique, std::string*
         raft::encode_snapshot(*unique[i], i == 0 ? nullptr : unique[0].get(), out);
 }
 
-void decode_snapshots(const std::string& block, const std::string& in, size_t* pos, WorldState* st,
+bool decode_snapshots(const std::string& block, const std::string& in, size_t* pos, WorldState* st,
                       std::vector<raft::Node::Image>* images) {
     ASSERT_CMP(images->size(), ==, st->nodes.size());
     std::vector<NodeSlot>* nodes = &st->nodes;
     uint64_t n = 0;
     size_t at_block = 0;
-    raft::get_varint(block, &at_block, &n);
+    // Each snapshot takes at least two bytes.
+    if (!raft::get_varint(block, &at_block, &n) || n > block.size()) return false;
     std::vector<raft::SnapshotPtr> unique;
     for (uint64_t i = 0; i < n; i++) {
         auto s = std::make_shared<raft::Snapshot>();
-        raft::decode_snapshot(block, &at_block, i == 0 ? nullptr : unique[0].get(), s.get());
+        if (!raft::decode_snapshot(block, &at_block, i == 0 ? nullptr : unique[0].get(), s.get()))
+            return false;
         unique.push_back(std::move(s));
     }
-    auto at = [&](uint64_t ref) { return ref == 0 ? nullptr : unique[ref - 1]; };
+    bool ok = at_block == block.size();
+    auto at = [&](uint64_t ref) -> raft::SnapshotPtr {
+        if (ref > unique.size()) ok = false;
+        return ref == 0 || ref > unique.size() ? nullptr : unique[ref - 1];
+    };
+    auto get_ref = [&](uint64_t* ref) {
+        if (!raft::get_varint(in, pos, ref)) ok = false;
+    };
     for (size_t i = 0; i < nodes->size(); i++) {
         uint64_t node_ref = 0, disk_ref = 0;
-        raft::get_varint(in, pos, &node_ref);
-        raft::get_varint(in, pos, &disk_ref);
+        get_ref(&node_ref);
+        get_ref(&disk_ref);
         (*images)[i].snapshot = at(node_ref);
         (*nodes)[i].disk.durable.snapshot = at(disk_ref);
     }
     for_each_loose_snapshot(*st, [&](raft::SnapshotPtr& p) {
         uint64_t ref = 0;
-        raft::get_varint(in, pos, &ref);
+        get_ref(&ref);
         p = at(ref);
     });
+    return ok;
 }
 
 // Durable checksums, only where they differ from the entry's hash (a torn or
@@ -218,12 +263,13 @@ void encode_checksums(const std::vector<StoredEntry>& log, std::string* out) {
     raft::put_varint(0, out);
 }
 
-void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntry>* log) {
+bool decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntry>* log) {
+    // Each pair takes at least two bytes: the loop ends within the input.
     for (;;) {
         uint64_t k = 0, sum = 0;
-        raft::get_varint(in, pos, &k);
-        if (k == 0) return;
-        raft::get_varint(in, pos, &sum);
+        if (!raft::get_varint(in, pos, &k)) return false;
+        if (k == 0) return true;
+        if (k > log->size() || !raft::get_varint(in, pos, &sum)) return false;
         (*log)[static_cast<size_t>(k - 1)].checksum = sum;
     }
 }
@@ -324,17 +370,28 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
         n.node.put_image(std::move(images[i]));
         n.disk.durable.log.swap(durable[i]);
     }
-    c.logs.shrink_to_fit();
-    c.bytes = approx_bytes(c.state) + c.logs.capacity();
+    account(&c);
     return c;
 }
 
-WorldState Timeline::unpack(const Checkpoint& c) {
-    WorldState st = c.state;
+namespace {
+
+// What put_image's rebuild of the key-value store needs: every applied entry
+// after the snapshot point is in the log. Checked before, for outside bytes.
+bool image_fits(const raft::Node& node, const raft::Node::Image& im) {
+    const raft::Index last = node.log().snapshot_index() + static_cast<raft::Index>(im.log.size());
+    if (!im.log.empty() && im.log.front().index != node.log().snapshot_index() + 1) return false;
+    if (im.snapshot && im.snapshot->last_included_index > node.last_applied()) return false;
+    return node.last_applied() >= 0 && node.last_applied() <= last;
+}
+
+bool unpack_into(const Timeline::Checkpoint& c, WorldState* out, std::string* error) {
+    WorldState& st = *out;
+    st = c.state;
     size_t pos = 0;
     std::vector<std::vector<raft::Entry>> lists(2 * st.nodes.size());
-    decode_lists(c.logs, &pos, &lists);
     std::vector<raft::Node::Image> images(st.nodes.size());  // has_kv false: rebuilt
+    if (!decode_lists(c.logs, &pos, &lists)) return *error = "malformed node logs", false;
     for (size_t i = 0; i < st.nodes.size(); i++) {
         NodeSlot& n = st.nodes[i];
         images[i].log = std::move(lists[2 * i]);
@@ -345,12 +402,57 @@ WorldState Timeline::unpack(const Checkpoint& c) {
             n.disk.durable.log.emplace_back(std::move(e), sum);
         }
     }
-    for (NodeSlot& n : st.nodes)
-        decode_checksums(c.logs, &pos, &n.disk.durable.log);
-    decode_snapshots(*c.snapshots, c.logs, &pos, &st, &images);
-    for (size_t i = 0; i < st.nodes.size(); i++)
+    for (NodeSlot& n : st.nodes) {
+        if (!decode_checksums(c.logs, &pos, &n.disk.durable.log))
+            return *error = "malformed disk checksums", false;
+    }
+    if (c.snapshots == nullptr || !decode_snapshots(*c.snapshots, c.logs, &pos, &st, &images))
+        return *error = "malformed snapshots", false;
+    if (pos != c.logs.size()) return *error = "bytes after the packed logs", false;
+    for (size_t i = 0; i < st.nodes.size(); i++) {
+        if (!image_fits(st.nodes[i].node, images[i]))
+            return *error = "node " + std::to_string(i) + ": log does not cover last_applied",
+                   false;
         st.nodes[i].node.put_image(std::move(images[i]));
+    }
+    return true;
+}
+
+}  // namespace
+
+WorldState Timeline::unpack(const Checkpoint& c) {
+    WorldState st;
+    std::string error;
+    ASSERT_MSG(unpack_into(c, &st, &error), error.c_str());
     return st;
+}
+
+bool Timeline::unpack_checked(const Checkpoint& c, WorldState* out, std::string* error) {
+    return unpack_into(c, out, error);
+}
+
+void Timeline::account(Checkpoint* c) {
+    c->logs.shrink_to_fit();
+    c->bytes = approx_bytes(c->state) + c->logs.capacity();
+}
+
+std::unique_ptr<Timeline> Timeline::adopt(std::unique_ptr<World> world,
+                                          std::vector<Checkpoint> checkpoints,
+                                          int64_t horizon_events, int64_t horizon_us,
+                                          TimelineOptions options) {
+    ASSERT(!checkpoints.empty() && checkpoints.front().state.events == 0);
+    std::unique_ptr<Timeline> t(new Timeline());
+    t->scenario_ = world->scenario_ptr();
+    t->seed_ = world->seed();
+    t->options_ = options;
+    t->spacing_ = std::max<int64_t>(1, options.checkpoint_every_events);
+    t->world_ = std::move(world);
+    t->world_->record_trace = options.record_trace;
+    t->checkpoints_ = std::move(checkpoints);
+    t->horizon_events_ = horizon_events;
+    t->horizon_us_ = horizon_us;
+    t->restore_checkpoint(t->checkpoints_.back());
+    return t;
 }
 
 void Timeline::restore_checkpoint(const Checkpoint& c) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/world.h"
@@ -59,9 +60,9 @@ class Timeline {
     size_t checkpoint_count() const { return checkpoints_.size(); }
     size_t checkpoint_bytes() const;
 
-  private:
     // A world state whose logs (node logs and durable logs) are moved into a
     // compact encoding and whose key-value stores are dropped (rebuilt).
+    // Public for saved runs (format/run_archive), which store and load them.
     struct Checkpoint {
         WorldState state;
         std::string logs;
@@ -75,7 +76,31 @@ class Timeline {
         std::vector<std::weak_ptr<const raft::Snapshot>> snapshot_ids;
         size_t bytes = 0;  // state and logs; the snapshot block is counted once
     };
+    // The checkpoints, ascending by events (the first at event 0).
+    const std::vector<Checkpoint>& checkpoints() const { return checkpoints_; }
+    // What a checkpoint of `live` holds (the bulky parts move out and back:
+    // live is unchanged after). `previous` lets it share a snapshot block.
     static Checkpoint pack(WorldState& live, const Checkpoint* previous);
+    // Decodes a checkpoint whose packed parts (logs, snapshots) came from
+    // outside, e.g. a file: false with *error when they are malformed, in
+    // which case *out is unspecified. Never reads outside the bytes.
+    static bool unpack_checked(const Checkpoint& c, WorldState* out, std::string* error);
+    // Byte size of the packed parts as approx_bytes and checkpoint_bytes count them.
+    static void account(Checkpoint* c);
+
+    // A timeline over a saved run (format/run_archive): `world` was built
+    // from the run's scenario, seed and inputs and holds the whole run's
+    // append-only logs; `checkpoints` are the run's (ascending, the first at
+    // event 0, each checked by unpack_checked) and `horizon_*` its end. The
+    // world is restored to the last checkpoint; seeks use the checkpoints
+    // instead of re-simulating from the start.
+    static std::unique_ptr<Timeline> adopt(std::unique_ptr<World> world,
+                                           std::vector<Checkpoint> checkpoints,
+                                           int64_t horizon_events, int64_t horizon_us,
+                                           TimelineOptions options = {});
+
+  private:
+    Timeline() = default;
     static WorldState unpack(const Checkpoint& c);
     void restore_checkpoint(const Checkpoint& c);
     void maybe_checkpoint();
@@ -86,7 +111,7 @@ class Timeline {
     void note_progress();
 
     std::shared_ptr<const Scenario> scenario_;
-    uint64_t seed_;
+    uint64_t seed_ = 0;
     TimelineOptions options_;
     std::unique_ptr<World> world_;
     std::vector<Checkpoint> checkpoints_;  // ascending by events

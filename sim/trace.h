@@ -73,6 +73,10 @@ class Digest {
     uint64_t value() const;
     std::string hex() const;
     bool operator==(const Digest&) const = default;
+    // The running state, for saved runs (format/run_archive): value() is a
+    // one-way avalanche of it, so a restored digest needs the word itself.
+    uint64_t state() const { return h_; }
+    void set_state(uint64_t h) { h_ = h; }
 
   private:
     // Folds two words into one: the two halves of their 128-bit product, each

@@ -236,6 +236,8 @@ class World {
 
   private:
     friend class Checker;
+    // format/state_archive.cpp saves and installs the append-only logs.
+    friend struct WorldLogsAccess;
     void setup();
     void apply_jitter();
     void apply_preset();

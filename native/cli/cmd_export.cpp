@@ -1,6 +1,7 @@
 // native/cli/cmd_export.cpp — `raftplay export RUN --format perfetto -o FILE`:
 // a run as a Chrome trace-event JSON timeline (opens in ui.perfetto.dev and
-// chrome://tracing).
+// chrome://tracing); `--format archive`: a binary run archive
+// (format/run_archive.h) that opens at any moment without re-simulating.
 //
 // Layout: process 1 "cluster" has one track (tid) per node carrying its role
 // spans (complete events named "leader t7"), down/paused spans, and a 1 µs
@@ -13,6 +14,7 @@
 #include <iostream>
 
 #include "format/json.h"
+#include "format/run_archive.h"
 #include "format/summary.h"
 #include "native/cli/cli.h"
 #include "sim/world.h"
@@ -21,20 +23,25 @@ namespace cli {
 
 namespace {
 
-const char* kExportHelp = R"(usage: raftplay export RUN --format perfetto -o FILE [options]
+const char* kExportHelp = R"(usage: raftplay export RUN --format perfetto|archive -o FILE [options]
 
-Writes a run as a Chrome trace-event JSON timeline (open it in
-https://ui.perfetto.dev or chrome://tracing): one track per node with its
-role spans, messages as slices joined by flow arrows, and one track per
-client with its operations. RUN is a run file (as `replay` takes) or a
-scenario (file or built-in name) run at --seed.
+--format perfetto writes a run as a Chrome trace-event JSON timeline (open
+it in https://ui.perfetto.dev or chrome://tracing): one track per node with
+its role spans, messages as slices joined by flow arrows, and one track per
+client with its operations. --format archive writes a binary run archive
+(.rpa): scenario, seed, input log, digest, the trace and client history, and
+the timeline's checkpoints, so that a viewer opens any moment of a long run
+without re-simulating it; `raftplay replay FILE.rpa` verifies one. RUN is a
+run file (as `replay` takes) or a scenario (file or built-in name) run at
+--seed.
 
 options:
-  --format perfetto   the only format (also accepted: chrome)
+  --format F          perfetto (also accepted: chrome) or archive
   -o FILE             output file (required)
   --seed N            seed when RUN is a scenario (default 1)
   --set PATH=VALUE    override a scenario field (repeatable)
-  --no-messages       leave out message slices and flows (smaller files)
+  --no-messages       perfetto: leave out message slices and flows (smaller files)
+  --checkpoint-every N  archive: events between checkpoints (default 5120)
 
 exit codes: 0 written, 3 bad input
 )";
@@ -222,20 +229,41 @@ bool load_run(const Args& args, sim::RunFile* run, std::string* err) {
     return true;
 }
 
+int export_archive(const Args& args, const std::shared_ptr<const sim::Scenario>& scenario,
+                   const sim::RunFile& run, const std::string& out) {
+    sim::TimelineOptions options;
+    if (args.has("--checkpoint-every") &&
+        (!parse_i64(args.get("--checkpoint-every"), &options.checkpoint_every_events) ||
+         options.checkpoint_every_events < 1)) {
+        return bad_input("export", "--checkpoint-every: expected a positive integer");
+    }
+    const sim::RunArchive archive =
+        sim::record_run_archive(scenario, run.seed, run.inputs, options);
+    const std::string bytes = sim::encode_run_archive(archive);
+    std::string err;
+    if (!write_file(out, bytes, &err)) return bad_input("export", err);
+    std::cerr << "raftplay export: wrote " << out << " (" << bytes.size() << " bytes, "
+              << archive.checkpoints.size() << " checkpoints, " << archive.end_events
+              << " events, digest " << archive.digest << ")\n";
+    return kExitOk;
+}
+
 }  // namespace
 
 int cmd_export(int argc, char** argv) {
     Args args;
     std::string err;
-    const ArgSpec spec{{"--format", "-o", "--out", "--seed", "--set"}, {"--no-messages"}, 1};
+    const ArgSpec spec{
+        {"--format", "-o", "--out", "--seed", "--set", "--checkpoint-every"}, {"--no-messages"}, 1};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("export", err);
     if (args.help()) {
         std::cout << kExportHelp;
         return kExitOk;
     }
     const std::string format = args.get("--format", "perfetto");
-    if (format != "perfetto" && format != "chrome") {
-        return bad_input("export", "--format: unknown format '" + format + "' (known: perfetto)");
+    if (format != "perfetto" && format != "chrome" && format != "archive") {
+        return bad_input("export",
+                         "--format: unknown format '" + format + "' (known: perfetto, archive)");
     }
     const std::string out = args.get("-o", args.get("--out"));
     if (args.positionals().empty() || out.empty()) {
@@ -244,6 +272,7 @@ int cmd_export(int argc, char** argv) {
     sim::RunFile run;
     if (!load_run(args, &run, &err)) return bad_input("export", err);
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
+    if (format == "archive") return export_archive(args, scenario, run, out);
     sim::World world(scenario, run.seed, run.inputs);
     world.run_to_end();
     Writer w(sim::JsonDialect::kReport);

@@ -15,6 +15,7 @@
 #include "format/history_json.h"
 #include "format/json.h"
 #include "format/logs_json.h"
+#include "format/run_archive.h"
 #include "format/summary.h"
 #include "format/trace_json.h"
 #include "native/cli/cli.h"
@@ -58,6 +59,11 @@ exports it: {"format": "raftplay-run", ...}) up to its cursor (cursor_us, or
 the end of the run when it is -1), and compares the digest with the recorded
 one. Prints {"match", "expected_digest", "digest", ...} as JSON.
 
+FILE may also be a binary run archive (`raftplay export RUN --format archive`,
+told apart by its first bytes): the run is re-simulated to its end and both
+the digest and every stored checkpoint must equal the re-simulated ones
+("checkpoints_checked" says how many were compared).
+
 Instead of a file, a share link works the same: the page's address (it
 always links to the moment shown), or the link run, fuzz and shrink print;
 the whole address, or just the part after '#'. Quote it for the shell:
@@ -66,8 +72,9 @@ raftplay replay 'http://127.0.0.1:8080/#v=1&...'.
 options:
   --summary                also print the full run summary (key "summary")
 
-exit codes: 0 the digests match (or none was recorded), 1 mismatch,
-3 bad input
+exit codes: 0 the digests match (or none was recorded), 1 mismatch (digest
+or an archive's checkpoint), 3 bad input (a truncated, corrupted or foreign
+archive names the file and the problem)
 )";
 
 // A share link: an address with a '#v=' fragment, or the fragment alone.
@@ -220,6 +227,33 @@ int cmd_run(int argc, char** argv) {
     return run_exit_code(w, lin, until_us == duration);
 }
 
+namespace {
+
+// A run archive (format/run_archive.h): re-simulates it and compares the
+// digest and every stored checkpoint.
+int replay_archive(const std::string& path, const std::string& bytes, bool with_summary) {
+    sim::RunArchive archive;
+    std::string err;
+    if (!sim::decode_run_archive(bytes, path, &archive, &err)) return bad_input("replay", err);
+    sim::ArchiveCheck check = sim::verify_run_archive(archive);
+    if (check.world->limit_reached()) return bad_input("replay", limit_message(path, *check.world));
+    sim::RunFile run;
+    run.scenario = *archive.scenario;
+    run.seed = archive.seed;
+    run.inputs = archive.inputs;
+    run.digest = archive.digest;
+    std::cout << replay_report_json(*check.world, run, check.ok, with_summary,
+                                    static_cast<int64_t>(check.checkpoints_checked))
+              << "\n";
+    if (!check.ok) {
+        std::cerr << "raftplay replay: " << path << ": " << check.error << "\n";
+        return kExitViolation;
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
 int cmd_replay(int argc, char** argv) {
     Args args;
     std::string err, text;
@@ -235,7 +269,15 @@ int cmd_replay(int argc, char** argv) {
     sim::RunFile run;
     if (!file_exists(path) && is_share_link(path)) {
         if (!run_from_link(path, &run, &err)) return bad_input("replay", err);
-    } else if (!read_file(path, &text, &err) || !sim::parse_run_file(text, path, &run, &err)) {
+    } else if (!read_file(path, &text, &err, sim::kMaxArchiveBytes, "archive_bytes_max")) {
+        return bad_input("replay", err);
+    } else if (sim::is_run_archive(text)) {
+        return replay_archive(path, text, args.has("--summary"));
+    } else if (text.size() > sim::kMaxRunFileBytes) {
+        return bad_input("replay",
+                         path + ": limit run_file_bytes_max: " + std::to_string(text.size()) +
+                             " bytes > " + std::to_string(sim::kMaxRunFileBytes));
+    } else if (!sim::parse_run_file(text, path, &run, &err)) {
         return bad_input("replay", err);
     }
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);

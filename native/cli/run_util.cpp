@@ -62,7 +62,7 @@ sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome out
 }
 
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
-                               bool with_summary) {
+                               bool with_summary, int64_t checkpoints_checked) {
     sim::JsonWriter out(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
     out.begin_object();
     out.key("match").boolean(match);
@@ -75,6 +75,7 @@ std::string replay_report_json(const sim::World& w, const sim::RunFile& run, boo
     out.key("cursor_us").integer(run.cursor_us);
     out.key("events").integer(w.events());
     out.key("sim_time_us").integer(w.now_us());
+    if (checkpoints_checked >= 0) out.key("checkpoints_checked").integer(checkpoints_checked);
     if (with_summary) {
         sim::SummaryOptions so;
         so.pretty = false;

@@ -47,7 +47,8 @@ sim::RunFile failing_run(const sim::Scenario& s, uint64_t seed, sim::Outcome out
 
 // replay's report: match, both digests, the run's position and optionally
 // the full summary.
+// checkpoints_checked >= 0 (a run archive) adds that key.
 std::string replay_report_json(const sim::World& w, const sim::RunFile& run, bool match,
-                               bool with_summary);
+                               bool with_summary, int64_t checkpoints_checked = -1);
 
 }  // namespace cli

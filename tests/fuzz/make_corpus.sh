@@ -6,8 +6,9 @@
 # Sources: scenarios/*.json and tests/data/**/*.json (scenarios, good and
 # bad), generated fuzz scenarios (`raftplay fuzz --dry-run`), run files and
 # share links of failing runs (`raftplay fuzz --mutation ...` writes them),
-# client histories (`raftplay run --history`), --set lines, and checkpoint
-# codec inputs encoded the way raft/entry_codec.cpp writes them. Run it when
+# client histories (`raftplay run --history`), --set lines, checkpoint
+# codec inputs encoded the way raft/entry_codec.cpp writes them, and short
+# run archives (`raftplay export --format archive`). Run it when
 # a format changes and review the diff; the fuzzer's own finds stay in
 # build/fuzz/work/, outside git.
 set -euo pipefail
@@ -19,7 +20,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT"
 rm -rf "$C"
-mkdir -p "$C"/{scenario,overrides,run_file,fragment,history,entry_codec}
+mkdir -p "$C"/{scenario,overrides,run_file,fragment,history,entry_codec,run_archive}
 
 # Scenarios: the built-ins, test data (bad ones too: they reach the error
 # paths) and a few generated fault schedules.
@@ -115,4 +116,20 @@ files = {"entries.bin": b"\0" + varint(len(entries)) + b"".join(entries),
 for name, data in files.items():
     open(f"{sys.argv[1]}/{name}", "wb").write(data)
 EOF
+# Run archives: short runs of the default scenario (small enough to fuzz
+# quickly: a few checkpoints, snapshots, loss), each whole (magic and
+# header) and as its bare payload (the harness frames that with a correct
+# checksum).
+archive() {
+    local name="$1"
+    shift
+    "$BIN" export default --seed 3 "$@" --format archive -o "$C/run_archive/$name.rpa" 2>/dev/null
+    tail -c +33 "$C/run_archive/$name.rpa" >"$C/run_archive/$name.payload"
+}
+archive small --set duration_ms=600 --set cluster.nodes=3 --checkpoint-every 60
+archive snapshots --set duration_ms=500 --set cluster.nodes=3 --set cluster.snapshot_threshold=5 \
+    --set workload.rate_per_s=200 --checkpoint-every 100
+archive lossy --set duration_ms=500 --set cluster.nodes=4 --set network.loss=0.2 \
+    --set workload.rate_per_s=100 --checkpoint-every 100
+
 for d in "$C"/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) inputs"; done

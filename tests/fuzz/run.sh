@@ -47,7 +47,8 @@ run_one() {
     [ -d "$seeds" ] || { echo "FAIL $name: no seed corpus $seeds" >&2; return 1; }
     mkdir -p "$work" "$crashes" "$(dirname "$log")"
     local status=0 dict=()
-    [ "$name" != entry_codec ] && dict=(-dict="$ROOT/tests/fuzz/json.dict")
+    # The binary formats get no JSON dictionary.
+    [ "$name" != entry_codec ] && [ "$name" != run_archive ] && dict=(-dict="$ROOT/tests/fuzz/json.dict")
     "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
         -timeout="${FUZZ_TIMEOUT_S:-10}" -max_len="${FUZZ_MAX_LEN:-65536}" \
         "${dict[@]}" -print_final_stats=1 \

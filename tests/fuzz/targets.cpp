@@ -12,6 +12,7 @@
 
 #include "check/linearizability.h"
 #include "format/history_json.h"
+#include "format/run_archive.h"
 #include "format/scenario_json.h"
 #include "raft/entry_codec.h"
 #include "raft/kv.h"
@@ -224,6 +225,22 @@ Outcome entry_codec_target(std::string_view data) {
     }
 }
 
+Outcome run_archive_target(std::string_view data) {
+    std::string bytes(data);
+    if (!sim::is_run_archive(bytes)) bytes = sim::frame_archive_payload(bytes);
+    sim::RunArchive archive;
+    std::string error;
+    if (!sim::decode_run_archive(bytes, kSourceName, &archive, &error)) return rejected(error);
+    const std::string again = sim::encode_run_archive(archive);
+    sim::RunArchive reread;
+    if (!sim::decode_run_archive(again, kSourceName, &reread, &error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        fail("encode_run_archive output does not decode");
+    }
+    require(sim::encode_run_archive(reread) == again, "run archive round trip changed the run");
+    return Outcome{true, ""};
+}
+
 Target target_by_name(std::string_view name) {
     if (name == "scenario") return scenario_target;
     if (name == "overrides") return overrides_target;
@@ -231,6 +248,7 @@ Target target_by_name(std::string_view name) {
     if (name == "fragment") return fragment_target;
     if (name == "history") return history_target;
     if (name == "entry_codec") return entry_codec_target;
+    if (name == "run_archive") return run_archive_target;
     return nullptr;
 }
 

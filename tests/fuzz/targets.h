@@ -42,9 +42,15 @@ Outcome history_target(std::string_view data);
 // whole snapshot, or a base snapshot followed by a difference from it.
 Outcome entry_codec_target(std::string_view data);
 
+// A binary run archive (format/run_archive.h). Input that starts with the
+// archive's magic is a whole file (header checks included); any other input
+// is a payload, framed with its correct checksum first so that the decoder
+// proper is reached. Accepted archives must re-encode to bytes that decode
+// and re-encode to themselves.
+Outcome run_archive_target(std::string_view data);
 using Target = Outcome (*)(std::string_view);
 // The target of a harness name ("scenario", "overrides", "run_file",
-// "fragment", "history", "entry_codec"), or nullptr.
+// "fragment", "history", "entry_codec", "run_archive"), or nullptr.
 Target target_by_name(std::string_view name);
 
 }  // namespace fuzz

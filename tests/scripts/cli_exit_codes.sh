@@ -217,5 +217,20 @@ fi
 expect 0 "export perfetto" -- "$RP" export leader-failure --seed 1 --format perfetto -o "$TMP/trace.json" &&
     json_check "$TMP/trace.json" "len(d['traceEvents']) > 1000 and any(e.get('ph') == 'X' for e in d['traceEvents']) and any(e.get('ph') == 's' for e in d['traceEvents'])" "perfetto trace events"
 
+# --- run archives: export, verify, and named errors for broken files (exit 3) ----------
+if expect 0 "export archive" -- "$RP" export leader-failure --seed 1 --format archive -o "$TMP/run.rpa"; then
+    expect 0 "replay an archive" -- "$RP" replay "$TMP/run.rpa" &&
+        json_check "$TMP/out" "d['match'] and d['checkpoints_checked'] >= 1" "archive replay report"
+    head -c 3000 "$TMP/run.rpa" >"$TMP/short.rpa"
+    expect 3 "replay a truncated archive" -- "$RP" replay "$TMP/short.rpa" &&
+        stderr_has "short.rpa: truncated at byte 3000" "truncated archive"
+    python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[-5] ^= 1; open(sys.argv[2], 'wb').write(b)" "$TMP/run.rpa" "$TMP/flip.rpa"
+    expect 3 "replay a corrupted archive" -- "$RP" replay "$TMP/flip.rpa" &&
+        stderr_has "flip.rpa: checksum mismatch" "corrupted archive"
+    python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[12] = 9; open(sys.argv[2], 'wb').write(b)" "$TMP/run.rpa" "$TMP/newer.rpa"
+    expect 3 "replay an archive of a newer version" -- "$RP" replay "$TMP/newer.rpa" &&
+        stderr_has "version 9 is newer than this build (1)" "newer archive"
+fi
+
 echo "cli_exit_codes: $checks checks ($bad bad scenarios), $failures failure(s)"
 [ "$failures" -eq 0 ]
