@@ -415,7 +415,7 @@ void draw_info(ImDrawList* dl, const View& v, ImVec2 origin) {
         std::snprintf(buf, sizeof buf, "no leader");
     }
     dl->AddText(origin, leader >= 0 ? kColText : kColWarn, buf);
-    const sim::NetworkModel& net = w.state().net;
+    const sim::NetworkModel& net = w.network().model();
     std::snprintf(buf, sizeof buf, "latency %s-%s, loss %.1f%%, dup %.1f%%, %zu in flight",
                   format_duration(net.latency_us_min).c_str(),
                   format_duration(net.latency_us_max).c_str(),

@@ -140,10 +140,10 @@ void for_each_loose_snapshot(WorldState& st, F&& f) {
         }
     }
     std::vector<int64_t> ids;
-    for (const auto& [id, f_] : st.wire)
+    for (const auto& [id, f_] : st.net.wire())
         ids.push_back(id);
     for (int64_t id : ids)
-        f(st.wire.find(id)->msg.snapshot);
+        f(st.net.wire().find(id)->msg.snapshot);
 }
 
 // Takes the snapshots out of `st`: the distinct ones in first-seen order into
@@ -232,8 +232,8 @@ void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntr
 
 size_t approx_bytes(const WorldState& s) {
     size_t b = sizeof(WorldState) + s.queue.capacity() * sizeof(Event);
-    b += s.wire.footprint_bytes();  // the pool holds each InFlight and its Message
-    for (const auto& [id, f] : s.wire)
+    b += s.net.wire().footprint_bytes();  // the pool holds each InFlight and its Message
+    for (const auto& [id, f] : s.net.wire())
         b += message_bytes(f.msg) - sizeof(raft::Message);
     for (const NodeSlot& n : s.nodes) {
         b += sizeof(NodeSlot);
