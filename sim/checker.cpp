@@ -70,6 +70,7 @@ void Checker::on_leader(CheckerState& cs, const raft::Node& n,
 }
 
 void Checker::check_election_safety(CheckerState& cs, const raft::Node& n) {
+    ASSERT_CMP(n.current_term(), >, 0);  // a leader won an election of some term
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
     if (!inserted && it->second != n.id() && !(disabled & kCheckElectionSafety)) {
         pending_.push_back(make("election_safety",
@@ -145,6 +146,7 @@ void Checker::on_crash(const CheckerState& cs, raft::NodeId id, const DurableSta
 }
 
 void Checker::check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d) {
+    ASSERT(w.acked_index == 0 || w.acked_index_term > 0);
     const std::string who = node_name(id);
     if (w.acked_vote_term > 0) {
         const raft::HardState& hs = d.hard_state;
@@ -190,6 +192,7 @@ void Checker::sweep(std::span<const raft::RaftLog* const> logs) {
 
 // §5.3 Log Matching Property; false when the pair differs.
 bool Checker::check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b) {
+    ASSERT_CMP(a, <, b);
     const raft::Index lo = std::max(la.first_index(), lb.first_index());
     const raft::Index hi = std::min(la.last_index(), lb.last_index());
     // Find the highest index where both hold the same term: every entry from

@@ -19,6 +19,8 @@ void DurableState::write_entry(const raft::Entry& e) {
 }
 
 void DurableState::write_entry(raft::Entry&& e) {
+    ASSERT_CMP(e.index, >, 0);
+    ASSERT_MSG(e.hash != 0, "entries reach the disk sealed");
     const raft::Index first = snapshot_index() + 1;
     if (e.index < first) return;  // covered by the snapshot already
     const size_t pos = static_cast<size_t>(e.index - first);
@@ -31,7 +33,8 @@ void DurableState::write_entry(raft::Entry&& e) {
 }
 
 void DurableState::write_snapshot(const raft::SnapshotPtr& s) {
-    if (!s || s->last_included_index <= snapshot_index()) return;
+    ASSERT(s != nullptr);
+    if (s->last_included_index <= snapshot_index()) return;  // an older one: nothing new
     const StoredEntry* at = find(s->last_included_index);
     // §7: the suffix after the snapshot point survives only if it matches.
     // Erased in place: the log keeps its capacity for the next entries.
@@ -45,6 +48,7 @@ void DurableState::write_snapshot(const raft::SnapshotPtr& s) {
 }
 
 int64_t Disk::unsynced_entries() const {
+    ASSERT_CMP(static_cast<size_t>(fsync_covering), <=, pending.size());
     int64_t n = 0;
     for (const WriteBatch& b : pending) {
         n += static_cast<int64_t>(b.entries.size()) + (b.has_hard_state ? 1 : 0) +
@@ -59,6 +63,7 @@ bool Disk::enqueue(WriteBatch&& b) {
 }
 
 bool Disk::hold_until_durable(std::vector<raft::Message>* msgs) {
+    ASSERT(msgs != nullptr);
     if (pending.empty()) return false;
     auto& wait = pending.back().after_persist;
     for (raft::Message& m : *msgs)
@@ -136,17 +141,21 @@ void Disk::land_damaged_write(bool torn) {
             s.entry.cmd.key += '\x7f';
         }
         s.entry.seal();  // the damaged content's own hash; the checksum keeps the intended one
+        ASSERT_MSG(s.entry.hash != s.checksum, "damage a checksum cannot see is not modelled");
         durable.log.push_back(std::move(s));
         return;
     }
 }
 
 Recovery recover(DurableState* d) {
+    ASSERT(d != nullptr);
     Recovery r;
     r.hard_state = d->hard_state;
     r.snapshot = d->snapshot;
     for (size_t i = 0; i < d->log.size(); i++) {
         const StoredEntry& s = d->log[i];
+        // Damage changes an entry's content, never where it was written.
+        ASSERT_CMP(s.entry.index, ==, d->snapshot_index() + 1 + static_cast<raft::Index>(i));
         if (raft::entry_hash(s.entry) != s.checksum) {
             // A torn or corrupted write: it was never synced, so dropping it
             // and everything after it loses nothing that was acknowledged.

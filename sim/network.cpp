@@ -149,6 +149,7 @@ void Network::set_model(const Action& a) {
 Network::UserDrop Network::user_drop(int64_t msg_id) {
     InFlight* f = wire_.find(msg_id);
     if (f == nullptr) return UserDrop::kGone;
+    ASSERT(f->deliver_us >= 0 || f->deliver_us == kClogged || f->deliver_us == kHeld);
     if (f->deliver_us < 0) return UserDrop::kDropNow;
     f->lost = true;
     return UserDrop::kMarked;

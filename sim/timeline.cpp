@@ -49,6 +49,7 @@ size_t message_bytes(const raft::Message& m) {
 using EntryList = std::vector<const raft::Entry*>;
 
 size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
+    ASSERT_CMP(p, <, dst.size());
     if (src.empty()) return 0;
     const raft::Index off = dst[p]->index - src.front()->index;
     if (off < 0 || off >= static_cast<raft::Index>(src.size())) return 0;
@@ -60,6 +61,7 @@ size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
 }
 
 void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
+    ASSERT(out != nullptr);
     for (size_t k = 0; k < lists.size(); k++) {
         const EntryList& list = lists[k];
         raft::put_varint(list.size(), out);
@@ -87,8 +89,11 @@ void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
             }
             raft::put_varint((end - p) << 1, out);
             raft::Index prev = list[p]->index - 1;
-            for (; p < end; p++)
+            for (; p < end; p++) {
+                // A log is consecutive: a list is its first index and the entries.
+                ASSERT_CMP(list[p]->index, ==, list.front()->index + static_cast<raft::Index>(p));
                 raft::encode_entry(*list[p], &prev, out);
+            }
         }
     }
 }
@@ -109,8 +114,13 @@ void decode_lists(const std::string& in, size_t* pos,
             const raft::Index next = first + static_cast<raft::Index>(list.size());
             if (tag & 1) {
                 raft::get_varint(in, pos, &count);
+                // Only this process's own checkpoints are read: a copy names
+                // an earlier list and lies within it.
+                ASSERT_CMP(tag >> 1, <, static_cast<uint64_t>(&list - lists->data()));
                 const std::vector<raft::Entry>& src = (*lists)[static_cast<size_t>(tag >> 1)];
+                ASSERT(!src.empty() && next >= src.front().index);
                 const auto off = static_cast<size_t>(next - src.front().index);
+                ASSERT_CMP(off + count, <=, src.size());
                 list.insert(list.end(), src.begin() + static_cast<std::ptrdiff_t>(off),
                             src.begin() + static_cast<std::ptrdiff_t>(off + count));
                 continue;
@@ -224,6 +234,7 @@ void decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntr
         raft::get_varint(in, pos, &k);
         if (k == 0) return;
         raft::get_varint(in, pos, &sum);
+        ASSERT_CMP(k, <=, log->size());
         (*log)[static_cast<size_t>(k - 1)].checksum = sum;
     }
 }
@@ -284,6 +295,7 @@ size_t Timeline::checkpoint_bytes() const {
 // shared, immutable objects, but a checkpoint that kept them alive would keep
 // a whole key-value image per node).
 Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous) {
+    ASSERT(previous == nullptr || previous->state.events <= live.events);
     const size_t nodes = live.nodes.size();
     std::vector<raft::Node::Image> images(nodes);
     std::vector<std::vector<StoredEntry>> durable(nodes);
@@ -330,6 +342,7 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
 }
 
 WorldState Timeline::unpack(const Checkpoint& c) {
+    ASSERT(c.snapshots != nullptr);
     WorldState st = c.state;
     size_t pos = 0;
     std::vector<std::vector<raft::Entry>> lists(2 * st.nodes.size());
@@ -348,6 +361,7 @@ WorldState Timeline::unpack(const Checkpoint& c) {
     for (NodeSlot& n : st.nodes)
         decode_checksums(c.logs, &pos, &n.disk.durable.log);
     decode_snapshots(*c.snapshots, c.logs, &pos, &st, &images);
+    ASSERT_CMP(pos, ==, c.logs.size());  // every byte the packing wrote was read
     for (size_t i = 0; i < st.nodes.size(); i++)
         st.nodes[i].node.put_image(std::move(images[i]));
     return st;
@@ -373,6 +387,7 @@ void Timeline::thin_checkpoints() {
         if (i % 2 == 0 || i + 1 == checkpoints_.size()) kept.push_back(std::move(checkpoints_[i]));
     }
     checkpoints_.swap(kept);
+    ASSERT_CMP(checkpoints_.size(), >=, 2u);
     spacing_ *= 2;
 }
 
@@ -398,6 +413,8 @@ bool Timeline::step() {
 }
 
 void Timeline::run_until(int64_t t_us, int64_t max_events) {
+    ASSERT_CMP(max_events, >=, 0);
+    const World::RunScope scope(*world_);  // once, not at every step
     t_us = std::min(t_us, scenario_->duration_us);
     for (int64_t i = 0; i < max_events; i++) {
         if (!world_->step(t_us)) break;
@@ -408,6 +425,7 @@ void Timeline::run_until(int64_t t_us, int64_t max_events) {
 }
 
 void Timeline::restore_nearest(int64_t event) {
+    ASSERT_MSG(!checkpoints_.empty(), "the timeline keeps its checkpoint at time 0");
     // The last checkpoint at or before `event`; the first one is at 0.
     size_t k = 0;
     for (size_t i = 0; i < checkpoints_.size(); i++) {
@@ -421,6 +439,7 @@ void Timeline::restore_nearest(int64_t event) {
 void Timeline::seek_event(int64_t event) {
     event = std::max<int64_t>(0, event);
     restore_nearest(event);
+    const World::RunScope scope(*world_);
     while (world_->events() < event) {
         if (!world_->step(scenario_->duration_us)) break;
         note_progress();
@@ -428,6 +447,7 @@ void Timeline::seek_event(int64_t event) {
 }
 
 void Timeline::seek_time(int64_t t_us) {
+    ASSERT(!checkpoints_.empty());
     // Find the checkpoint before t, then run while the next step is <= t.
     size_t k = 0;
     for (size_t i = 0; i < checkpoints_.size(); i++) {
@@ -444,6 +464,7 @@ void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
     while (!checkpoints_.empty() && checkpoints_.back().state.events > event) {
         checkpoints_.pop_back();
     }
+    ASSERT_MSG(!checkpoints_.empty(), "the checkpoint at time 0 precedes every fork");
     auto fresh = std::make_unique<World>(scenario_, seed_, std::move(inputs));
     fresh->record_trace = options_.record_trace;
     // A checkpoint taken before the fork is a state of the new timeline too:
@@ -467,6 +488,7 @@ void Timeline::act(Action a) {
     }
     // A fork: keep the inputs up to now, drop the old future, add the action.
     const int64_t here = world_->events();
+    ASSERT_CMP(here, <, horizon_events_);
     undo_inputs_ = world_->inputs();
     undo_event_ = here;
     had_fork_ = true;

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/assert.h"
 #include "raft/types.h"
 
 namespace sim {
@@ -48,6 +49,8 @@ class Wire {
 
     // A new message with an id greater than every id added before.
     InFlight& add(int64_t id) {
+        ASSERT_MSG(live_ == 0 || id >= base_ + static_cast<int64_t>(window_.size()),
+                   "wire ids only grow");
         if (live_ == 0) {
             window_.clear();
             head_ = 0;

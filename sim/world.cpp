@@ -66,6 +66,7 @@ void World::apply_jitter() {
         } else {
             offset = std::min(g->second, j - 1);
         }
+        ASSERT(offset >= 0 && offset < j);
         a.at_us = std::min(a.at_us + offset, scenario_->duration_us);
     }
 }
@@ -224,6 +225,7 @@ void World::dispatch(const Event& e) {
 void World::take_violations() {
     std::vector<Violation>& found = checker_.pending();
     for (Violation& v : found) {
+        ASSERT(!v.check.empty() && !v.description.empty());
         v.t_us = s_.now_us;
         v.event = s_.events;
         TraceRecord r;
@@ -242,6 +244,7 @@ void World::sweep_logs() {
     logs.reserve(s_.nodes.size());
     for (const NodeSlot& ns : s_.nodes)
         logs.push_back(&ns.node.log());
+    ASSERT_CMP(logs.size(), ==, static_cast<size_t>(n_));
     checker_.sweep(logs);
     take_violations();
 }
@@ -269,6 +272,8 @@ void World::restore(WorldState st) {
 }
 
 void World::truncate_logs() {
+    ASSERT_CMP(s_.history_size, <=, history_.size());
+    ASSERT_CMP(s_.leaders_size, <=, leaders_.size());
     trace_.resize(std::min(trace_.size(), s_.trace_size));
     history_.resize(s_.history_size);
     leaders_.resize(s_.leaders_size);
@@ -379,6 +384,7 @@ void World::trace_node_changes(int id) {
 
 // A done batch's vectors keep their capacity for later Readies.
 void World::recycle(WriteBatch* b) {
+    ASSERT(b != nullptr);
     constexpr size_t kSpares = 8;
     if (b->entries.capacity() > 0 && spare_entries_.size() < kSpares) {
         b->entries.clear();

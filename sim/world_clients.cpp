@@ -142,6 +142,7 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
 // The history's named limits (sim/limits.h): past them the run stops, as a
 // violation would, and says which limit stopped it.
 bool World::history_full(const raft::Command& cmd) {
+    ASSERT_CMP(s_.history_size, <=, history_.size());
     const int64_t bytes = static_cast<int64_t>(sizeof(HistoryOp) + cmd.key.size() +
                                                cmd.value.size() + cmd.expected.size());
     if (static_cast<int64_t>(s_.history_size) >= kMaxHistoryOps) {
@@ -318,6 +319,8 @@ std::vector<raft::NodeId> World::resolve(const NodeRef& ref, ActionKind kind) {
         case NodeSelector::kNone:
             break;
     }
+    for (raft::NodeId id : out)
+        ASSERT(id >= 0 && id < n_);
     return out;
 }
 
