@@ -31,21 +31,17 @@ CheckerState Checker::initial_state(int nodes) {
     return cs;
 }
 
-NodeWatch& Checker::watch(CheckerState& cs, raft::NodeId id) {
-    ASSERT(id >= 0 && static_cast<size_t>(id) < cs.nodes.size());
-    return cs.nodes[static_cast<size_t>(id)];
-}
-
 // ===========================================================================
 // events
 // ===========================================================================
 
-void Checker::on_node_state(CheckerState& cs, const raft::Node& n) {
-    if (n.role() == raft::Role::kLeader) {
-        while (static_cast<raft::Index>(cs.commit_terms_size) < n.commit_index())
-            log_put(commit_terms_, cs.commit_terms_size, n.current_term());
-    }
-    NodeWatch& w = watch(cs, n.id());
+void Checker::record_commit_terms(CheckerState& cs, const raft::Node& n) {
+    ASSERT_CMP(static_cast<int>(n.role()), ==, static_cast<int>(raft::Role::kLeader));
+    while (static_cast<raft::Index>(cs.commit_terms_size) < n.commit_index())
+        log_put(commit_terms_, cs.commit_terms_size, n.current_term());
+}
+
+void Checker::report_went_back(const NodeWatch& w, const raft::Node& n) {
     if (n.current_term() < w.last_term) {
         pending_.push_back(make("monotonic_term", node_name(n.id()) + " term went back from " +
                                                       std::to_string(w.last_term) + " to " +
@@ -57,8 +53,6 @@ void Checker::on_node_state(CheckerState& cs, const raft::Node& n) {
                                                         std::to_string(w.last_commit) + " to " +
                                                         std::to_string(n.commit_index())));
     }
-    w.last_term = n.current_term();
-    w.last_commit = n.commit_index();
 }
 
 void Checker::on_leader(CheckerState& cs, const raft::Node& n,
@@ -123,19 +117,6 @@ void Checker::on_apply(CheckerState& cs, const raft::Node& n,
                                                  std::to_string(a.index) +
                                                  " before any node applied the indexes below it"));
         }
-    }
-}
-
-void Checker::on_send(CheckerState& cs, raft::NodeId id, const raft::Message& m) {
-    if (m.type == raft::MsgType::kVoteResp && !m.reject) {
-        NodeWatch& w = watch(cs, id);
-        w.acked_vote_term = m.term;
-        w.acked_vote_for = m.to;
-    } else if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&
-               !m.reject && m.match_index > 0 && m.match_term > 0) {
-        NodeWatch& w = watch(cs, id);
-        w.acked_index = m.match_index;
-        w.acked_index_term = m.match_term;
     }
 }
 

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/assert.h"
 #include "raft/node.h"
 #include "sim/disk.h"
 
@@ -92,8 +93,19 @@ class Checker {
 
     // ---- events (each may add to pending()) -------------------------------------------
     // A node took an input: its term and commit never go back; a leader's
-    // commits are recorded with its term.
-    void on_node_state(CheckerState& cs, const raft::Node& n);
+    // commits are recorded with its term. Inline: it runs after every input.
+    [[gnu::always_inline]] void on_node_state(CheckerState& cs, const raft::Node& n) {
+        if (n.role() == raft::Role::kLeader &&
+            static_cast<raft::Index>(cs.commit_terms_size) < n.commit_index()) {
+            record_commit_terms(cs, n);
+        }
+        NodeWatch& w = watch(cs, n.id());
+        if (n.current_term() < w.last_term || n.commit_index() < w.last_commit) {
+            report_went_back(w, n);
+        }
+        w.last_term = n.current_term();
+        w.last_commit = n.commit_index();
+    }
     // A node became leader: election safety, leader completeness, log
     // matching over `logs` (every node's, by id).
     void on_leader(CheckerState& cs, const raft::Node& n,
@@ -101,7 +113,20 @@ class Checker {
     // A node applied entries: state-machine safety.
     void on_apply(CheckerState& cs, const raft::Node& n, const std::vector<raft::Applied>& applied);
     // A node sent m: a granted vote or an acknowledged append is a promise.
-    void on_send(CheckerState& cs, raft::NodeId id, const raft::Message& m);
+    // Inline: it runs for every message.
+    [[gnu::always_inline]] void on_send(CheckerState& cs, raft::NodeId id, const raft::Message& m) {
+        if (m.type == raft::MsgType::kVoteResp && !m.reject) {
+            NodeWatch& w = watch(cs, id);
+            w.acked_vote_term = m.term;
+            w.acked_vote_for = m.to;
+        } else if ((m.type == raft::MsgType::kAppendResp ||
+                    m.type == raft::MsgType::kSnapshotResp) &&
+                   !m.reject && m.match_index > 0 && m.match_term > 0) {
+            NodeWatch& w = watch(cs, id);
+            w.acked_index = m.match_index;
+            w.acked_index_term = m.match_term;
+        }
+    }
     // A node crashed: every vote and append it acknowledged is on its disk.
     void on_crash(const CheckerState& cs, raft::NodeId id, const DurableState& disk);
     // A node (re)started from its disk: term and commit start from it.
@@ -126,11 +151,16 @@ class Checker {
     void truncate(const CheckerState& cs);
 
   private:
+    void record_commit_terms(CheckerState& cs, const raft::Node& n);
+    void report_went_back(const NodeWatch& w, const raft::Node& n);
     void check_election_safety(CheckerState& cs, const raft::Node& n);
     void check_leader_completeness(const CheckerState& cs, const raft::Node& n);
     void check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d);
     bool check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b);
-    NodeWatch& watch(CheckerState& cs, raft::NodeId id);
+    [[gnu::always_inline]] static NodeWatch& watch(CheckerState& cs, raft::NodeId id) {
+        ASSERT(id >= 0 && static_cast<size_t>(id) < cs.nodes.size());
+        return cs.nodes[static_cast<size_t>(id)];
+    }
 
     // applied_[i - 1]: (term, entry hash) of the entry first applied at index i.
     std::vector<std::pair<raft::Term, uint64_t>> applied_;

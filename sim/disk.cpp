@@ -57,20 +57,6 @@ int64_t Disk::unsynced_entries() const {
     return n;
 }
 
-bool Disk::enqueue(WriteBatch&& b) {
-    pending.push_back(std::move(b));
-    return !fsync_in_flight();
-}
-
-bool Disk::hold_until_durable(std::vector<raft::Message>* msgs) {
-    ASSERT(msgs != nullptr);
-    if (pending.empty()) return false;
-    auto& wait = pending.back().after_persist;
-    for (raft::Message& m : *msgs)
-        wait.push_back(std::move(m));
-    return true;
-}
-
 int64_t Disk::start_fsync(int64_t now_us, const DiskModel& model) {
     ASSERT_MSG(!fsync_in_flight(), "fsyncs run one at a time");
     ASSERT_MSG(!pending.empty(), "an fsync covers at least one batch");

@@ -80,10 +80,20 @@ struct Disk {
     bool fsync_in_flight() const { return fsync_covering > 0; }
     int64_t unsynced_entries() const;
     // Queues a batch; true when no fsync runs, so one must start now.
-    bool enqueue(WriteBatch&& b);
+    bool enqueue(WriteBatch&& b) {
+        pending.push_back(std::move(b));
+        return !fsync_in_flight();
+    }
     // Messages that must wait for every write queued so far; false (and
-    // nothing taken) when nothing is pending: they may leave now.
-    bool hold_until_durable(std::vector<raft::Message>* msgs);
+    // nothing taken) when nothing is pending: they may leave now. Inline: it
+    // runs for every Ready that writes nothing.
+    [[gnu::always_inline]] bool hold_until_durable(std::vector<raft::Message>* msgs) {
+        if (pending.empty()) return false;
+        auto& wait = pending.back().after_persist;
+        for (raft::Message& m : *msgs)
+            wait.push_back(std::move(m));
+        return true;
+    }
     // Starts an fsync covering every queued batch; returns when it completes.
     int64_t start_fsync(int64_t now_us, const DiskModel& model);
     // Applies the first `fsync_covering` batches to durable storage and

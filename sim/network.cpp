@@ -6,8 +6,6 @@
 
 #include <algorithm>
 
-#include "sim/distributions.h"
-
 namespace sim {
 
 const char* drop_reason_name(int64_t r) {
@@ -30,43 +28,6 @@ Network::Network(int nodes, const NetworkModel& model, base::Rng rng)
     ASSERT_CMP(nodes, >, 0);
     cut_.assign(static_cast<size_t>(n_ * n_), 0);
     clog_.assign(static_cast<size_t>(n_ * n_), 0);
-}
-
-int64_t Network::draw_latency_us(int64_t now_us) {
-    return now_us + draw_latency(rng_, model_.latency_us_min, model_.latency_us_max,
-                                 model_.tail_ppm, model_.tail_us_max);
-}
-
-Network::Sent Network::send(raft::Message&& m, bool from_client, bool to_client, int64_t now_us) {
-    ASSERT_MSG(!(from_client && to_client), "clients talk to nodes only");
-    ASSERT(from_client || (m.from >= 0 && m.from < n_));
-    ASSERT(to_client || (m.to >= 0 && m.to < n_));
-    const bool internal = !from_client && !to_client;
-    Sent out;
-    out.copies = internal && rng_.chance(model_.duplicate_ppm, kPpm) ? 2 : 1;
-    for (int c = 0; c < out.copies; c++) {
-        const int64_t id = next_msg_id_++;
-        out.ids[c] = id;
-        // Built in place: a Message is large, every move costs.
-        InFlight& f = wire_.add(id);
-        f.sent_us = now_us;
-        f.from_client = from_client;
-        f.to_client = to_client;
-        f.deliver_us = draw_latency_us(now_us);
-        f.lost = internal && rng_.chance(model_.loss_ppm, kPpm);
-        counts_.sent++;
-        counts_.by_type[static_cast<int>(m.type)]++;
-        if (internal && link_clogged(m.from, m.to)) {
-            f.deliver_us = kClogged;
-            clogged_.push_back(id);
-        }
-        if (c + 1 == out.copies) {
-            f.msg = std::move(m);
-        } else {
-            f.msg = m;
-        }
-    }
-    return out;
 }
 
 void Network::hold(int64_t msg_id) {

@@ -21,6 +21,7 @@
 
 #include "base/assert.h"
 #include "base/rng.h"
+#include "sim/distributions.h"
 #include "sim/scenario.h"
 #include "sim/wire.h"
 
@@ -55,19 +56,52 @@ class Network {
     Network(int nodes, const NetworkModel& model, base::Rng rng);
 
     // ---- sending ------------------------------------------------------------------
-    // The ids a send put on the wire (two on a duplication draw). A copy with
-    // deliver_us >= 0 needs a delivery event; a clogged one waits.
-    struct Sent {
-        int copies = 0;
-        int64_t ids[2] = {0, 0};
-    };
-    Sent send(raft::Message&& m, bool from_client, bool to_client, int64_t now_us);
+    // A send is copies() then add_copy() once per copy (the last moves m in).
+    // Inline, with the world's tracing between the two: they run for every
+    // message, and the copy is built in place (a Message is large).
+    //
+    // How many copies of a message leave: 2 on a duplication draw, else 1.
+    [[gnu::always_inline]] int copies(bool from_client, bool to_client) {
+        ASSERT_MSG(!(from_client && to_client), "clients talk to nodes only");
+        const bool internal = !from_client && !to_client;
+        return internal && rng_.chance(model_.duplicate_ppm, kPpm) ? 2 : 1;
+    }
+    // Puts one copy of m on the wire with its latency and loss drawn (a
+    // clogged link holds it: deliver_us < 0, no delivery event is due). The
+    // reference is valid until the next add.
+    [[gnu::always_inline]] InFlight& add_copy(raft::Message& m, bool last, bool from_client,
+                                              bool to_client, int64_t now_us, int64_t* id) {
+        // (A node's ends are checked where they are used: link() on the
+        // clog below and on arrival, the world's slot() on delivery.)
+        const bool internal = !from_client && !to_client;
+        *id = next_msg_id_++;
+        InFlight& f = wire_.add(*id);
+        f.sent_us = now_us;
+        f.from_client = from_client;
+        f.to_client = to_client;
+        f.deliver_us = draw_latency_us(now_us);
+        f.lost = internal && rng_.chance(model_.loss_ppm, kPpm);
+        counts_.sent++;
+        counts_.by_type[static_cast<int>(m.type)]++;
+        if (internal && link_clogged(m.from, m.to)) {
+            f.deliver_us = kClogged;
+            clogged_.push_back(*id);
+        }
+        if (last) {
+            f.msg = std::move(m);
+        } else {
+            f.msg = m;
+        }
+        return f;
+    }
 
     // ---- arrival --------------------------------------------------------------------
     // Inline, like the wire's erase: they run for every message.
-    [[gnu::always_inline]] Arrival arrive(int64_t msg_id, int64_t event_t_us) const {
-        const InFlight* f = wire_.find(msg_id);
+    // *out: the message, unless stale.
+    [[gnu::always_inline]] Arrival arrive(int64_t msg_id, int64_t event_t_us, InFlight** out) {
+        InFlight* f = wire_.find(msg_id);
         if (f == nullptr || f->deliver_us != event_t_us) return Arrival::kStale;
+        *out = f;
         if (f->to_client) return Arrival::kToClient;
         if (f->lost) return Arrival::kLost;
         if (!f->from_client && cut_drops(f->msg)) return Arrival::kPartition;
@@ -126,7 +160,10 @@ class Network {
         ASSERT(from >= 0 && from < n_ && to >= 0 && to < n_);
         return static_cast<size_t>(from * n_ + to);
     }
-    int64_t draw_latency_us(int64_t now_us);
+    [[gnu::always_inline]] int64_t draw_latency_us(int64_t now_us) {
+        return now_us + draw_latency(rng_, model_.latency_us_min, model_.latency_us_max,
+                                     model_.tail_ppm, model_.tail_us_max);
+    }
     void release_clogged(int64_t now_us, std::vector<int64_t>* released);
 
     int n_ = 0;

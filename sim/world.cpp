@@ -143,7 +143,6 @@ int64_t World::next_time() const {
 }
 
 bool World::step_inner(int64_t limit_us) {
-    ASSERT_CMP(scopes_, >, 0);
     if (s_.halted) return false;
     // Stale timers are skipped silently; bound the skipping anyway.
     for (int guard = 0; guard < 1'000'000; guard++) {
@@ -159,8 +158,7 @@ bool World::step_inner(int64_t limit_us) {
             return true;
         }
         if (te > limit_us || te == INT64_MAX) return false;
-        const Event e = s_.queue.pop();
-        ASSERT_CMP(e.t_us, >=, s_.now_us);  // time never goes back
+        const Event e = s_.queue.pop();  // never before now: push_event asserts it
         s_.now_us = e.t_us;
         const size_t before = s_.trace_size;
         dispatch(e);
@@ -220,9 +218,7 @@ void World::dispatch(const Event& e) {
     ASSERT_UNREACHABLE("an event of no known kind");
 }
 
-// The checker's findings since the last call: each is traced, logged, and
-// halts the run.
-void World::take_violations() {
+void World::record_violations() {
     std::vector<Violation>& found = checker_.pending();
     for (Violation& v : found) {
         ASSERT(!v.check.empty() && !v.description.empty());
@@ -351,7 +347,7 @@ void World::after_node_input(int id) {
 
 // Term, vote, role and commit changes since the last input, in that order;
 // an election also goes to the leader history and the checker.
-void World::trace_node_changes(int id) {
+inline void World::trace_node_changes(int id) {
     NodeSlot& ns = slot(id);
     const raft::Node& n = ns.node;
     if (n.current_term() != ns.seen_term) {

@@ -242,13 +242,18 @@ class World {
         }
     }
     void dispatch(const Event& e);
-    NodeSlot& slot(int id) {
+    [[gnu::always_inline]] NodeSlot& slot(int id) {
         ASSERT_CMP(static_cast<size_t>(id), <, s_.nodes.size());
         return s_.nodes[static_cast<size_t>(id)];
     }
     void after_node_input(int id);
-    void trace_node_changes(int id);
-    void take_violations();
+    [[gnu::always_inline]] void trace_node_changes(int id);
+    // The checker's findings since the last call: each is traced, logged, and
+    // halts the run. Inline: it runs after every input, nearly always idle.
+    [[gnu::always_inline]] void take_violations() {
+        if (!checker_.pending().empty()) record_violations();
+    }
+    void record_violations();
     void sweep_logs();
     void timer_fired(const Event& e);
     void arm_lazy(int id, EventKind kind, LazyTimer* t, int64_t after_us);
@@ -259,7 +264,7 @@ class World {
     // Network (world_network.cpp): scheduling and tracing the network's verdicts.
     void send(raft::Message&& m, bool from_client, bool to_client);
     void deliver(int64_t msg_id, int64_t event_t_us);
-    void deliver_to_client(int64_t msg_id);
+    void deliver_to_client(int64_t msg_id, InFlight* f);
     void schedule_released(const std::vector<int64_t>& ids);
     void drop_message(int64_t msg_id, int64_t reason);
 
@@ -290,7 +295,7 @@ class World {
     void invoke(int c, raft::Command cmd, raft::NodeId node);
     raft::Command random_command(Client& c);
     bool history_full(const raft::Command& cmd);
-    Client& client(int c) {
+    [[gnu::always_inline]] Client& client(int c) {
         ASSERT_CMP(static_cast<size_t>(c), <, s_.clients.size());
         return s_.clients[static_cast<size_t>(c)];
     }

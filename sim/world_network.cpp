@@ -31,24 +31,23 @@ int32_t receiver_of(const InFlight& f) {
 // ===========================================================================
 
 void World::send(raft::Message&& m, bool from_client, bool to_client) {
-    const Network::Sent sent = s_.net.send(std::move(m), from_client, to_client, s_.now_us);
-    ASSERT(sent.copies == 1 || sent.copies == 2);
-    for (int c = 0; c < sent.copies; c++) {
-        const int64_t id = sent.ids[c];
-        const InFlight* f = s_.net.wire().find(id);
-        ASSERT(f != nullptr);
-        const raft::Message& msg = f->msg;
+    const int copies = s_.net.copies(from_client, to_client);
+    for (int c = 0; c < copies; c++) {
+        int64_t id = 0;
+        const InFlight& f =
+            s_.net.add_copy(m, c + 1 == copies, from_client, to_client, s_.now_us, &id);
+        const raft::Message& msg = f.msg;
         TraceRecord r;
         r.kind = TraceKind::kSend;
         r.msg_type = static_cast<uint8_t>(msg.type);
-        r.node = sender_of(*f);
-        r.peer = receiver_of(*f);
+        r.node = sender_of(f);
+        r.peer = receiver_of(f);
         r.term = msg.term;
         r.index = raft::message_log_index(msg);
         r.aux = id;
         record(r);
-        if (f->deliver_us >= 0) {
-            push_event(f->deliver_us, EventKind::kDeliver, f->to_client ? -1 : msg.to, 0, id);
+        if (f.deliver_us >= 0) {
+            push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : msg.to, 0, id);
         }
     }
 }
@@ -69,11 +68,12 @@ void World::drop_message(int64_t msg_id, int64_t reason) {
 }
 
 void World::deliver(int64_t msg_id, int64_t event_t_us) {
-    switch (s_.net.arrive(msg_id, event_t_us)) {
+    InFlight* found = nullptr;
+    switch (s_.net.arrive(msg_id, event_t_us, &found)) {
         case Arrival::kStale:  // removed by the user, or re-timed (delay)
             return;
         case Arrival::kToClient:
-            return deliver_to_client(msg_id);
+            return deliver_to_client(msg_id, found);
         case Arrival::kLost:
             return drop_message(msg_id, kDropLoss);
         case Arrival::kPartition:
@@ -81,7 +81,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
         case Arrival::kArrives:
             break;
     }
-    InFlight& f = *s_.net.wire().find(msg_id);
+    InFlight& f = *found;
     const int to = f.msg.to;
     NodeSlot& ns = slot(to);
     if (!ns.alive) return drop_message(msg_id, kDropDead);
@@ -109,8 +109,8 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     after_node_input(to);
 }
 
-void World::deliver_to_client(int64_t msg_id) {
-    InFlight& f = *s_.net.wire().find(msg_id);
+void World::deliver_to_client(int64_t msg_id, InFlight* found) {
+    InFlight& f = *found;
     ASSERT_CMP(static_cast<int>(f.msg.type), ==, static_cast<int>(raft::MsgType::kClientResp));
     raft::Message m = std::move(f.msg);
     s_.net.delivered(msg_id);
