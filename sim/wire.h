@@ -27,7 +27,7 @@ struct InFlight {
     int64_t sent_us = 0;
     int64_t deliver_us = 0;
     bool lost = false;       // will arrive nowhere (loss, user drop)
-    bool to_client = false;  // msg.to is a client id
+    bool to_client = false;  // a reply to client msg.cmd.client_id (see World::client_response)
     bool from_client = false;
 };
 

@@ -212,20 +212,20 @@ void World::client_deadline(int c) {
     client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
 }
 
-// A reply reaches its client: msg.to holds the client id (raft's
-// convention for kClientResp, the one message whose `to` is not a node).
+// A reply reaches its client. It names the client by the command it answers
+// (cmd.client_id): the world reads no client reply's `to`.
 void World::client_response(const raft::Message& m) {
     ASSERT_CMP(static_cast<int>(m.type), ==, static_cast<int>(raft::MsgType::kClientResp));
-    ASSERT_CMP(m.to, ==, m.cmd.client_id);
-    Client& cl = client(m.to);
+    const int c = m.cmd.client_id;
+    Client& cl = client(c);
     if (!cl.busy || m.cmd.seq != cl.seq) return;  // an answer to an older attempt
     if (m.retryable_error) {
         // Back off, then try the next node (client_retry advances the target).
         cl.attempt++;
-        arm_client_timer(m.to, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
+        arm_client_timer(c, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
         return;
     }
-    client_complete(m.to, OpStatus::kOk, m.result);
+    client_complete(c, OpStatus::kOk, m.result);
 }
 
 void World::client_complete(int c, OpStatus status, const raft::CommandResult& r) {

@@ -17,11 +17,13 @@ namespace sim {
 namespace {
 
 // The trace ids of a message's ends: a node id, or kClientBase + client id.
+// Client traffic names its client by the command it carries, never by the
+// message's `from` or `to`.
 int32_t sender_of(const InFlight& f) {
     return f.from_client ? kClientBase + f.msg.cmd.client_id : f.msg.from;
 }
 int32_t receiver_of(const InFlight& f) {
-    return f.to_client ? kClientBase + f.msg.to : f.msg.to;
+    return f.to_client ? kClientBase + f.msg.cmd.client_id : f.msg.to;
 }
 
 }  // namespace
@@ -118,7 +120,7 @@ void World::deliver_to_client(int64_t msg_id, InFlight* found) {
     r.kind = TraceKind::kDeliver;
     r.msg_type = static_cast<uint8_t>(m.type);
     r.node = m.from;
-    r.peer = kClientBase + m.to;
+    r.peer = kClientBase + m.cmd.client_id;
     r.aux = msg_id;
     record(r);
     client_response(m);
