@@ -221,7 +221,7 @@ std::string message_summary(const sim::InFlight& f, int64_t id) {
     const std::string from =
         f.from_client ? endpoint_name(sim::kClientBase + m.cmd.client_id) : endpoint_name(m.from);
     const std::string to =
-        f.to_client ? endpoint_name(sim::kClientBase + m.to) : endpoint_name(m.to);
+        f.to_client ? endpoint_name(sim::kClientBase + m.cmd.client_id) : endpoint_name(m.to);
     std::snprintf(buf, sizeof buf, "#%lld %s %s -> %s  term %lld%s%s", static_cast<long long>(id),
                   msg_short_name(m.type, hb), from.c_str(), to.c_str(),
                   static_cast<long long>(m.term), f.lost ? "  (lost)" : "",

@@ -216,6 +216,7 @@ void World::client_deadline(int c) {
 // (cmd.client_id): the world reads no client reply's `to`.
 void World::client_response(const raft::Message& m) {
     ASSERT_CMP(static_cast<int>(m.type), ==, static_cast<int>(raft::MsgType::kClientResp));
+    ASSERT_CMP(m.to, ==, raft::kNone);  // `to` only ever names a node
     const int c = m.cmd.client_id;
     Client& cl = client(c);
     if (!cl.busy || m.cmd.seq != cl.seq) return;  // an answer to an older attempt
