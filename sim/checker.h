@@ -158,7 +158,7 @@ class Checker {
     void check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d);
     bool check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b);
     [[gnu::always_inline]] static NodeWatch& watch(CheckerState& cs, raft::NodeId id) {
-        ASSERT(id >= 0 && static_cast<size_t>(id) < cs.nodes.size());
+        ASSERT_CMP(static_cast<size_t>(id), <, cs.nodes.size());  // a negative id wraps
         return cs.nodes[static_cast<size_t>(id)];
     }
 

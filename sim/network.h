@@ -157,7 +157,9 @@ class Network {
 
   private:
     size_t link(int from, int to) const {
-        ASSERT(from >= 0 && from < n_ && to >= 0 && to < n_);
+        // Both in [0, n): one unsigned comparison each (a negative id wraps).
+        ASSERT(static_cast<uint32_t>(from) < static_cast<uint32_t>(n_) &&
+               static_cast<uint32_t>(to) < static_cast<uint32_t>(n_));
         return static_cast<size_t>(from * n_ + to);
     }
     [[gnu::always_inline]] int64_t draw_latency_us(int64_t now_us) {

@@ -243,7 +243,8 @@ class World {
     }
     void dispatch(const Event& e);
     [[gnu::always_inline]] NodeSlot& slot(int id) {
-        ASSERT_CMP(static_cast<size_t>(id), <, s_.nodes.size());
+        // Against n_ (== nodes.size()): no division by sizeof(NodeSlot).
+        ASSERT_CMP(static_cast<uint32_t>(id), <, static_cast<uint32_t>(n_));
         return s_.nodes[static_cast<size_t>(id)];
     }
     void after_node_input(int id);
