@@ -49,17 +49,21 @@ void assert_cmp_fail(const char* expr, const char* file, int line, int64_t a, in
 }
 
 // Debug builds always check; Release builds when RAFTPLAY_INVARIANTS is set
-// (and not "0"). The first caller stores the answer.
+// (and not "0"). Only fills in a switch nobody has set yet.
 bool detail::invariant_checks_from_environment() {
+    if (g_invariant_checks < 0) {
 #ifndef NDEBUG
-    const bool on = true;
+        g_invariant_checks = 1;
 #else
-    const char* v = std::getenv("RAFTPLAY_INVARIANTS");
-    const bool on = v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0;
+        const char* v = std::getenv("RAFTPLAY_INVARIANTS");
+        g_invariant_checks = v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0 ? 1 : 0;
 #endif
-    int unread = -1;
-    detail::g_invariant_checks.compare_exchange_strong(unread, on ? 1 : 0);
-    return detail::g_invariant_checks.load() != 0;
+    }
+    return g_invariant_checks != 0;
 }
+
+namespace {
+const bool kEnvironmentRead = detail::invariant_checks_from_environment();
+}  // namespace
 
 }  // namespace base

@@ -21,7 +21,6 @@
 // environment.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
 namespace base {
@@ -49,19 +48,21 @@ class AssertContext {
 void print_assert_context();
 
 // Whether the expensive invariant sweeps run (see the header comment).
-// Constant-initialized (-1: not yet read from the environment), so a
-// set_invariant_checks() in another file's static initializer is never
-// overwritten by this one's; atomic because fuzz jobs run on threads.
+// Constant-initialized (-1: not yet read from the environment): whichever
+// of assert.cpp's static initializer (which reads the environment) and a
+// set_invariant_checks() in another file's static initializer runs first,
+// the explicit setting wins. Decided during static initialization, before
+// any thread starts, and only read after: no atomic needed.
 namespace detail {
-inline std::atomic<int> g_invariant_checks{-1};
+inline int g_invariant_checks = -1;
 bool invariant_checks_from_environment();
 }  // namespace detail
 inline bool invariant_checks() {
-    const int on = detail::g_invariant_checks.load(std::memory_order_relaxed);
+    const int on = detail::g_invariant_checks;
     return on >= 0 ? on != 0 : detail::invariant_checks_from_environment();
 }
 inline void set_invariant_checks(bool on) {
-    detail::g_invariant_checks.store(on ? 1 : 0, std::memory_order_relaxed);
+    detail::g_invariant_checks = on ? 1 : 0;
 }
 
 }  // namespace base

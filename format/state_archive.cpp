@@ -21,6 +21,7 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <set>
+#include <type_traits>
 
 #include "base/assert.h"
 #include "raft/entry_codec.h"
@@ -354,8 +355,8 @@ void serialize(A& a, WriteBatch& b) {
 
 template <class A>
 void serialize(A& a, Disk& d) {
-    a(d.durable, d.pending, d.fsync_covering, d.epoch, d.fsync_started_us, d.fsync_done_us);
-    a(d.fsyncs);
+    a(d.durable, d.rng, d.pending, d.fsync_covering, d.epoch, d.fsync_started_us);
+    a(d.fsync_done_us, d.fsyncs);
 }
 
 template <class A>
@@ -433,9 +434,15 @@ void serialize(ArchiveIn& a, EventQueue& q) {
     }
 }
 
+template <class A>
+void serialize(A& a, NodeWatch& w) {
+    a(w.acked_vote_term, w.acked_vote_for, w.acked_index, w.acked_index_term, w.last_term);
+    a(w.last_commit);
+}
+
 // Terms strictly increasing, as the map holds them.
 template <class A>
-void serialize(A& a, CheckerState& c) {
+void serialize_leader_terms(A& a, CheckerState& c) {
     const uint64_t n = a.size(c.leader_of_term.size(), "archive_items_max", kMaxArchiveItems, 12);
     if constexpr (A::kLoading) {
         c.leader_of_term.clear();
@@ -455,6 +462,12 @@ void serialize(A& a, CheckerState& c) {
 }
 
 template <class A>
+void serialize(A& a, CheckerState& c) {
+    serialize_leader_terms(a, c);
+    a(c.nodes, c.applied_size, c.commit_terms_size, c.violations_size);
+}
+
+template <class A>
 void serialize(A& a, Digest& d) {
     uint64_t h = d.state();
     a(h);
@@ -464,6 +477,18 @@ void serialize(A& a, Digest& d) {
 template <class A>
 void serialize(A& a, NetworkModel& m) {
     a(m.latency_us_min, m.latency_us_max, m.tail_ppm, m.tail_us_max, m.loss_ppm, m.duplicate_ppm);
+}
+
+template <class A>
+void serialize(A& a, MessageCounts& c) {
+    a(c.sent, c.delivered, c.dropped);
+    for (int64_t& x : c.by_type)
+        a(x);
+}
+
+template <class A>
+void serialize(A& a, Network& n) {
+    Network::visit_fields(n, [&](const char*, auto& f) { a.item(f); });
 }
 
 // ===========================================================================
@@ -479,8 +504,7 @@ template <class A>
 void serialize(A& a, NodeSlot& s) {
     a(s.node, s.disk, s.alive, s.paused, s.incarnation, s.election, s.lease, s.heartbeat_gen);
     a(s.heartbeat_due_us, s.paused_heartbeat_left_us, s.fsync_done_while_paused, s.held);
-    a(s.acked_vote_term, s.acked_vote_for, s.acked_index, s.acked_index_term, s.last_term);
-    a(s.last_commit, s.last_role, s.last_vote);
+    a(s.seen_term, s.seen_commit, s.seen_role, s.seen_vote);
 }
 
 template <class A>
@@ -491,20 +515,11 @@ void serialize(A& a, Client& c) {
 }
 
 template <class A>
-void serialize(A& a, MessageCounts& c) {
-    a(c.sent, c.delivered, c.dropped);
-    for (int64_t& x : c.by_type)
-        a(x);
-}
-
-template <class A>
 void serialize(A& a, WorldState& s) {
-    a(s.now_us, s.next_seq, s.next_msg_id, s.events, s.next_action, s.queue, s.wire, s.nodes);
-    a(s.clients, s.net, s.cut, s.clog, s.clogged);
-    a(s.net_rng, s.workload_rng, s.fault_rng, s.select_rng, s.clock_rng, s.disk_rng);
-    a(s.digest, s.checker, s.counts, s.halted, s.limit_reached, s.history_bytes);
-    a(s.trace_size, s.history_size, s.leaders_size, s.violations_size, s.applied_size);
-    a(s.commit_terms_size);
+    a(s.now_us, s.next_seq, s.events, s.next_action, s.queue, s.net, s.nodes, s.clients);
+    a(s.workload_rng, s.fault_rng, s.select_rng, s.clock_rng);
+    a(s.digest, s.checker, s.halted, s.limit_reached, s.history_bytes);
+    a(s.trace_size, s.history_size, s.leaders_size);
 }
 
 // ===========================================================================
@@ -657,20 +672,22 @@ void load_inputs(ArchiveIn& a, std::vector<Action>* inputs) {
 // World's friend: the append-only logs are private to the world, which
 // otherwise hands out only the prefix of the current state.
 struct WorldLogsAccess {
-    static void copy_checker_logs(const World& w, AppliedRecord* applied, CommitTerms* terms) {
-        const auto& s = w.state();
-        applied->assign(w.applied_.begin(),
-                        w.applied_.begin() + static_cast<std::ptrdiff_t>(s.applied_size));
-        terms->assign(w.commit_terms_.begin(),
-                      w.commit_terms_.begin() + static_cast<std::ptrdiff_t>(s.commit_terms_size));
+    static void copy_checker_logs(const World& w, RunLogs* l) {
+        const Checker& c = w.checker_;
+        const CheckerState& cs = w.state().checker;
+        l->applied.assign(c.applied_.begin(),
+                          c.applied_.begin() + static_cast<std::ptrdiff_t>(cs.applied_size));
+        l->commit_terms.assign(
+            c.commit_terms_.begin(),
+            c.commit_terms_.begin() + static_cast<std::ptrdiff_t>(cs.commit_terms_size));
     }
     static void install(World* w, RunLogs logs) {
         w->trace_ = std::move(logs.trace);
         w->history_ = std::move(logs.history);
         w->leaders_ = std::move(logs.leaders);
-        w->violations_ = std::move(logs.violations);
-        w->applied_ = std::move(logs.applied);
-        w->commit_terms_ = std::move(logs.commit_terms);
+        w->checker_.violations_ = std::move(logs.violations);
+        w->checker_.applied_ = std::move(logs.applied);
+        w->checker_.commit_terms_ = std::move(logs.commit_terms);
         w->cleared_ops_.clear();
     }
 };
@@ -681,7 +698,7 @@ RunLogs logs_of(const World& w) {
     l.history.assign(w.history().begin(), w.history().end());
     l.leaders.assign(w.leaders().begin(), w.leaders().end());
     l.violations.assign(w.violations().begin(), w.violations().end());
-    WorldLogsAccess::copy_checker_logs(w, &l.applied, &l.commit_terms);
+    WorldLogsAccess::copy_checker_logs(w, &l);
     return l;
 }
 
@@ -769,9 +786,7 @@ std::string check_node(const Bounds& b, const Scenario& sc, size_t i, const Node
         return "held messages or fsync out of range";
     for (const WriteBatch& w : s.disk.pending)
         if (!messages_ok(b, w.after_persist)) return "a message waiting on the disk out of range";
-    if (s.acked_vote_for < -1 || s.acked_vote_for >= b.nodes || s.last_vote < -1 ||
-        s.last_vote >= b.nodes)
-        return "acknowledged vote out of range";
+    if (s.seen_vote < -1 || s.seen_vote >= b.nodes) return "traced vote out of range";
     return "";
 }
 
@@ -794,10 +809,18 @@ bool event_ok(const Bounds& b, const Event& e) {
 
 std::string check_network(const Bounds& b, const WorldState& s) {
     const auto links = static_cast<size_t>(b.nodes) * static_cast<size_t>(b.nodes);
-    if (s.cut.size() != links || s.clog.size() != links) return "link tables of the wrong size";
-    if (s.disk_rng.size() != static_cast<size_t>(b.nodes)) return "disk streams of the wrong size";
-    if (!ids_ok(b, s.clogged)) return "clogged message ids out of range";
-    for (const auto& [id, f] : s.wire)
+    if (s.net.nodes() != b.nodes) return "a network of " + std::to_string(s.net.nodes()) + " nodes";
+    std::string why;
+    Network::visit_fields(s.net, [&](const char*, const auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, std::vector<uint8_t>>) {  // cut, clog
+            if (f.size() != links) why = "link tables of the wrong size";
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {  // clogged
+            if (!ids_ok(b, f)) why = "clogged message ids out of range";
+        }
+    });
+    if (!why.empty()) return why;
+    for (const auto& [id, f] : s.net.wire())
         if (id >= b.next_msg_id || !message_ok(b, f.msg))
             return "a message on the wire out of range";
     EventQueue q = s.queue;
@@ -808,10 +831,19 @@ std::string check_network(const Bounds& b, const WorldState& s) {
     return "";
 }
 
+std::string check_watches(const Bounds& b, const CheckerState& c) {
+    if (c.nodes.size() != static_cast<size_t>(b.nodes)) return "checker watches of the wrong size";
+    for (const NodeWatch& w : c.nodes)
+        if (w.acked_vote_for < -1 || w.acked_vote_for >= b.nodes)
+            return "acknowledged vote out of range";
+    return "";
+}
+
 std::string check_sizes(const WorldState& s, const RunLogs& logs) {
     if (s.history_size > logs.history.size() || s.leaders_size > logs.leaders.size() ||
-        s.violations_size > logs.violations.size() || s.applied_size > logs.applied.size() ||
-        s.commit_terms_size > logs.commit_terms.size())
+        s.checker.violations_size > logs.violations.size() ||
+        s.checker.applied_size > logs.applied.size() ||
+        s.checker.commit_terms_size > logs.commit_terms.size())
         return "log sizes beyond the run's logs";
     if (s.events < 0 || (!logs.trace.empty() && s.trace_size > logs.trace.size()))
         return "event count beyond the trace";
@@ -822,7 +854,7 @@ std::string check_state(const Scenario& sc, const RunLogs& logs, const WorldStat
     Bounds b;
     b.nodes = sc.cluster.node_count;
     b.clients = static_cast<int32_t>(s.clients.size());
-    b.next_msg_id = s.next_msg_id;
+    b.next_msg_id = s.net.next_msg_id();
     b.duration_us = sc.duration_us;
     if (s.nodes.size() != static_cast<size_t>(b.nodes))
         return std::to_string(s.nodes.size()) + " nodes, the scenario has " +
@@ -837,6 +869,7 @@ std::string check_state(const Scenario& sc, const RunLogs& logs, const WorldStat
         if (!why.empty()) return "client " + std::to_string(i) + ": " + why;
     }
     if (std::string why = check_network(b, s); !why.empty()) return why;
+    if (std::string why = check_watches(b, s.checker); !why.empty()) return why;
     return check_sizes(s, logs);
 }
 

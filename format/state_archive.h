@@ -159,8 +159,8 @@ struct RunLogs {
     History history;
     std::vector<LeaderRecord> leaders;
     std::vector<Violation> violations;
-    AppliedRecord applied;
-    CommitTerms commit_terms;
+    std::vector<std::pair<raft::Term, uint64_t>> applied;  // the checker's records
+    std::vector<raft::Term> commit_terms;
 };
 // Copies a world's logs out; installs logs into a freshly built world (its
 // state is restored from a checkpoint after).

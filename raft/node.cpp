@@ -635,7 +635,7 @@ void Node::reply_client(const Command& cmd, const CommandResult& r, bool retryab
     Message m;
     m.type = MsgType::kClientResp;
     m.from = id_;
-    m.to = cmd.client_id;
+    m.to = kNone;  // a client, named by cmd.client_id: `to` is always a node or nobody
     m.term = current_term_;
     m.cmd = cmd;
     m.result = r;

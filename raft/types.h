@@ -163,7 +163,7 @@ struct Message {
     bool force = false;
     bool retryable_error = false;  // client traffic: e.g. "no leader", safe to retry
     NodeId from = kNone;           // for client messages, the client id is in cmd
-    NodeId to = kNone;
+    NodeId to = kNone;             // a node; kNone for a reply to a client (see cmd)
     // Forwarded proposals: the node the client talked to, and hops so far.
     NodeId origin = kNone;
     int32_t hops = 0;

@@ -221,7 +221,7 @@ std::string message_summary(const sim::InFlight& f, int64_t id) {
     const std::string from =
         f.from_client ? endpoint_name(sim::kClientBase + m.cmd.client_id) : endpoint_name(m.from);
     const std::string to =
-        f.to_client ? endpoint_name(sim::kClientBase + m.to) : endpoint_name(m.to);
+        f.to_client ? endpoint_name(sim::kClientBase + m.cmd.client_id) : endpoint_name(m.to);
     std::snprintf(buf, sizeof buf, "#%lld %s %s -> %s  term %lld%s%s", static_cast<long long>(id),
                   msg_short_name(m.type, hb), from.c_str(), to.c_str(),
                   static_cast<long long>(m.term), f.lost ? "  (lost)" : "",
@@ -415,7 +415,7 @@ void draw_info(ImDrawList* dl, const View& v, ImVec2 origin) {
         std::snprintf(buf, sizeof buf, "no leader");
     }
     dl->AddText(origin, leader >= 0 ? kColText : kColWarn, buf);
-    const sim::NetworkModel& net = w.state().net;
+    const sim::NetworkModel& net = w.network().model();
     std::snprintf(buf, sizeof buf, "latency %s-%s, loss %.1f%%, dup %.1f%%, %zu in flight",
                   format_duration(net.latency_us_min).c_str(),
                   format_duration(net.latency_us_max).c_str(),

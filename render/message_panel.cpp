@@ -25,7 +25,8 @@ std::string from_name(const sim::InFlight& f) {
                          : endpoint_name(f.msg.from);
 }
 std::string to_name(const sim::InFlight& f) {
-    return f.to_client ? endpoint_name(sim::kClientBase + f.msg.to) : endpoint_name(f.msg.to);
+    return f.to_client ? endpoint_name(sim::kClientBase + f.msg.cmd.client_id)
+                       : endpoint_name(f.msg.to);
 }
 
 // ===========================================================================

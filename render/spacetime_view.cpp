@@ -150,7 +150,7 @@ void draw_in_flight(ImDrawList* dl, const Frame& f, const View& v, int budget) {
         if (budget-- <= 0) break;
         if (m.sent_us > f.t1) continue;
         const int32_t from = m.from_client ? sim::kClientBase + m.msg.cmd.client_id : m.msg.from;
-        const int32_t to = m.to_client ? sim::kClientBase + m.msg.to : m.msg.to;
+        const int32_t to = m.to_client ? sim::kClientBase + m.msg.cmd.client_id : m.msg.to;
         const ImVec2 a(std::fmax(f.x0, f.x(m.sent_us)), f.y(from));
         const int64_t due =
             m.deliver_us >= 0 ? m.deliver_us : v.world.now_us() + (f.t1 - f.t0) / 20;

@@ -1,9 +1,11 @@
-// sim/checker.cpp — the safety invariants (see checker.h).
+// sim/checker.cpp — the safety invariants (see checker.h). The texts of the
+// violations are part of the goldens: change them only on purpose.
 #include "sim/checker.h"
 
+#include <algorithm>
 #include <string>
 
-#include "sim/world.h"
+#include "base/assert.h"
 
 namespace sim {
 
@@ -22,124 +24,198 @@ std::string node_name(raft::NodeId id) {
 
 }  // namespace
 
-void check_new_leader(CheckerState& cs, std::span<const std::pair<raft::Term, uint64_t>> applied,
-                      std::span<const raft::Term> commit_terms, const raft::Node& n,
-                      uint32_t disabled, std::vector<Violation>* out) {
+CheckerState Checker::initial_state(int nodes) {
+    ASSERT_CMP(nodes, >, 0);
+    CheckerState cs;
+    cs.nodes.resize(static_cast<size_t>(nodes));
+    return cs;
+}
+
+// ===========================================================================
+// events
+// ===========================================================================
+
+void Checker::record_commit_terms(CheckerState& cs, const raft::Node& n) {
+    ASSERT_CMP(static_cast<int>(n.role()), ==, static_cast<int>(raft::Role::kLeader));
+    while (static_cast<raft::Index>(cs.commit_terms_size) < n.commit_index())
+        log_put(commit_terms_, cs.commit_terms_size, n.current_term());
+}
+
+void Checker::report_went_back(const NodeWatch& w, const raft::Node& n) {
+    if (n.current_term() < w.last_term) {
+        pending_.push_back(make("monotonic_term", node_name(n.id()) + " term went back from " +
+                                                      std::to_string(w.last_term) + " to " +
+                                                      std::to_string(n.current_term())));
+    }
+    if (n.commit_index() < w.last_commit) {
+        pending_.push_back(make("monotonic_commit", node_name(n.id()) +
+                                                        " commit index went back from " +
+                                                        std::to_string(w.last_commit) + " to " +
+                                                        std::to_string(n.commit_index())));
+    }
+}
+
+void Checker::on_leader(CheckerState& cs, const raft::Node& n,
+                        std::span<const raft::RaftLog* const> logs) {
+    ASSERT_CMP(static_cast<int>(n.role()), ==, static_cast<int>(raft::Role::kLeader));
+    check_election_safety(cs, n);
+    if (!(disabled & kCheckLeaderCompleteness)) check_leader_completeness(cs, n);
+    sweep(logs);
+}
+
+void Checker::check_election_safety(CheckerState& cs, const raft::Node& n) {
+    ASSERT_CMP(n.current_term(), >, 0);  // a leader won an election of some term
     auto [it, inserted] = cs.leader_of_term.emplace(n.current_term(), n.id());
     if (!inserted && it->second != n.id() && !(disabled & kCheckElectionSafety)) {
-        out->push_back(make("election_safety",
-                            "two leaders in term " + std::to_string(n.current_term()) + ": " +
-                                node_name(it->second) + " and " + node_name(n.id())));
+        pending_.push_back(make("election_safety",
+                                "two leaders in term " + std::to_string(n.current_term()) + ": " +
+                                    node_name(it->second) + " and " + node_name(n.id())));
     }
-    // Leader completeness (§5.4, Figure 3): an entry committed in a term
-    // below the new leader's is in its log (or covered by its snapshot). A
-    // stale leader of an old term (legal: it is deposed at its first contact
-    // with the newer term) need not hold entries committed after its term.
-    if (disabled & kCheckLeaderCompleteness) return;
+}
+
+// Leader completeness (§5.4, Figure 3): an entry committed in a term below
+// the new leader's is in its log (or covered by its snapshot). A stale leader
+// of an old term (legal: it is deposed at its first contact with the newer
+// term) need not hold entries committed after its term.
+void Checker::check_leader_completeness(const CheckerState& cs, const raft::Node& n) {
+    ASSERT_CMP(cs.applied_size, <=, applied_.size());
     const raft::RaftLog& log = n.log();
-    for (size_t k = 0; k < applied.size(); k++) {
+    for (size_t k = 0; k < cs.applied_size; k++) {
         const raft::Index i = static_cast<raft::Index>(k) + 1;
         if (i <= log.snapshot_index()) continue;
-        if (k >= commit_terms.size() || commit_terms[k] >= n.current_term()) continue;
-        if (!log.has(i) || log.at(i).term != applied[k].first ||
-            log.at(i).hash != applied[k].second) {
-            out->push_back(make("leader_completeness",
-                                node_name(n.id()) + " became leader of term " +
-                                    std::to_string(n.current_term()) +
-                                    " without the committed entry at index " + std::to_string(i)));
+        if (k >= cs.commit_terms_size || commit_terms_[k] >= n.current_term()) continue;
+        if (!log.has(i) || log.at(i).term != applied_[k].first ||
+            log.at(i).hash != applied_[k].second) {
+            pending_.push_back(make(
+                "leader_completeness",
+                node_name(n.id()) + " became leader of term " + std::to_string(n.current_term()) +
+                    " without the committed entry at index " + std::to_string(i)));
             return;
         }
     }
 }
 
-void check_applied(AppliedRecord& record, size_t* size, const raft::Node& n,
-                   const std::vector<raft::Applied>& applied, std::vector<Violation>* out) {
+void Checker::on_apply(CheckerState& cs, const raft::Node& n,
+                       const std::vector<raft::Applied>& applied) {
+    if (disabled & kCheckStateMachine) return;
     for (const raft::Applied& a : applied) {
+        ASSERT_CMP(a.index, >, 0);
         const size_t k = static_cast<size_t>(a.index - 1);
-        if (k == *size) {
-            log_put(record, *size, std::pair<raft::Term, uint64_t>{a.term, a.hash});
-        } else if (k < *size) {
-            if (record[k].first != a.term || record[k].second != a.hash) {
-                out->push_back(make("state_machine_safety",
-                                    node_name(n.id()) + " applied a different entry at index " +
-                                        std::to_string(a.index) + " (term " +
-                                        std::to_string(a.term) + ", first applied with term " +
-                                        std::to_string(record[k].first) + ")"));
+        if (k == cs.applied_size) {
+            log_put(applied_, cs.applied_size, std::pair<raft::Term, uint64_t>{a.term, a.hash});
+        } else if (k < cs.applied_size) {
+            if (applied_[k].first != a.term || applied_[k].second != a.hash) {
+                pending_.push_back(make("state_machine_safety",
+                                        node_name(n.id()) + " applied a different entry at index " +
+                                            std::to_string(a.index) + " (term " +
+                                            std::to_string(a.term) + ", first applied with term " +
+                                            std::to_string(applied_[k].first) + ")"));
             }
         } else {
-            out->push_back(make("state_machine_safety",
-                                node_name(n.id()) + " applied index " + std::to_string(a.index) +
-                                    " before any node applied the indexes below it"));
+            pending_.push_back(
+                make("state_machine_safety", node_name(n.id()) + " applied index " +
+                                                 std::to_string(a.index) +
+                                                 " before any node applied the indexes below it"));
         }
     }
 }
 
-void check_monotonic(NodeSlot& slot, std::vector<Violation>* out) {
-    const raft::Node& n = slot.node;
-    if (n.current_term() < slot.last_term) {
-        out->push_back(make("monotonic_term", node_name(n.id()) + " term went back from " +
-                                                  std::to_string(slot.last_term) + " to " +
-                                                  std::to_string(n.current_term())));
-    }
-    if (n.commit_index() < slot.last_commit) {
-        out->push_back(make("monotonic_commit", node_name(n.id()) +
-                                                    " commit index went back from " +
-                                                    std::to_string(slot.last_commit) + " to " +
-                                                    std::to_string(n.commit_index())));
-    }
-    slot.last_term = n.current_term();
-    slot.last_commit = n.commit_index();
+void Checker::on_crash(const CheckerState& cs, raft::NodeId id, const DurableState& disk) {
+    ASSERT(id >= 0 && static_cast<size_t>(id) < cs.nodes.size());
+    if (disabled & kCheckDurability) return;
+    check_durability(cs.nodes[static_cast<size_t>(id)], id, disk);
 }
 
-void check_durability(const NodeSlot& slot, std::vector<Violation>* out) {
-    const DurableState& d = slot.disk.durable;
-    const std::string who = node_name(slot.node.id());
-    if (slot.acked_vote_term > 0) {
+void Checker::check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d) {
+    ASSERT(w.acked_index == 0 || w.acked_index_term > 0);
+    const std::string who = node_name(id);
+    if (w.acked_vote_term > 0) {
         const raft::HardState& hs = d.hard_state;
-        if (hs.current_term < slot.acked_vote_term ||
-            (hs.current_term == slot.acked_vote_term && hs.voted_for != slot.acked_vote_for)) {
-            out->push_back(make("durability", who + " granted its vote in term " +
-                                                  std::to_string(slot.acked_vote_term) +
-                                                  " but the vote was not on disk when it crashed"));
+        if (hs.current_term < w.acked_vote_term ||
+            (hs.current_term == w.acked_vote_term && hs.voted_for != w.acked_vote_for)) {
+            pending_.push_back(
+                make("durability", who + " granted its vote in term " +
+                                       std::to_string(w.acked_vote_term) +
+                                       " but the vote was not on disk when it crashed"));
         }
     }
-    if (slot.acked_index > d.snapshot_index()) {
-        const StoredEntry* e = d.find(slot.acked_index);
-        if (!e || e->entry.term != slot.acked_index_term) {
-            out->push_back(make("durability", who + " acknowledged entries up to index " +
-                                                  std::to_string(slot.acked_index) +
-                                                  " but they were not on disk when it crashed"));
+    if (w.acked_index > d.snapshot_index()) {
+        const StoredEntry* e = d.find(w.acked_index);
+        if (!e || e->entry.term != w.acked_index_term) {
+            pending_.push_back(
+                make("durability", who + " acknowledged entries up to index " +
+                                       std::to_string(w.acked_index) +
+                                       " but they were not on disk when it crashed"));
         }
     }
 }
 
-void check_log_matching(const std::vector<NodeSlot>& nodes, std::vector<Violation>* out) {
-    for (size_t a = 0; a < nodes.size(); a++) {
-        for (size_t b = a + 1; b < nodes.size(); b++) {
-            const raft::RaftLog& la = nodes[a].node.log();
-            const raft::RaftLog& lb = nodes[b].node.log();
-            const raft::Index lo = std::max(la.first_index(), lb.first_index());
-            const raft::Index hi = std::min(la.last_index(), lb.last_index());
-            // Find the highest index where both hold the same term: every
-            // entry from lo up to it must then be identical.
-            raft::Index top = 0;
-            for (raft::Index i = hi; i >= lo; i--) {
-                if (la.term_at(i) == lb.term_at(i)) {
-                    top = i;
-                    break;
-                }
-            }
-            for (raft::Index i = lo; i <= top; i++) {
-                if (!(la.at(i) == lb.at(i))) {
-                    out->push_back(make("log_matching",
-                                        "n" + std::to_string(a) + " and n" + std::to_string(b) +
-                                            " agree on index " + std::to_string(top) +
-                                            " but differ at index " + std::to_string(i)));
-                    return;
-                }
-            }
+void Checker::on_restart(CheckerState& cs, const raft::Node& n) {
+    // Term and vote are durable; the commit index is volatile (§5.1).
+    NodeWatch& w = watch(cs, n.id());
+    w.last_term = n.current_term();
+    w.last_commit = n.commit_index();
+}
+
+// ===========================================================================
+// log matching
+// ===========================================================================
+
+void Checker::sweep(std::span<const raft::RaftLog* const> logs) {
+    if (disabled & kCheckLogMatching) return;
+    for (size_t a = 0; a < logs.size(); a++) {
+        for (size_t b = a + 1; b < logs.size(); b++) {
+            ASSERT(logs[a] != nullptr && logs[b] != nullptr);
+            if (!check_log_pair(*logs[a], *logs[b], a, b)) return;  // one report is enough
         }
     }
+}
+
+// §5.3 Log Matching Property; false when the pair differs.
+bool Checker::check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b) {
+    ASSERT_CMP(a, <, b);
+    const raft::Index lo = std::max(la.first_index(), lb.first_index());
+    const raft::Index hi = std::min(la.last_index(), lb.last_index());
+    // Find the highest index where both hold the same term: every entry from
+    // lo up to it must then be identical.
+    raft::Index top = 0;
+    for (raft::Index i = hi; i >= lo; i--) {
+        if (la.term_at(i) == lb.term_at(i)) {
+            top = i;
+            break;
+        }
+    }
+    for (raft::Index i = lo; i <= top; i++) {
+        if (!(la.at(i) == lb.at(i))) {
+            pending_.push_back(
+                make("log_matching", "n" + std::to_string(a) + " and n" + std::to_string(b) +
+                                         " agree on index " + std::to_string(top) +
+                                         " but differ at index " + std::to_string(i)));
+            return false;
+        }
+    }
+    return true;
+}
+
+// ===========================================================================
+// violations and records
+// ===========================================================================
+
+void Checker::log_violation(CheckerState& cs, Violation v) {
+    log_put(violations_, cs.violations_size, std::move(v));
+}
+
+void Checker::swap_records(Checker& other) {
+    applied_.swap(other.applied_);
+    commit_terms_.swap(other.commit_terms_);
+    violations_.swap(other.violations_);
+}
+
+void Checker::truncate(const CheckerState& cs) {
+    ASSERT(pending_.empty());
+    applied_.resize(cs.applied_size);
+    commit_terms_.resize(cs.commit_terms_size);
+    violations_.resize(cs.violations_size);
 }
 
 }  // namespace sim

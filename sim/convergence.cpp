@@ -4,6 +4,7 @@
 namespace sim {
 
 bool converged(const World& world, std::string* why) {
+    ASSERT(why != nullptr);
     const raft::NodeId lead = world.leader();
     if (lead == raft::kNone) {
         *why = "no live leader at the end of the run";

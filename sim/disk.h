@@ -7,13 +7,21 @@
 // log write lands torn, or lands with a corrupted sector; both are caught by
 // the per-entry checksum on recovery and truncated — never silently
 // accepted. What survives in `durable` is exactly what a restart recovers.
+//
+// The disk owns its durable state, its write queue, its fsync schedule and
+// its latency stream (copied with WorldState for checkpoints). It must not
+// know the event queue, the trace or the network: it returns the time an
+// fsync completes and what became durable, and the world schedules the event,
+// records it and sends the messages that waited.
 #pragma once
 
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "base/rng.h"
 #include "raft/types.h"
+#include "sim/scenario.h"
 
 namespace sim {
 
@@ -50,8 +58,18 @@ struct WriteBatch {
     std::vector<raft::Message> after_persist;
 };
 
+// What one fsync made durable, summed over its batches (the newest wins).
+struct FsyncResult {
+    raft::Index last_index = 0;  // last entry written, 0 if none
+    raft::Term last_term = 0;
+    raft::Index snapshot_index = 0;  // 0 if no snapshot
+    bool has_hard_state = false;
+    raft::HardState hard_state;
+};
+
 struct Disk {
     DurableState durable;
+    base::Rng rng;                    // fsync latencies: this disk's own stream
     std::vector<WriteBatch> pending;  // oldest first; rarely more than a few
     int32_t fsync_covering = 0;       // batches the in-flight fsync will make durable
     uint64_t epoch = 0;               // bumped on crash: stale fsync events are ignored
@@ -61,10 +79,35 @@ struct Disk {
 
     bool fsync_in_flight() const { return fsync_covering > 0; }
     int64_t unsynced_entries() const;
+    // Queues a batch; true when no fsync runs, so one must start now.
+    bool enqueue(WriteBatch&& b) {
+        pending.push_back(std::move(b));
+        return !fsync_in_flight();
+    }
+    // Messages that must wait for every write queued so far; false (and
+    // nothing taken) when nothing is pending: they may leave now. Inline: it
+    // runs for every Ready that writes nothing.
+    [[gnu::always_inline]] bool hold_until_durable(std::vector<raft::Message>* msgs) {
+        if (pending.empty()) return false;
+        auto& wait = pending.back().after_persist;
+        for (raft::Message& m : *msgs)
+            wait.push_back(std::move(m));
+        return true;
+    }
+    // Starts an fsync covering every queued batch; returns when it completes.
+    int64_t start_fsync(int64_t now_us, const DiskModel& model);
     // Applies the first `fsync_covering` batches to durable storage and
     // moves them to *done (their messages may now leave). The entries written
     // are moved to the disk: in *done only their index and term remain.
-    void complete_fsync(std::vector<WriteBatch>* done);
+    FsyncResult complete_fsync(std::vector<WriteBatch>* done);
+    // The process crashed: every pending write is lost, except that the first
+    // unsynced append may land torn or corrupted (drawn from `faults`).
+    void crash(base::Rng& faults, const DiskModel& model);
+    // A new process starts with an empty write queue; stale fsyncs are void.
+    void reset_queue();
+
+  private:
+    void land_damaged_write(bool torn);
 };
 
 // Result of recovering a disk after a crash.

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/assert.h"
+
 namespace sim {
 
 enum class EventKind : uint8_t {
@@ -72,6 +74,7 @@ class EventHeap {
 
     // Removes and returns the smallest slot. The heap must not be empty.
     Slot pop() {
+        ASSERT(!heap_.empty());
         const Slot top = heap_.front();
         const Slot last = heap_.back();
         heap_.pop_back();
@@ -129,7 +132,10 @@ class EventQueue {
     }
     // Invariant: whenever the queue holds anything, the head bucket does, and
     // its last slot is the earliest event.
-    int64_t top_time() const { return EventHeap::time_of(ring_[head_].back().key); }
+    int64_t top_time() const {
+        ASSERT(near_ > 0);
+        return EventHeap::time_of(ring_[head_].back().key);
+    }
 
     [[gnu::always_inline]] void push(const Event& e) {
         const Slot x{EventHeap::key_of(e.t_us, e.seq), e.arg, e.kind, e.node};
@@ -145,6 +151,7 @@ class EventQueue {
 
     // Removes and returns the earliest event. The queue must not be empty.
     Event pop() {
+        ASSERT_MSG(near_ > 0 && !ring_[head_].empty(), "pop from an empty queue");
         std::vector<Slot>& b = ring_[head_];
         const Slot top = b.back();
         b.pop_back();

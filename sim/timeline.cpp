@@ -50,6 +50,7 @@ size_t message_bytes(const raft::Message& m) {
 using EntryList = std::vector<const raft::Entry*>;
 
 size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
+    ASSERT_CMP(p, <, dst.size());
     if (src.empty()) return 0;
     const raft::Index off = dst[p]->index - src.front()->index;
     if (off < 0 || off >= static_cast<raft::Index>(src.size())) return 0;
@@ -61,6 +62,7 @@ size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
 }
 
 void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
+    ASSERT(out != nullptr);
     for (size_t k = 0; k < lists.size(); k++) {
         const EntryList& list = lists[k];
         raft::put_varint(list.size(), out);
@@ -88,8 +90,11 @@ void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
             }
             raft::put_varint((end - p) << 1, out);
             raft::Index prev = list[p]->index - 1;
-            for (; p < end; p++)
+            for (; p < end; p++) {
+                // A log is consecutive: a list is its first index and the entries.
+                ASSERT_CMP(list[p]->index, ==, list.front()->index + static_cast<raft::Index>(p));
                 raft::encode_entry(*list[p], &prev, out);
+            }
         }
     }
 }
@@ -175,10 +180,10 @@ void for_each_loose_snapshot(WorldState& st, F&& f) {
         }
     }
     std::vector<int64_t> ids;
-    for (const auto& [id, f_] : st.wire)
+    for (const auto& [id, f_] : st.net.wire())
         ids.push_back(id);
     for (int64_t id : ids)
-        f(st.wire.find(id)->msg.snapshot);
+        f(st.net.wire().find(id)->msg.snapshot);
 }
 
 // Takes the snapshots out of `st`: the distinct ones in first-seen order into
@@ -278,8 +283,8 @@ bool decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntr
 
 size_t approx_bytes(const WorldState& s) {
     size_t b = sizeof(WorldState) + s.queue.capacity() * sizeof(Event);
-    b += s.wire.footprint_bytes();  // the pool holds each InFlight and its Message
-    for (const auto& [id, f] : s.wire)
+    b += s.net.wire().footprint_bytes();  // the pool holds each InFlight and its Message
+    for (const auto& [id, f] : s.net.wire())
         b += message_bytes(f.msg) - sizeof(raft::Message);
     for (const NodeSlot& n : s.nodes) {
         b += sizeof(NodeSlot);
@@ -330,6 +335,7 @@ size_t Timeline::checkpoint_bytes() const {
 // shared, immutable objects, but a checkpoint that kept them alive would keep
 // a whole key-value image per node).
 Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous) {
+    ASSERT(previous == nullptr || previous->state.events <= live.events);
     const size_t nodes = live.nodes.size();
     std::vector<raft::Node::Image> images(nodes);
     std::vector<std::vector<StoredEntry>> durable(nodes);
@@ -475,6 +481,7 @@ void Timeline::thin_checkpoints() {
         if (i % 2 == 0 || i + 1 == checkpoints_.size()) kept.push_back(std::move(checkpoints_[i]));
     }
     checkpoints_.swap(kept);
+    ASSERT_CMP(checkpoints_.size(), >=, 2u);
     spacing_ *= 2;
 }
 
@@ -500,6 +507,8 @@ bool Timeline::step() {
 }
 
 void Timeline::run_until(int64_t t_us, int64_t max_events) {
+    ASSERT_CMP(max_events, >=, 0);
+    const World::RunScope scope(*world_);  // once, not at every step
     t_us = std::min(t_us, scenario_->duration_us);
     for (int64_t i = 0; i < max_events; i++) {
         if (!world_->step(t_us)) break;
@@ -510,6 +519,7 @@ void Timeline::run_until(int64_t t_us, int64_t max_events) {
 }
 
 void Timeline::restore_nearest(int64_t event) {
+    ASSERT_MSG(!checkpoints_.empty(), "the timeline keeps its checkpoint at time 0");
     // The last checkpoint at or before `event`; the first one is at 0.
     size_t k = 0;
     for (size_t i = 0; i < checkpoints_.size(); i++) {
@@ -523,6 +533,7 @@ void Timeline::restore_nearest(int64_t event) {
 void Timeline::seek_event(int64_t event) {
     event = std::max<int64_t>(0, event);
     restore_nearest(event);
+    const World::RunScope scope(*world_);
     while (world_->events() < event) {
         if (!world_->step(scenario_->duration_us)) break;
         note_progress();
@@ -530,6 +541,7 @@ void Timeline::seek_event(int64_t event) {
 }
 
 void Timeline::seek_time(int64_t t_us) {
+    ASSERT(!checkpoints_.empty());
     // Find the checkpoint before t, then run while the next step is <= t.
     size_t k = 0;
     for (size_t i = 0; i < checkpoints_.size(); i++) {
@@ -546,6 +558,7 @@ void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
     while (!checkpoints_.empty() && checkpoints_.back().state.events > event) {
         checkpoints_.pop_back();
     }
+    ASSERT_MSG(!checkpoints_.empty(), "the checkpoint at time 0 precedes every fork");
     auto fresh = std::make_unique<World>(scenario_, seed_, std::move(inputs));
     fresh->record_trace = options_.record_trace;
     // A checkpoint taken before the fork is a state of the new timeline too:
@@ -569,6 +582,7 @@ void Timeline::act(Action a) {
     }
     // A fork: keep the inputs up to now, drop the old future, add the action.
     const int64_t here = world_->events();
+    ASSERT_CMP(here, <, horizon_events_);
     undo_inputs_ = world_->inputs();
     undo_event_ = here;
     had_fork_ = true;

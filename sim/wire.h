@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/assert.h"
 #include "raft/types.h"
 
 namespace sim {
@@ -26,7 +27,7 @@ struct InFlight {
     int64_t sent_us = 0;
     int64_t deliver_us = 0;
     bool lost = false;       // will arrive nowhere (loss, user drop)
-    bool to_client = false;  // msg.to is a client id
+    bool to_client = false;  // a reply to client msg.cmd.client_id (see World::client_response)
     bool from_client = false;
 };
 
@@ -48,6 +49,8 @@ class Wire {
 
     // A new message with an id greater than every id added before.
     InFlight& add(int64_t id) {
+        ASSERT_MSG(live_ == 0 || id >= base_ + static_cast<int64_t>(window_.size()),
+                   "wire ids only grow");
         if (live_ == 0) {
             window_.clear();
             head_ = 0;

@@ -1,18 +1,18 @@
-// sim/world.h — the deterministic world: event queue, network, disks,
-// processes, clients, checkers, trace. world = f(scenario, seed, input log).
+// sim/world.h — the deterministic world: the event loop and the process
+// lifecycle (crash, restart, pause, resume) of the nodes, wired to the
+// network (sim/network.h), each node's disk (sim/disk.h), the clients, the
+// checker (sim/checker.h) and the trace. world = f(scenario, seed, inputs).
 //
 // The world owns everything that happens in a run. It must not read a clock,
 // use threads, iterate unordered containers into anything observable, or draw
 // a random number except from its per-component streams. All state that can
 // change lives in WorldState (copied for checkpoints); the append-only logs
-// (trace, history, leaders, violations) are truncated back on restore.
-//
-// Network fault model: per-link one-way latency (uniform with a long tail),
-// loss and duplication as ratios, reordering through jitter, partitions
-// (symmetric and one-way, checked when a message arrives), clogged links that
-// hold messages until unclogged, and per-message drop/delay/duplicate from
-// the user. Messages to a crashed node are lost; messages already on the wire
-// from a node that crashes still arrive.
+// (trace, history, leaders, the checker's records) keep their entries on
+// restore, which moves only their lengths. The network and the disks decide
+// (latencies, losses, what became durable); the world schedules the events,
+// records the trace, and tells the checker what happened. Messages to a
+// crashed node are lost; messages already on the wire from a node that
+// crashes still arrive; a paused node's messages wait until it resumes.
 #pragma once
 
 #include <algorithm>
@@ -23,26 +23,21 @@
 #include <string>
 #include <vector>
 
+#include "base/assert.h"
 #include "base/rng.h"
 #include "raft/node.h"
 #include "sim/checker.h"
 #include "sim/disk.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
+#include "sim/network.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
-#include "sim/wire.h"
 
 namespace sim {
 
-// WorldState::cut values: what a one-way cut drops.
-constexpr uint8_t kCutAll = 1, kCutEntries = 2;
-
 // Trace/peer ids at or above this are clients: kClientBase + client id.
 constexpr int32_t kClientBase = 1000;
-// Why a message was dropped (TraceRecord::aux of a kDrop).
-enum DropReason : int64_t { kDropLoss = 0, kDropPartition, kDropDead, kDropUser };
-const char* drop_reason_name(int64_t r);
 
 // A timer that is re-armed far more often than it fires (a follower's
 // election timer moves on every append): instead of a new event per re-arm,
@@ -66,15 +61,11 @@ struct NodeSlot {
     int64_t paused_heartbeat_left_us = -1;
     bool fsync_done_while_paused = false;
     std::vector<int64_t> held;  // message ids that arrived while paused
-    // Checker bookkeeping: what this node promised others (durability).
-    raft::Term acked_vote_term = 0;
-    raft::NodeId acked_vote_for = raft::kNone;
-    raft::Index acked_index = 0;
-    raft::Term acked_index_term = 0;
-    raft::Term last_term = 0;
-    raft::Index last_commit = 0;
-    raft::Role last_role = raft::Role::kFollower;
-    raft::NodeId last_vote = raft::kNone;
+    // What the trace last recorded of the node: a change is traced once.
+    raft::Term seen_term = 0;
+    raft::Index seen_commit = 0;
+    raft::Role seen_role = raft::Role::kFollower;
+    raft::NodeId seen_vote = raft::kNone;
 };
 
 struct Client {
@@ -108,61 +99,43 @@ struct LeaderRecord {
     int64_t at_us = 0;
 };
 
-struct MessageCounts {
-    int64_t sent = 0, delivered = 0, dropped = 0;
-    int64_t by_type[static_cast<int>(raft::MsgType::kCount)] = {};
-};
-
 // Everything that changes as the run goes, copied wholesale for checkpoints.
 struct WorldState {
     int64_t now_us = 0;
     uint64_t next_seq = 0;
-    int64_t next_msg_id = 1;
     int64_t events = 0;  // trace records so far (the event counter)
     size_t next_action = 0;
     EventQueue queue;
-    Wire wire;
-    std::vector<NodeSlot> nodes;
+    Network net;                  // the wire, links and their verdicts
+    std::vector<NodeSlot> nodes;  // each with its disk
     std::vector<Client> clients;
-    NetworkModel net;
-    std::vector<uint8_t> cut;      // cut[from * n + to]: one direction blocked
-    std::vector<uint8_t> clog;     // clog[from * n + to]
-    std::vector<int64_t> clogged;  // message ids held by clogs
-    base::Rng net_rng, workload_rng, fault_rng, select_rng, clock_rng;
-    std::vector<base::Rng> disk_rng;
+    base::Rng workload_rng, fault_rng, select_rng, clock_rng;
     Digest digest;
     CheckerState checker;
-    MessageCounts counts;
     bool halted = false;  // a safety violation (or a named limit) stopped the run
     // The sim/limits.h limit that stopped the run ("history_ops_max", ...),
     // nullptr while none did.
     const char* limit_reached = nullptr;
     int64_t history_bytes = 0;  // the history's estimated memory (limits.h)
     // Sizes of the append-only logs when this state was current.
-    size_t trace_size = 0, history_size = 0, leaders_size = 0, violations_size = 0;
-    size_t applied_size = 0, commit_terms_size = 0;
+    // (The checker's own lengths are in `checker`.)
+    size_t trace_size = 0, history_size = 0, leaders_size = 0;
 };
-
-// Writes entry `size` of an append-only log and counts it. Below the vector's
-// end the slot holds the same value already (a re-run after a restore).
-template <class T>
-void log_put(std::vector<T>& log, size_t& size, T x) {
-    if (size < log.size()) {
-        log[size] = std::move(x);
-    } else if (size == log.size()) {
-        log.push_back(std::move(x));
-    }
-    size++;
-}
 
 class World {
   public:
     World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs = {});
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
 
     // ---- running ----------------------------------------------------------------
     // Processes the next event or action; false when nothing is left before
     // `limit_us` (or the run halted on a violation).
-    bool step(int64_t limit_us);
+    bool step(int64_t limit_us) {
+        if (scopes_ > 0) return step_inner(limit_us);
+        const RunScope scope(*this);
+        return step_inner(limit_us);
+    }
     // Runs until simulated time `t_us` (inclusive), at most max_events.
     void run_until(int64_t t_us, int64_t max_events = INT64_MAX);
     void run_to_end() { run_until(scenario_->duration_us); }
@@ -176,6 +149,27 @@ class World {
     // Next event's time, or INT64_MAX.
     int64_t next_time() const;
 
+    // ---- what a failed ASSERT prints -------------------------------------------------
+    // While a RunScope is alive, a failed ASSERT on this thread prints the
+    // run's scenario, seed and moment, and the command that reproduces it
+    // (a base::AssertContext). step() opens one unless one is open already:
+    // open one around a loop of steps to pay for it once.
+    class RunScope {
+      public:
+        explicit RunScope(const World& w);
+        ~RunScope();
+        RunScope(const RunScope&) = delete;
+        RunScope& operator=(const RunScope&) = delete;
+
+      private:
+        const World& w_;
+        base::AssertContext context_;
+    };
+    // The command that reproduces this run. By default `raftplay run NAME
+    // --seed N` (the scenario by name); the CLI sets the exact one it ran.
+    std::string reproduce_command() const;
+    void set_reproduce_command(std::string cmd) { reproduce_command_ = std::move(cmd); }
+
     // ---- checkpoints ---------------------------------------------------------------
     const WorldState& state() const { return s_; }
     // For checkpoints only: lets the timeline move the bulky parts (key-value
@@ -183,25 +177,21 @@ class World {
     WorldState& state_for_checkpoint() { return s_; }
     void restore(WorldState st);
     // Takes over another world's append-only logs (trace, history, leaders,
-    // violations) for a fork: both worlds share the prefix being restored to;
-    // call truncate_logs() at the fork point.
+    // the checker's records) for a fork: both worlds share the prefix being
+    // restored to; call truncate_logs() at the fork point.
     void adopt_logs(World& other) {
         trace_.swap(other.trace_);
         history_.swap(other.history_);
         leaders_.swap(other.leaders_);
-        violations_.swap(other.violations_);
-        applied_.swap(other.applied_);
-        commit_terms_.swap(other.commit_terms_);
+        checker_.swap_records(other.checker_);
         cleared_ops_.swap(other.cleared_ops_);
     }
     // Drops the logs' entries beyond the current state (a fork discards the
     // old future) and forgets the operations' outcomes from that future.
     void truncate_logs();
     bool record_trace = true;  // keep TraceRecords (the digest is always kept)
-    // CheckBits of checks switched off. Tests switch some off to show the
-    // other checkers catch a bug's consequences (two leaders in a term, lost
-    // commits) on their own.
-    uint32_t disabled_checks = 0;
+    // CheckBits of checks switched off (see Checker::disabled).
+    void disable_checks(uint32_t bits) { checker_.disabled = bits; }
 
     // ---- read-only views -------------------------------------------------------------
     const Scenario& scenario() const { return *scenario_; }
@@ -211,7 +201,8 @@ class World {
     int64_t events() const { return s_.events; }
     std::string digest_hex() const { return s_.digest.hex(); }
     const std::vector<NodeSlot>& nodes() const { return s_.nodes; }
-    const Wire& wire() const { return s_.wire; }
+    const Network& network() const { return s_.net; }
+    const Wire& wire() const { return s_.net.wire(); }
     const std::vector<Client>& clients() const { return s_.clients; }
     // The append-only logs as of the current state. After a restore to an
     // earlier state the entries beyond it are kept (a restore forward finds
@@ -221,27 +212,25 @@ class World {
     }
     HistoryView history() const { return {history_.data(), s_.history_size}; }
     std::span<const LeaderRecord> leaders() const { return {leaders_.data(), s_.leaders_size}; }
-    std::span<const Violation> violations() const {
-        return {violations_.data(), s_.violations_size};
-    }
+    std::span<const Violation> violations() const { return checker_.violations(s_.checker); }
     const std::vector<Action>& inputs() const { return inputs_; }
-    const MessageCounts& counts() const { return s_.counts; }
+    const MessageCounts& counts() const { return s_.net.counts(); }
     bool halted() const { return s_.halted; }
     // The named limit (sim/limits.h) that stopped the run, or nullptr.
     const char* limit_reached() const { return s_.limit_reached; }
-    bool link_cut(int from, int to) const;
-    bool cut_drops(const raft::Message& m) const;  // on arrival
-    bool link_clogged(int from, int to) const;
+    bool link_cut(int from, int to) const { return s_.net.link_cut(from, to); }
+    bool cut_drops(const raft::Message& m) const { return s_.net.cut_drops(m); }  // on arrival
+    bool link_clogged(int from, int to) const { return s_.net.link_clogged(from, to); }
     raft::NodeId leader() const;  // the live leader with the highest term, or kNone
 
   private:
-    friend class Checker;
     // format/state_archive.cpp saves and installs the append-only logs.
     friend struct WorldLogsAccess;
     void setup();
     void apply_jitter();
     void apply_preset();
     void start_workload();
+    bool step_inner(int64_t limit_us);
     void push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen, int64_t msg_id);
     // Inline: every event records two or three of these, and built in the
     // caller's registers a record avoids a store-to-load stall through memory.
@@ -254,36 +243,48 @@ class World {
             s_.trace_size++;
         }
     }
-    bool pop_due(int64_t limit_us, Event* out);
     void dispatch(const Event& e);
+    [[gnu::always_inline]] NodeSlot& slot(int id) {
+        // Against n_ (== nodes.size()): no division by sizeof(NodeSlot).
+        ASSERT_CMP(static_cast<uint32_t>(id), <, static_cast<uint32_t>(n_));
+        return s_.nodes[static_cast<size_t>(id)];
+    }
     void after_node_input(int id);
-    void add_violation(Violation v);
+    [[gnu::always_inline]] void trace_node_changes(int id);
+    // The checker's findings since the last call: each is traced, logged, and
+    // halts the run. Inline: it runs after every input, nearly always idle.
+    [[gnu::always_inline]] void take_violations() {
+        if (!checker_.pending().empty()) record_violations();
+    }
+    void record_violations();
+    void sweep_logs();
     void timer_fired(const Event& e);
     void arm_lazy(int id, EventKind kind, LazyTimer* t, int64_t after_us);
     bool lazy_due(const Event& e, LazyTimer* t);
     void lease_fired(const Event& e);
     void send_from_node(int id, raft::Message&& m);
-    void land_torn_write(int id);
 
-    // Network.
+    // Network (world_network.cpp): scheduling and tracing the network's verdicts.
     void send(raft::Message&& m, bool from_client, bool to_client);
     void deliver(int64_t msg_id, int64_t event_t_us);
-    void release_clogged();
+    void deliver_to_client(int64_t msg_id, InFlight* f);
+    void schedule_released(const std::vector<int64_t>& ids);
     void drop_message(int64_t msg_id, int64_t reason);
-    bool blocked(int from, int to) const;
 
     // Nodes and disks.
     void handle_ready(int id, raft::Ready& rd);
+    void persist(int id, raft::Ready& rd);
     void recycle(WriteBatch* b);
     void reuse_spares(raft::Ready* rd);
     void arm_timers(int id, const raft::Ready& rd);
     void start_fsync(int id);
+    void fsync_event(const Event& e);
     void fsync_done(int id);
     void crash(int id);
     void restart(int id);
     void pause(int id);
     void resume(int id);
-    void build_node(int id, bool from_disk);
+    void build_node(int id);
 
     // Clients.
     void client_next(int c);
@@ -297,6 +298,10 @@ class World {
     void invoke(int c, raft::Command cmd, raft::NodeId node);
     raft::Command random_command(Client& c);
     bool history_full(const raft::Command& cmd);
+    [[gnu::always_inline]] Client& client(int c) {
+        ASSERT_CMP(static_cast<size_t>(c), <, s_.clients.size());
+        return s_.clients[static_cast<size_t>(c)];
+    }
 
     // Actions.
     void apply_action(const Action& a);
@@ -304,8 +309,10 @@ class World {
     bool eligible(raft::NodeId id, ActionKind kind) const;
     void apply_partition(const Action& a);
     void apply_link_action(const Action& a, const std::vector<raft::NodeId>& targets);
+    void apply_node_action(const Action& a, const std::vector<raft::NodeId>& targets);
     void apply_message_action(const Action& a);
     void apply_client_action(const Action& a, raft::NodeId node);
+    void start_stress(const Action& a, raft::NodeId node);
 
     std::shared_ptr<const Scenario> scenario_;
     uint64_t seed_;
@@ -316,9 +323,7 @@ class World {
     std::vector<TraceRecord> trace_;
     History history_;
     std::vector<LeaderRecord> leaders_;
-    std::vector<Violation> violations_;
-    AppliedRecord applied_;
-    CommitTerms commit_terms_;
+    Checker checker_;  // its run-dependent state is s_.checker
     // Operations running now whose log entries hold outcomes from the future
     // (after a restore, or invoked again by a re-run): shown as running until
     // the re-run completes them; kept here so a restore elsewhere can put the
@@ -330,6 +335,9 @@ class World {
     std::vector<WriteBatch> fsynced_;
     std::vector<std::vector<raft::Entry>> spare_entries_;
     std::vector<std::vector<raft::Message>> spare_msgs_;
+    std::vector<int64_t> released_;  // scratch: ids a clog released
+    std::string reproduce_command_;  // empty: the default (see reproduce_command())
+    mutable int scopes_ = 0;         // RunScopes open on this world
 };
 
 }  // namespace sim

@@ -1,5 +1,6 @@
 // sim/world_clients.cpp — clients (workload and scripted) and actions
-// (scenario steps and user input) of the world (see world.h).
+// (scenario steps and user input) of the world (see world.h); the network's
+// actions are carried out in world_network.cpp.
 //
 // A client has one operation outstanding at a time. It sends the operation
 // to its node, re-sends it (same sequence number, so the session table keeps
@@ -15,21 +16,6 @@
 #include "sim/world.h"
 
 namespace sim {
-
-const char* drop_reason_name(int64_t r) {
-    switch (r) {
-        case kDropLoss:
-            return "loss";
-        case kDropPartition:
-            return "partition";
-        case kDropDead:
-            return "dead";
-        case kDropUser:
-            return "user";
-        default:
-            return "?";
-    }
-}
 
 namespace {
 
@@ -49,6 +35,7 @@ int64_t attempt_timeout_us(const Workload& w) {
 // ===========================================================================
 
 void World::start_workload() {
+    ASSERT_MSG(s_.clients.empty(), "the workload's clients come first: their ids are 0..n-1");
     const Workload& w = scenario_->workload;
     const int64_t interval = client_interval_us(w);
     for (int c = 0; c < w.clients; c++) {
@@ -65,6 +52,7 @@ void World::start_workload() {
 }
 
 raft::Command World::random_command(Client& c) {
+    ASSERT(c.workload);
     const Workload& w = scenario_->workload;
     raft::Command cmd;
     const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
@@ -100,7 +88,7 @@ raft::Command World::random_command(Client& c) {
 }
 
 void World::client_next(int c) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
     const Workload& w = scenario_->workload;
     if (w.stop_us >= 0 && s_.now_us >= w.stop_us) return;
     if (cl.busy) {
@@ -119,8 +107,10 @@ void World::client_next(int c) {
 // ===========================================================================
 
 void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
+    ASSERT(node >= 0 && node < n_);
+    ASSERT_MSG(!client(c).busy, "a client has one operation outstanding at a time");
     if (history_full(cmd)) return;
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
     cl.seq++;
     cmd.client_id = c;
     cmd.seq = cl.seq;
@@ -152,6 +142,7 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
 // The history's named limits (sim/limits.h): past them the run stops, as a
 // violation would, and says which limit stopped it.
 bool World::history_full(const raft::Command& cmd) {
+    ASSERT_CMP(s_.history_size, <=, history_.size());
     const int64_t bytes = static_cast<int64_t>(sizeof(HistoryOp) + cmd.key.size() +
                                                cmd.value.size() + cmd.expected.size());
     if (static_cast<int64_t>(s_.history_size) >= kMaxHistoryOps) {
@@ -167,7 +158,8 @@ bool World::history_full(const raft::Command& cmd) {
 }
 
 void World::client_send(int c) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
+    ASSERT(cl.busy && cl.op >= 0 && static_cast<size_t>(cl.op) < s_.history_size);
     cl.attempt++;
     raft::Message m;
     m.type = raft::MsgType::kClientReq;
@@ -182,7 +174,9 @@ void World::client_send(int c) {
 // Sets the due time; pushes an event only if none is pending (a pending one
 // fires earlier and re-arms itself for the due time).
 void World::arm_client_timer(int c, EventKind kind, int64_t due_us) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    ASSERT(kind == EventKind::kClientRetry || kind == EventKind::kClientDeadline);
+    ASSERT_CMP(due_us, >=, s_.now_us);
+    Client& cl = client(c);
     const bool retry = kind == EventKind::kClientRetry;
     (retry ? cl.retry_due_us : cl.deadline_due_us) = due_us;
     int64_t& timer = retry ? cl.retry_timer_us : cl.deadline_timer_us;
@@ -192,7 +186,7 @@ void World::arm_client_timer(int c, EventKind kind, int64_t due_us) {
 }
 
 void World::client_retry(int c) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
     if (s_.now_us != cl.retry_timer_us) return;  // superseded by an earlier re-arm
     cl.retry_timer_us = -1;
     if (!cl.busy || cl.retry_due_us < 0) return;
@@ -207,7 +201,7 @@ void World::client_retry(int c) {
 }
 
 void World::client_deadline(int c) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
     if (s_.now_us != cl.deadline_timer_us) return;
     cl.deadline_timer_us = -1;
     if (!cl.busy || cl.deadline_due_us < 0) return;
@@ -218,21 +212,26 @@ void World::client_deadline(int c) {
     client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
 }
 
+// A reply reaches its client. It names the client by the command it answers
+// (cmd.client_id): the world reads no client reply's `to`.
 void World::client_response(const raft::Message& m) {
-    if (m.to < 0 || m.to >= static_cast<int>(s_.clients.size())) return;
-    Client& cl = s_.clients[static_cast<size_t>(m.to)];
+    ASSERT_CMP(static_cast<int>(m.type), ==, static_cast<int>(raft::MsgType::kClientResp));
+    ASSERT_CMP(m.to, ==, raft::kNone);  // `to` only ever names a node
+    const int c = m.cmd.client_id;
+    Client& cl = client(c);
     if (!cl.busy || m.cmd.seq != cl.seq) return;  // an answer to an older attempt
     if (m.retryable_error) {
         // Back off, then try the next node (client_retry advances the target).
         cl.attempt++;
-        arm_client_timer(m.to, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
+        arm_client_timer(c, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
         return;
     }
-    client_complete(m.to, OpStatus::kOk, m.result);
+    client_complete(c, OpStatus::kOk, m.result);
 }
 
 void World::client_complete(int c, OpStatus status, const raft::CommandResult& r) {
-    Client& cl = s_.clients[static_cast<size_t>(c)];
+    Client& cl = client(c);
+    ASSERT(cl.busy && cl.op >= 0 && static_cast<size_t>(cl.op) < s_.history_size);
     HistoryOp& op = history_[static_cast<size_t>(cl.op)];
     op.status = status;
     op.complete_us = status == OpStatus::kUnknown ? -1 : s_.now_us;
@@ -281,14 +280,15 @@ int World::scripted_client(raft::NodeId node) {
 // ===========================================================================
 
 bool World::eligible(raft::NodeId id, ActionKind kind) const {
-    const NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
+    ASSERT(id >= 0 && id < n_);
+    const NodeSlot& ns = s_.nodes[static_cast<size_t>(id)];
     switch (kind) {
         case ActionKind::kRestart:
-            return !slot.alive;
+            return !ns.alive;
         case ActionKind::kResume:
-            return slot.alive && slot.paused;
+            return ns.alive && ns.paused;
         default:
-            return slot.alive;
+            return ns.alive;
     }
 }
 
@@ -320,6 +320,8 @@ std::vector<raft::NodeId> World::resolve(const NodeRef& ref, ActionKind kind) {
         case NodeSelector::kNone:
             break;
     }
+    for (raft::NodeId id : out)
+        ASSERT(id >= 0 && id < n_);
     return out;
 }
 
@@ -353,116 +355,53 @@ void World::apply_action(const Action& a) {
             apply_link_action(a, targets);
             break;
         case ActionKind::kHeal:
-            std::fill(s_.cut.begin(), s_.cut.end(), 0);
-            std::fill(s_.clog.begin(), s_.clog.end(), 0);
-            release_clogged();
+            released_.clear();
+            s_.net.heal(s_.now_us, &released_);
+            schedule_released(released_);
             break;
         case ActionKind::kSetNetwork:
-            if (a.loss_ppm >= 0) s_.net.loss_ppm = a.loss_ppm;
-            if (a.duplicate_ppm >= 0) s_.net.duplicate_ppm = a.duplicate_ppm;
-            if (a.latency_us_min >= 0) s_.net.latency_us_min = a.latency_us_min;
-            if (a.latency_us_max >= 0) s_.net.latency_us_max = a.latency_us_max;
+            s_.net.set_model(a);
             break;
         case ActionKind::kCampaign:
         case ActionKind::kSnapshot:
-            for (raft::NodeId id : targets) {
-                NodeSlot& slot = s_.nodes[static_cast<size_t>(id)];
-                // A crashed or paused process cannot act.
-                if (!slot.alive || slot.paused) continue;
-                if (a.kind == ActionKind::kCampaign) {
-                    slot.node.campaign(true);
-                } else {
-                    slot.node.take_snapshot();
-                }
-                after_node_input(id);
-            }
+            apply_node_action(a, targets);
             break;
         case ActionKind::kDropMsg:
         case ActionKind::kDelayMsg:
         case ActionKind::kDupMsg:
             apply_message_action(a);
             break;
-        default:
+        case ActionKind::kPut:
+        case ActionKind::kGet:
+        case ActionKind::kDelete:
+        case ActionKind::kCas:
+        case ActionKind::kStress:
             if (!targets.empty()) apply_client_action(a, targets.front());
             break;
-    }
-}
-
-void World::apply_link_action(const Action& a, const std::vector<raft::NodeId>& targets) {
-    const raft::NodeId to = a.to.sel == NodeSelector::kId ? a.to.id : raft::kNone;
-    if (targets.empty() || to < 0 || to >= n_) return;
-    const size_t k = static_cast<size_t>(targets.front() * n_ + to);
-    if (a.kind == ActionKind::kCutLink) s_.cut[k] = a.entries_only ? kCutEntries : kCutAll;
-    if (a.kind == ActionKind::kClog) s_.clog[k] = 1;
-    if (a.kind == ActionKind::kUnclog) {
-        s_.clog[k] = 0;
-        release_clogged();
-    }
-}
-
-void World::apply_partition(const Action& a) {
-    // A partition replaces the current one: group g of node i, or -1.
-    std::vector<int> group(static_cast<size_t>(n_), -1);
-    if (a.isolate_leader_with >= 0) {
-        const raft::NodeId lead = leader();
-        std::vector<raft::NodeId> others;
-        for (int i = 0; i < n_; i++) {
-            if (i != lead) others.push_back(i);
-        }
-        if (lead != raft::kNone) group[static_cast<size_t>(lead)] = 0;
-        for (int k = 0; k < a.isolate_leader_with && !others.empty(); k++) {
-            const size_t pick = s_.select_rng.below(others.size());
-            group[static_cast<size_t>(others[pick])] = 0;
-            others.erase(others.begin() + static_cast<std::ptrdiff_t>(pick));
-        }
-        for (raft::NodeId i : others)
-            group[static_cast<size_t>(i)] = 1;
-    } else {
-        for (size_t g = 0; g < a.groups.size(); g++) {
-            for (raft::NodeId i : a.groups[g]) {
-                if (i >= 0 && i < n_) group[static_cast<size_t>(i)] = static_cast<int>(g);
-            }
-        }
-    }
-    // Nodes named in no group form one more group together.
-    const int rest = static_cast<int>(a.groups.size()) + 2;
-    for (int i = 0; i < n_; i++) {
-        if (group[static_cast<size_t>(i)] < 0) group[static_cast<size_t>(i)] = rest;
-    }
-    for (int i = 0; i < n_; i++) {
-        for (int j = 0; j < n_; j++) {
-            s_.cut[static_cast<size_t>(i * n_ + j)] =
-                group[static_cast<size_t>(i)] != group[static_cast<size_t>(j)];
-        }
-    }
-}
-
-void World::apply_message_action(const Action& a) {
-    InFlight* found = s_.wire.find(a.msg_id);
-    if (found == nullptr) return;
-    InFlight& f = *found;
-    switch (a.kind) {
-        case ActionKind::kDropMsg:
-            if (f.deliver_us >= 0) f.lost = true;  // it fails visibly when it arrives
-            if (f.deliver_us < 0) drop_message(a.msg_id, kDropUser);
-            break;
-        case ActionKind::kDelayMsg:
-            if (f.deliver_us < 0) break;
-            f.deliver_us += std::max<int64_t>(0, a.delay_us);
-            push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : f.msg.to, 0, a.msg_id);
-            break;
-        case ActionKind::kDupMsg: {
-            raft::Message copy = f.msg;
-            const bool fc = f.from_client, tc = f.to_client;
-            send(std::move(copy), fc, tc);
-            break;
-        }
+        case ActionKind::kCount:
         default:
-            break;
+            ASSERT_UNREACHABLE("an action of no known kind (inputs are checked when read)");
+    }
+}
+
+// A user's nudge to a node's protocol: campaign now, or snapshot now.
+void World::apply_node_action(const Action& a, const std::vector<raft::NodeId>& targets) {
+    ASSERT(a.kind == ActionKind::kCampaign || a.kind == ActionKind::kSnapshot);
+    for (raft::NodeId id : targets) {
+        NodeSlot& ns = slot(id);
+        // A crashed or paused process cannot act.
+        if (!ns.alive || ns.paused) continue;
+        if (a.kind == ActionKind::kCampaign) {
+            ns.node.campaign(true);
+        } else {
+            ns.node.take_snapshot();
+        }
+        after_node_input(id);
     }
 }
 
 void World::apply_client_action(const Action& a, raft::NodeId node) {
+    ASSERT(node >= 0 && node < n_);
     raft::Command cmd;
     cmd.key = a.key;
     cmd.value = a.value;
@@ -480,29 +419,30 @@ void World::apply_client_action(const Action& a, raft::NodeId node) {
         case ActionKind::kCas:
             cmd.op = raft::OpType::kCas;
             break;
-        case ActionKind::kStress: {
-            // Several scripted clients share the writes, one at a time each.
-            const int32_t count = std::max(0, a.count);
-            const int32_t workers = std::min<int32_t>(count, 4);
-            for (int32_t w = 0; w < workers; w++) {
-                const int c = scripted_client(node);
-                Client& cl = s_.clients[static_cast<size_t>(c)];
-                cl.remaining = count / workers + (w < count % workers ? 1 : 0);
-                cl.stress_prefix =
-                    "stress" + std::to_string(s_.events) + "-" + std::to_string(w) + "-";
-                cl.remaining--;
-                raft::Command first;
-                first.op = raft::OpType::kPut;
-                first.key = cl.stress_prefix + std::to_string(cl.remaining);
-                first.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
-                invoke(c, first, node);
-            }
-            return;
-        }
+        case ActionKind::kStress:
+            return start_stress(a, node);
         default:
-            return;
+            ASSERT_UNREACHABLE("not a client action");
     }
     invoke(scripted_client(node), cmd, node);
+}
+
+// Several scripted clients share the writes, one at a time each.
+void World::start_stress(const Action& a, raft::NodeId node) {
+    const int32_t count = std::max(0, a.count);
+    const int32_t workers = std::min<int32_t>(count, 4);
+    for (int32_t w = 0; w < workers; w++) {
+        const int c = scripted_client(node);
+        Client& cl = client(c);
+        cl.remaining = count / workers + (w < count % workers ? 1 : 0);
+        cl.stress_prefix = "stress" + std::to_string(s_.events) + "-" + std::to_string(w) + "-";
+        cl.remaining--;
+        raft::Command first;
+        first.op = raft::OpType::kPut;
+        first.key = cl.stress_prefix + std::to_string(cl.remaining);
+        first.value = "stress-" + std::to_string(c) + "-" + std::to_string(cl.remaining);
+        invoke(c, first, node);
+    }
 }
 
 }  // namespace sim

@@ -138,11 +138,23 @@ int run_exit_code(const sim::World& w, const sim::LinResult& lin, bool ran_to_en
     return kExitOk;
 }
 
+// The command that runs this scenario at this seed again: what a failed
+// ASSERT inside the run prints (sim::World::RunScope).
+std::string reproduce_run(const Args& args, uint64_t seed) {
+    std::string cmd = shell_quote(program_name()) + " run " + shell_quote(args.positionals()[0]) +
+                      " --seed " + std::to_string(seed);
+    for (const std::string& v : args.all("--set"))
+        cmd += " --set " + shell_quote(v);
+    if (args.has("--until-ms")) cmd += " --until-ms " + shell_quote(args.get("--until-ms"));
+    return cmd;
+}
+
 // --seeds A..B: one compact line per seed; the exit code is the worst one.
-int run_seed_range(const LoadedScenario& sc, uint64_t first, uint64_t last) {
+int run_seed_range(const Args& args, const LoadedScenario& sc, uint64_t first, uint64_t last) {
     int worst = kExitOk;
     for (uint64_t seed = first;; seed++) {
         sim::World w(sc.scenario, seed);
+        w.set_reproduce_command(reproduce_run(args, seed));
         w.record_trace = false;
         w.run_to_end();
         sim::JsonWriter out(sim::JsonDialect::kReport);
@@ -200,13 +212,14 @@ int cmd_run(int argc, char** argv) {
             return bad_input("run",
                              "--seeds: expected A..B (A <= B), got '" + args.get("--seeds") + "'");
         }
-        return run_seed_range(sc, first, last);
+        return run_seed_range(args, sc, first, last);
     }
     // Fail on an unwritable output before spending the run on it.
     for (const char* opt : {"--trace", "--history", "--logs"}) {
         if (args.has(opt) && !write_file(args.get(opt), "", &err)) return bad_input("run", err);
     }
     sim::World w(sc.scenario, seed);
+    w.set_reproduce_command(reproduce_run(args, seed));
     w.record_trace = args.has("--trace");
     const int64_t duration = sc.scenario->duration_us;
     const int64_t until_us =
@@ -282,6 +295,7 @@ int cmd_replay(int argc, char** argv) {
     }
     auto scenario = std::make_shared<const sim::Scenario>(run.scenario);
     sim::World w(scenario, run.seed, run.inputs);
+    w.set_reproduce_command(shell_quote(program_name()) + " replay " + shell_quote(path));
     w.record_trace = false;
     // As the page does: a cursor past the end of the run means the end.
     if (run.cursor_us > scenario->duration_us) {

@@ -105,8 +105,9 @@ std::string entries_text(const std::vector<raft::Entry>& es) {
 }
 
 std::string message_text(const raft::Message& m) {
-    const std::string to =
-        m.type == raft::MsgType::kClientResp ? "client" + std::to_string(m.to) : node_name(m.to);
+    const std::string to = m.type == raft::MsgType::kClientResp
+                               ? "client" + std::to_string(m.cmd.client_id)
+                               : node_name(m.to);
     std::string s = node_name(m.from) + "->" + to + " " + raft::msg_type_name(m.type);
     if (!raft::is_client_traffic(m.type)) s += " term=" + std::to_string(m.term);
     s += fields(m);

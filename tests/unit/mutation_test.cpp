@@ -27,7 +27,7 @@ struct MutationCase {
 std::string run_seed(const std::shared_ptr<const Scenario>& s, uint64_t seed, uint32_t disabled) {
     World w(s, seed);
     w.record_trace = false;
-    w.disabled_checks = disabled;
+    w.disable_checks(disabled);
     w.run_to_end();
     if (!w.violations().empty()) return w.violations()[0].check;
     const LinResult r = check_linearizable(w.history(), 5'000'000);

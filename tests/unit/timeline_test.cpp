@@ -141,7 +141,7 @@ std::string loose_snapshots(const WorldState& st) {
         for (const WriteBatch& b : n.disk.pending)
             add("disk", b.snapshot);
     }
-    for (const auto& [id, f_] : st.wire)
+    for (const auto& [id, f_] : st.net.wire())
         add("wire", f_.msg.snapshot);
     return f;
 }
