@@ -121,7 +121,9 @@ std::string joined(const std::vector<std::string>& parts) {
 // A link that failed to decode (`why`): keep its scenario and seed when they
 // can be read (the scenario alone when the seed cannot), else show the
 // default scenario. Returns the explanation for the error banner.
-std::string partial_spec(const std::string& f, const std::string& why, RunSpec* out) {
+std::string partial_spec(const std::string& f, std::string why, RunSpec* out) {
+    while (!why.empty() && why.back() == '.')
+        why.pop_back();
     std::vector<std::string> left_out;
     for (bool keep_seed : {true, false}) {
         const std::string core = link_core(f, keep_seed, &left_out);
@@ -200,7 +202,6 @@ bool Session::load_fragment(const std::string& fragment) {
     if (!ok) {
         show_error(error);
         info_.link_partial = true;
-        info_.playing = false;  // let the explanation be read first
     }
     return ok;
 }
