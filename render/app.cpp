@@ -123,7 +123,7 @@ void draw_fork_indicator(View& v, float x) {
 
 void draw_status_line(View& v) {
     const session::Info& info = v.app;
-    const float fork_x = ImGui::GetWindowContentRegionMax().x - 230.f;
+    const float fork_x = ImGui::GetWindowContentRegionMax().x - 250.f;
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + fork_x - 8, p.y + 100), true);
     if (info.notice_left_s > 0 && !info.notice.empty()) {
