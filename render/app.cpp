@@ -77,23 +77,66 @@ double now_ms(const App& app) {
 
 namespace {
 
-void draw_banners(View& v) {
+// The error floats over the cluster view (the right panel stays reachable)
+// and the notice has a line of its own that is always there: neither moves
+// a button.
+void draw_error(View& v, ImVec2 at, float width) {
     const session::Info& info = v.app;
-    if (!info.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(80, 30, 30, 255));
-        const float h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-        ImGui::BeginChild("##error", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
-        ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x - 80);
-        ImGui::TextColored(ImVec4(1, 0.8f, 0.7f, 1), "Error: %s", info.error.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60);
-        if (ImGui::SmallButton("Dismiss")) v.push(CommandKind::kDismissError);
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
+    if (info.error.empty()) return;
+    ImGui::SetNextWindowPos(at, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(std::min(720.f, width), 0), ImGuiCond_Always);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(80, 30, 30, 245));
+    ImGui::Begin("##error", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.7f, 1), "%s", info.error.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("Dismiss (Esc)")) v.push(CommandKind::kDismissError);
+    v.spot("banner.dismiss");
+    if (info.link_partial) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Copy the working link")) v.push(CommandKind::kCopyLink);
+        v.spot("banner.copy_link");
     }
-    if (v.app.notice_left_s > 0 && !v.app.notice.empty()) {
-        ImGui::TextColored(ImVec4(0.7f, 0.85f, 1, 1), "%s", v.app.notice.c_str());
+    v.spot_rect("banner.error", ImGui::GetWindowPos(),
+                ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                       ImGui::GetWindowPos().y + ImGui::GetWindowSize().y));
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+// The fork indicator sits at the status line's right end, in a slot of its
+// own: the undo button first, so the fork time's width moves nothing.
+void draw_fork_indicator(View& v, float x) {
+    if (!v.timeline.forked()) return;
+    ImGui::SameLine(x);
+    if (ImGui::SmallButton("undo fork")) v.push(CommandKind::kUndoFork);
+    tooltip(
+        "You acted in the past, so the future was simulated again from there. "
+        "Undo brings the original future back (u).");
+    v.spot("top.undo_fork");
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColFork), "forked at %s",
+                       format_time(v.app.fork_t_us).c_str());
+}
+
+void draw_status_line(View& v) {
+    const session::Info& info = v.app;
+    const float fork_x = ImGui::GetWindowContentRegionMax().x - 250.f;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + fork_x - 8, p.y + 100), true);
+    if (info.notice_left_s > 0 && !info.notice.empty()) {
+        ImGui::TextColored(ImVec4(0.7f, 0.85f, 1, 1), "%s", info.notice.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info.notice.c_str());
+    } else if (v.world.now_us() > v.duration_us()) {
+        ImGui::TextDisabled("Past the scenario's script: the run goes on.");
+    } else {
+        ImGui::TextUnformatted("");
     }
+    v.spot("status");
+    ImGui::PopClipRect();
+    draw_fork_indicator(v, fork_x);
 }
 
 void draw_right_panel(View& v) {
@@ -168,7 +211,7 @@ void draw_layout(View& v) {
                      ImGuiWindowFlags_NoBackground);
     ImGui::PopStyleVar(2);
     draw_top_bar(v);
-    draw_banners(v);
+    draw_status_line(v);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float timeline_h = 64.f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -176,6 +219,7 @@ void draw_layout(View& v) {
     const float right_w = std::clamp(avail.x * 0.3f, 300.f, 430.f);
     const float left_w = std::max(200.f, avail.x - right_w - style.ItemSpacing.x);
 
+    const ImVec2 left_at = ImGui::GetCursorScreenPos();
     ImGui::BeginChild("##left", ImVec2(left_w, main_h), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     const float cluster_h = v.ui.show_lower ? std::floor(main_h * 0.58f) : main_h;
@@ -193,6 +237,7 @@ void draw_layout(View& v) {
 
     draw_timeline_bar(v, ImVec2(avail.x, timeline_h));
     ImGui::End();
+    draw_error(v, ImVec2(left_at.x + 8, left_at.y + 4), left_w - 16);
     draw_help_overlay(v);
 }
 
@@ -226,6 +271,7 @@ void style_once() {
     s.WindowBorderSize = 0;
     s.FramePadding = ImVec2(6, 3);
     s.ItemSpacing = ImVec2(6, 4);
+    s.DisabledAlpha = 0.35f;  // a disabled kill or restart must look it
     s.Colors[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.11f, 1);
     s.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
     s.Colors[ImGuiCol_Border] = ImVec4(0.2f, 0.22f, 0.27f, 1);
@@ -273,6 +319,11 @@ std::string app_state_json(const App& app) {
     view.selected_msg = app.ui.selected_msg;
     view.spots_json = app.ui.spots_json;
     return app.session.state_json(view);
+}
+
+void app_load_fragment(App& app, const std::string& fragment) {
+    app.session.load_fragment(fragment);
+    sync_view(app);
 }
 
 bool app_import(App& app, const std::string& text, const std::string& source_name) {

@@ -33,4 +33,8 @@ std::string app_state_json(const App& app);
 // view's selection and drafts for the new run. Returns success.
 bool app_import(App& app, const std::string& text, const std::string& source_name);
 
+// Loads a share fragment (the page's Back / Forward to a history entry) and
+// resets the view for it like an import.
+void app_load_fragment(App& app, const std::string& fragment);
+
 }  // namespace render

@@ -156,15 +156,19 @@ void nodes_and_network(View& v) {
         ImGui::SameLine(34);
         ImGui::TextDisabled(
             "%-13s", s.alive ? (s.paused ? "paused" : raft::role_name(s.node.role())) : "crashed");
+        // Both buttons, always in their places: a kill does not turn the
+        // button under the mouse into a restart.
         ImGui::SameLine(140);
-        if (s.alive) {
-            if (ImGui::SmallButton("kill")) v.act(node_action(ActionKind::kKill, i));
-            v.spot("ctl.kill." + std::to_string(i));
-        } else {
-            if (ImGui::SmallButton("restart")) v.act(node_action(ActionKind::kRestart, i));
-            v.spot("ctl.restart." + std::to_string(i));
-        }
-        ImGui::SameLine(200);
+        ImGui::BeginDisabled(!s.alive);
+        if (ImGui::SmallButton("kill") && s.alive) v.act(node_action(ActionKind::kKill, i));
+        ImGui::EndDisabled();
+        v.spot("ctl.kill." + std::to_string(i));
+        ImGui::SameLine(180);
+        ImGui::BeginDisabled(s.alive);
+        if (ImGui::SmallButton("restart") && !s.alive) v.act(node_action(ActionKind::kRestart, i));
+        ImGui::EndDisabled();
+        v.spot("ctl.restart." + std::to_string(i));
+        ImGui::SameLine(240);
         if (ImGui::SmallButton("select")) {
             v.ui.selected_node = i;
             v.ui.focus_tab = PanelTab::kNode;

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // ClosePopupToLevel: Esc closes combos and menus
 #include "render/draw.h"
 #include "render/ui.h"
 
@@ -43,6 +44,21 @@ bool pressed(ImGuiKey key, bool repeat = true) {
     return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
 }
 
+// Esc closes the topmost thing: an open popup (combo, menu), the help, the
+// error; then it clears the selection.
+void escape(View& v) {
+    if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+        ImGui::ClosePopupToLevel(0, true);
+    } else if (v.ui.show_help) {
+        v.ui.show_help = false;
+    } else if (!v.app.error.empty()) {
+        v.push(CommandKind::kDismissError);
+    } else {
+        v.ui.selected_msg = 0;
+        v.ui.selected_node = -1;
+    }
+}
+
 }  // namespace
 
 void handle_shortcuts(View& v) {
@@ -55,14 +71,10 @@ void handle_shortcuts(View& v) {
         v.push(io.KeyShift ? CommandKind::kJumpNext : CommandKind::kStepForward);
     if (pressed(ImGuiKey_Home, false)) v.push(CommandKind::kToStart);
     if (pressed(ImGuiKey_End, false)) v.push(CommandKind::kToHorizon);
-    if (pressed(ImGuiKey_Escape, false)) {
-        if (v.ui.show_help) {
-            v.ui.show_help = false;
-        } else {
-            v.ui.selected_msg = 0;
-            v.ui.selected_node = -1;
-        }
-    }
+    if (pressed(ImGuiKey_Escape, false)) escape(v);
+    if (io.KeyCtrl && pressed(ImGuiKey_Z, false))
+        v.push(io.KeyShift ? CommandKind::kRedo : CommandKind::kUndo);
+    if (io.KeyCtrl && pressed(ImGuiKey_Y, false)) v.push(CommandKind::kRedo);
     for (int i = 0; i < io.InputQueueCharacters.Size; i++) {
         const ImWchar c = io.InputQueueCharacters[i];
         switch (c) {
@@ -163,9 +175,11 @@ void draw_help_overlay(View& v) {
         key_row("0-9", "select node n0..n9");
         key_row("k / r", "kill / restart the selected node");
         key_row("u", "undo a fork");
+        key_row("Ctrl+Z / Ctrl+Shift+Z",
+                "undo / redo an action or a change of run (Back / Forward)");
         key_row("s / c", "space-time diagram / charts in the lower pane");
         key_row("l", "show / hide the lower pane");
-        key_row("Esc", "close help, clear selection");
+        key_row("Esc", "close a menu, the help or the error; clear the selection");
         key_row("? or h", "this help");
         ImGui::EndTable();
     }
@@ -183,7 +197,16 @@ void draw_help_overlay(View& v) {
         "forwards, hexagons snapshots. A red cross: lost.");
     bullet("Red links are cut by a partition; a bar with an arrow is a one-way cut.");
     bullet(
-        "Timeline: click or drag to scrub. Acting in the past forks the timeline (undo with u).");
+        "Timeline: click or drag to scrub. An action takes effect at the cursor, at once; "
+        "acting in the past forks the timeline (undo with u).");
+    bullet(
+        "The run goes on past the scenario's script (a line marks where it ends), up to 10 "
+        "minutes more; the link carries the time, so it replays exactly.");
+    bullet(
+        "History: every action, fork and change of run (new seed, another scenario) is a step: "
+        "the browser's Back undoes it, Forward redoes it (Ctrl+Z / Ctrl+Shift+Z here and in the "
+        "desktop viewer). Copy link copies the exact link of this moment, speed included; a "
+        "link that cannot be read whole keeps its scenario and seed and says what it left out.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     if (!open) v.ui.show_help = false;

@@ -227,8 +227,10 @@ void draw_message_panel(View& v) {
             ImGui::TextColored(
                 ImGui::ColorConvertU32ToFloat4(msg_color(f.msg.type, is_heartbeat(f.msg))),
                 "Message #%lld", static_cast<long long>(id));
-            fields(f, v.world.now_us());
+            // The buttons above the fields: a drop lengthens a field (and its
+            // wrap), which must not move the button under the mouse.
             actions(v, id, f);
+            fields(f, v.world.now_us());
         }
         ImGui::Separator();
     } else {

@@ -1,5 +1,8 @@
 // render/timeline_bar.cpp — the timeline across the bottom: the whole run
-// from 0 to its duration, the part simulated so far (the horizon), markers
+// from 0 to its duration (and, once the run goes on past its script, to a
+// little beyond the horizon, in steps of half the duration so the scale
+// does not creep under the mouse), where the script ends, the part
+// simulated so far (the horizon), markers
 // for elections, faults, actions and violations, the fork point, and the
 // cursor. Click or drag anywhere to scrub: the world shown is exactly the
 // world at that moment (the app seeks through checkpoints).
@@ -8,6 +11,7 @@
 //   geometry
 //   markers
 //   the bar
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -135,6 +139,22 @@ const Marker* draw_markers(ImDrawList* dl, const View& v, const Axis& a, float y
     return near;
 }
 
+// 0..duration, or past the script in steps of half the duration.
+int64_t axis_span(const View& v) {
+    const int64_t duration = std::max<int64_t>(1, v.duration_us());
+    const int64_t reach = std::max(v.timeline.horizon_us(), v.world.now_us());
+    if (reach <= duration) return duration;
+    const int64_t step = std::max<int64_t>(1, duration / 2);
+    return std::min(v.app.end_us, (reach / step + 1) * step);
+}
+
+void draw_script_end(ImDrawList* dl, const View& v, const Axis& a, float y0, float y1) {
+    if (a.duration_us <= v.duration_us()) return;
+    const float x = a.x(v.duration_us());
+    dl->AddLine(ImVec2(x, y0 - 2), ImVec2(x, y1 + 2), kColDim, 1.f);
+    dl->AddText(ImVec2(x + 3, y1 - 14), kColDim, "script ends");
+}
+
 }  // namespace
 
 // ===========================================================================
@@ -152,7 +172,7 @@ void draw_timeline_bar(View& v, ImVec2 size) {
     Axis a;
     a.x0 = o.x + 10.f;
     a.x1 = o.x + size.x - 10.f;
-    a.duration_us = std::max<int64_t>(1, v.duration_us());
+    a.duration_us = std::max<int64_t>(1, axis_span(v));
     const float y0 = o.y + 14.f, y1 = o.y + size.y - 20.f;
     dl->AddRectFilled(ImVec2(o.x, o.y), ImVec2(o.x + size.x, o.y + size.y),
                       IM_COL32(16, 18, 23, 255), 4.f);
@@ -160,6 +180,7 @@ void draw_timeline_bar(View& v, ImVec2 size) {
     const float xh = a.x(v.timeline.horizon_us());
     dl->AddRectFilled(ImVec2(a.x0, y0), ImVec2(xh, y1), IM_COL32(44, 52, 66, 255), 2.f);
     draw_ticks(dl, a, y0, y1);
+    draw_script_end(dl, v, a, y0, y1);
     const float mouse_x = ImGui::GetIO().MousePos.x;
     const Marker* near = draw_markers(dl, v, a, y0, y1, mouse_x, hovered);
     if (v.app.fork_t_us >= 0 && v.timeline.forked()) {

@@ -1,14 +1,18 @@
 // render/top_bar.cpp — the transport controls across the top: play/pause,
-// steps and marker jumps, speed, simulated time, scenario picker, seed, the
-// checker lamp and the fork indicator.
+// steps and marker jumps, speed, simulated time, scenario picker, seed, Copy
+// link and the checker lamp. (The fork indicator is on the status line below,
+// render/app.cpp.)
 //
-// Reads the world; every change of time or run is a Command.
+// Reads the world; every change of time or run is a Command. Layout is
+// stable: every text whose width changes (the time, the seed, the lamp's
+// word, the fork indicator) sits in a slot of fixed width, so no button
+// moves under the mouse while the run plays or forks.
 //
 // Index
 //   transport
 //   time and speed
 //   scenario and seed
-//   lamp and fork
+//   lamp
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +23,12 @@
 namespace render {
 
 namespace {
+
+// Ends a slot that began at x0 (window coordinates) `width` wide: the next
+// item starts there whatever the slot's content took.
+void end_slot(float x0, float width) {
+    ImGui::SameLine(x0 + width, 0);
+}
 
 // ===========================================================================
 // transport
@@ -100,25 +110,40 @@ void speed_and_time(View& v) {
     }
     ImGui::SameLine(0, 12);
     const sim::World& w = v.world;
+    const float em = ImGui::CalcTextSize("0").x;
+    float x0 = ImGui::GetCursorPosX();
     ImGui::AlignTextToFramePadding();
     ImGui::TextColored(ImVec4(0.95f, 0.95f, 1, 1), "t = %s", format_time(w.now_us()).c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("/ %s  #%lld", format_time(w.scenario().duration_us).c_str(),
-                        static_cast<long long>(w.events()));
+    v.spot("top.time");
+    end_slot(x0, 17 * em);
+    x0 = ImGui::GetCursorPosX();
+    const bool past_script = w.now_us() > w.scenario().duration_us;
+    ImGui::TextDisabled("/ %s%s #%lld", format_time(w.scenario().duration_us).c_str(),
+                        past_script ? " +" : "", static_cast<long long>(w.events()));
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
-            "Simulated time / run length, and the number of events so far.\n"
-            "Simulated %s so far (horizon).",
-            format_time(v.timeline.horizon_us()).c_str());
+            "Simulated time / where the scenario's script ends, and the number of events so "
+            "far.\nThe run goes on past the script (a +: it has) up to %s; simulated %s so far "
+            "(horizon).",
+            format_time(v.app.end_us).c_str(), format_time(v.timeline.horizon_us()).c_str());
     }
+    end_slot(x0, 25 * em);
+    x0 = ImGui::GetCursorPosX();
     if (v.app.busy) {
-        ImGui::SameLine();
         ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "simulating...");
+    } else if (v.app.at_end) {
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "end");
+        tooltip(
+            "The run went on as far as a run extends past its script. Scrub back to act in the "
+            "past, or restart with a new seed.");
     } else if (v.app.budget_hit) {
-        ImGui::SameLine();
         ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "(behind)");
-        tooltip("This frame ran out of its event budget: playback is slower than the speed asks.");
+        tooltip("The simulation cannot keep up with this speed: playback is slower than it asks.");
+    } else {
+        ImGui::TextUnformatted("");
     }
+    v.spot("top.status");
+    end_slot(x0, 13 * em);
 }
 
 // ===========================================================================
@@ -159,9 +184,10 @@ void scenario_picker(View& v) {
         ImGui::EndTooltip();
     }
     ImGui::SameLine();
+    const float x0 = ImGui::GetCursorPosX();
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(v.app.seed));
-    ImGui::SameLine();
+    end_slot(x0, ImGui::CalcTextSize("seed 00000000000").x);
     if (ImGui::SmallButton("new seed")) {
         Command c;
         c.kind = CommandKind::kRestart;
@@ -169,15 +195,23 @@ void scenario_picker(View& v) {
         c.seed = (v.app.seed * 6364136223846793005ull + 1442695040888963407ull) >> 33;
         v.commands.push_back(std::move(c));
     }
-    tooltip("Restart this scenario with another seed (the input log is cleared).");
+    tooltip(
+        "Restart this scenario with another seed (the input log is cleared). Undo (Ctrl+Z, "
+        "or the browser's Back) returns to this run.");
     v.spot("top.new_seed");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Copy link")) v.push(CommandKind::kCopyLink);
+    tooltip(
+        "Copy the exact link of this moment: scenario, seed, your actions, the time and the "
+        "speed. Opening it shows exactly this.");
+    v.spot("top.copy_link");
 }
 
 // ===========================================================================
-// lamp and fork
+// lamp
 // ===========================================================================
 
-void lamp_and_fork(View& v) {
+void checker_lamp(View& v) {
     const sim::World& w = v.world;
     const bool lin_bad =
         v.app.lin.checked && v.app.lin.result.verdict == sim::LinResult::kViolation;
@@ -196,20 +230,11 @@ void lamp_and_fork(View& v) {
     }
     v.spot("top.lamp");
     ImGui::SameLine(0, 2);
+    const float x0 = ImGui::GetCursorPosX();
     ImGui::AlignTextToFramePadding();
     ImGui::TextColored(ok ? ImVec4(0.5f, 0.85f, 0.6f, 1) : ImVec4(1, 0.4f, 0.4f, 1),
                        ok ? "safe" : "VIOLATION");
-    if (v.timeline.forked()) {
-        ImGui::SameLine(0, 14);
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColFork), "forked at %s",
-                           format_time(v.app.fork_t_us).c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("undo fork")) v.push(CommandKind::kUndoFork);
-        tooltip(
-            "You acted in the past, so the future was simulated again from there. "
-            "Undo brings the original future back.");
-        v.spot("top.undo_fork");
-    }
+    end_slot(x0, ImGui::CalcTextSize("VIOLATION").x + 14);
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 24);
     if (ImGui::Button("?", ImVec2(22, 0))) v.ui.show_help = !v.ui.show_help;
     tooltip("Help and keyboard shortcuts (?)");
@@ -222,7 +247,7 @@ void draw_top_bar(View& v) {
     transport(v);
     speed_and_time(v);
     scenario_picker(v);
-    lamp_and_fork(v);
+    checker_lamp(v);
 }
 
 }  // namespace render

@@ -3,8 +3,8 @@
 // session_json.cpp.
 //
 // The Session is the only place that moves the timeline. Wall time only
-// paces playback (simulated time advances by wall_dt x speed, with an event
-// budget per frame so frames stay fast); it never reaches the world.
+// paces playback (simulated time advances by wall_dt x speed, within a budget
+// that is a share of that same wall time); it never reaches the world.
 //
 // Index
 //   constants and small helpers
@@ -16,10 +16,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "base/assert.h"
 #include "format/action.h"
 #include "format/scenario_json.h"
+#include "session/link_policy.h"
+#include "sim/limits.h"
 
 namespace session {
 
@@ -30,11 +33,15 @@ namespace session {
 namespace {
 
 constexpr uint64_t kDefaultSeed = 1;
-// Playback keeps the whole frame near kFrameTargetMs: the simulation gets what
-// the rest of the last frame (widgets, rendering) left over, within bounds.
-// When that is not enough the page falls behind real time and says so.
-constexpr double kFrameTargetMs = 7.0;
-constexpr double kPlayBudgetMinMs = 1.0, kPlayBudgetMaxMs = 5.0;
+// Playback's budget is wall time: the simulation may spend this share of the
+// wall time that passed since the last frame on catching up with it, so at 1x
+// the simulated clock follows the wall clock however slow the frames are
+// (slow frames pass more wall time, so they get more budget). Only when the
+// simulation itself needs more than that share does the page fall behind
+// real time, and say so. Frames then stay near 1 / (1 - share) times the
+// rest of the frame, never stall.
+constexpr double kSimShareOfWall = 0.6;
+constexpr double kPlayBudgetMinMs = 2.0, kPlayBudgetMaxMs = 100.0;
 constexpr double kCatchUpBudgetMs = 12.0;  // seeking far ahead / hunting a marker
 constexpr int64_t kStepChunk = 64;         // events between budget checks
 constexpr int64_t kMomentMaxEvents = 1'000'000;
@@ -42,6 +49,13 @@ constexpr uint64_t kLinStatesMax = 2'000'000;  // on request
 constexpr uint64_t kLinStatesAuto = 200'000;   // automatically, at the end of a run
 constexpr size_t kFrameSamples = 600;
 constexpr int kCommandRoundsMax = 4;
+constexpr size_t kHistoryMax = 200;  // undo steps the session keeps (the desktop's)
+
+std::string seconds_text(int64_t t_us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(t_us) / 1e6);
+    return buf;
+}
 
 bool builtin_spec(const std::string& name, uint64_t seed, RunSpec* out, std::string* error) {
     for (const BuiltinScenario& b : builtin_scenarios()) {
@@ -96,6 +110,34 @@ bool spec_from_fragment(const std::string& fragment, RunSpec* out, std::string* 
     return true;
 }
 
+std::string joined(const std::vector<std::string>& parts) {
+    if (parts.empty()) return "nothing";
+    std::string out = parts[0];
+    for (size_t i = 1; i < parts.size(); i++)
+        out += (i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return out;
+}
+
+// A link that failed to decode (`why`): keep its scenario and seed when they
+// can be read (the scenario alone when the seed cannot), else show the
+// default scenario. Returns the explanation for the error banner.
+std::string partial_spec(const std::string& f, std::string why, RunSpec* out) {
+    while (!why.empty() && why.back() == '.')
+        why.pop_back();
+    std::vector<std::string> left_out;
+    for (bool keep_seed : {true, false}) {
+        const std::string core = link_core(f, keep_seed, &left_out);
+        std::string ignored;
+        if (core.empty() || !spec_from_fragment(core, out, &ignored)) continue;
+        const std::string name =
+            out->builtin.empty() ? "the link's own scenario" : "scenario " + out->builtin;
+        return why + ". Kept what could be read: " + name + ", seed " + std::to_string(out->seed) +
+               "; left out: " + joined(left_out) + ". The run starts at 0 without them.";
+    }
+    *out = default_spec();
+    return why + " - no scenario in it can be read: showing the default scenario instead.";
+}
+
 RunSpec spec_from_run_file(sim::RunFile run) {
     RunSpec spec;
     spec.scenario = std::make_shared<const sim::Scenario>(run.scenario);
@@ -146,11 +188,21 @@ bool Session::load_fragment(const std::string& fragment) {
     if (f.empty()) {
         spec = default_spec();
     } else if (!spec_from_fragment(f, &spec, &error)) {
-        show_error(error + " - showing the default scenario instead.");
-        spec = default_spec();
+        error = partial_spec(f, error, &spec);
         ok = false;
     }
     start(std::move(spec));
+    float speed_log10 = info_.speed_log10;
+    std::string speed_error;
+    if (link_speed_log10(f, &speed_log10, &speed_error)) info_.speed_log10 = speed_log10;
+    if (!speed_error.empty()) {
+        error += (ok ? "share link: " : " Also ") + speed_error + "; the speed stays as it was.";
+        ok = false;
+    }
+    if (!ok) {
+        show_error(error);
+        info_.link_partial = true;
+    }
     return ok;
 }
 
@@ -172,12 +224,18 @@ bool Session::load_builtin(const std::string& name, uint64_t seed) {
 
 void Session::start(RunSpec spec) {
     run_ = std::move(spec);
-    timeline_ = std::make_unique<sim::Timeline>(run_.scenario, run_.seed, run_.inputs);
+    sim::TimelineOptions options;
+    options.open_end_us = sim::kMaxOpenEndUs;  // the run goes on past its script
+    timeline_ = std::make_unique<sim::Timeline>(run_.scenario, run_.seed, run_.inputs, options);
     insight_.reset(*run_.scenario);
     info_.builtin_name = run_.builtin;
     info_.seed = run_.seed;
     info_.fork_t_us = -1;
     info_.lin = LinCheck{};
+    info_.end_us = end_us();
+    info_.at_end = false;
+    info_.link_partial = false;
+    script_end_noticed_ = run_.cursor_us > run_.scenario->duration_us;
     violation_paused_ = -1;
     carry_us_ = 0;
     hunting_ = false;
@@ -188,7 +246,7 @@ void Session::start(RunSpec spec) {
     run_moment(0);  // events at t = 0 belong to the first moment
     if (run_.cursor_us >= 0) {
         info_.playing = false;
-        seek_target_us_ = std::min(run_.cursor_us, run_.scenario->duration_us);
+        seek_target_us_ = std::min(run_.cursor_us, end_us());
         pending_digest_ = run_.digest;
         pending_digest_t_us_ = seek_target_us_;
     }
@@ -204,6 +262,7 @@ bool Session::import_text(const std::string& text, const std::string& source_nam
             show_error(error);
             return false;
         }
+        note_change();
         start(spec_from_run_file(std::move(run)));
         info_.error.clear();
         notice("Imported run " + source_name);
@@ -218,6 +277,7 @@ bool Session::import_text(const std::string& text, const std::string& source_nam
     spec.scenario = std::make_shared<const sim::Scenario>(scenario);
     spec.builtin = builtin_name_of(scenario);
     spec.seed = run_.seed;
+    note_change();
     start(std::move(spec));
     info_.error.clear();
     notice("Imported scenario " + source_name);
@@ -243,7 +303,7 @@ void Session::run_moment(int64_t t_us) {
 bool Session::advance_to(int64_t t_us, double budget_ms) {
     const double start_ms = now_ms();
     sim::Timeline& tl = *timeline_;
-    t_us = std::min(t_us, world().scenario().duration_us);
+    t_us = std::min(t_us, end_us());
     for (int guard = 0; guard < 1'000'000; guard++) {
         if (world().halted() || world().now_us() >= t_us) return true;
         const int64_t before = tl.events();
@@ -266,7 +326,7 @@ void Session::playback(double wall_dt_s) {
         return;
     }
     const sim::World& w = world();
-    if (w.halted() || w.now_us() >= w.scenario().duration_us) {
+    if (w.halted() || w.now_us() >= end_us()) {
         info_.playing = false;
         return;
     }
@@ -277,12 +337,13 @@ void Session::playback(double wall_dt_s) {
     if (step_us <= 0) return;
     carry_us_ -= static_cast<double>(step_us);
     const double budget_ms =
-        std::clamp(kFrameTargetMs - last_other_ms_, kPlayBudgetMinMs, kPlayBudgetMaxMs);
+        std::clamp(dt * 1000.0 * kSimShareOfWall, kPlayBudgetMinMs, kPlayBudgetMaxMs);
     const double sim_start_ms = now_ms();
     const bool kept_up = advance_to(w.now_us() + step_us, budget_ms);
     sim_ms_ = now_ms() - sim_start_ms;
     if (!kept_up) {
-        info_.budget_hit = true;  // behind real time: drop the debt
+        // The simulation itself cannot keep up: behind real time, drop the debt.
+        info_.budget_hit = true;
         carry_us_ = 0;
     }
 }
@@ -292,7 +353,7 @@ void Session::playback(double wall_dt_s) {
 void Session::do_seek(int64_t t_us) {
     sim::Timeline& tl = *timeline_;
     hunting_ = false;
-    t_us = std::clamp<int64_t>(t_us, 0, world().scenario().duration_us);
+    t_us = std::clamp<int64_t>(t_us, 0, end_us());
     if (t_us <= tl.horizon_us()) {
         tl.seek_time(t_us);
         seek_target_us_ = -1;
@@ -307,7 +368,7 @@ void Session::do_step_forward() {
     const int64_t before = w.events();
     for (int guard = 0; guard < 10'000 && !w.halted(); guard++) {
         const int64_t t = w.next_time();
-        if (t == INT64_MAX || t > w.scenario().duration_us) break;
+        if (t == INT64_MAX || t > end_us()) break;
         run_moment(t);
         if (w.events() != before) break;  // stale timers change nothing: keep going
     }
@@ -358,7 +419,10 @@ void Session::catch_up() {
         if (advance_to(seek_target_us_, kCatchUpBudgetMs)) seek_target_us_ = -1;
     } else if (hunting_) {
         const sim::World& w = world();
-        const bool done = advance_to(w.scenario().duration_us, kCatchUpBudgetMs);
+        // Up to the script's end, and past it only once the cursor is.
+        const int64_t duration = w.scenario().duration_us;
+        const int64_t hunt_end = w.now_us() < duration ? duration : end_us();
+        const bool done = advance_to(hunt_end, kCatchUpBudgetMs);
         insight_.ingest(w);
         const std::vector<Marker>& m = insight_.markers();
         if (m.size() > hunt_markers_) {
@@ -383,6 +447,24 @@ void Session::verify_pending_digest() {
     }
     pending_digest_.clear();
     pending_digest_t_us_ = -1;
+}
+
+// The scenario's script ends at its duration; the run goes on to end_us and
+// stops there. Both are said once.
+void Session::watch_script_end() {
+    const int64_t now = world().now_us(), duration = world().scenario().duration_us;
+    if (!script_end_noticed_ && now >= duration && now < end_us() && info_.playing) {
+        script_end_noticed_ = true;
+        notice("The scenario's script ends at " + seconds_text(duration) +
+               ": the run goes on (the workload keeps running, your actions still happen).");
+    }
+    const bool at_end = now >= end_us() && !world().halted();
+    if (at_end && !info_.at_end) {
+        notice("The run has gone on " + seconds_text(sim::kMaxOpenEndUs) +
+               " past its script, as far as a run extends: scrub back to act in the past, or "
+               "restart with a new seed.");
+    }
+    info_.at_end = at_end;
 }
 
 // A violation halts the world: stop there (once per violation).
@@ -410,6 +492,7 @@ void Session::do_act(sim::Action a) {
     }
     seek_target_us_ = -1;
     hunting_ = false;
+    note_change();
     tl.act(std::move(a));
     if (fork) {
         info_.fork_t_us = now;
@@ -439,6 +522,7 @@ void Session::check_linearizability(uint64_t states_max) {
 
 void Session::undo_fork() {
     if (!timeline_->forked()) return;
+    note_change();
     timeline_->undo_fork();
     insight_.rebuild(world());
     info_.fork_t_us = -1;
@@ -451,8 +535,40 @@ void Session::restart_with(std::shared_ptr<const sim::Scenario> scenario, std::s
     spec.scenario = std::move(scenario);
     spec.builtin = std::move(builtin);
     spec.seed = seed;
+    note_change();
     start(std::move(spec));
     info_.playing = true;
+    notice("New run: " + (run_.builtin.empty() ? std::string("custom scenario") : run_.builtin) +
+           ", seed " + std::to_string(seed) + ". Undo (Ctrl+Z, or the browser's Back) returns " +
+           "to the run before.");
+}
+
+// Every history step: the exact link of the moment before it.
+void Session::note_change() {
+    fragment_before_ = fragment();
+    history_generation_++;
+    info_.link_partial = false;
+    if (browser_history_) return;  // the browser keeps the entries
+    undo_.push_back(fragment_before_);
+    if (undo_.size() > kHistoryMax) undo_.erase(undo_.begin());
+    redo_.clear();
+}
+
+// The session's own history (the desktop viewer): an undo loads the moment
+// before the last step exactly as a link would (paused there).
+void Session::undo_redo(bool undo) {
+    if (browser_history_) {
+        history_request_ = undo ? -1 : 1;
+        return;
+    }
+    std::vector<std::string>& from = undo ? undo_ : redo_;
+    std::vector<std::string>& to = undo ? redo_ : undo_;
+    if (from.empty()) return notice(undo ? "Nothing to undo." : "Nothing to redo.");
+    to.push_back(fragment());
+    const std::string f = std::move(from.back());
+    from.pop_back();
+    load_fragment(f);
+    notice(undo ? "Undone (Ctrl+Shift+Z redoes)." : "Redone.");
 }
 
 void Session::apply(Command& c) {
@@ -488,6 +604,13 @@ void Session::apply(Command& c) {
             return;
         case CommandKind::kUndoFork:
             return undo_fork();
+        case CommandKind::kUndo:
+            return undo_redo(true);
+        case CommandKind::kRedo:
+            return undo_redo(false);
+        case CommandKind::kCopyLink:
+            copy_requested_ = true;
+            return notice("Link copied: it opens exactly this moment.");
         case CommandKind::kLoadBuiltin:
             load_builtin(c.text, c.seed);
             return;
@@ -590,6 +713,9 @@ void Session::play(double wall_dt_s) {
     catch_up();
     insight_.ingest(world());
     watch_violations();
+    watch_script_end();
+    info_.can_undo = browser_history_ || !undo_.empty();
+    info_.can_redo = browser_history_ || !redo_.empty();
     // At the end of a run the lamp covers linearizability too (a bounded search, once).
     const sim::World& w = world();
     if (w.now_us() >= w.scenario().duration_us && !w.halted() && !info_.lin.checked) {
@@ -612,7 +738,6 @@ void Session::note_app_ms(double ms) {
 
 void Session::note_frame_ms(double ms) {
     frame_ms_.add(ms);
-    last_other_ms_ = std::max(0.0, ms - sim_ms_);
 }
 
 void Session::reset_frame_stats() {
@@ -631,6 +756,19 @@ bool Session::take_download(std::string* file_name, std::string* text) {
 bool Session::take_open_request() {
     const bool r = open_requested_;
     open_requested_ = false;
+    return r;
+}
+
+bool Session::take_copy_request(std::string* fragment_out) {
+    if (!copy_requested_) return false;
+    copy_requested_ = false;
+    *fragment_out = fragment();
+    return true;
+}
+
+int Session::take_history_request() {
+    const int r = history_request_;
+    history_request_ = 0;
     return r;
 }
 

@@ -77,6 +77,9 @@ enum class CommandKind : uint8_t {
     kTogglePlay,
     kSetSpeed,  // speed_log10
     kUndoFork,
+    kUndo,          // the previous run or action (history; the page's Back)
+    kRedo,          // the next one (the page's Forward)
+    kCopyLink,      // hand the share fragment to the platform (clipboard)
     kLoadBuiltin,   // text: built-in name; seed
     kLoadScenario,  // scenario (custom); seed
     kRestart,       // same scenario, seed, empty input log
@@ -129,7 +132,19 @@ struct Info {
     // Playback. Speed is 10^speed_log10 simulated seconds per wall second.
     bool playing = true;
     float speed_log10 = -1.30103f;  // 1/20x: messages (1-10 ms) are visible in flight
-    bool budget_hit = false;        // the last frame ran out of its event budget
+    // The simulation could not keep up with the speed in its share of the
+    // last frame's wall time (not: the frame was slow).
+    bool budget_hit = false;
+    // An open-ended run: the scenario's script ends at its duration, the
+    // world goes on to end_us (sim::kMaxOpenEndUs later); playback stops
+    // there and says why.
+    int64_t end_us = 0;
+    bool at_end = false;  // playback reached end_us
+    // Shown from a link that could not be read whole: what was kept is shown,
+    // the error says what was left out, and the page keeps the address as
+    // typed until the next change.
+    bool link_partial = false;
+    bool can_undo = false, can_redo = false;
     // The last error (a banner; state JSON "error") and a short notice that fades.
     std::string error;
     std::string notice;
@@ -167,8 +182,10 @@ class Session {
 
     // ---- loading runs ----
     // A share-link fragment (the part after '#'; a leading '#' is dropped;
-    // empty: the default scenario). A malformed fragment shows the error and
-    // falls back to the default scenario; returns false then.
+    // empty: the default scenario). A fragment that cannot be read whole
+    // keeps what can be read (the scenario, the seed, the speed), shows the
+    // rest of it as an error naming what was left out (Info::link_partial),
+    // and returns false; with nothing readable it shows the default scenario.
     bool load_fragment(const std::string& fragment);
     // Shows a run: a fresh timeline at t = 0, then (over the next frames if
     // far) the spec's cursor. A spec with a cursor opens paused there.
@@ -197,7 +214,9 @@ class Session {
 
     // ---- frames ----
     // Everything time does before the views draw: playback by
-    // wall_dt_s x speed (bounded by the event budget), multi-frame seeks and
+    // wall_dt_s x speed (the simulation's budget is a share of wall_dt_s
+    // itself, so slow frames get more of it and 1x keeps to the wall clock
+    // unless the simulation cannot), multi-frame seeks and
     // marker hunts, the pause at a new violation, the automatic
     // linearizability check at the end of a run, the notice's fade.
     void play(double wall_dt_s);
@@ -205,8 +224,7 @@ class Session {
     void set_visible(bool visible) { visible_ = visible; }
     // The frame's time without the main's rendering (p50/p99 in the state).
     void note_app_ms(double ms);
-    // The whole frame's CPU time as the main measured it; it also sets the
-    // next frame's playback budget (what the rest of the frame leaves).
+    // The whole frame's CPU time as the main measured it (statistics).
     void note_frame_ms(double ms);
     void reset_frame_stats();
 
@@ -221,12 +239,27 @@ class Session {
     bool busy() const { return seek_target_us_ >= 0 || hunting_; }
     // {t_us, digest, playing, scenario, seed, nodes:[...], checks:{ok}, ...}
     std::string state_json(const ViewReport& view = {}) const;
-    std::string fragment() const;  // the share fragment, without '#'
+    std::string fragment() const;  // the share fragment, without '#' (with the speed)
+
+    // ---- history ----
+    // Every action, fork, undo of a fork and change of run is a history
+    // step: the generation counts them, and fragment_before_change() is the
+    // exact link of the moment just before the last one (the page writes it
+    // into the entry it leaves and pushes fragment() as a new entry). Loading
+    // a fragment (a link, the page's Back and Forward) is not a step.
+    uint64_t history_generation() const { return history_generation_; }
+    const std::string& fragment_before_change() const { return fragment_before_; }
+    // The page keeps the history in the browser's: kUndo / kRedo then ask the
+    // platform to go back or forward (take_history_request) instead of using
+    // the session's own stack (the desktop viewer's).
+    void set_browser_history(bool on) { browser_history_ = on; }
     std::string run_file_json() const;
 
     // ---- platform requests (true once per request) ----
     bool take_download(std::string* file_name, std::string* text);
     bool take_open_request();
+    bool take_copy_request(std::string* fragment);
+    int take_history_request();  // -1 back, +1 forward, 0 none
 
   private:
     double now_ms() const { return clock_ ? clock_->now_ms() : 0.0; }
@@ -251,6 +284,10 @@ class Session {
     void catch_up();
     void verify_pending_digest();
     void watch_violations();
+    void watch_script_end();
+    int64_t end_us() const { return timeline_->end_us(); }
+    void note_change();
+    void undo_redo(bool undo);
 
     const Clock* clock_ = nullptr;
     RunSpec run_;  // the scenario, seed and builtin name shown now
@@ -270,12 +307,19 @@ class Session {
     int violation_paused_ = -1;  // the last violation (index) that paused playback
     // Platform requests.
     bool open_requested_ = false;
+    bool copy_requested_ = false;
+    int history_request_ = 0;
+    // History: fragments of earlier and undone moments (the desktop's stack).
+    bool browser_history_ = false;
+    uint64_t history_generation_ = 0;
+    std::string fragment_before_;
+    std::vector<std::string> undo_, redo_;
+    bool script_end_noticed_ = false;
     bool download_ready_ = false;
     std::string download_name_, download_text_;
     // Measurements.
     FrameRing app_ms_, frame_ms_;
-    double sim_ms_ = 0;         // this frame's simulation time
-    double last_other_ms_ = 3;  // the last frame's time outside the simulation
+    double sim_ms_ = 0;  // this frame's simulation time
     double first_frame_ms_ = -1;
     uint64_t frames_ = 0;
 };

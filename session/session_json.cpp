@@ -7,6 +7,7 @@
 #include "format/run_file.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "session/link_policy.h"
 #include "session/session.h"
 
 namespace session {
@@ -169,6 +170,16 @@ void write_run(JsonWriter& w, const Session& s) {
     w.Bool(tl.forked());
     w.Key("markers");
     w.Uint64(s.insight().markers().size());
+    w.Key("end_us");
+    w.Int64(info.end_us);
+    w.Key("at_end");
+    w.Bool(info.at_end);
+    w.Key("link_partial");
+    w.Bool(info.link_partial);
+    w.Key("history");
+    w.Uint64(s.history_generation());
+    w.Key("budget_hit");
+    w.Bool(info.budget_hit);
 }
 
 }  // namespace
@@ -197,8 +208,12 @@ std::string Session::state_json(const ViewReport& view) const {
     return buf.GetString();
 }
 
+// The speed is the page's own parameter, left out at the default speed.
 std::string Session::fragment() const {
-    return sim::encode_fragment(sim::run_file_of(world(), world().now_us()), run_.builtin);
+    std::string f = sim::encode_fragment(sim::run_file_of(world(), world().now_us()), run_.builtin);
+    if (std::fabs(info_.speed_log10 - Info{}.speed_log10) > 1e-4f)
+        f += "&" + speed_param(info_.speed_log10);
+    return f;
 }
 
 std::string Session::run_file_json() const {

@@ -23,6 +23,10 @@ namespace shell {
 // and released within one frame would be lost (quick taps at low frame rates,
 // automated tests). A key-up that follows its key-down in the same frame, and
 // every later event of that key, waits in `deferred` for the next frame.
+// Mouse buttons likewise: a press that follows a move (or the window's focus)
+// in the same frame, and a release that follows its press, wait a frame, so a
+// click with no pause (0 ms) and the first click into an unfocused window
+// land on the widget under the mouse.
 void pump_events(std::vector<SDL_Event>& deferred, const std::function<void(SDL_Event&)>& handle);
 
 // Fonts are rasterized at the device pixel ratio and drawn at 1/ratio: text

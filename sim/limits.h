@@ -34,6 +34,11 @@ constexpr size_t kMaxPresetLog = 100'000;
 // ---- values ------------------------------------------------------------------------
 // "sim_time_us_max": any simulated time (durations, step times, cursors): 24 h.
 constexpr int64_t kMaxSimTimeUs = 86'400'000'000;
+// "open_end_us_max": how far past its scenario's duration a run may go on
+// (the scenario's script ends at the duration; the world keeps running, and
+// the page plays on): 10 minutes. A cursor (a share link's t, a run file's
+// cursor_us) may stand that late; replays clamp a later one to it.
+constexpr int64_t kMaxOpenEndUs = 600'000'000;
 // "delay_us_max": latencies, fsync times, timeouts, delays: 1 minute.
 constexpr int64_t kMaxDelayUs = 60'000'000;
 // "term_max": terms in a preset (far below overflow when a run adds to them).

@@ -501,7 +501,7 @@ void Timeline::note_progress() {
 }
 
 bool Timeline::step() {
-    if (!world_->step(scenario_->duration_us)) return false;
+    if (!world_->step(end_us())) return false;
     note_progress();
     return true;
 }
@@ -509,7 +509,7 @@ bool Timeline::step() {
 void Timeline::run_until(int64_t t_us, int64_t max_events) {
     ASSERT_CMP(max_events, >=, 0);
     const World::RunScope scope(*world_);  // once, not at every step
-    t_us = std::min(t_us, scenario_->duration_us);
+    t_us = std::min(t_us, end_us());
     for (int64_t i = 0; i < max_events; i++) {
         if (!world_->step(t_us)) break;
         note_progress();
@@ -535,7 +535,7 @@ void Timeline::seek_event(int64_t event) {
     restore_nearest(event);
     const World::RunScope scope(*world_);
     while (world_->events() < event) {
-        if (!world_->step(scenario_->duration_us)) break;
+        if (!world_->step(end_us())) break;
         note_progress();
     }
 }
@@ -553,7 +553,11 @@ void Timeline::seek_time(int64_t t_us) {
     run_until(t_us);
 }
 
-void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
+// The new timeline at the old cursor: `event` events, and the clock at t_us
+// (the cursor may stand past its last event: idle time the old world had
+// passed and the new one must pass too, or an action stamped t_us would wait
+// for the next event).
+void Timeline::rebuild(std::vector<Action> inputs, int64_t event, int64_t t_us) {
     // Checkpoints after the fork point belong to the old future.
     while (!checkpoints_.empty() && checkpoints_.back().state.events > event) {
         checkpoints_.pop_back();
@@ -570,6 +574,8 @@ void Timeline::rebuild(std::vector<Action> inputs, int64_t event) {
     horizon_events_ = world_->events();
     horizon_us_ = world_->now_us();
     seek_event(event);
+    world_->advance_clock(t_us);
+    horizon_us_ = std::max(horizon_us_, world_->now_us());
     // The logs beyond the fork point belong to the old future.
     world_->truncate_logs();
 }
@@ -585,12 +591,13 @@ void Timeline::act(Action a) {
     ASSERT_CMP(here, <, horizon_events_);
     undo_inputs_ = world_->inputs();
     undo_event_ = here;
+    undo_t_us_ = a.at_us;
     had_fork_ = true;
     std::vector<Action> inputs;
     for (const Action& x : world_->inputs()) {
         if (x.at_us <= a.at_us) inputs.push_back(x);
     }
-    rebuild(inputs, here);
+    rebuild(inputs, here, a.at_us);
     world_->add_input(std::move(a));
 }
 
@@ -599,7 +606,7 @@ void Timeline::undo_fork() {
     std::vector<Action> inputs = std::move(undo_inputs_);
     undo_inputs_.clear();
     had_fork_ = false;
-    rebuild(std::move(inputs), undo_event_);
+    rebuild(std::move(inputs), undo_event_, undo_t_us_);
 }
 
 }  // namespace sim

@@ -25,6 +25,10 @@ struct TimelineOptions {
     int64_t checkpoint_every_events = 5120;
     size_t checkpoint_bytes_max = 64u << 20;
     bool record_trace = true;
+    // How far past the scenario's duration the timeline may run (an
+    // open-ended run: the script ends at the duration, the world goes on).
+    // 0: the duration is the end. The world at time t does not depend on it.
+    int64_t open_end_us = 0;
 };
 
 class Timeline {
@@ -37,6 +41,8 @@ class Timeline {
     // The furthest event simulated so far on this timeline.
     int64_t horizon_events() const { return horizon_events_; }
     int64_t horizon_us() const { return horizon_us_; }
+    // The latest time this timeline runs to: duration + open_end_us.
+    int64_t end_us() const { return scenario_->duration_us + options_.open_end_us; }
 
     // One event forward; false at the end of the run or on a halt.
     bool step();
@@ -50,8 +56,10 @@ class Timeline {
         if (events() > 0) seek_event(events() - 1);
     }
 
-    // Applies a user action now. If the cursor is behind the horizon, the
-    // timeline forks (the old future is discarded; undo_fork brings it back).
+    // Applies a user action now, stamped with the cursor's time (which may
+    // stand past its last event). If the cursor is behind the horizon, the
+    // timeline forks (the old future is discarded; undo_fork brings it back)
+    // and the new timeline stands at the same events and the same time.
     void act(Action a);
     bool can_undo_fork() const { return !undo_inputs_.empty() || had_fork_; }
     void undo_fork();
@@ -107,7 +115,7 @@ class Timeline {
     void take_checkpoint();
     void thin_checkpoints();
     void restore_nearest(int64_t event);
-    void rebuild(std::vector<Action> inputs, int64_t event);
+    void rebuild(std::vector<Action> inputs, int64_t event, int64_t t_us);
     void note_progress();
 
     std::shared_ptr<const Scenario> scenario_;
@@ -120,6 +128,7 @@ class Timeline {
     int64_t spacing_ = 0;
     std::vector<Action> undo_inputs_;
     int64_t undo_event_ = 0;
+    int64_t undo_t_us_ = 0;
     bool had_fork_ = false;
 };
 

@@ -6,7 +6,9 @@
 // simulation's logic. It keeps the canvas the size of the
 // window in device pixels (high-DPI) and exposes a few functions to the page's
 // JavaScript through embind: the app's JSON state (for tests and scripts), the
-// share fragment (mirrored into location.hash) and tab visibility. The share
+// share fragment (mirrored into location.hash), the history steps (each a
+// browser history entry), loading an entry on Back / Forward, and tab
+// visibility. The share
 // fragment arrives as argv[1] (index.html passes location.hash without '#').
 #include <GLES3/gl3.h>
 #include <SDL.h>
@@ -89,6 +91,23 @@ void platform_requests() {
             if (Module.raftplayOpenFile) Module.raftplayOpenFile();
         });
     }
+    std::string fragment;
+    if (page.session->take_copy_request(&fragment)) {
+        EM_ASM(
+            {
+                if (Module.raftplayCopyLink) Module.raftplayCopyLink(UTF8ToString($0));
+            },
+            fragment.c_str());
+    }
+    // Undo and redo are the browser's Back and Forward (the session's history
+    // is the browser's: set_browser_history).
+    if (const int step = page.session->take_history_request()) {
+        EM_ASM(
+            {
+                if (Module.raftplayHistoryGo) Module.raftplayHistoryGo($0);
+            },
+            step);
+    }
 }
 
 void frame() {
@@ -141,6 +160,20 @@ std::string run_file() {
 void reset_frame_stats() {
     if (page.session) page.session->reset_frame_stats();
 }
+// History (page.js): a counter of history steps, the exact link of the moment
+// before the last one, and loading an entry the user went back or forward to.
+double history_generation() {
+    return page.session ? double(page.session->history_generation()) : 0;
+}
+std::string fragment_before_change() {
+    return page.session ? page.session->fragment_before_change() : "";
+}
+void load_fragment(std::string fragment) {
+    if (page.app) render::app_load_fragment(*page.app, fragment);
+}
+bool link_partial() {
+    return page.session && page.session->info().link_partial;
+}
 
 }  // namespace
 
@@ -152,6 +185,10 @@ EMSCRIPTEN_BINDINGS(raftplay) {
     emscripten::function("raftplay_import", &import_text);
     emscripten::function("raftplay_run_file", &run_file);
     emscripten::function("raftplay_reset_frame_stats", &reset_frame_stats);
+    emscripten::function("raftplay_history_generation", &history_generation);
+    emscripten::function("raftplay_fragment_before", &fragment_before_change);
+    emscripten::function("raftplay_load_fragment", &load_fragment);
+    emscripten::function("raftplay_link_partial", &link_partial);
 }
 
 int main(int argc, char** argv) {
@@ -183,6 +220,7 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     page.session = new session::Session(&page.clock);
+    page.session->set_browser_history(true);
     page.session->load_fragment(argc > 1 ? argv[1] : "");
     page.app = render::app_create(*page.session);
     follow_window_size();

@@ -1,9 +1,11 @@
 // wasm/page.js — boots the raftplay module and connects it to the page.
 //
 // Owns only page concerns: checking WebGL2, the loading and error overlays,
-// passing the share fragment (location.hash without '#') to main(), mirroring
-// the app's fragment back into the address bar, and telling the app when the
-// tab is hidden. Every URL is relative so build/web/ works on any static host.
+// passing the share fragment (location.hash without '#') to main(), keeping
+// the address bar an exact link of what is shown, the browser history (every
+// action, fork and change of run is an entry: Back undoes it, Forward redoes
+// it), the clipboard (Copy link), and telling the app when the tab is hidden.
+// Every URL is relative so build/web/ works on any static host.
 // window.raftplay is defined once the module is ready:
 //   raftplay.state()    -> the app's JSON state, parsed
 //   raftplay.fragment() -> the current share fragment
@@ -11,6 +13,7 @@
 //   raftplay.import(text, name) -> load a run file or scenario file (false: rejected, error shown)
 //   raftplay.runFile()  -> the run file (JSON text) of what is shown
 //   raftplay.resetFrameStats() -> restart the frame-time percentiles in state()
+//   raftplay.copiedLink() -> the last link Copy link put on the clipboard
 // Run files are downloaded when the app asks (Export), and files are imported
 // through a file picker (Import...) or by dropping them on the page.
 'use strict';
@@ -44,17 +47,68 @@
         return;
     }
 
-    // The fragment is read once, at startup; a new link pasted into the
-    // address bar reloads the page so that it starts from that link.
+    // The fragment is read at startup; later ones (Back, Forward, a link
+    // pasted into the address bar) are loaded into the running app.
     const startFragment = location.hash.replace(/^#/, '');
-    let ownFragment = startFragment;
+    let ownFragment = startFragment;  // what the address bar shows
+    let seenGeneration = 0;           // the app's history steps turned into entries so far
+    let keepAddress = false;          // a link read only in part stays as typed until the next step
+    let lastReplace = 0;
+    let copiedLink = null;
 
-    function syncHash(module) {
+    const urlOf = (fragment) => location.pathname + location.search + (fragment ? '#' + fragment : '');
+    const hashNow = () => location.hash.replace(/^#/, '');
+
+    // A new history step: the entry being left gets the exact link of the
+    // moment before the step, and the step is a new entry. Between steps the
+    // entry follows the cursor (at most once a second, without new entries).
+    function syncHistory(module) {
+        const generation = module.raftplay_history_generation();
+        if (generation !== seenGeneration) {
+            seenGeneration = generation;
+            if (!keepAddress) history.replaceState(null, '', urlOf(module.raftplay_fragment_before()));
+            keepAddress = false;
+            ownFragment = module.raftplay_fragment();
+            history.pushState(null, '', urlOf(ownFragment));
+            lastReplace = performance.now();
+            return;
+        }
+        if (keepAddress || performance.now() - lastReplace < 1000) return;
         const fragment = module.raftplay_fragment();
+        lastReplace = performance.now();
         if (fragment === ownFragment) return;
         ownFragment = fragment;
-        const url = location.pathname + location.search + (fragment ? '#' + fragment : '');
-        history.replaceState(history.state, '', url);  // No history entry per update.
+        history.replaceState(null, '', urlOf(fragment));
+    }
+
+    // Back, Forward, or a link typed into the address bar: show that entry.
+    function loadAddress(module) {
+        const fragment = hashNow();
+        if (fragment === ownFragment) return;
+        ownFragment = fragment;
+        module.raftplay_load_fragment(fragment);
+        seenGeneration = module.raftplay_history_generation();
+        keepAddress = module.raftplay_link_partial();
+        lastReplace = performance.now();
+    }
+
+    function copyLink(fragment) {
+        const url = location.origin + location.pathname + location.search + '#' + fragment;
+        copiedLink = url;
+        const fallback = () => {
+            const area = document.createElement('textarea');
+            area.value = url;
+            document.body.appendChild(area);
+            area.select();
+            try { document.execCommand('copy'); } catch (e) { /* the link stays in copiedLink */ }
+            area.remove();
+            canvas.focus();
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(url).catch(fallback);
+        } else {
+            fallback();
+        }
     }
 
     function download(name, text) {
@@ -87,6 +141,7 @@
             import: (text, name) => module.raftplay_import(String(text), String(name || 'import.json')),
             runFile: () => module.raftplay_run_file(),
             resetFrameStats: () => module.raftplay_reset_frame_stats(),
+            copiedLink: () => copiedLink,
         };
         picker.addEventListener('change', () => {
             importFile(module, picker.files[0]);
@@ -103,10 +158,11 @@
             module.raftplay_set_visible(document.visibilityState === 'visible');
         });
         module.raftplay_set_visible(document.visibilityState === 'visible');
-        setInterval(() => syncHash(module), 1000);
-        window.addEventListener('hashchange', () => {
-            if (location.hash.replace(/^#/, '') !== ownFragment) location.reload();
-        });
+        seenGeneration = module.raftplay_history_generation();
+        keepAddress = module.raftplay_link_partial();
+        setInterval(() => syncHistory(module), 100);
+        window.addEventListener('popstate', () => loadAddress(module));
+        window.addEventListener('hashchange', () => loadAddress(module));
     }
 
     const config = {
@@ -120,6 +176,8 @@
         raftplayFatal: (what) => showError('raftplay could not start', what),
         raftplayDownload: download,
         raftplayOpenFile: () => picker.click(),
+        raftplayCopyLink: copyLink,
+        raftplayHistoryGo: (step) => history.go(step),
         onAbort: (what) => showError('raftplay stopped', 'The program hit an internal error.',
                                      String(what)),
     };

@@ -20,6 +20,7 @@
 #include "format/trace_json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
+#include "sim/limits.h"
 #include "sim/world.h"
 
 namespace cli {
@@ -297,12 +298,15 @@ int cmd_replay(int argc, char** argv) {
     sim::World w(scenario, run.seed, run.inputs);
     w.set_reproduce_command(shell_quote(program_name()) + " replay " + shell_quote(path));
     w.record_trace = false;
-    // As the page does: a cursor past the end of the run means the end.
-    if (run.cursor_us > scenario->duration_us) {
+    // As the page does: a run goes on past its script (the duration) up to
+    // sim::kMaxOpenEndUs more; a cursor past that means there.
+    const int64_t open_end_us = scenario->duration_us + sim::kMaxOpenEndUs;
+    if (run.cursor_us > open_end_us) {
         std::cerr << "raftplay replay: " << path << ": cursor_us " << run.cursor_us
-                  << " is past the end of the run (duration " << scenario->duration_us
-                  << " us); replaying to the end\n";
-        run.cursor_us = scenario->duration_us;
+                  << " is past the end of the run's longest extension (duration "
+                  << scenario->duration_us << " us + " << sim::kMaxOpenEndUs
+                  << " us); replaying to there\n";
+        run.cursor_us = open_end_us;
     }
     w.run_until(run.cursor_us >= 0 ? run.cursor_us : scenario->duration_us);
     if (w.limit_reached()) return bad_input("replay", limit_message(path, w));

@@ -118,6 +118,11 @@ void platform_requests(session::Session& session) {
     if (session.take_open_request()) {
         std::fprintf(stderr, "raftplay-gui: drop a run file or scenario file on the window\n");
     }
+    std::string fragment;
+    if (session.take_copy_request(&fragment)) {
+        // The fragment as a link `raftplay replay` and the page's address bar take.
+        SDL_SetClipboardText(("#" + fragment).c_str());
+    }
 }
 
 // The ratio of drawable pixels to window points (2 on a Retina-style screen).
@@ -193,6 +198,8 @@ int main(int argc, char** argv) {
         print_usage(stderr);
         return 2;
     }
+    // The click that focuses the window also reaches the widget under it.
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         std::fprintf(stderr, "raftplay-gui: SDL_Init failed: %s\n", SDL_GetError());
         return 1;

@@ -11,6 +11,7 @@
 
 #include "format/scenario_json.h"
 #include "rapidjson/document.h"
+#include "sim/limits.h"
 
 namespace session {
 namespace {
@@ -78,18 +79,49 @@ TEST(Session, PlaysAtTheChosenSpeedToTheDigestOfAStraightRun) {
     EXPECT_FALSE(state_of(s)["playing"].GetBool());
 }
 
-TEST(Session, PlaybackStopsAtTheEndAndChecksLinearizability) {
+TEST(Session, PlaybackGoesOnPastTheScriptAndAnActionThereHappens) {
     Session s;
     ASSERT_TRUE(s.load_builtin("leader-failure", 2));
+    const int64_t duration = s.world().scenario().duration_us;
     s.set_speed_log10(2);  // 100x: 25 s per 0.25 s frame
     for (int i = 0; i < 3; i++)
         s.play(0.25);
-    EXPECT_EQ(s.world().now_us(), s.world().scenario().duration_us);
-    EXPECT_FALSE(s.info().playing);
-    EXPECT_TRUE(s.info().lin.checked);
+    EXPECT_GT(s.world().now_us(), duration);  // no wall at the duration
+    EXPECT_TRUE(s.info().playing);
+    EXPECT_TRUE(s.info().lin.checked);  // checked once, where the script ends
+    EXPECT_NE(s.info().notice.find("script ends"), std::string::npos) << s.info().notice;
     const rapidjson::Document d = state_of(s);
     EXPECT_TRUE(d["checks"]["ok"].GetBool());
     EXPECT_STRNE(d["checks"]["linearizability"].GetString(), "not checked");
+    EXPECT_EQ(d["end_us"].GetInt64(), duration + sim::kMaxOpenEndUs);
+    // An action past the script happens, and a link replays it exactly.
+    s.set_playing(false);
+    const int64_t t = s.world().now_us();
+    s.act(kill(0));
+    EXPECT_FALSE(s.world().nodes()[0].alive);
+    EXPECT_EQ(s.world().now_us(), t);
+    seek_now(s, t + 2'000'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, t + 2'000'000));
+    Session copy;
+    ASSERT_TRUE(copy.load_fragment(s.fragment()));
+    copy.play(0);
+    EXPECT_EQ(copy.world().now_us(), t + 2'000'000);
+    EXPECT_EQ(copy.world().digest_hex(), s.world().digest_hex());
+    EXPECT_TRUE(copy.info().error.empty()) << copy.info().error;
+}
+
+TEST(Session, TheOpenEndStopsPlaybackAndSaysWhy) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("default", 1));
+    const int64_t end = s.info().end_us;
+    seek_now(s, end + 1'000'000);  // clamped to the open end
+    EXPECT_EQ(s.world().now_us(), end);
+    s.set_playing(true);
+    s.play(0.1);
+    EXPECT_FALSE(s.info().playing);
+    EXPECT_TRUE(s.info().at_end);
+    EXPECT_NE(s.info().notice.find("as far as a run extends"), std::string::npos)
+        << s.info().notice;
 }
 
 TEST(Session, SeeksBackAndForthToStraightRunDigests) {
@@ -233,6 +265,124 @@ TEST(Session, ActingInThePastForksAndUndoBringsTheFutureBack) {
     EXPECT_EQ(s.world().digest_hex(), future);
 }
 
+// Scrub back into the past, to a time between events, and act: the action
+// takes effect at that very time, at once, and the link replays it.
+TEST(Session, AnActionAfterScrubbingTakesEffectAtTheCursorAtOnce) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 6));
+    seek_now(s, 6'000'000);
+    const int64_t t = 1'234'567;
+    seek_now(s, t);
+    ASSERT_EQ(s.world().now_us(), t);
+    ASSERT_TRUE(s.world().nodes()[0].alive);
+    s.act(kill(0));
+    ASSERT_TRUE(s.info().error.empty()) << s.info().error;
+    EXPECT_TRUE(s.timeline().forked());
+    EXPECT_EQ(s.world().now_us(), t);  // the cursor stays
+    EXPECT_EQ(s.info().fork_t_us, t);
+    EXPECT_FALSE(s.world().nodes()[0].alive);  // visible in the same frame
+    ASSERT_EQ(s.world().inputs().size(), 1u);
+    EXPECT_EQ(s.world().inputs()[0].at_us, t);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, t));
+    Session copy;
+    ASSERT_TRUE(copy.load_fragment(s.fragment()));
+    copy.play(0);
+    EXPECT_EQ(copy.world().now_us(), t);
+    EXPECT_EQ(copy.world().digest_hex(), s.world().digest_hex());
+    EXPECT_TRUE(copy.info().error.empty()) << copy.info().error;
+    // Undoing the fork also keeps the cursor where it was.
+    Command undo;
+    undo.kind = CommandKind::kUndoFork;
+    s.execute(undo);
+    EXPECT_EQ(s.world().now_us(), t);
+    EXPECT_TRUE(s.world().nodes()[0].alive);
+}
+
+TEST(Session, ATruncatedLinkKeepsItsScenarioAndSeedAndSaysWhatWasLeftOut) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 11));
+    seek_now(s, 2'000'000);
+    s.act(kill(1));
+    seek_now(s, 3'000'000);
+    const std::string fragment = s.fragment();
+    const size_t in = fragment.find("&in=");
+    ASSERT_NE(in, std::string::npos) << fragment;
+    Session t;
+    EXPECT_FALSE(t.load_fragment(fragment.substr(0, in + 9)));  // cut inside the inputs
+    EXPECT_EQ(t.info().builtin_name, "leader-failure");
+    EXPECT_EQ(t.info().seed, 11u);
+    EXPECT_TRUE(t.info().link_partial);
+    EXPECT_NE(t.info().error.find("left out: the cursor (t), the digest (d) and the actions (in)"),
+              std::string::npos)
+        << t.info().error;
+    EXPECT_TRUE(t.world().inputs().empty());
+    EXPECT_TRUE(state_of(t)["link_partial"].GetBool());
+    // An unreadable seed: the scenario stays, with the default seed.
+    EXPECT_FALSE(t.load_fragment("v=1&s=figure-8&seed=12x&t=5"));
+    EXPECT_EQ(t.info().builtin_name, "figure-8");
+    EXPECT_EQ(t.info().seed, 1u);
+    EXPECT_NE(t.info().error.find("the seed"), std::string::npos) << t.info().error;
+    // Nothing readable: the default scenario, said so.
+    EXPECT_FALSE(t.load_fragment("v=1&s=leader-fai"));
+    EXPECT_EQ(t.info().builtin_name, "default");
+    EXPECT_NE(t.info().error.find("showing the default scenario"), std::string::npos);
+    // The next change is a history step and ends the partial state.
+    t.act(kill(0));
+    EXPECT_FALSE(t.info().link_partial);
+}
+
+TEST(Session, TheSpeedIsInTheLink) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 4));
+    EXPECT_EQ(s.fragment().find("speed="), std::string::npos);  // the default speed is implied
+    s.set_speed_log10(0);
+    seek_now(s, 1'000'000);
+    const std::string fragment = s.fragment();
+    EXPECT_NE(fragment.find("&speed=1"), std::string::npos) << fragment;
+    Session t;
+    ASSERT_TRUE(t.load_fragment(fragment));
+    t.play(0);
+    EXPECT_NEAR(t.info().speed_log10, 0.f, 1e-4f);
+    EXPECT_EQ(t.fragment(), fragment);
+    EXPECT_FALSE(t.load_fragment("v=1&s=default&seed=2&speed=fast"));
+    EXPECT_EQ(t.info().seed, 2u);
+    EXPECT_NE(t.info().error.find("speed: expected"), std::string::npos) << t.info().error;
+}
+
+TEST(Session, EveryActionIsAHistoryStepThatUndoesAndRedoes) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 5));
+    seek_now(s, 1'500'000);
+    const std::string before = s.fragment();
+    const uint64_t generation = s.history_generation();
+    s.act(kill(2));
+    EXPECT_EQ(s.history_generation(), generation + 1);
+    EXPECT_EQ(s.fragment_before_change(), before);  // the entry the page leaves
+    const std::string after = s.fragment();
+    Command undo;
+    undo.kind = CommandKind::kUndo;
+    s.execute(undo);
+    s.play(0);
+    EXPECT_EQ(s.fragment(), before);
+    EXPECT_TRUE(s.world().nodes()[2].alive);
+    Command redo;
+    redo.kind = CommandKind::kRedo;
+    s.execute(redo);
+    s.play(0);
+    EXPECT_EQ(s.fragment(), after);
+    EXPECT_FALSE(s.world().nodes()[2].alive);
+    // A new seed is a step too; in the page the browser keeps the entries.
+    Command restart;
+    restart.kind = CommandKind::kRestart;
+    restart.seed = 99;
+    s.execute(restart);
+    EXPECT_EQ(s.history_generation(), generation + 2);  // undo and redo load, step nothing
+    s.set_browser_history(true);
+    s.execute(undo);
+    EXPECT_EQ(s.take_history_request(), -1);
+    EXPECT_EQ(s.info().seed, 99u);  // the page goes back, and loads that entry
+}
+
 TEST(Session, AnImpossibleActionIsAnErrorAndChangesNothing) {
     Session s;
     ASSERT_TRUE(s.load_builtin("default", 1));
@@ -342,6 +492,38 @@ TEST(Session, AClockBudgetSpreadsFarSeeksOverFrames) {
     s.set_speed_log10(2);
     s.play(0.25);
     EXPECT_TRUE(s.info().budget_hit);  // behind real time, and says so
+}
+
+// A clock the test moves; each reading costs the simulation 2 ms (a 64-event
+// chunk as slow as software WebGL frames make everything).
+class CostlyClock final : public Clock {
+  public:
+    double now_ms() const override { return t_ms_ += 2.0; }
+    void pass(double ms) { t_ms_ += ms; }
+
+  private:
+    mutable double t_ms_ = 0;
+};
+
+// Slow frames (100 ms, as 9 nodes in software WebGL): at 1x the simulated
+// clock still follows the wall clock, because the simulation's budget is a
+// share of the wall time that passed, not what a 7 ms frame would leave.
+TEST(Session, PlaybackAt1xKeepsTimeWhenFramesAreSlow) {
+    CostlyClock clock;
+    Session s(&clock);
+    ASSERT_TRUE(s.load_builtin("leader-failure", 3));
+    s.set_speed_log10(0);
+    for (int i = 0; i < 30; i++) {
+        const int64_t events = s.world().events();
+        s.play(0.1);
+        clock.pass(90);  // the widgets and the rendering
+        s.note_frame_ms(100);
+        EXPECT_FALSE(s.info().budget_hit) << "frame " << i;
+        // More than one chunk: a 1 ms share of a 7 ms frame would have stopped there.
+        if (i > 5) EXPECT_GT(s.world().events() - events, 64) << "frame " << i;
+    }
+    EXPECT_EQ(s.world().now_us(), 3'000'000);
+    EXPECT_EQ(s.world().digest_hex(), straight_digest(s, 3'000'000));
 }
 
 TEST(Session, FrameStatisticsReachTheStateJson) {

@@ -1,0 +1,361 @@
+// tests/browser/flow.test.mjs — the page never loses work and never hits a
+// wall (issue 16, items 6-9 and 11), with real clicks and keys on the built
+// page (build/web): an action after scrubbing lands at the cursor in the same
+// frame and its link replays it; Back undoes a kill and Forward redoes it; a
+// truncated link keeps its scenario and seed, explains itself and keeps the
+// address; playback goes on past the scenario's script; the speed survives a
+// reload through the link; 0 ms clicks count, Esc closes popups and the top
+// bar does not move. Screenshots land in build/artifacts/ for review.
+// Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS
+// (build/artifacts), RAFTPLAY_CLI (build/native/raftplay, for replay).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { serveFolder } from './serve.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
+const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
+const CLI = resolve(ROOT, process.env.RAFTPLAY_CLI || 'build/native/raftplay');
+const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+];
+const TIMEOUT_MS = 90_000;
+
+let context;
+let profileDir;
+let server;
+
+before(async () => {
+    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-flow-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_FLAGS,
+        viewport: { width: 1280, height: 800 },
+    });
+    server = await serveFolder(WEB_DIR);
+});
+
+after(async () => {
+    await context?.close();
+    await server?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+// ---- helpers ------------------------------------------------------------------------
+
+async function open(hash = '') {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
+    await page.goto(server.url + (hash ? '#' + hash : ''));
+    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
+                               { timeout: TIMEOUT_MS, polling: 50 });
+    return { page, errors };
+}
+
+const state = (page) => page.evaluate(() => window.raftplay.state());
+
+async function frames(page, n = 2) {
+    const f0 = await page.evaluate(() => window.raftplay.frames());
+    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
+                               { timeout: TIMEOUT_MS, polling: 10 });
+}
+
+async function until(page, predicate, what, timeout = TIMEOUT_MS) {
+    try {
+        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 50 });
+    } catch (e) {
+        const s = await state(page);
+        delete s.ui;
+        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
+    }
+    return state(page);
+}
+
+async function spot(page, name) {
+    await frames(page, 1);
+    const rect = (await state(page)).ui[name];
+    assert.ok(rect, `widget ${name} is not on screen`);
+    return rect;
+}
+
+const centre = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
+
+// A real click with no pause between move, press and release (0 ms).
+async function click(page, name) {
+    const [x, y] = centre(await spot(page, name));
+    await page.mouse.click(x, y);
+    await frames(page, 3);
+}
+
+async function key(page, k, times = 1) {
+    for (let i = 0; i < times; i++) {
+        await page.keyboard.press(k);
+        await frames(page, 2);
+    }
+}
+
+async function shot(page, name) {
+    await frames(page, 3);
+    const file = join(ARTIFACTS, name);
+    await page.screenshot({ path: file });
+    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
+    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
+    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
+    console.log(`# screenshot ${file}`);
+}
+
+function noErrors(errors) {
+    assert.deepEqual(errors, [], 'the page reported errors');
+}
+
+// Opens a link paused at its cursor and waits until it stands there.
+async function openAt(hash, t_us) {
+    const opened = await open(hash);
+    await until(opened.page, `(s) => !s.busy && s.t_us === ${t_us}`, `the cursor at ${t_us}`);
+    return opened;
+}
+
+// ---- tests ---------------------------------------------------------------------------
+
+describe('raftplay page flow', () => {
+    test('an action after scrubbing lands at the cursor in the same frame; its link replays it', async () => {
+        const { page, errors } = await openAt('v=1&s=leader-failure&seed=3&t=6000000', 6_000_000);
+        let link;
+        let after;
+        try {
+            // Scrub back with the mouse: a click on the timeline at about 2.3 s.
+            const bar = await spot(page, 'timeline');
+            const x = bar[0] + 10 + (bar[2] - 20) * (2_345_678 / 12_000_000);
+            await page.mouse.click(x, bar[1] + bar[3] / 2);
+            const scrubbed = await until(page, (s) => !s.busy && s.t_us < 3_000_000, 'the scrub');
+            assert.equal(scrubbed.playing, false, 'scrubbing pauses');
+            const victim = scrubbed.nodes.find((n) => n.alive).id;
+            await click(page, 'tab.control');
+            // Press and release the kill button, then look at the very next frame.
+            const [kx, ky] = centre(await spot(page, `ctl.kill.${victim}`));
+            await page.mouse.move(kx, ky);
+            await frames(page, 1);
+            await page.mouse.down();
+            await frames(page, 1);
+            await page.mouse.up();
+            await frames(page, 1);
+            after = await state(page);
+            assert.equal(after.nodes[victim].alive, false, 'the kill shows in the next frame');
+            assert.equal(after.t_us, scrubbed.t_us, 'the cursor did not move');
+            assert.equal(after.forked, true, 'acting in the past forks');
+            assert.equal(after.inputs, 1);
+            await shot(page, 'flow-act-after-scrub.png');
+            await page.waitForFunction((f) => location.hash === '#' + f, after.fragment, { timeout: 5000 });
+            link = after.fragment;
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+        const copy = await openAt(link, after.t_us);
+        try {
+            const s = await state(copy.page);
+            assert.equal(s.digest, after.digest, 'the link replays to the same digest');
+            assert.equal(s.nodes.filter((n) => !n.alive).length, 1);
+            assert.equal(s.error, null);
+            noErrors(copy.errors);
+        } finally {
+            await copy.page.close();
+        }
+        if (existsSync(CLI)) {
+            const out = JSON.parse(execFileSync(CLI, ['replay', '#' + link], { encoding: 'utf8' }));
+            assert.equal(out.digest, after.digest, 'raftplay replay agrees');
+        }
+    });
+
+    test('Back undoes a kill and Forward redoes it (and Ctrl+Z does the same)', async () => {
+        const { page, errors } = await openAt('v=1&s=leader-failure&seed=5&t=2000000', 2_000_000);
+        try {
+            const before = await state(page);
+            const length0 = await page.evaluate(() => history.length);
+            await click(page, 'tab.control');
+            await click(page, 'ctl.kill.1');
+            const killed = await until(page, (s) => !s.nodes[1].alive && s.inputs === 1, 'the kill');
+            await page.waitForFunction((n) => history.length === n + 1, length0, { timeout: 5000 });
+            await page.evaluate(() => history.back());
+            const undone = await until(page, (s) => !s.busy && s.nodes[1].alive && s.inputs === 0, 'Back');
+            assert.equal(undone.t_us, before.t_us, 'Back returns to the moment before the kill');
+            assert.equal(undone.digest, before.digest);
+            await page.waitForFunction((f) => location.hash === '#' + f, before.fragment, { timeout: 5000 });
+            await page.evaluate(() => history.forward());
+            const redone = await until(page, (s) => !s.busy && !s.nodes[1].alive && s.inputs === 1, 'Forward');
+            assert.equal(redone.digest, killed.digest, 'Forward brings the kill back exactly');
+            await page.keyboard.press('Control+z');
+            await until(page, (s) => !s.busy && s.nodes[1].alive && s.inputs === 0, 'Ctrl+Z');
+            await shot(page, 'flow-back-undoes-kill.png');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('a truncated link keeps its scenario and seed, says what it left out, keeps the address', async () => {
+        const source = await openAt('v=1&s=figure-8&seed=7&t=1500000', 1_500_000);
+        let full;
+        try {
+            await click(source.page, 'tab.control');
+            await click(source.page, 'ctl.kill.2');  // n2 is up in figure-8
+            full = (await until(source.page, (s) => s.inputs === 1, 'the kill')).fragment;
+        } finally {
+            await source.page.close();
+        }
+        const truncated = full.slice(0, full.indexOf('&in=') + 8);
+        const { page, errors } = await open(truncated);
+        try {
+            const s = await state(page);
+            assert.equal(s.scenario, 'figure-8', 'the scenario is kept');
+            assert.equal(s.seed, 7, 'the seed is kept');
+            assert.equal(s.link_partial, true);
+            assert.match(s.error, /left out: .*the actions \(in\)/, 'the banner says what was left out');
+            assert.ok(s.ui['banner.error'], 'the explanation is on screen');
+            await shot(page, 'flow-truncated-link.png');
+            await frames(page, 30);
+            assert.equal(await page.evaluate(() => location.hash), '#' + truncated,
+                         'the address stays as typed');
+            // The next action is a new entry with an exact link.
+            await click(page, 'banner.dismiss');
+            assert.equal((await state(page)).error, null, 'Dismiss closes the explanation');
+            await click(page, 'tab.control');
+            const victim = (await state(page)).nodes.find((n) => n.alive).id;  // figure-8 starts with n0 down
+            await click(page, `ctl.kill.${victim}`);
+            await until(page, (s) => s.inputs === 1 && !s.link_partial, 'an action');
+            // It plays on, so the entry follows the cursor: its link has the kill.
+            await page.waitForFunction(() => location.hash.startsWith('#v=1&s=figure-8&seed=7&t=') &&
+                                           location.hash.includes('&in='), null, { timeout: 5000 });
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('playback goes on past the scenario script, and an action there happens', async () => {
+        const { page, errors } = await openAt('v=1&s=leader-failure&seed=2&t=11500000&speed=1', 11_500_000);
+        try {
+            let s = await state(page);
+            assert.equal(s.speed, 1, 'the link set the speed');
+            await key(page, 'Space');
+            s = await until(page, (s) => s.t_us > s.duration_us + 300_000, 'time past the script');
+            assert.equal(s.playing, true, 'still playing past the script');
+            assert.ok(s.end_us > s.duration_us);
+            await key(page, 'Space');
+            await click(page, 'tab.control');
+            const t = (await state(page)).t_us;
+            const victim = s.nodes.find((n) => n.alive).id;
+            await click(page, `ctl.kill.${victim}`);
+            s = await until(page, `(s) => !s.nodes[${victim}].alive`, 'the kill past the script');
+            assert.equal(s.t_us, t, 'the kill happened at the cursor');
+            assert.ok(s.t_us > s.duration_us);
+            await shot(page, 'flow-past-the-script.png');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('the speed survives a reload through the link', async () => {
+        const { page, errors } = await open('v=1&s=default&seed=4');
+        try {
+            await key(page, '+', 4);  // 1/20x to 1x
+            const s = await until(page, (s) => Math.abs(s.speed - 1) < 1e-6, 'speed 1x');
+            await page.waitForFunction(() => location.hash.includes('&speed=1'), null, { timeout: 5000 });
+            assert.ok(s.fragment.includes('&speed=1'));
+            await page.reload();
+            await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
+                                       { timeout: TIMEOUT_MS, polling: 50 });
+            assert.ok(Math.abs((await state(page)).speed - 1) < 1e-6, 'the reloaded page plays at 1x');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    // 9 nodes under stress in software WebGL draw ~12 frames/s: the simulated
+    // clock must still follow the wall clock at 1x (the simulation's budget is
+    // a share of the wall time that passed, not of a 7 ms frame).
+    test('playback at 1x keeps time when frames are slow', async () => {
+        const stress = JSON.stringify({
+            name: 'perf-9-stress', cluster: { nodes: 9 }, workload: { clients: 8, rate_per_s: 400 },
+            duration_ms: 120000, timeline: [{ at_ms: 300, do: 'stress', node: 'leader', count: 20000 }],
+        });
+        const b64 = Buffer.from(stress).toString('base64url');
+        const { page, errors } = await open('v=1&sc=' + b64 + '&seed=1&speed=1');
+        try {
+            await until(page, (s) => s.leader >= 0 && s.t_us > 1_000_000, 'a leader under stress');
+            const sample = () => page.evaluate(() => [window.raftplay.state().t_us, performance.now(),
+                                                       window.raftplay.frames()]);
+            const [t0, w0, f0] = await sample();
+            await page.waitForTimeout(6000);
+            const [t1, w1, f1] = await sample();
+            const ratio = (t1 - t0) / 1000 / (w1 - w0);
+            const fps = (f1 - f0) / ((w1 - w0) / 1000);
+            const s = await state(page);
+            console.log(`# 9 nodes, stress, 1x: simulated/wall ${ratio.toFixed(3)} at ${fps.toFixed(1)} ` +
+                        `frames/s (frame p50 ${s.frame_total_ms.p50.toFixed(1)} ms); behind: ${s.budget_hit}`);
+            assert.ok(ratio > 0.9, `the simulated clock follows the wall clock (${ratio.toFixed(3)}x)`);
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('0 ms clicks count, Esc closes a popup, the top bar stays put', async () => {
+        const { page, errors } = await open('v=1&s=leader-failure&seed=1&speed=1');
+        try {
+            const names = ['top.play', 'top.speed', 'top.scenario', 'top.new_seed', 'top.copy_link',
+                           'top.lamp', 'top.help'];
+            const at = async () => {
+                const ui = (await state(page)).ui;
+                return names.map((n) => ui[n] && [ui[n][0], ui[n][1]]);
+            };
+            const early = await at();
+            await click(page, 'top.play');  // pause, with a 0 ms click
+            let s = await state(page);
+            assert.equal(s.playing, false, 'a 0 ms click on play pauses');
+            await click(page, 'top.play');
+            assert.equal((await state(page)).playing, true, 'and plays again');
+            await until(page, (s) => s.t_us > 10_500_000, 'a later, wider time label');
+            await click(page, 'tab.control');
+            await click(page, 'ctl.kill.0');
+            await key(page, 'ArrowLeft', 3);  // then fork in the past
+            await click(page, 'ctl.kill.1');
+            s = await until(page, (s) => s.forked, 'an action in the past');
+            assert.deepEqual(await at(), early, 'no top-bar button moved');
+            // A popup (the scenario list), closed by Esc; then the page takes clicks again.
+            await click(page, 'top.scenario');
+            await shot(page, 'flow-scenario-popup.png');
+            await key(page, 'Escape');
+            const before = (await state(page)).playing;
+            await click(page, 'top.play');
+            assert.equal((await state(page)).playing, !before, 'after Esc a click reaches the page');
+            if ((await state(page)).playing) await key(page, 'Space');
+            const shown = (await state(page)).fragment;
+            await click(page, 'top.copy_link');
+            const copied = await page.evaluate(() => window.raftplay.copiedLink());
+            assert.ok(copied && copied.endsWith('#' + shown), `Copy link copies the exact link: ${copied}`);
+            await shot(page, 'flow-top-bar.png');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+});
