@@ -373,8 +373,8 @@ void commit_news(Group& g) {
         g.commit_index = r.index;
         g.commit_node = r.node;
         g.say(NarrationKind::kCommit,
-              fmt("%s committed by n%d: a majority of the %d nodes stores it (§5.3)", what.c_str(),
-                  r.node, g.n));
+              fmt("%s committed by n%d: a majority of the %d nodes stores %s (§5.3)", what.c_str(),
+                  r.node, g.n, from >= r.index ? "it" : "them"));
     }
 }
 
@@ -431,6 +431,18 @@ std::string action_words(const TraceRecord& r) {
     }
 }
 
+// A node made to campaign by an action: it becomes a candidate at once.
+void campaign_news(Group& g) {
+    for (int id = 0; id < g.n; id++) {
+        const TraceRecord* role = last_role(g.fx, id);
+        if (role == nullptr || static_cast<raft::Role>(role->aux) != raft::Role::kCandidate)
+            continue;
+        g.say(NarrationKind::kElection,
+              fmt("n%d becomes a candidate for term %lld and asks for votes (§5.2)", id,
+                  ll(g.after[static_cast<size_t>(id)].term)));
+    }
+}
+
 void process_news(Group& g) {
     const TraceRecord& r = g.in;
     switch (r.kind) {
@@ -463,6 +475,7 @@ void process_news(Group& g) {
         case TraceKind::kAction: {
             std::string s = action_words(r);
             if (!s.empty()) g.say(NarrationKind::kAction, std::move(s));
+            campaign_news(g);
             break;
         }
         default:
