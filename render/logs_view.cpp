@@ -33,7 +33,7 @@ namespace {
 struct Grid {
     ImVec2 origin;      // screen position of index `lo`'s column, row 0
     float label_x = 0;  // screen x of the (pinned) labels
-    float cell = 22.f, row_h = 30.f, header_h = 16.f, label_w = 96.f, block_w = 0;
+    float cell = 22.f, row_h = 30.f, cell_h = 18.f, header_h = 16.f, label_w = 96.f, block_w = 0;
     raft::Index lo = 1, hi = 0;  // the columns: every index some node still holds
     raft::Index first_vis = 1, last_vis = 0;
     raft::NodeId leader = raft::kNone;
@@ -51,6 +51,7 @@ Grid make_grid(const sim::World& w) {
     if (g.lo == INT64_MAX) g.lo = 1;
     g.block_w = g.lo > 1 ? 52.f : 0.f;
     g.leader = w.leader();
+    g.label_w = ImGui::CalcTextSize("n8 pre-candidate t888").x + 12.f;
     return g;
 }
 
@@ -163,10 +164,11 @@ void draw_progress(ImDrawList* dl, const sim::World& w, const Grid& g, int node)
     if (g.leader == raft::kNone || g.leader == node) return;
     const raft::Node& l = w.nodes()[static_cast<size_t>(g.leader)].node;
     const raft::Progress& p = l.progress()[static_cast<size_t>(node)];
-    const float y = g.y(node) + g.row_h - 7.f;
+    // Under the row's cells, inside the row (the next row starts lower).
+    const float y = g.y(node) + g.cell_h + 3.f;
     if (p.match_index >= g.lo) {
         const float x = g.x(p.match_index) + g.cell - 2.f;
-        dl->AddRectFilled(ImVec2(x - 1.f, g.y(node)), ImVec2(x + 1.f, y + 4.f), kColText);
+        dl->AddRectFilled(ImVec2(x - 1.f, g.y(node) - 1.f), ImVec2(x + 1.f, y + 6.f), kColText);
     }
     const float nx = g.x(p.next_index) + g.cell * 0.5f - 1.f;
     dl->AddTriangleFilled(ImVec2(nx, y), ImVec2(nx - 4.f, y + 6.f), ImVec2(nx + 4.f, y + 6.f),
@@ -176,7 +178,7 @@ void draw_progress(ImDrawList* dl, const sim::World& w, const Grid& g, int node)
 void draw_label(View& v, ImDrawList* dl, const Grid& g, int node) {
     const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(node)];
     const float y = g.y(node);
-    const ImVec2 a(g.label_x, y - 2.f), b(g.label_x + g.label_w + g.block_w, y + g.row_h - 2.f);
+    const ImVec2 a(g.label_x, y - 2.f), b(g.label_x + g.label_w + g.block_w, y + g.row_h - 4.f);
     dl->AddRectFilled(a, b, kColPanelBg);
     char buf[64];
     std::snprintf(buf, sizeof buf, "n%d %s t%lld", node,
@@ -185,7 +187,7 @@ void draw_label(View& v, ImDrawList* dl, const Grid& g, int node) {
     dl->AddText(ImVec2(a.x + 4.f, y + 4.f), s.alive ? role_color(s.node.role()) : crashed_color(),
                 buf);
     if (g.block_w > 0) {
-        const ImVec2 ba(a.x + g.label_w, y), bb(b.x - 4.f, y + g.row_h - 8.f);
+        const ImVec2 ba(a.x + g.label_w, y), bb(b.x - 4.f, y + g.cell_h);
         hatch(dl, ba, bb);
         std::snprintf(buf, sizeof buf, "<=%lld", static_cast<long long>(g.lo - 1));
         dl->AddText(ImVec2(ba.x + 3.f, ba.y + 3.f), kColText, buf);
@@ -198,7 +200,7 @@ void draw_row(View& v, ImDrawList* dl, const Grid& g, int node, bool spots) {
     const bool hovered_window = ImGui::IsWindowHovered();
     for (raft::Index i = g.first_vis; i <= g.last_vis; i++) {
         const CellInfo c = cell_info(v.world, g, node, i);
-        const ImVec2 a(g.x(i), y), b(g.x(i) + g.cell - 3.f, y + g.row_h - 8.f);
+        const ImVec2 a(g.x(i), y), b(g.x(i) + g.cell - 3.f, y + g.cell_h);
         draw_cell(dl, c, a, b);
         if (spots && c.entry != nullptr) {
             v.spot_rect("logs.e." + std::to_string(node) + "." + std::to_string(i) + ".t" +
@@ -221,8 +223,8 @@ void logs_toolbar(View& v, const Grid& g) {
     ImGui::SameLine();
     if (g.leader != raft::kNone) {
         ImGui::TextDisabled(
-            "leader n%d: triangle = its next index for that follower, bar = "
-            "match index; red outline = conflicting entry it will overwrite",
+            "leader n%d's view: triangle = next index, bar = match index; red: conflicts it "
+            "will overwrite",
             g.leader);
     } else {
         ImGui::TextDisabled("no live leader: nobody's next/match index to show");

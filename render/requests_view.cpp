@@ -202,22 +202,21 @@ std::vector<bool> scripted_clients(const sim::World& w) {
     return scripted;
 }
 
-// Two lines: the request and its outcome, then (dim) its route.
+// Two lines: the request and its outcome, then (dim, wrapped) its route.
 void request_row(View& v, const raft::RaftLog& log, const sim::HistoryOp& op, size_t row) {
-    ImGui::TableNextRow();
-    ImGui::TableSetColumnIndex(0);
     ImGui::Text("%s %.20s%s%.12s", raft::op_name(op.op), op.key.c_str(),
                 op.op == raft::OpType::kPut ? " = " : "",
                 op.op == raft::OpType::kPut ? op.value.c_str() : "");
-    const std::string route = route_text(v.world, log, op);
-    ImGui::TextDisabled("  %s", route.c_str());
     v.spot("ctl.request." + std::to_string(row));
-    ImGui::TableSetColumnIndex(1);
-    ImGui::PushTextWrapPos(0);
+    ImGui::SameLine(0, 12);
     ImGui::TextColored(
         op.status == sim::OpStatus::kOk ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImVec4(0.9f, 0.8f, 0.5f, 1),
         "%s", outcome_text(op).c_str());
+    ImGui::Indent(12);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", route_text(v.world, log, op).c_str());
     ImGui::PopTextWrapPos();
+    ImGui::Unindent(12);
 }
 
 }  // namespace
@@ -238,15 +237,9 @@ void draw_client_requests(View& v) {
         ImGui::TextDisabled("None yet. PUT a key above, then watch it replicate.");
         return;
     }
-    if (!ImGui::BeginTable("##recent", 2,
-                           ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg))
-        return;
-    ImGui::TableSetupColumn("request", ImGuiTableColumnFlags_WidthStretch, 3.f);
-    ImGui::TableSetupColumn("outcome", ImGuiTableColumnFlags_WidthStretch, 2.f);
     const raft::RaftLog& log = reference_log(v.world);
     for (size_t r = 0; r < mine.size(); r++)
         request_row(v, log, h[mine[r]], r);
-    ImGui::EndTable();
 }
 
 }  // namespace render
