@@ -103,6 +103,26 @@ void heading(const char* text) {
     ImGui::Separator();
 }
 
+// Pauses or resumes the background workload (an action in the input log, so
+// a share link replays it): a quiet cluster, whose hashes agree by eye.
+void workload_toggle(View& v) {
+    if (v.world.scenario().workload.clients <= 0) return;
+    const bool paused = v.world.state().workload_paused;
+    if (ImGui::Button(paused ? "Resume workload" : "Pause workload")) {
+        sim::Action a;
+        a.kind = paused ? sim::ActionKind::kResumeWorkload : sim::ActionKind::kPauseWorkload;
+        v.act(a);
+    }
+    v.spot("ctl.workload");
+    tooltip(paused ? "The background clients start new operations again."
+                   : "The background clients start nothing new (running ones finish); your "
+                     "requests go on. Then the hash check shows every node agreeing.");
+    if (paused) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.4f, 1), "background workload paused");
+    }
+}
+
 void client_ops(View& v) {
     using sim::ActionKind;
     heading("Client requests");
@@ -139,6 +159,7 @@ void client_ops(View& v) {
     }
     tooltip("Send N writes, one after another, through the chosen node.");
     v.spot("ctl.stress");
+    workload_toggle(v);
 }
 
 // ===========================================================================

@@ -205,7 +205,8 @@ void draw_help_overlay(View& v) {
     bullet(
         "Control tab: each scripted request says which node it went through, whether that node "
         "forwarded it to the leader, the log entry it became and its outcome; a STRESS shows "
-        "its progress.");
+        "its progress. Pause workload quiets the background clients (an action: links replay "
+        "it) so that the hashes agree.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     if (!open) v.ui.show_help = false;

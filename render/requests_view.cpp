@@ -172,7 +172,7 @@ std::vector<StressRun> stress_runs(const sim::World& w, const std::vector<bool>&
     return runs;
 }
 
-void draw_stress(View& v, const std::vector<bool>& scripted) {
+size_t draw_stress(View& v, const std::vector<bool>& scripted) {
     const std::vector<StressRun> runs = stress_runs(v.world, scripted);
     const size_t from = runs.size() > 2 ? runs.size() - 2 : 0;
     for (size_t i = from; i < runs.size(); i++) {
@@ -186,6 +186,7 @@ void draw_stress(View& v, const std::vector<bool>& scripted) {
                            ImVec2(-1, 0), label);
         v.spot("ctl.stress_progress." + std::to_string(i - from));
     }
+    return runs.size();
 }
 
 // ===========================================================================
@@ -227,13 +228,13 @@ void draw_client_requests(View& v) {
     ImGui::Separator();
     const sim::HistoryView h = v.world.history();
     const std::vector<bool> scripted = scripted_clients(v.world);
-    draw_stress(v, scripted);
+    const size_t stresses = draw_stress(v, scripted);
     std::vector<size_t> mine;
     for (size_t i = h.size(); i-- > 0 && mine.size() < 8;) {
         const size_t c = static_cast<size_t>(h[i].client);
         if (c < scripted.size() && scripted[c] && !is_stress(h[i])) mine.push_back(i);
     }
-    if (mine.empty()) {
+    if (mine.empty() && stresses == 0) {
         ImGui::TextDisabled("None yet. PUT a key above, then watch it replicate.");
         return;
     }

@@ -426,6 +426,11 @@ std::string action_words(const TraceRecord& r) {
             return "a message is delayed by hand";
         case sim::ActionKind::kDupMsg:
             return "a message is duplicated by hand";
+        case sim::ActionKind::kPauseWorkload:
+            return "the background workload pauses: its clients start nothing new until it "
+                   "resumes";
+        case sim::ActionKind::kResumeWorkload:
+            return "the background workload resumes";
         default:
             return "";  // kill, restart, pause, resume: their own records tell
     }

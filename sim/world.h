@@ -133,7 +133,8 @@ struct WorldState {
     Digest digest;
     CheckerState checker;
     MessageCounts counts;
-    bool halted = false;  // a safety violation (or a named limit) stopped the run
+    bool halted = false;           // a safety violation (or a named limit) stopped the run
+    bool workload_paused = false;  // kPauseWorkload: workload clients start nothing new
     // The sim/limits.h limit that stopped the run ("history_ops_max", ...),
     // nullptr while none did.
     const char* limit_reached = nullptr;

@@ -242,4 +242,53 @@ describe('raftplay narration and logs', () => {
             await page.close();
         }
     });
+
+    test('a STRESS shows its progress', async () => {
+        const { page, errors } = await openAt('default', 2000000);
+        try {
+            await click(page, 'ctl.stress');
+            let s = await state(page);
+            assert.equal(s.inputs, 1, 'the stress is in the input log');
+            for (let i = 0; i < 4; i++) await key(page, '+');
+            await key(page, 'Space');
+            s = await until(page, '(s) => s.t_us > 2300000', 'the stress to run');
+            await key(page, 'Space');
+            s = await state(page);
+            assert.ok(s.ui['ctl.stress_progress.0'], 'the progress bar is drawn');
+            await shot(page, 'browser-stress-progress.png');
+            assert.deepEqual(errors, []);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('pausing the background workload quiets the cluster until every hash agrees', async () => {
+        const { page, errors } = await openAt('default', 2000000);
+        try {
+            await click(page, 'tab.control');
+            await click(page, 'ctl.workload');
+            let s = await state(page);
+            assert.equal(s.inputs, 1, 'the pause is in the input log');
+            for (let i = 0; i < 4; i++) await key(page, '+');
+            await key(page, 'Space');
+            s = await until(page, '(s) => s.t_us > 2600000', 'time to pass');
+            await key(page, 'Space');
+            s = await state(page);
+            const hashes = new Set(s.nodes.filter((n) => n.alive).map((n) => n.kv_hash));
+            assert.equal(hashes.size, 1, `one hash on a quiet cluster: ${[...hashes]}`);
+            assert.ok(s.caption, 'a caption');
+            await shot(page, 'browser-workload-paused.png');
+            // The link replays the pause.
+            const copy = await open(s.fragment);
+            try {
+                const c = await until(copy.page, `(s) => s.t_us === ${s.t_us} && !s.busy`, 'the copy');
+                assert.equal(c.digest, s.digest, 'the link reproduces the paused run');
+            } finally {
+                await copy.page.close();
+            }
+            assert.deepEqual(errors, []);
+        } finally {
+            await page.close();
+        }
+    });
 });

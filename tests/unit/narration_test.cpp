@@ -183,14 +183,6 @@ TEST(Narration, ClaimsHoldInTheWorld) {
     EXPECT_GT(refusals, 5u);
 }
 
-TEST(Narration, DISABLED_Dump) {
-    const char* name = std::getenv("NARRATE");
-    Session s;
-    ASSERT_TRUE(s.load_builtin(name ? name : "figure-7", 1));
-    seek_now(s, 3'000'000);
-    std::printf("%s", narrated_until(s.insight().narration(), 3'000'000, 5).c_str());
-}
-
 // The caption is in the state JSON.
 TEST(Narration, CaptionInTheStateJson) {
     Session s;
