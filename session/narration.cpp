@@ -204,6 +204,11 @@ void election_timeout(Group& g) {
                         : "n%d's election timer fired: it becomes a candidate for term %lld and "
                           "asks for votes (§5.2)",
                   id, ll(now.term)));
+    } else if (now.role == raft::Role::kPreCandidate && was.role == raft::Role::kPreCandidate) {
+        g.say(NarrationKind::kElection,
+              fmt("n%d's election timer fired again without pre-votes from a majority: it asks "
+                  "again whether it could win term %lld (its term stays %lld)",
+                  id, ll(now.term + 1), ll(now.term)));
     } else if (now.role == raft::Role::kPreCandidate) {
         g.say(NarrationKind::kElection,
               fmt("n%d's election timer fired: it asks whether it could win term %lld (a "
@@ -572,7 +577,8 @@ void Narration::note_grants(const std::vector<NodeModel>& before) {
 }
 
 void Narration::narrate_group(const sim::World& world) {
-    const std::vector<NodeModel> before = nodes_;
+    before_.assign(nodes_.begin(), nodes_.end());  // reuses its capacity: no allocation
+    const std::vector<NodeModel>& before = before_;
     apply_record(nodes_, input_);
     for (const TraceRecord& r : effects_)
         apply_record(nodes_, r);

@@ -103,6 +103,7 @@ class Narration {
     uint32_t input_index_ = 0;
     std::vector<sim::TraceRecord> effects_;
     std::vector<NodeModel> nodes_;
+    std::vector<NodeModel> before_;  // the model before the group (scratch)
     std::vector<GrantRecord> grants_;
     size_t violations_seen_ = 0;
     std::vector<NarratedEvent> events_;
