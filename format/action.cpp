@@ -23,9 +23,10 @@ namespace {
 // ===========================================================================
 
 constexpr const char* kActionNames[] = {
-    "kill",        "restart",  "pause",    "resume",   "partition", "cut",     "heal",
-    "set_network", "clog",     "unclog",   "put",      "get",       "delete",  "cas",
-    "stress",      "campaign", "snapshot", "drop_msg", "delay_msg", "dup_msg",
+    "kill",      "restart",     "pause",          "resume",          "partition", "cut",
+    "heal",      "set_network", "clog",           "unclog",          "put",       "get",
+    "delete",    "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
+    "delay_msg", "dup_msg",     "pause_workload", "resume_workload",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
               static_cast<size_t>(ActionKind::kCount));
@@ -82,6 +83,9 @@ uint32_t action_fields(ActionKind k) {
             return kFieldMsg;
         case ActionKind::kDelayMsg:
             return kFieldMsg | kFieldDelay;
+        case ActionKind::kPauseWorkload:
+        case ActionKind::kResumeWorkload:
+            return 0;
         case ActionKind::kCount:
             break;
     }

@@ -518,7 +518,7 @@ template <class A>
 void serialize(A& a, WorldState& s) {
     a(s.now_us, s.next_seq, s.events, s.next_action, s.queue, s.net, s.nodes, s.clients);
     a(s.workload_rng, s.fault_rng, s.select_rng, s.clock_rng);
-    a(s.digest, s.checker, s.halted, s.limit_reached, s.history_bytes);
+    a(s.digest, s.checker, s.halted, s.workload_paused, s.limit_reached, s.history_bytes);
     a(s.trace_size, s.history_size, s.leaders_size);
 }
 

@@ -193,6 +193,19 @@ void draw_lower_pane(View& v, ImVec2 size) {
         draw_charts(v, body);
         ImGui::EndTabItem();
     }
+    const bool logs = ImGui::BeginTabItem("Logs", nullptr, flags(UiState::Lower::kLogs));
+    v.spot("tab.logs");
+    if (logs) {
+        draw_logs_view(v, body);
+        ImGui::EndTabItem();
+    }
+    const bool narration =
+        ImGui::BeginTabItem("Narration", nullptr, flags(UiState::Lower::kNarration));
+    v.spot("tab.narration");
+    if (narration) {
+        draw_narration_list(v, body);
+        ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
 }
 
@@ -222,7 +235,9 @@ void draw_layout(View& v) {
     const ImVec2 left_at = ImGui::GetCursorScreenPos();
     ImGui::BeginChild("##left", ImVec2(left_w, main_h), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    const float cluster_h = v.ui.show_lower ? std::floor(main_h * 0.58f) : main_h;
+    draw_caption(v, left_w);
+    const float rest_h = main_h - caption_height() - style.ItemSpacing.y;
+    const float cluster_h = v.ui.show_lower ? std::floor(rest_h * 0.58f) : rest_h;
     ImGui::BeginChild("##cluster", ImVec2(0, cluster_h), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_cluster_view(v, ImGui::GetContentRegionAvail());

@@ -5,14 +5,14 @@
 // the other panels share.
 //
 // Every button is an Action through Timeline::act (recorded in the input
-// log); the hash check and the recent-operations list only read the world.
+// log); the hash check only reads the world. The request list (with each
+// request's route and outcome, and STRESS progress) is requests_view.cpp.
 //
 // Index
 //   action builders
 //   client operations
 //   nodes and network
 //   hash check
-//   recent operations
 //   the panel
 #include <algorithm>
 #include <cstdio>
@@ -103,6 +103,26 @@ void heading(const char* text) {
     ImGui::Separator();
 }
 
+// Pauses or resumes the background workload (an action in the input log, so
+// a share link replays it): a quiet cluster, whose hashes agree by eye.
+void workload_toggle(View& v) {
+    if (v.world.scenario().workload.clients <= 0) return;
+    const bool paused = v.world.state().workload_paused;
+    if (ImGui::Button(paused ? "Resume workload" : "Pause workload")) {
+        sim::Action a;
+        a.kind = paused ? sim::ActionKind::kResumeWorkload : sim::ActionKind::kPauseWorkload;
+        v.act(a);
+    }
+    v.spot("ctl.workload");
+    tooltip(paused ? "The background clients start new operations again."
+                   : "The background clients start nothing new (running ones finish); your "
+                     "requests go on. Then the hash check shows every node agreeing.");
+    if (paused) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.4f, 1), "background workload paused");
+    }
+}
+
 void client_ops(View& v) {
     using sim::ActionKind;
     heading("Client requests");
@@ -139,6 +159,7 @@ void client_ops(View& v) {
     }
     tooltip("Send N writes, one after another, through the chosen node.");
     v.spot("ctl.stress");
+    workload_toggle(v);
 }
 
 // ===========================================================================
@@ -272,67 +293,6 @@ void hash_check(View& v) {
     ImGui::EndTable();
 }
 
-// ===========================================================================
-// recent operations
-// ===========================================================================
-
-void recent_ops(View& v) {
-    heading("Scripted requests (yours and the scenario's)");
-    sim::HistoryView h = v.world.history();
-    std::vector<size_t> mine;
-    // Scripted clients (the user's and the timeline's) are those not in the workload.
-    std::vector<bool> scripted;
-    for (const sim::Client& c : v.world.clients()) {
-        if (static_cast<size_t>(c.id) >= scripted.size())
-            scripted.resize(static_cast<size_t>(c.id) + 1, false);
-        scripted[static_cast<size_t>(c.id)] = !c.workload;
-    }
-    for (size_t i = h.size(); i-- > 0 && mine.size() < 8;) {
-        const size_t c = static_cast<size_t>(h[i].client);
-        if (c < scripted.size() && scripted[c]) mine.push_back(i);
-    }
-    if (mine.empty()) {
-        ImGui::TextDisabled("None yet. PUT a key above, then watch it replicate.");
-        return;
-    }
-    if (!ImGui::BeginTable("##recent", 2, ImGuiTableFlags_SizingStretchProp)) return;
-    for (size_t i : mine) {
-        const sim::HistoryOp& op = h[i];
-        std::string result;
-        switch (op.status) {
-            case sim::OpStatus::kPending:
-                result = "pending...";
-                break;
-            case sim::OpStatus::kOk:
-                if (op.op == raft::OpType::kGet) {
-                    result = op.found ? "= " + op.output : "(not found)";
-                } else if (op.op == raft::OpType::kCas) {
-                    result = op.cas_ok ? "ok" : "no swap (saw " + op.output + ")";
-                } else {
-                    result = "ok";
-                }
-                result += "  in " + format_duration(op.complete_us - op.invoke_us);
-                break;
-            case sim::OpStatus::kFail:
-                result = "failed";
-                break;
-            case sim::OpStatus::kUnknown:
-                result = "unknown (timed out)";
-                break;
-        }
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::Text("%s %.20s%s%.12s", raft::op_name(op.op), op.key.c_str(),
-                    op.op == raft::OpType::kPut ? " = " : "",
-                    op.op == raft::OpType::kPut ? op.value.c_str() : "");
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextColored(op.status == sim::OpStatus::kOk ? ImVec4(0.5f, 0.9f, 0.6f, 1)
-                                                           : ImVec4(0.9f, 0.8f, 0.5f, 1),
-                           "%s", result.c_str());
-    }
-    ImGui::EndTable();
-}
-
 }  // namespace
 
 // ===========================================================================
@@ -343,7 +303,7 @@ void draw_control_panel(View& v) {
     client_ops(v);
     nodes_and_network(v);
     hash_check(v);
-    recent_ops(v);
+    draw_client_requests(v);
 }
 
 }  // namespace render

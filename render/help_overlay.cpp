@@ -100,6 +100,14 @@ void handle_shortcuts(View& v) {
                 v.ui.show_lower = true;
                 v.ui.focus_lower = UiState::Lower::kCharts;
                 break;
+            case 'g':
+                v.ui.show_lower = true;
+                v.ui.focus_lower = UiState::Lower::kLogs;
+                break;
+            case 'n':
+                v.ui.show_lower = true;
+                v.ui.focus_lower = UiState::Lower::kNarration;
+                break;
             case 'u':
                 v.push(CommandKind::kUndoFork);
                 break;
@@ -178,6 +186,7 @@ void draw_help_overlay(View& v) {
         key_row("Ctrl+Z / Ctrl+Shift+Z",
                 "undo / redo an action or a change of run (Back / Forward)");
         key_row("s / c", "space-time diagram / charts in the lower pane");
+        key_row("g / n", "all logs side by side / the narrated event list in the lower pane");
         key_row("l", "show / hide the lower pane");
         key_row("Esc", "close a menu, the help or the error; clear the selection");
         key_row("? or h", "this help");
@@ -207,6 +216,20 @@ void draw_help_overlay(View& v) {
         "the browser's Back undoes it, Forward redoes it (Ctrl+Z / Ctrl+Shift+Z here and in the "
         "desktop viewer). Copy link copies the exact link of this moment, speed included; a "
         "link that cannot be read whole keeps its scenario and seed and says what it left out.");
+    bullet(
+        "The caption over the cluster says in plain words what the last events up to the cursor "
+        "mean (elections, votes and why they were refused, commits, faults). The Narration tab "
+        "lists every narrated event; click a row to go there.");
+    bullet(
+        "Logs tab: one row per node, one column per index, the term written in each entry "
+        "(solid: committed, dashed: not yet, green underline: durable, hatched: compacted). "
+        "Under a follower: the leader's next index (triangle) and match index (bar); a red "
+        "outline is an entry the leader will overwrite (a conflicting term).");
+    bullet(
+        "Control tab: each scripted request says which node it went through, whether that node "
+        "forwarded it to the leader, the log entry it became and its outcome; a STRESS shows "
+        "its progress. Pause workload quiets the background clients (an action: links replay "
+        "it) so that the hashes agree.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     if (!open) v.ui.show_help = false;

@@ -57,8 +57,21 @@ struct UiState {
     PanelTab focus_tab = PanelTab::kNone;
     bool show_help = false;
     bool show_lower = true;
-    // Lower pane: the tab to bring forward on the next frame (space-time, charts).
-    enum class Lower : uint8_t { kNone, kSpacetime, kCharts } focus_lower = Lower::kNone;
+    // Lower pane: the tab to bring forward on the next frame.
+    enum class Lower : uint8_t {
+        kNone,
+        kSpacetime,
+        kCharts,
+        kNarration,
+        kLogs
+    } focus_lower = Lower::kNone;
+    // Narrated event list: commits shown, the list follows the cursor (and
+    // the moment it last scrolled to).
+    bool narration_commits = false;
+    bool narration_follow = true;
+    int64_t narration_followed_t_us = -2;
+    // All-logs view: keep the end of the logs in view.
+    bool logs_follow = true;
     // etcd-play control panel: target node (-1: the leader), key, value, count.
     int ctl_node = -1;
     char key[64] = "color";
@@ -158,6 +171,12 @@ void draw_checks_panel(View& v);
 void draw_timeline_bar(View& v, ImVec2 size);
 void draw_spacetime(View& v, ImVec2 size);
 void draw_charts(View& v, ImVec2 size);
+// The narration (narration_view.cpp): the caption line and the event list.
+float caption_height();
+void draw_caption(View& v, float width);
+void draw_narration_list(View& v, ImVec2 size);
+void draw_logs_view(View& v, ImVec2 size);  // all logs side by side
+void draw_client_requests(View& v);         // requests_view.cpp, in the control panel
 void draw_help_overlay(View& v);
 void handle_shortcuts(View& v);
 

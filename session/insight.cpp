@@ -49,6 +49,7 @@ void Insight::reset(const sim::Scenario& scenario) {
     buckets_.clear();
     send_of_msg_.clear();
     arrivals_.clear();
+    narration_.reset(scenario);
 }
 
 void Insight::rebuild(const sim::World& world) {
@@ -58,8 +59,11 @@ void Insight::rebuild(const sim::World& world) {
 
 void Insight::ingest(const sim::World& world) {
     const std::span<const sim::TraceRecord> trace = world.trace();
-    for (size_t i = records_; i < trace.size(); i++)
+    for (size_t i = records_; i < trace.size(); i++) {
         add(trace[i], static_cast<uint32_t>(i));
+        narration_.add(trace[i], static_cast<uint32_t>(i), world);
+    }
+    narration_.flush(world);
     if (trace.size() > records_) records_ = trace.size();
 }
 

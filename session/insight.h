@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "raft/types.h"
+#include "session/narration.h"
 #include "sim/trace.h"
 
 namespace sim {
@@ -100,6 +101,8 @@ class Insight {
         return static_cast<int64_t>(send_of_msg_[static_cast<size_t>(msg_id)]) - 1;
     }
     int node_count() const { return static_cast<int>(lanes_.size()); }
+    // The trace in plain words, up to the horizon (narration.h).
+    const Narration& narration() const { return narration_; }
 
   private:
     void add(const sim::TraceRecord& r, uint32_t index);
@@ -120,6 +123,7 @@ class Insight {
     std::vector<std::array<int32_t, kMsgTypes>> buckets_;
     std::vector<uint32_t> send_of_msg_;  // msg id -> send record + 1
     std::vector<uint32_t> arrivals_;
+    Narration narration_;
 };
 
 }  // namespace session

@@ -182,6 +182,18 @@ void write_run(JsonWriter& w, const Session& s) {
     w.Bool(info.budget_hit);
 }
 
+// The narration at the cursor (narration.h): its caption, the moment it
+// tells, and how many events are narrated up to the horizon.
+void write_caption(JsonWriter& w, const Session& s) {
+    const Narration& n = s.insight().narration();
+    w.Key("caption");
+    w.String(caption(n, s.world()).c_str());
+    w.Key("caption_t_us");
+    w.Int64(caption_t_us(n, s.world()));
+    w.Key("narrated");
+    w.Uint64(n.events().size());
+}
+
 }  // namespace
 
 std::string Session::state_json(const ViewReport& view) const {
@@ -190,6 +202,7 @@ std::string Session::state_json(const ViewReport& view) const {
     JsonWriter w(buf);
     w.StartObject();
     write_run(w, *this);
+    write_caption(w, *this);
     write_nodes(w, world);
     write_checks(w, world, info_.lin);
     write_selection(w, world, view);

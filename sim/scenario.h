@@ -100,6 +100,11 @@ enum class ActionKind : uint8_t {
     kDropMsg,   // per-message actions from the UI: msg_id
     kDelayMsg,  // delay_us
     kDupMsg,
+    // The background workload's clients stop sending new operations (those
+    // running finish) until kResumeWorkload: the etcd-play demos compare the
+    // nodes' hashes by eye on a quiet cluster. Scripted requests go on.
+    kPauseWorkload,
+    kResumeWorkload,
     kCount
 };
 const char* action_name(ActionKind k);

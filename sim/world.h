@@ -112,7 +112,8 @@ struct WorldState {
     base::Rng workload_rng, fault_rng, select_rng, clock_rng;
     Digest digest;
     CheckerState checker;
-    bool halted = false;  // a safety violation (or a named limit) stopped the run
+    bool halted = false;           // a safety violation (or a named limit) stopped the run
+    bool workload_paused = false;  // kPauseWorkload: workload clients start nothing new
     // The sim/limits.h limit that stopped the run ("history_ops_max", ...),
     // nullptr while none did.
     const char* limit_reached = nullptr;

@@ -97,7 +97,9 @@ void World::client_next(int c) {
         return;
     }
     const int64_t interval = client_interval_us(w);
-    invoke(c, random_command(cl), cl.home);
+    // Paused: the client's clock keeps ticking (so it starts again on time
+    // after the resume), but it invokes nothing.
+    if (!s_.workload_paused) invoke(c, random_command(cl), cl.home);
     push_event(s_.now_us + s_.workload_rng.range(interval / 2, interval + interval / 2),
                EventKind::kClientNext, c, 0, 0);
 }
@@ -370,6 +372,10 @@ void World::apply_action(const Action& a) {
         case ActionKind::kDelayMsg:
         case ActionKind::kDupMsg:
             apply_message_action(a);
+            break;
+        case ActionKind::kPauseWorkload:
+        case ActionKind::kResumeWorkload:
+            s_.workload_paused = a.kind == ActionKind::kPauseWorkload;
             break;
         case ActionKind::kPut:
         case ActionKind::kGet:

@@ -51,15 +51,21 @@ std::vector<Action> user_inputs() {
     clog.node.id = 1;
     clog.to.sel = NodeSelector::kId;
     clog.to.id = 2;
+    Action pause;  // checkpoints between 2.0 and 3.5 s hold a paused workload
+    pause.at_us = 2'000'000;
+    pause.kind = ActionKind::kPauseWorkload;
     Action heal;
     heal.at_us = 3'100'000;
     heal.kind = ActionKind::kHeal;
-    return {put, clog, heal};
+    Action resume;
+    resume.at_us = 3'500'000;
+    resume.kind = ActionKind::kResumeWorkload;
+    return {put, clog, pause, heal, resume};
 }
 
 TimelineOptions dense() {
     TimelineOptions o;
-    o.checkpoint_every_events = 1500;
+    o.checkpoint_every_events = 200;
     return o;
 }
 
@@ -116,7 +122,7 @@ TEST(RunArchive, RoundTripIsByteExactAndVerifies) {
 
 TEST(RunArchive, SeeksThroughAdoptedCheckpointsMatchAStraightRun) {
     auto timeline = open_run_archive(decoded());
-    for (int64_t t : {3'900'000, 0, 1'234'567, 2'600'000, 700'000, 4'000'000}) {
+    for (int64_t t : {3'900'000, 0, 1'234'567, 2'600'000, 3'400'000, 700'000, 4'000'000}) {
         World straight(busy_scenario(), 7, user_inputs());
         straight.run_until(t);
         timeline->seek_time(t);
