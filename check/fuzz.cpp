@@ -321,8 +321,9 @@ Verdict judge(const World& world, const JudgeOptions& options) {
 }
 
 Verdict run_and_judge(std::shared_ptr<const Scenario> scenario, uint64_t seed,
-                      const JudgeOptions& options) {
+                      const JudgeOptions& options, const std::string& reproduce) {
     World w(std::move(scenario), seed);
+    if (!reproduce.empty()) w.set_reproduce_command(reproduce);
     w.record_trace = false;
     w.run_to_end();
     return judge(w, options);

@@ -82,8 +82,10 @@ struct JudgeOptions {
 Verdict judge(const World& world, const JudgeOptions& options);
 
 // Runs scenario at seed to the end (no trace kept) and judges it.
+// `reproduce` is the command a failed ASSERT during the run prints (empty:
+// `raftplay run NAME --seed N`, which does not redraw a fuzz schedule).
 Verdict run_and_judge(std::shared_ptr<const Scenario> scenario, uint64_t seed,
-                      const JudgeOptions& options);
+                      const JudgeOptions& options, const std::string& reproduce = "");
 
 // ---------------------------------------------------------------------------
 // Shrinking.

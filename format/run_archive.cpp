@@ -106,9 +106,10 @@ bool load_run(ArchiveIn& a, const std::string& source, RunArchive* out, std::str
     if (!parse_scenario(scenario_text, source + ": scenario", {}, scenario.get(), error))
         return false;
     if (!check_inputs(*scenario, out->inputs, error)) return *error = source + ": " + *error, false;
-    if (out->end_events < 0 || out->end_us < 0 || out->end_us > scenario->duration_us) {
+    if (out->end_events < 0 || out->end_us < 0 ||
+        out->end_us > scenario->duration_us + kMaxOpenEndUs) {
         *error = source + ": the run's end (" + std::to_string(out->end_us) +
-                 " us) is outside the scenario's duration";
+                 " us) is past the scenario's duration and its open end";
         return false;
     }
     out->scenario = std::move(scenario);

@@ -177,6 +177,8 @@ void load_inputs(ArchiveIn& a, std::vector<Action>* inputs);
 // checks what can be checked structurally against the scenario: the node
 // count, ids in range, enumerations, message ids, sizes of the logs.
 std::string save_checkpoint_state(const WorldState& s);
+// The structural checks alone (state_check.cpp): "" when `s` may run.
+std::string check_loaded_state(const Scenario& scenario, const RunLogs& logs, const WorldState& s);
 bool load_checkpoint_state(const std::string& bytes, const Scenario& scenario, const RunLogs& logs,
                            WorldState* out, std::string* error);
 

@@ -18,9 +18,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "format/json.h"
 #include "imgui.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 #include "render/draw.h"
 #include "render/ui.h"
 
@@ -257,20 +256,19 @@ void draw_layout(View& v) {
 }
 
 std::string spots_json(const std::vector<Spot>& spots) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
+    sim::JsonWriter w(sim::JsonDialect::kReport);
+    w.begin_object();
     for (const Spot& s : spots) {
-        w.Key(s.name.c_str());
-        w.StartArray();
-        w.Double(std::round(s.x * 10) / 10);
-        w.Double(std::round(s.y * 10) / 10);
-        w.Double(std::round(s.w * 10) / 10);
-        w.Double(std::round(s.h * 10) / 10);
-        w.EndArray();
+        w.key(s.name.c_str());
+        w.begin_array();
+        w.number(std::round(s.x * 10) / 10);
+        w.number(std::round(s.y * 10) / 10);
+        w.number(std::round(s.w * 10) / 10);
+        w.number(std::round(s.h * 10) / 10);
+        w.end_array();
     }
-    w.EndObject();
-    return buf.GetString();
+    w.end_object();
+    return w.take();
 }
 
 void style_once() {

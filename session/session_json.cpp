@@ -4,9 +4,8 @@
 #include <cmath>
 
 #include "format/fragment.h"
+#include "format/json.h"
 #include "format/run_file.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 #include "session/link_policy.h"
 #include "session/session.h"
 
@@ -14,90 +13,90 @@ namespace session {
 
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using JsonWriter = sim::JsonWriter;
 
 void write_node(JsonWriter& w, int id, const sim::NodeSlot& s) {
     const raft::Node& n = s.node;
-    w.StartObject();
-    w.Key("id");
-    w.Int(id);
-    w.Key("role");
-    w.String(s.alive ? raft::role_name(n.role()) : "crashed");
-    w.Key("term");
-    w.Int64(n.current_term());
-    w.Key("voted_for");
-    w.Int(n.voted_for());
-    w.Key("leader");
-    w.Int(n.leader());
-    w.Key("alive");
-    w.Bool(s.alive);
-    w.Key("paused");
-    w.Bool(s.paused);
-    w.Key("commit_index");
-    w.Int64(n.commit_index());
-    w.Key("last_applied");
-    w.Int64(n.last_applied());
-    w.Key("last_index");
-    w.Int64(n.log().last_index());
-    w.Key("snapshot_index");
-    w.Int64(n.snapshot_index());
-    w.Key("unsynced_entries");
-    w.Int64(s.disk.unsynced_entries());
-    w.Key("kv_keys");
-    w.Uint64(n.kv().key_count());
-    w.Key("kv_hash");
-    w.String(sim::hex64(n.kv().hash()).c_str());
-    w.EndObject();
+    w.begin_object();
+    w.key("id");
+    w.integer(id);
+    w.key("role");
+    w.string(s.alive ? raft::role_name(n.role()) : "crashed");
+    w.key("term");
+    w.integer(n.current_term());
+    w.key("voted_for");
+    w.integer(n.voted_for());
+    w.key("leader");
+    w.integer(n.leader());
+    w.key("alive");
+    w.boolean(s.alive);
+    w.key("paused");
+    w.boolean(s.paused);
+    w.key("commit_index");
+    w.integer(n.commit_index());
+    w.key("last_applied");
+    w.integer(n.last_applied());
+    w.key("last_index");
+    w.integer(n.log().last_index());
+    w.key("snapshot_index");
+    w.integer(n.snapshot_index());
+    w.key("unsynced_entries");
+    w.integer(s.disk.unsynced_entries());
+    w.key("kv_keys");
+    w.uinteger(n.kv().key_count());
+    w.key("kv_hash");
+    w.string(sim::hex64(n.kv().hash()).c_str());
+    w.end_object();
 }
 
 void write_nodes(JsonWriter& w, const sim::World& world) {
-    w.Key("nodes");
-    w.StartArray();
+    w.key("nodes");
+    w.begin_array();
     for (size_t i = 0; i < world.nodes().size(); i++)
         write_node(w, static_cast<int>(i), world.nodes()[i]);
-    w.EndArray();
+    w.end_array();
 }
 
 void write_violations(JsonWriter& w, const sim::World& world) {
-    w.Key("violations");
-    w.StartArray();
+    w.key("violations");
+    w.begin_array();
     for (const sim::Violation& v : world.violations()) {
-        w.StartObject();
-        w.Key("check");
-        w.String(v.check.c_str());
-        w.Key("description");
-        w.String(v.description.c_str());
-        w.Key("t_us");
-        w.Int64(v.t_us);
-        w.Key("event");
-        w.Int64(v.event);
-        w.EndObject();
+        w.begin_object();
+        w.key("check");
+        w.string(v.check.c_str());
+        w.key("description");
+        w.string(v.description.c_str());
+        w.key("t_us");
+        w.integer(v.t_us);
+        w.key("event");
+        w.integer(v.event);
+        w.end_object();
     }
-    w.EndArray();
+    w.end_array();
 }
 
 void write_checks(JsonWriter& w, const sim::World& world, const LinCheck& lin) {
-    w.Key("checks");
-    w.StartObject();
+    w.key("checks");
+    w.begin_object();
     const bool lin_bad = lin.checked && lin.result.verdict == sim::LinResult::kViolation;
-    w.Key("ok");
-    w.Bool(world.violations().empty() && !lin_bad);
+    w.key("ok");
+    w.boolean(world.violations().empty() && !lin_bad);
     write_violations(w, world);
-    w.Key("linearizability");
-    w.String(lin.checked ? sim::lin_verdict_name(lin.result.verdict) : "not checked");
-    w.EndObject();
+    w.key("linearizability");
+    w.string(lin.checked ? sim::lin_verdict_name(lin.result.verdict) : "not checked");
+    w.end_object();
 }
 
 void write_frame(JsonWriter& w, const char* key, const FrameRing& ring) {
-    w.Key(key);
-    w.StartObject();
-    w.Key("p50");
-    w.Double(ring.percentile(0.5));
-    w.Key("p99");
-    w.Double(ring.percentile(0.99));
-    w.Key("samples");
-    w.Uint64(ring.size());
-    w.EndObject();
+    w.key(key);
+    w.begin_object();
+    w.key("p50");
+    w.number(ring.percentile(0.5));
+    w.key("p99");
+    w.number(ring.percentile(0.99));
+    w.key("samples");
+    w.uinteger(ring.size());
+    w.end_object();
 }
 
 // "none", "in_flight", "lost" or "gone".
@@ -108,20 +107,20 @@ const char* msg_state(const sim::World& world, int64_t msg_id) {
 }
 
 void write_selection(JsonWriter& w, const sim::World& world, const ViewReport& view) {
-    w.Key("selected_node");
-    w.Int(view.selected_node);
-    w.Key("selected_msg");
-    w.Int64(view.selected_msg);
-    w.Key("selected_msg_state");
-    w.String(msg_state(world, view.selected_msg));
+    w.key("selected_node");
+    w.integer(view.selected_node);
+    w.key("selected_msg");
+    w.integer(view.selected_msg);
+    w.key("selected_msg_state");
+    w.string(msg_state(world, view.selected_msg));
 }
 
 void write_error(JsonWriter& w, const std::string& error) {
-    w.Key("error");
+    w.key("error");
     if (error.empty()) {
-        w.Null();
+        w.null();
     } else {
-        w.String(error.c_str());
+        w.string(error.c_str());
     }
 }
 
@@ -130,95 +129,94 @@ void write_run(JsonWriter& w, const Session& s) {
     const sim::World& world = s.world();
     const sim::Timeline& tl = s.timeline();
     const Info& info = s.info();
-    w.Key("t_us");
-    w.Int64(world.now_us());
-    w.Key("digest");
-    w.String(world.digest_hex().c_str());
-    w.Key("playing");
-    w.Bool(info.playing && s.visible());
-    w.Key("visible");
-    w.Bool(s.visible());
-    w.Key("speed");
-    w.Double(std::pow(10.0, static_cast<double>(info.speed_log10)));
-    w.Key("scenario");
-    w.String(info.builtin_name.empty() ? world.scenario().name.c_str() : info.builtin_name.c_str());
-    w.Key("builtin");
-    w.Bool(!info.builtin_name.empty());
-    w.Key("seed");
-    w.Uint64(info.seed);
-    w.Key("seed_text");
-    w.String(std::to_string(info.seed).c_str());
-    w.Key("duration_us");
-    w.Int64(world.scenario().duration_us);
-    w.Key("events");
-    w.Int64(world.events());
-    w.Key("horizon_events");
-    w.Int64(tl.horizon_events());
-    w.Key("horizon_us");
-    w.Int64(tl.horizon_us());
-    w.Key("busy");
-    w.Bool(s.busy());
-    w.Key("halted");
-    w.Bool(world.halted());
-    w.Key("leader");
-    w.Int(world.leader());
-    w.Key("inputs");
-    w.Uint64(world.inputs().size());
-    w.Key("in_flight");
-    w.Uint64(world.wire().size());
-    w.Key("forked");
-    w.Bool(tl.forked());
-    w.Key("markers");
-    w.Uint64(s.insight().markers().size());
-    w.Key("end_us");
-    w.Int64(info.end_us);
-    w.Key("at_end");
-    w.Bool(info.at_end);
-    w.Key("link_partial");
-    w.Bool(info.link_partial);
-    w.Key("history");
-    w.Uint64(s.history_generation());
-    w.Key("budget_hit");
-    w.Bool(info.budget_hit);
+    w.key("t_us");
+    w.integer(world.now_us());
+    w.key("digest");
+    w.string(world.digest_hex().c_str());
+    w.key("playing");
+    w.boolean(info.playing && s.visible());
+    w.key("visible");
+    w.boolean(s.visible());
+    w.key("speed");
+    w.number(std::pow(10.0, static_cast<double>(info.speed_log10)));
+    w.key("scenario");
+    w.string(info.builtin_name.empty() ? world.scenario().name.c_str() : info.builtin_name.c_str());
+    w.key("builtin");
+    w.boolean(!info.builtin_name.empty());
+    w.key("seed");
+    w.uinteger(info.seed);
+    w.key("seed_text");
+    w.string(std::to_string(info.seed).c_str());
+    w.key("duration_us");
+    w.integer(world.scenario().duration_us);
+    w.key("events");
+    w.integer(world.events());
+    w.key("horizon_events");
+    w.integer(tl.horizon_events());
+    w.key("horizon_us");
+    w.integer(tl.horizon_us());
+    w.key("busy");
+    w.boolean(s.busy());
+    w.key("halted");
+    w.boolean(world.halted());
+    w.key("leader");
+    w.integer(world.leader());
+    w.key("inputs");
+    w.uinteger(world.inputs().size());
+    w.key("in_flight");
+    w.uinteger(world.wire().size());
+    w.key("forked");
+    w.boolean(tl.forked());
+    w.key("markers");
+    w.uinteger(s.insight().markers().size());
+    w.key("end_us");
+    w.integer(info.end_us);
+    w.key("at_end");
+    w.boolean(info.at_end);
+    w.key("link_partial");
+    w.boolean(info.link_partial);
+    w.key("history");
+    w.uinteger(s.history_generation());
+    w.key("budget_hit");
+    w.boolean(info.budget_hit);
 }
 
 // The narration at the cursor (narration.h): its caption, the moment it
 // tells, and how many events are narrated up to the horizon.
 void write_caption(JsonWriter& w, const Session& s) {
     const Narration& n = s.insight().narration();
-    w.Key("caption");
-    w.String(caption(n, s.world()).c_str());
-    w.Key("caption_t_us");
-    w.Int64(caption_t_us(n, s.world()));
-    w.Key("narrated");
-    w.Uint64(n.events().size());
+    w.key("caption");
+    w.string(caption(n, s.world()).c_str());
+    w.key("caption_t_us");
+    w.integer(caption_t_us(n, s.world()));
+    w.key("narrated");
+    w.uinteger(n.events().size());
 }
 
 }  // namespace
 
 std::string Session::state_json(const ViewReport& view) const {
     const sim::World& world = this->world();
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
+    JsonWriter w(sim::JsonDialect::kReport);
+    w.begin_object();
     write_run(w, *this);
     write_caption(w, *this);
     write_nodes(w, world);
     write_checks(w, world, info_.lin);
     write_selection(w, world, view);
     write_error(w, info_.error);
-    w.Key("fragment");
-    w.String(fragment().c_str());
+    w.key("fragment");
+    w.string(fragment().c_str());
     write_frame(w, "frame_ms", app_ms_);
     write_frame(w, "frame_total_ms", frame_ms_);
-    w.Key("first_frame_ms");
-    w.Double(first_frame_ms_);
-    w.Key("frames");
-    w.Uint64(frames_);
-    w.Key("ui");
-    w.RawValue(view.spots_json.c_str(), view.spots_json.size(), rapidjson::kObjectType);
-    w.EndObject();
-    return buf.GetString();
+    w.key("first_frame_ms");
+    w.number(first_frame_ms_);
+    w.key("frames");
+    w.uinteger(frames_);
+    w.key("ui");
+    w.raw(view.spots_json);
+    w.end_object();
+    return w.take();
 }
 
 // The speed is the page's own parameter, left out at the default speed.

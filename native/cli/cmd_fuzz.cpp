@@ -236,7 +236,8 @@ void worker(const FuzzConfig& c, Shared& sh, Clock::time_point t0) {
         const uint64_t seed = c.first + k;
         const sim::Scenario s = sim::make_fuzz_scenario(c.base, seed, c.fuzz);
         const sim::Verdict v =
-            sim::run_and_judge(std::make_shared<const sim::Scenario>(s), seed, c.judge);
+            sim::run_and_judge(std::make_shared<const sim::Scenario>(s), seed, c.judge,
+                               c.reproduce_prefix + " --seeds " + std::to_string(seed));
         sh.ran++;
         if (v.outcome == sim::Outcome::kOk) continue;
         Failure f = describe_failure(c, seed, s, v);

@@ -1,0 +1,174 @@
+// format/state_check.cpp — the structural checks a checkpoint state read
+// from a run archive passes before any of it runs (state_archive.h,
+// check_loaded_state). Kept apart from the serialize functions: those say
+// how a state is written, these what a loaded one may hold.
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+#include "format/state_archive.h"
+#include "sim/limits.h"
+
+namespace sim {
+
+// What the world indexes by or compares against: node and client ids,
+// message ids, the logs' sizes. A check that fails names what is wrong. The
+// protocol's own invariants (raft/node_invariants.cpp) are not re-checked
+// here: a forged state that passes these checks can still trip an ASSERT
+// when it runs; `raftplay replay` verifies a file by re-simulating it.
+
+namespace {
+
+struct Bounds {
+    int32_t nodes = 0;
+    int32_t clients = 0;
+    int64_t next_msg_id = 0;
+    int64_t duration_us = 0;
+};
+
+// Protocol messages index the nodes' progress by their ends; client traffic
+// names a client by its index or kClientBase plus it (the world checks those
+// on arrival).
+bool message_ok(const Bounds& b, const raft::Message& m) {
+    auto node = [&](raft::NodeId id) { return id >= 0 && id < b.nodes; };
+    if (!raft::is_client_traffic(m.type)) return node(m.from) && node(m.to) && m.from != m.to;
+    return m.origin >= -1 && m.origin < b.nodes && m.hops >= 0;
+}
+
+bool messages_ok(const Bounds& b, const std::vector<raft::Message>& ms) {
+    for (const raft::Message& m : ms)
+        if (!message_ok(b, m)) return false;
+    return true;
+}
+
+bool ids_ok(const Bounds& b, const std::vector<int64_t>& ids) {
+    for (int64_t id : ids)
+        if (id < 1 || id >= b.next_msg_id) return false;
+    return true;
+}
+
+std::string config_bytes(const raft::Config& c) {
+    ArchiveOut a;
+    a(const_cast<raft::Config&>(c));
+    return a.bytes();
+}
+
+// A checkpoint's nodes have their bulky state out (put_image asserts it).
+bool imaged(const raft::Node& n) {
+    bool out = false;
+    raft::Node::visit_fields(n, [&](const char* name, const auto& field) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, bool>) {
+            if (std::strcmp(name, "imaged") == 0) out = field;
+        }
+    });
+    return out;
+}
+
+// A node: its id, config, peers, progress and the messages it holds.
+std::string check_node(const Bounds& b, const Scenario& sc, size_t i, const NodeSlot& s) {
+    const raft::Node& n = s.node;
+    if (n.id() != static_cast<raft::NodeId>(i)) return "id " + std::to_string(n.id());
+    if (config_bytes(n.config()) != config_bytes(sc.cluster))
+        return "config differs from the scenario's";
+    if (n.voted_for() < -1 || n.voted_for() >= b.nodes || n.leader() < -1 || n.leader() >= b.nodes)
+        return "vote or leader out of range";
+    if (!n.progress().empty() && n.progress().size() != static_cast<size_t>(b.nodes))
+        return "progress for " + std::to_string(n.progress().size()) + " nodes";
+    if (n.log().snapshot_index() < 0 || !n.log().entries().empty() || n.snapshot() != nullptr ||
+        !imaged(n))
+        return "log or snapshot outside the packed block";
+    if (!ids_ok(b, s.held) || s.disk.fsync_covering < 0 ||
+        static_cast<size_t>(s.disk.fsync_covering) > s.disk.pending.size())
+        return "held messages or fsync out of range";
+    for (const WriteBatch& w : s.disk.pending)
+        if (!messages_ok(b, w.after_persist)) return "a message waiting on the disk out of range";
+    if (s.seen_vote < -1 || s.seen_vote >= b.nodes) return "traced vote out of range";
+    return "";
+}
+
+std::string check_client(const Bounds& b, size_t i, const Client& c, size_t history_size) {
+    if (c.id != static_cast<int32_t>(i)) return "id " + std::to_string(c.id);
+    if (c.home < 0 || c.home >= b.nodes || c.target < 0 || c.target >= b.nodes)
+        return "node out of range";
+    if (c.op < -1 || c.op >= static_cast<int64_t>(history_size)) return "operation out of range";
+    if (c.busy && c.op < 0) return "busy without an operation";
+    return "";
+}
+
+// Node events name a node, client events a client.
+bool event_ok(const Bounds& b, const Event& e) {
+    const bool client = e.kind == EventKind::kClientNext || e.kind == EventKind::kClientRetry ||
+                        e.kind == EventKind::kClientDeadline;
+    if (e.kind == EventKind::kDeliver) return e.arg >= 1 && e.arg < b.next_msg_id;
+    return e.node >= 0 && e.node < (client ? b.clients : b.nodes);
+}
+
+std::string check_network(const Bounds& b, const WorldState& s) {
+    const auto links = static_cast<size_t>(b.nodes) * static_cast<size_t>(b.nodes);
+    if (s.net.nodes() != b.nodes) return "a network of " + std::to_string(s.net.nodes()) + " nodes";
+    std::string why;
+    Network::visit_fields(s.net, [&](const char*, const auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, std::vector<uint8_t>>) {  // cut, clog
+            if (f.size() != links) why = "link tables of the wrong size";
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {  // clogged
+            if (!ids_ok(b, f)) why = "clogged message ids out of range";
+        }
+    });
+    if (!why.empty()) return why;
+    for (const auto& [id, f] : s.net.wire())
+        if (id >= b.next_msg_id || !message_ok(b, f.msg))
+            return "a message on the wire out of range";
+    EventQueue q = s.queue;
+    while (!q.empty()) {
+        const Event e = q.pop();
+        if (e.seq >= s.next_seq || !event_ok(b, e)) return "an event out of range";
+    }
+    return "";
+}
+
+std::string check_watches(const Bounds& b, const CheckerState& c) {
+    if (c.nodes.size() != static_cast<size_t>(b.nodes)) return "checker watches of the wrong size";
+    for (const NodeWatch& w : c.nodes)
+        if (w.acked_vote_for < -1 || w.acked_vote_for >= b.nodes)
+            return "acknowledged vote out of range";
+    return "";
+}
+
+std::string check_sizes(const WorldState& s, const RunLogs& logs) {
+    if (s.history_size > logs.history.size() || s.leaders_size > logs.leaders.size() ||
+        s.checker.violations_size > logs.violations.size() ||
+        s.checker.applied_size > logs.applied.size() ||
+        s.checker.commit_terms_size > logs.commit_terms.size())
+        return "log sizes beyond the run's logs";
+    if (s.events < 0 || (!logs.trace.empty() && s.trace_size > logs.trace.size()))
+        return "event count beyond the trace";
+    return "";
+}
+
+}  // namespace
+
+std::string check_loaded_state(const Scenario& sc, const RunLogs& logs, const WorldState& s) {
+    Bounds b;
+    b.nodes = sc.cluster.node_count;
+    b.clients = static_cast<int32_t>(s.clients.size());
+    b.next_msg_id = s.net.next_msg_id();
+    b.duration_us = sc.duration_us;
+    if (s.nodes.size() != static_cast<size_t>(b.nodes))
+        return std::to_string(s.nodes.size()) + " nodes, the scenario has " +
+               std::to_string(b.nodes);
+    if (s.now_us < 0 || s.now_us > sc.duration_us + kMaxOpenEndUs) return "time beyond the run";
+    for (size_t i = 0; i < s.nodes.size(); i++) {
+        const std::string why = check_node(b, sc, i, s.nodes[i]);
+        if (!why.empty()) return "node " + std::to_string(i) + ": " + why;
+    }
+    for (size_t i = 0; i < s.clients.size(); i++) {
+        const std::string why = check_client(b, i, s.clients[i], s.history_size);
+        if (!why.empty()) return "client " + std::to_string(i) + ": " + why;
+    }
+    if (std::string why = check_network(b, s); !why.empty()) return why;
+    if (std::string why = check_watches(b, s.checker); !why.empty()) return why;
+    return check_sizes(s, logs);
+}
+
+}  // namespace sim
