@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "format/action.h"
+#include "format/retry_policy.h"
 #include "format/scenario_json.h"
 
 namespace sim {
@@ -77,6 +78,7 @@ void write_workload(JsonWriter& w, const Workload& wl) {
     w.end_object();
     w.key("timeout_ms").millis(wl.timeout_us);
     w.key("retry_ms").millis(wl.retry_us);
+    write_retry_policy(w, wl.retry, false);
     w.key("start_ms").millis(wl.start_us);
     w.key("stop_ms");
     if (wl.stop_us < 0) {
