@@ -124,14 +124,15 @@ void parse_disk(ReadCtx& ctx, const JsonValue& v, const std::string& path, DiskM
 // When "mix" is given, omitted operations are 0: the defaults would not sum
 // to 1 with whatever the user wrote.
 void parse_mix(ReadCtx& ctx, const JsonValue& v, const std::string& path, Workload* w) {
-    Fields f(&ctx, v, path, {"put", "get", "delete", "cas"});
-    int64_t put = 0, get = 0, del = 0, cas = 0;
+    Fields f(&ctx, v, path, {"put", "get", "delete", "cas", "append"});
+    int64_t put = 0, get = 0, del = 0, cas = 0, append = 0;
     f.fraction("put", &put);
     f.fraction("get", &get);
     f.fraction("delete", &del);
     f.fraction("cas", &cas);
+    f.fraction("append", &append);
     if (!ctx.ok()) return;
-    int64_t sum = put + get + del + cas;
+    int64_t sum = put + get + del + cas + append;
     if (sum != kPpm) {
         ctx.fail(path, "fractions sum to " + format_scaled(sum, 6) + ", not 1");
         return;
@@ -140,6 +141,7 @@ void parse_mix(ReadCtx& ctx, const JsonValue& v, const std::string& path, Worklo
     w->get_ppm = get;
     w->delete_ppm = del;
     w->cas_ppm = cas;
+    w->append_ppm = append;
 }
 
 void parse_workload(ReadCtx& ctx, const JsonValue& v, const std::string& path, Workload* w) {

@@ -75,6 +75,7 @@ void write_workload(JsonWriter& w, const Workload& wl) {
     w.key("get").fraction(wl.get_ppm);
     w.key("delete").fraction(wl.delete_ppm);
     w.key("cas").fraction(wl.cas_ppm);
+    if (wl.append_ppm != 0) w.key("append").fraction(wl.append_ppm);
     w.end_object();
     w.key("timeout_ms").millis(wl.timeout_us);
     w.key("retry_ms").millis(wl.retry_us);

@@ -88,6 +88,9 @@ struct Workload {
     // Every client's routing and retries (workload and scripted clients; a
     // scripted request may override it, see Action::retry).
     RetryPolicy retry;
+    // The mix's share of appends (with put_ppm .. cas_ppm it sums to kPpm).
+    // Last, and 0 by default: the draw over the first four is then unchanged.
+    int64_t append_ppm = 0;
 };
 
 // The durable state of one node at t = 0 (paper figures). Entries are

@@ -67,8 +67,10 @@ raft::Command World::random_command(Client& c) {
     ASSERT(c.workload);
     const Workload& w = scenario_->workload;
     raft::Command cmd;
-    const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
-    cmd.op = static_cast<raft::OpType>(draw_weighted(s_.workload_rng, weights, 4));
+    // In OpType order; a zero weight last (no appends) leaves the draw as it
+    // was before appends existed.
+    const int64_t weights[5] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm, w.append_ppm};
+    cmd.op = static_cast<raft::OpType>(draw_weighted(s_.workload_rng, weights, 5));
     const int k =
         static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
     // "k%04d" and "c<id>s<seq>-" then padding, without printf or temporary

@@ -134,6 +134,30 @@ TEST(ClientRetry, LeaderRouteFollowsTheHint) {
     EXPECT_TRUE(w.violations().empty());
 }
 
+// The workload's mix may hold appends: their unique values pile up on few
+// keys, the checker weighs them by whole value, and the mix round-trips.
+TEST(ClientRetry, WorkloadAppendsAreCheckedByValue) {
+    const auto s = scenario(R"({"cluster": {"nodes": 3}, "duration_ms": 3000,
+        "workload": {"clients": 3, "rate_per_s": 60, "keys": 2, "stop_ms": 2500,
+                     "mix": {"append": 0.5, "get": 0.5}},
+        "timeline": [{"at_ms": 1200, "do": "kill", "node": "leader"},
+                     {"at_ms": 1800, "do": "restart", "node": "all"}]})");
+    EXPECT_EQ(s->workload.append_ppm, 500'000);
+    EXPECT_NE(scenario_to_json(*s).find("\"append\""), std::string::npos);
+    World w(s, 5);
+    w.run_to_end();
+    int appends = 0, long_reads = 0;
+    for (const HistoryOp& op : w.history()) {
+        appends += op.op == raft::OpType::kAppend;
+        long_reads += op.op == raft::OpType::kGet && op.output.size() > 16;  // value_bytes
+    }
+    EXPECT_GT(appends, 30);
+    EXPECT_GT(long_reads, 5) << "reads that saw two appends or more";
+    const LinResult r = check_linearizable(w.history(), 10'000'000);
+    EXPECT_EQ(r.verdict, LinResult::kOk) << r.explanation;
+    EXPECT_TRUE(w.violations().empty());
+}
+
 TEST(ClientRetry, DefaultsAreTheOldBehaviourAndRoundTrip) {
     const RetryPolicy d;
     EXPECT_EQ(d.route, ClientRoute::kRoundRobin);
