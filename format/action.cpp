@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "format/retry_policy.h"
 #include "format/scenario_limits.h"
 
 namespace sim {
@@ -26,7 +27,7 @@ constexpr const char* kActionNames[] = {
     "kill",      "restart",     "pause",          "resume",          "partition", "cut",
     "heal",      "set_network", "clog",           "unclog",          "put",       "get",
     "delete",    "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
-    "delay_msg", "dup_msg",     "pause_workload", "resume_workload",
+    "delay_msg", "dup_msg",     "pause_workload", "resume_workload", "append",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
               static_cast<size_t>(ActionKind::kCount));
@@ -45,6 +46,7 @@ enum ActionField : uint32_t {
     kFieldDelay = 1u << 9,
     kFieldNetwork = 1u << 10,  // loss, latency_ms, duplicate
     kFieldEntriesOnly = 1u << 11,
+    kFieldRetry = 1u << 12,  // retry: this request's routing and retries
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -68,12 +70,13 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kSetNetwork:
             return kFieldNetwork;
         case ActionKind::kPut:
-            return kFieldNodeOne | kFieldKey | kFieldValue;
+        case ActionKind::kAppend:
+            return kFieldNodeOne | kFieldKey | kFieldValue | kFieldRetry;
         case ActionKind::kGet:
         case ActionKind::kDelete:
-            return kFieldNodeOne | kFieldKey;
+            return kFieldNodeOne | kFieldKey | kFieldRetry;
         case ActionKind::kCas:
-            return kFieldNodeOne | kFieldKey | kFieldExpected | kFieldValue;
+            return kFieldNodeOne | kFieldKey | kFieldExpected | kFieldValue | kFieldRetry;
         case ActionKind::kStress:
             return kFieldNodeOne | kFieldCount;
         case ActionKind::kCampaign:
@@ -105,6 +108,7 @@ std::vector<std::string_view> action_keys(uint32_t bits) {
     if (bits & kFieldMsg) keys.push_back("msg");
     if (bits & kFieldDelay) keys.push_back("delay_ms");
     if (bits & kFieldNetwork) keys.insert(keys.end(), {"loss", "latency_ms", "duplicate"});
+    if (bits & kFieldRetry) keys.push_back("retry");
     return keys;
 }
 
@@ -416,6 +420,10 @@ void parse_action_payload(const Fields& f, uint32_t bits, ActionKind kind, Actio
         f.integer("msg", 0, INT64_MAX / 2, &a->msg_id);
     if ((bits & kFieldDelay) && f.require("delay_ms", needed))
         f.millis("delay_ms", 1, kMaxDelayUs, &a->delay_us);
+    if (const JsonValue* r = (bits & kFieldRetry) ? f.get("retry") : nullptr) {
+        a->has_retry = true;
+        parse_retry_policy(f.ctx(), *r, f.path("retry"), &a->retry);
+    }
     if (bits & kFieldNetwork) {
         f.fraction("loss", &a->loss_ppm);
         f.fraction("duplicate", &a->duplicate_ppm);
@@ -494,6 +502,7 @@ void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     if (bits & kFieldCount) w.key("count").integer(a.count);
     if (bits & kFieldMsg) w.key("msg").integer(a.msg_id);
     if (bits & kFieldDelay) w.key("delay_ms").millis(a.delay_us);
+    if ((bits & kFieldRetry) && a.has_retry) write_retry_policy(w, a.retry, true);
     if (bits & kFieldNetwork) {
         if (a.loss_ppm >= 0) w.key("loss").fraction(a.loss_ppm);
         if (a.latency_us_min >= 0 && a.latency_us_max >= 0) {

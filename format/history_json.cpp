@@ -22,8 +22,8 @@ namespace {
 // The names are raft::op_name's (the one table of operation names); this
 // format and the summary's logs are why those names must never change.
 bool op_from_name(const std::string& s, raft::OpType* op) {
-    for (raft::OpType o :
-         {raft::OpType::kPut, raft::OpType::kGet, raft::OpType::kDelete, raft::OpType::kCas}) {
+    for (raft::OpType o : {raft::OpType::kPut, raft::OpType::kGet, raft::OpType::kDelete,
+                           raft::OpType::kCas, raft::OpType::kAppend}) {
         if (s == raft::op_name(o)) {
             *op = o;
             return true;
@@ -177,7 +177,8 @@ bool read_record(const JsonValue& v, size_t line, HistoryOp* op, std::string* er
     if (!r.int64_field("seq", false, &op->seq)) return false;
     if (!read_enums(&r, op)) return false;
     if (!r.string_field("key", true, &op->key)) return false;
-    bool writes = op->op == raft::OpType::kPut || op->op == raft::OpType::kCas;
+    bool writes = op->op == raft::OpType::kPut || op->op == raft::OpType::kCas ||
+                  op->op == raft::OpType::kAppend;
     if (!r.string_field("value", writes, &op->value)) return false;
     if (!r.string_field("expected", op->op == raft::OpType::kCas, &op->expected)) return false;
     if (!read_times(&r, op)) return false;

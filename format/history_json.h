@@ -5,11 +5,11 @@
 // Reading never throws and never crashes on hostile input: it returns false
 // with an error naming the line (1-based), the field and the reason.
 //
-// A record has the keys client, seq, op ("put"|"get"|"delete"|"cas"), key,
-// value, expected, invoke_us, complete_us (null while pending / unknown),
+// A record has the keys client, seq, op ("put"|"get"|"delete"|"cas"|"append"),
+// key, value, expected, invoke_us, complete_us (null while pending / unknown),
 // status ("ok"|"fail"|"unknown"|"pending"), found, output (null when nothing
 // was read), cas_ok and node. Required: client, op, key, invoke_us, status;
-// also value for put and cas, expected for cas, a numeric complete_us when
+// also value for put, cas and append, expected for cas, a numeric complete_us when
 // the status is ok, found or output for an ok get, cas_ok for an ok cas.
 // Unknown keys are errors, so a misspelt field cannot silently change a
 // verdict. Blank lines are skipped.

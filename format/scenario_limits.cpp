@@ -30,6 +30,7 @@ void add_step(const Action& a, RunEstimate* e) {
         case ActionKind::kGet:
         case ActionKind::kDelete:
         case ActionKind::kCas:
+        case ActionKind::kAppend:
             e->scripted_ops += 1;
             e->history_bytes +=
                 kOpBytes + static_cast<int64_t>(a.key.size() + a.value.size() + a.expected.size());

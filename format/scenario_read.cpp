@@ -21,6 +21,7 @@
 #include "format/action.h"
 #include "format/overrides.h"
 #include "format/preset_check.h"
+#include "format/retry_policy.h"
 #include "format/scenario_json.h"
 #include "format/scenario_limits.h"
 
@@ -123,14 +124,15 @@ void parse_disk(ReadCtx& ctx, const JsonValue& v, const std::string& path, DiskM
 // When "mix" is given, omitted operations are 0: the defaults would not sum
 // to 1 with whatever the user wrote.
 void parse_mix(ReadCtx& ctx, const JsonValue& v, const std::string& path, Workload* w) {
-    Fields f(&ctx, v, path, {"put", "get", "delete", "cas"});
-    int64_t put = 0, get = 0, del = 0, cas = 0;
+    Fields f(&ctx, v, path, {"put", "get", "delete", "cas", "append"});
+    int64_t put = 0, get = 0, del = 0, cas = 0, append = 0;
     f.fraction("put", &put);
     f.fraction("get", &get);
     f.fraction("delete", &del);
     f.fraction("cas", &cas);
+    f.fraction("append", &append);
     if (!ctx.ok()) return;
-    int64_t sum = put + get + del + cas;
+    int64_t sum = put + get + del + cas + append;
     if (sum != kPpm) {
         ctx.fail(path, "fractions sum to " + format_scaled(sum, 6) + ", not 1");
         return;
@@ -139,12 +141,13 @@ void parse_mix(ReadCtx& ctx, const JsonValue& v, const std::string& path, Worklo
     w->get_ppm = get;
     w->delete_ppm = del;
     w->cas_ppm = cas;
+    w->append_ppm = append;
 }
 
 void parse_workload(ReadCtx& ctx, const JsonValue& v, const std::string& path, Workload* w) {
     Fields f(&ctx, v, path,
              {"clients", "rate_per_s", "keys", "value_bytes", "mix", "timeout_ms", "retry_ms",
-              "start_ms", "stop_ms"});
+              "retry", "start_ms", "stop_ms"});
     f.integer("clients", 0, 64, &w->clients);
     f.integer("rate_per_s", 0, 100'000, &w->rate_per_s);
     f.integer("keys", 1, 1'000'000, &w->keys);
@@ -152,6 +155,8 @@ void parse_workload(ReadCtx& ctx, const JsonValue& v, const std::string& path, W
     if (const JsonValue* m = f.get("mix")) parse_mix(ctx, *m, f.path("mix"), w);
     f.millis("timeout_ms", 1, kMaxSimTimeUs, &w->timeout_us);
     f.millis("retry_ms", 0, kMaxSimTimeUs, &w->retry_us);
+    if (const JsonValue* r = f.get("retry"))
+        parse_retry_policy(ctx, *r, f.path("retry"), &w->retry);
     f.millis("start_ms", 0, kMaxSimTimeUs, &w->start_us);
     if (const JsonValue* s = f.get("stop_ms"); s && s->kind == JsonKind::kNull) {
         w->stop_us = -1;
@@ -162,6 +167,10 @@ void parse_workload(ReadCtx& ctx, const JsonValue& v, const std::string& path, W
     if (w->stop_us >= 0 && w->stop_us < w->start_us) {
         ctx.fail(f.path("stop_ms"), "stop " + format_ms(w->stop_us) + " ms is before start " +
                                         format_ms(w->start_us) + " ms");
+    } else if (w->retry.backoff_us_max >= 0 && w->retry.backoff_us_max < w->retry_us) {
+        ctx.fail(join_path(f.path("retry"), "backoff_ms_max"),
+                 "backoff max " + format_ms(w->retry.backoff_us_max) +
+                     " ms is less than retry_ms (" + format_ms(w->retry_us) + " ms)");
     } else if (w->rate_per_s > 0 && w->clients == 0) {
         ctx.fail(f.path("clients"),
                  "rate_per_s is " + std::to_string(w->rate_per_s) + " but there are no clients");

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "format/action.h"
+#include "format/retry_policy.h"
 #include "format/scenario_json.h"
 
 namespace sim {
@@ -74,9 +75,11 @@ void write_workload(JsonWriter& w, const Workload& wl) {
     w.key("get").fraction(wl.get_ppm);
     w.key("delete").fraction(wl.delete_ppm);
     w.key("cas").fraction(wl.cas_ppm);
+    if (wl.append_ppm != 0) w.key("append").fraction(wl.append_ppm);
     w.end_object();
     w.key("timeout_ms").millis(wl.timeout_us);
     w.key("retry_ms").millis(wl.retry_us);
+    write_retry_policy(w, wl.retry, false);
     w.key("start_ms").millis(wl.start_us);
     w.key("stop_ms");
     if (wl.stop_us < 0) {

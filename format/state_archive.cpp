@@ -203,7 +203,7 @@ void serialize(A& a, const char*& p) {
 
 template <class A>
 void serialize(A& a, raft::OpType& x) {
-    a.enumeration(x, 4);
+    a.enumeration(x, 5);  // put, get, delete, cas, append
 }
 template <class A>
 void serialize(A& a, raft::EntryType& x) {
@@ -508,10 +508,20 @@ void serialize(A& a, NodeSlot& s) {
 }
 
 template <class A>
+void serialize(A& a, ClientRoute& x) {
+    a.enumeration(x, 3);
+}
+
+template <class A>
+void serialize(A& a, RetryPolicy& p) {
+    a(p.route, p.attempt_timeout_us, p.max_attempts, p.backoff_us_max);
+}
+
+template <class A>
 void serialize(A& a, Client& c) {
     a(c.id, c.workload, c.seq, c.busy, c.next_due, c.op, c.cmd, c.home, c.target, c.attempt);
     a(c.retry_due_us, c.deadline_due_us, c.retry_timer_us, c.deadline_timer_us, c.remaining);
-    a(c.stress_prefix);
+    a(c.stress_prefix, c.policy, c.op_attempts, c.op_errors);
 }
 
 template <class A>
@@ -567,6 +577,7 @@ void serialize(A& a, Action& x) {
     a(x.at_us, x.kind, x.node, x.to, x.groups, x.isolate_leader_with, x.key, x.value, x.expected);
     a(x.count, x.msg_id, x.delay_us, x.loss_ppm, x.latency_us_min, x.latency_us_max);
     a(x.duplicate_ppm, x.jitter_us, x.jitter_heartbeat, x.entries_only, x.jitter_group);
+    a(x.has_retry, x.retry);
 }
 
 // The trace is most of a run's bytes: each record as varints, its time as the

@@ -93,7 +93,7 @@ bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* 
     *prev_index = e->index;
     if (!get_enum(in, pos, EntryType::kConfig, &e->type) || !get_int32(in, pos, &e->origin) ||
         !get_int32(in, pos, &e->cmd.client_id) || !get_signed(in, pos, &e->cmd.seq) ||
-        !get_enum(in, pos, OpType::kCas, &e->cmd.op)) {
+        !get_enum(in, pos, OpType::kAppend, &e->cmd.op)) {
         return false;
     }
     std::string value, expected;

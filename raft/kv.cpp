@@ -215,6 +215,11 @@ CommandResult KvStore::apply(const Command& cmd) {
             if (r.ok) set(cmd.key, cmd.value);
             break;
         }
+        case OpType::kAppend: {
+            const Blob* v = find(cmd.key);
+            set(cmd.key, Blob((v != nullptr ? v->str() : std::string()) + cmd.value.str()));
+            break;
+        }
     }
     if (cmd.seq != 0) {
         session.last_seq = cmd.seq;

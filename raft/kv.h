@@ -1,5 +1,5 @@
 // raft/kv.h — the replicated state machine: a key-value store with put, get,
-// delete and compare-and-swap, and exactly-once client sessions.
+// delete, compare-and-swap and append, and exactly-once client sessions.
 //
 // Deterministic by construction: std::map (sorted) content and an
 // order-independent content hash kept up to date incrementally, so nodes that

@@ -21,6 +21,8 @@ const char* op_name(OpType op) {
             return "delete";
         case OpType::kCas:
             return "cas";
+        case OpType::kAppend:
+            return "append";
     }
     return "?";
 }

@@ -50,8 +50,11 @@ class Blob {
 
 // ---------------------------------------------------------------------------
 // Client commands (the replicated key-value state machine's input).
-enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3 };
-// "put", "get", "delete", "cas": the one table of operation names. Client
+// kAppend (kvraft's Append) concatenates the value to the key's current one
+// (an absent key counts as empty). Appended last: the values are hashed and
+// serialized, so existing kinds keep theirs.
+enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3, kAppend = 4 };
+// "put", "get", "delete", "cas", "append": the one table of operation names. Client
 // histories (format/history_json) and run logs carry them, so they must not
 // change.
 const char* op_name(OpType op);
@@ -61,7 +64,7 @@ struct Command {
     int64_t seq = 0;
     OpType op = OpType::kPut;
     std::string key;
-    Blob value;     // put value, cas new value
+    Blob value;     // put value, cas new value, append suffix
     Blob expected;  // cas expected value
     bool operator==(const Command&) const = default;
 };

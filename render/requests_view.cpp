@@ -205,9 +205,10 @@ std::vector<bool> scripted_clients(const sim::World& w) {
 
 // Two lines: the request and its outcome, then (dim, wrapped) its route.
 void request_row(View& v, const raft::RaftLog& log, const sim::HistoryOp& op, size_t row) {
+    const bool shows_value = op.op == raft::OpType::kPut || op.op == raft::OpType::kAppend;
     ImGui::Text("%s %.20s%s%.12s", raft::op_name(op.op), op.key.c_str(),
-                op.op == raft::OpType::kPut ? " = " : "",
-                op.op == raft::OpType::kPut ? op.value.c_str() : "");
+                op.op == raft::OpType::kPut ? " = " : (shows_value ? " += " : ""),
+                shows_value ? op.value.c_str() : "");
     v.spot("ctl.request." + std::to_string(row));
     ImGui::SameLine(0, 12);
     ImGui::TextColored(

@@ -419,6 +419,8 @@ std::string action_words(const TraceRecord& r) {
         case sim::ActionKind::kDelete:
         case sim::ActionKind::kCas:
             return fmt("a client sends a %s through %s", sim::action_name(kind), who.c_str());
+        case sim::ActionKind::kAppend:
+            return fmt("a client sends an append through %s", who.c_str());
         case sim::ActionKind::kStress:
             return fmt("a client starts a STRESS of writes through %s", who.c_str());
         case sim::ActionKind::kCampaign:

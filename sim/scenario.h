@@ -40,6 +40,37 @@ struct ClockModel {
     int64_t timer_late_us_max = 0;
 };
 
+// How a client picks the node of each attempt of an operation. Every
+// attempt carries the same (client, seq), so the session table keeps the
+// operation exactly-once wherever it lands.
+enum class ClientRoute : uint8_t {
+    kRoundRobin = 0,  // its home node first, the next node id at each retry (the default)
+    kPinned,          // its home node at every attempt: it never retries elsewhere
+    // At a retry, the leader that the node of the last attempt believes in
+    // (the redirect hint a real server would return), when that node is up
+    // and names another; otherwise the next node id.
+    kLeader,
+};
+const char* client_route_name(ClientRoute r);  // "round_robin", "pinned", "leader"
+bool client_route_from_name(const std::string& name, ClientRoute* out);
+
+// When a client gives up on an attempt and how long it waits before the next.
+// The defaults are the clients' fixed behaviour before these fields existed.
+struct RetryPolicy {
+    ClientRoute route = ClientRoute::kRoundRobin;
+    // An attempt without an answer for this long is retried; -1: the
+    // workload's max(4 * retry_us, timeout_us / 5).
+    int64_t attempt_timeout_us = -1;
+    // Attempts per operation; after the last one fails the operation
+    // completes as unknown (it may still have taken effect). 0: unlimited
+    // (until the workload's timeout_us).
+    int32_t max_attempts = 0;
+    // After a retryable error the client waits retry_us, doubled at each
+    // further error of the same operation up to this; -1: retry_us always.
+    int64_t backoff_us_max = -1;
+    bool operator==(const RetryPolicy&) const = default;
+};
+
 struct Workload {
     int32_t clients = 0;
     int64_t rate_per_s = 0;  // total operations per second over all clients
@@ -54,6 +85,12 @@ struct Workload {
     int64_t retry_us = 50'000;       // back-off after a retryable error
     int64_t start_us = 0;
     int64_t stop_us = -1;  // -1: until the end of the run
+    // Every client's routing and retries (workload and scripted clients; a
+    // scripted request may override it, see Action::retry).
+    RetryPolicy retry;
+    // The mix's share of appends (with put_ppm .. cas_ppm it sums to kPpm).
+    // Last, and 0 by default: the draw over the first four is then unchanged.
+    int64_t append_ppm = 0;
 };
 
 // The durable state of one node at t = 0 (paper figures). Entries are
@@ -105,6 +142,7 @@ enum class ActionKind : uint8_t {
     // nodes' hashes by eye on a quiet cluster. Scripted requests go on.
     kPauseWorkload,
     kResumeWorkload,
+    kAppend,  // value appended to the key's current value (kvraft's Append)
     kCount
 };
 const char* action_name(ActionKind k);
@@ -121,7 +159,7 @@ struct Action {
     // this many other nodes (a seeded choice)} vs the rest. Lets a scenario
     // isolate the leader although its id is only known at run time.
     int32_t isolate_leader_with = -1;
-    std::string key, value, expected;  // put/get/delete/cas
+    std::string key, value, expected;  // put/get/delete/cas/append
     int32_t count = 0;                 // stress
     int64_t msg_id = 0;                // per-message actions
     int64_t delay_us = 0;
@@ -143,6 +181,10 @@ struct Action {
     // stale log that still hears its leader (Figure 16's stale survivors).
     bool entries_only = false;
     std::string jitter_group;
+    // put/get/delete/cas/append: this request's routing and retries, when
+    // has_retry; otherwise the workload's. (stress uses the workload's.)
+    bool has_retry = false;
+    RetryPolicy retry;
     bool operator==(const Action&) const = default;
 };
 

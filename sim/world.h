@@ -89,6 +89,11 @@ struct Client {
     int64_t deadline_due_us = -1;  // current operation ends as unknown
     int64_t retry_timer_us = -1;   // time of the pending retry event, -1: none
     int64_t deadline_timer_us = -1;
+    // The current operation's routing and retries, and its attempts so far
+    // (sends, and retryable errors, which count toward the backoff).
+    RetryPolicy policy;
+    int32_t op_attempts = 0;
+    int32_t op_errors = 0;
     int32_t remaining = 0;  // scripted: writes left (stress)
     std::string stress_prefix;
 };
@@ -296,7 +301,10 @@ class World {
     void client_response(const raft::Message& m);
     void client_complete(int c, OpStatus status, const raft::CommandResult& r);
     int scripted_client(raft::NodeId node);
-    void invoke(int c, raft::Command cmd, raft::NodeId node);
+    // policy: the operation's routing and retries; nullptr: the workload's.
+    void invoke(int c, raft::Command cmd, raft::NodeId node, const RetryPolicy* policy = nullptr);
+    bool out_of_attempts(const Client& cl) const;
+    raft::NodeId retry_target(const Client& cl) const;
     raft::Command random_command(Client& c);
     bool history_full(const raft::Command& cmd);
     [[gnu::always_inline]] Client& client(int c) {

@@ -4,9 +4,11 @@
 //
 // A client has one operation outstanding at a time. It sends the operation
 // to its node, re-sends it (same sequence number, so the session table keeps
-// it exactly-once) to the next node after a retryable error or an attempt
-// timeout, and gives up at its deadline: the operation then completes as
-// unknown. Every operation is recorded as invoke and complete.
+// it exactly-once) after a retryable error or an attempt timeout, to the node
+// its route picks (RetryPolicy: the next node, the same one, or the leader
+// the last one named), and gives up at its deadline or after its last
+// allowed attempt: the operation then completes as unknown. Every operation
+// is recorded as invoke and complete.
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -24,8 +26,18 @@ int64_t client_interval_us(const Workload& w) {
     return std::max<int64_t>(1, static_cast<int64_t>(w.clients) * 1'000'000 / w.rate_per_s);
 }
 
-int64_t attempt_timeout_us(const Workload& w) {
+int64_t attempt_timeout_us(const Workload& w, const RetryPolicy& p) {
+    if (p.attempt_timeout_us >= 0) return p.attempt_timeout_us;
     return std::max<int64_t>(w.retry_us * 4, w.timeout_us / 5);
+}
+
+// The wait after the operation's `errors`-th retryable error (1-based):
+// retry_us, doubled per further error up to backoff_us_max when that is set.
+int64_t backoff_us(const Workload& w, const RetryPolicy& p, int32_t errors) {
+    int64_t d = w.retry_us;
+    for (int32_t i = 1; i < errors && d < p.backoff_us_max; i++)
+        d = std::min(d * 2, p.backoff_us_max);
+    return d;
 }
 
 }  // namespace
@@ -55,8 +67,10 @@ raft::Command World::random_command(Client& c) {
     ASSERT(c.workload);
     const Workload& w = scenario_->workload;
     raft::Command cmd;
-    const int64_t weights[4] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm};
-    cmd.op = static_cast<raft::OpType>(draw_weighted(s_.workload_rng, weights, 4));
+    // In OpType order; a zero weight last (no appends) leaves the draw as it
+    // was before appends existed.
+    const int64_t weights[5] = {w.put_ppm, w.get_ppm, w.delete_ppm, w.cas_ppm, w.append_ppm};
+    cmd.op = static_cast<raft::OpType>(draw_weighted(s_.workload_rng, weights, 5));
     const int k =
         static_cast<int>(s_.workload_rng.below(static_cast<uint64_t>(std::max(1, w.keys))));
     // "k%04d" and "c<id>s<seq>-" then padding, without printf or temporary
@@ -108,7 +122,7 @@ void World::client_next(int c) {
 // operations
 // ===========================================================================
 
-void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
+void World::invoke(int c, raft::Command cmd, raft::NodeId node, const RetryPolicy* policy) {
     ASSERT(node >= 0 && node < n_);
     ASSERT_MSG(!client(c).busy, "a client has one operation outstanding at a time");
     if (history_full(cmd)) return;
@@ -135,6 +149,9 @@ void World::invoke(int c, raft::Command cmd, raft::NodeId node) {
     cl.cmd = std::move(cmd);
     cl.busy = true;
     cl.target = node;
+    cl.policy = policy != nullptr ? *policy : scenario_->workload.retry;
+    cl.op_attempts = 0;
+    cl.op_errors = 0;
     record(TraceRecord{0, TraceKind::kClientInvoke, static_cast<uint8_t>(cl.cmd.op),
                        kClientBase + c, node, 0, cl.op, 0});
     arm_client_timer(c, EventKind::kClientDeadline, s_.now_us + scenario_->workload.timeout_us);
@@ -163,6 +180,7 @@ void World::client_send(int c) {
     Client& cl = client(c);
     ASSERT(cl.busy && cl.op >= 0 && static_cast<size_t>(cl.op) < s_.history_size);
     cl.attempt++;
+    cl.op_attempts++;
     raft::Message m;
     m.type = raft::MsgType::kClientReq;
     m.to = cl.target;
@@ -170,7 +188,7 @@ void World::client_send(int c) {
     history_[static_cast<size_t>(cl.op)].node = cl.target;
     send(std::move(m), true, false);
     arm_client_timer(c, EventKind::kClientRetry,
-                     s_.now_us + attempt_timeout_us(scenario_->workload));
+                     s_.now_us + attempt_timeout_us(scenario_->workload, cl.policy));
 }
 
 // Sets the due time; pushes an event only if none is pending (a pending one
@@ -196,10 +214,27 @@ void World::client_retry(int c) {
         arm_client_timer(c, EventKind::kClientRetry, cl.retry_due_us);
         return;
     }
-    // No answer in time: try the next node with the same sequence number.
+    // No answer in time (or the back-off after an error is over): try again
+    // with the same sequence number, unless that was the last attempt.
     cl.retry_due_us = -1;
-    cl.target = (cl.target + 1) % n_;
+    if (out_of_attempts(cl)) return client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
+    cl.target = retry_target(cl);
     client_send(c);
+}
+
+bool World::out_of_attempts(const Client& cl) const {
+    return cl.policy.max_attempts > 0 && cl.op_attempts >= cl.policy.max_attempts;
+}
+
+raft::NodeId World::retry_target(const Client& cl) const {
+    ASSERT(cl.target >= 0 && cl.target < n_);
+    if (cl.policy.route == ClientRoute::kPinned) return cl.target;
+    if (cl.policy.route == ClientRoute::kLeader) {
+        const NodeSlot& ns = s_.nodes[static_cast<size_t>(cl.target)];
+        const raft::NodeId hint = ns.alive && !ns.paused ? ns.node.leader() : raft::kNone;
+        if (hint >= 0 && hint < n_ && hint != cl.target) return hint;
+    }
+    return (cl.target + 1) % n_;
 }
 
 void World::client_deadline(int c) {
@@ -223,9 +258,14 @@ void World::client_response(const raft::Message& m) {
     Client& cl = client(c);
     if (!cl.busy || m.cmd.seq != cl.seq) return;  // an answer to an older attempt
     if (m.retryable_error) {
-        // Back off, then try the next node (client_retry advances the target).
+        // Back off, then try again (client_retry picks the node), unless this
+        // was the last attempt: earlier ones may have taken effect.
         cl.attempt++;
-        arm_client_timer(c, EventKind::kClientRetry, s_.now_us + scenario_->workload.retry_us);
+        cl.op_errors++;
+        if (out_of_attempts(cl))
+            return client_complete(c, OpStatus::kUnknown, raft::CommandResult{});
+        arm_client_timer(c, EventKind::kClientRetry,
+                         s_.now_us + backoff_us(scenario_->workload, cl.policy, cl.op_errors));
         return;
     }
     client_complete(c, OpStatus::kOk, m.result);
@@ -381,6 +421,7 @@ void World::apply_action(const Action& a) {
         case ActionKind::kGet:
         case ActionKind::kDelete:
         case ActionKind::kCas:
+        case ActionKind::kAppend:
         case ActionKind::kStress:
             if (!targets.empty()) apply_client_action(a, targets.front());
             break;
@@ -425,12 +466,15 @@ void World::apply_client_action(const Action& a, raft::NodeId node) {
         case ActionKind::kCas:
             cmd.op = raft::OpType::kCas;
             break;
+        case ActionKind::kAppend:
+            cmd.op = raft::OpType::kAppend;
+            break;
         case ActionKind::kStress:
             return start_stress(a, node);
         default:
             ASSERT_UNREACHABLE("not a client action");
     }
-    invoke(scripted_client(node), cmd, node);
+    invoke(scripted_client(node), cmd, node, a.has_retry ? &a.retry : nullptr);
 }
 
 // Several scripted clients share the writes, one at a time each.

@@ -86,6 +86,7 @@ std::string command_text(const raft::Command& c) {
     std::string s = raft::op_name(c.op);
     s += " " + c.key;
     if (c.op == raft::OpType::kPut) s += "=" + c.value.str();
+    if (c.op == raft::OpType::kAppend) s += "+=" + c.value.str();
     if (c.op == raft::OpType::kCas) s += " " + c.expected.str() + "->" + c.value.str();
     return s;
 }

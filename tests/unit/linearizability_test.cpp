@@ -503,6 +503,9 @@ bool brute_step(const HistoryOp& o, Value* v) {
             if (o.status == OpStatus::kOk && !o.cas_ok) return !match;
             if (match) *v = o.value;
             return match;
+        case OpType::kAppend:
+            *v = v->value_or("") + o.value;
+            return true;
     }
     return false;
 }

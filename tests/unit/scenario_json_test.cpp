@@ -145,7 +145,7 @@ Scenario rich_scenario() {
     s.cluster.mutations = raft::kMutCommitOldTerm | raft::kMutAckBeforeFsync;
     s.network = {0, 3, 1, 7, 333'333, 1'000'000};
     s.disk = {2'500, 9'000, 500'000, 1};
-    s.workload = {4, 99, 7, 0, 1'000'000, 0, 0, 0, 2'000'001, 3, 10'000, 9'000'000};
+    s.workload = {4, 99, 7, 0, 1'000'000, 0, 0, 0, 2'000'001, 3, 10'000, 9'000'000, {}};
     PresetNode p;
     p.id = 3;
     p.current_term = 9;
