@@ -219,9 +219,11 @@ bool decode_run_archive(const std::string& bytes, const std::string& source, Run
 
 RunArchive archive_of(Timeline& timeline) {
     timeline.seek_event(timeline.horizon_events());
-    // And the idle time it had passed (a paused page's clock stands past the
-    // last event): zero events, the clock moves only if nothing is due.
-    timeline.run_until(timeline.horizon_us(), 0);
+    // Then the moment horizon_us, as verify_run_archive re-runs it: every
+    // event at or before it (none left when the horizon is a moment, but
+    // stale timers are popped) and the idle time the timeline had passed (a
+    // paused page's clock stands past its last event).
+    timeline.run_until(timeline.horizon_us());
     const World& w = timeline.world();
     RunArchive ar;
     ar.scenario = w.scenario_ptr();

@@ -62,7 +62,7 @@ struct RunArchive {
 RunArchive record_run_archive(std::shared_ptr<const Scenario> scenario, uint64_t seed,
                               std::vector<Action> inputs, TimelineOptions options = {});
 // The run a timeline has simulated so far: seeks to its horizon first (its
-// last event, then the clock to horizon_us when nothing was due before it).
+// last event, then the moment horizon_us: the end verify_run_archive reaches).
 RunArchive archive_of(Timeline& timeline);
 
 std::string encode_run_archive(const RunArchive& archive);
