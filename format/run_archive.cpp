@@ -106,10 +106,12 @@ bool load_run(ArchiveIn& a, const std::string& source, RunArchive* out, std::str
     if (!parse_scenario(scenario_text, source + ": scenario", {}, scenario.get(), error))
         return false;
     if (!check_inputs(*scenario, out->inputs, error)) return *error = source + ": " + *error, false;
+    // An open-ended run (the page plays on past the script) may end up to
+    // kMaxOpenEndUs after the duration.
     if (out->end_events < 0 || out->end_us < 0 ||
         out->end_us > scenario->duration_us + kMaxOpenEndUs) {
         *error = source + ": the run's end (" + std::to_string(out->end_us) +
-                 " us) is past the scenario's duration and its open end";
+                 " us) is outside the scenario's duration and its open end";
         return false;
     }
     out->scenario = std::move(scenario);
@@ -217,6 +219,11 @@ bool decode_run_archive(const std::string& bytes, const std::string& source, Run
 
 RunArchive archive_of(Timeline& timeline) {
     timeline.seek_event(timeline.horizon_events());
+    // Then the moment horizon_us, as verify_run_archive re-runs it: every
+    // event at or before it (none left when the horizon is a moment, but
+    // stale timers are popped) and the idle time the timeline had passed (a
+    // paused page's clock stands past its last event).
+    timeline.run_until(timeline.horizon_us());
     const World& w = timeline.world();
     RunArchive ar;
     ar.scenario = w.scenario_ptr();

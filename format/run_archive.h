@@ -61,7 +61,8 @@ struct RunArchive {
 // Runs scenario/seed/inputs to the end on a timeline and archives it.
 RunArchive record_run_archive(std::shared_ptr<const Scenario> scenario, uint64_t seed,
                               std::vector<Action> inputs, TimelineOptions options = {});
-// The run a timeline has simulated so far: seeks to its horizon first.
+// The run a timeline has simulated so far: seeks to its horizon first (its
+// last event, then the moment horizon_us: the end verify_run_archive reaches).
 RunArchive archive_of(Timeline& timeline);
 
 std::string encode_run_archive(const RunArchive& archive);

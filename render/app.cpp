@@ -339,8 +339,8 @@ void app_load_fragment(App& app, const std::string& fragment) {
     sync_view(app);
 }
 
-bool app_import(App& app, const std::string& text, const std::string& source_name) {
-    const bool ok = app.session.import_text(text, source_name);
+bool app_import(App& app, const std::string& bytes, const std::string& source_name) {
+    const bool ok = app.session.import_file(bytes, source_name);
     sync_view(app);
     return ok;
 }

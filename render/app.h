@@ -29,9 +29,10 @@ void app_frame(App& app, double wall_dt_s);
 // {t_us, digest, playing, scenario, seed, nodes:[...], checks:{ok}, ui:{...}, ...}.
 std::string app_state_json(const App& app);
 
-// Imports a run file or a scenario file through the session, then resets the
+// Imports a file's bytes through the session (Session::import_file: a run
+// archive by its magic, else a run file or a scenario file), then resets the
 // view's selection and drafts for the new run. Returns success.
-bool app_import(App& app, const std::string& text, const std::string& source_name);
+bool app_import(App& app, const std::string& bytes, const std::string& source_name);
 
 // Loads a share fragment (the page's Back / Forward to a history entry) and
 // resets the view for it like an import.

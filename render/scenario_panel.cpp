@@ -217,8 +217,14 @@ void share_and_files(View& v) {
     tooltip("Download scenario + seed + input log; `raftplay replay FILE` verifies it natively.");
     v.spot("scn.export");
     ImGui::SameLine();
+    if (ImGui::Button("Export archive")) v.push(CommandKind::kExportArchive);
+    tooltip(
+        "Download a binary run archive (.rpa): the run with its checkpoints, so it opens at "
+        "any moment without re-simulating. `raftplay replay FILE.rpa` verifies it.");
+    v.spot("scn.export_archive");
+    ImGui::SameLine();
     if (ImGui::Button("Import...")) v.push(CommandKind::kOpenFile);
-    tooltip("Open a run file or a scenario file (or drop one on the page).");
+    tooltip("Open a run file, a run archive or a scenario file (or drop one on the page).");
     v.spot("scn.import");
     ImGui::TextDisabled("%zu actions in the input log", v.world.inputs().size());
 }

@@ -8,7 +8,7 @@
 //
 // Index
 //   constants and small helpers
-//   loading runs (fragments, built-ins, run files)
+//   loading runs (fragments, built-ins, run files, archives)
 //   moving in time (playback, seeks, steps, markers)
 //   commands
 //   frames
@@ -20,6 +20,7 @@
 
 #include "base/assert.h"
 #include "format/action.h"
+#include "format/run_archive.h"
 #include "format/scenario_json.h"
 #include "session/link_policy.h"
 #include "sim/limits.h"
@@ -138,6 +139,13 @@ std::string partial_spec(const std::string& f, std::string why, RunSpec* out) {
     return why + " - no scenario in it can be read: showing the default scenario instead.";
 }
 
+// The session's timelines are open-ended: the world goes on past the script.
+sim::TimelineOptions timeline_options() {
+    sim::TimelineOptions options;
+    options.open_end_us = sim::kMaxOpenEndUs;
+    return options;
+}
+
 RunSpec spec_from_run_file(sim::RunFile run) {
     RunSpec spec;
     spec.scenario = std::make_shared<const sim::Scenario>(run.scenario);
@@ -222,11 +230,13 @@ bool Session::load_builtin(const std::string& name, uint64_t seed) {
     return true;
 }
 
-void Session::start(RunSpec spec) {
+void Session::start(RunSpec spec, std::unique_ptr<sim::Timeline> timeline) {
     run_ = std::move(spec);
-    sim::TimelineOptions options;
-    options.open_end_us = sim::kMaxOpenEndUs;  // the run goes on past its script
-    timeline_ = std::make_unique<sim::Timeline>(run_.scenario, run_.seed, run_.inputs, options);
+    if (!timeline) {
+        timeline = std::make_unique<sim::Timeline>(run_.scenario, run_.seed, run_.inputs,
+                                                   timeline_options());
+    }
+    timeline_ = std::move(timeline);
     insight_.reset(*run_.scenario);
     info_.builtin_name = run_.builtin;
     info_.seed = run_.seed;
@@ -281,6 +291,45 @@ bool Session::import_text(const std::string& text, const std::string& source_nam
     start(std::move(spec));
     info_.error.clear();
     notice("Imported scenario " + source_name);
+    return true;
+}
+
+bool Session::import_file(const std::string& bytes, const std::string& source_name) {
+    if (sim::is_run_archive(bytes)) return import_archive(bytes, source_name);
+    return import_text(bytes, source_name);
+}
+
+// The archive's timeline stands at its last checkpoint; the session shows the
+// archive's end, which must have the digest the archive recorded (a cheap
+// check: at most one checkpoint's spacing is re-run).
+bool Session::import_archive(const std::string& bytes, const std::string& source_name) {
+    sim::RunArchive ar;
+    std::string error;
+    if (!sim::decode_run_archive(bytes, source_name, &ar, &error)) {
+        show_error(error);
+        return false;
+    }
+    RunSpec spec;
+    spec.scenario = ar.scenario;
+    spec.builtin = builtin_name_of(*ar.scenario);
+    spec.seed = ar.seed;
+    spec.inputs = ar.inputs;
+    const int64_t end_events = ar.end_events, end = ar.end_us;
+    const std::string digest = ar.digest;
+    note_change();
+    start(std::move(spec), sim::open_run_archive(std::move(ar), timeline_options()));
+    info_.playing = false;
+    info_.error.clear();
+    timeline_->seek_event(end_events);
+    if (world().digest_hex() != digest) {
+        show_error(source_name + ": the archive recorded digest " + digest +
+                   " at its end, but its last checkpoint reaches " + world().digest_hex() +
+                   ": the file is damaged or was made by a different version of raftplay.");
+    }
+    run_moment(end);  // the cursor is a moment
+    script_end_noticed_ = end > run_.scenario->duration_us;
+    insight_.ingest(world());
+    notice("Opened archive " + source_name + " at its end, " + seconds_text(end));
     return true;
 }
 
@@ -508,8 +557,19 @@ void Session::do_export_run() {
     download_text_ = run_file_json();
     const std::string base = run_.builtin.empty() ? "custom" : run_.builtin;
     download_name_ = "raftplay-" + base + "-seed" + std::to_string(run_.seed) + ".run.json";
+    download_mime_ = "application/json";
     download_ready_ = true;
     notice("Exported " + download_name_);
+}
+
+void Session::do_export_archive() {
+    download_text_ = run_archive_bytes();
+    const std::string base = run_.builtin.empty() ? "custom" : run_.builtin;
+    download_name_ = "raftplay-" + base + "-seed" + std::to_string(run_.seed) + ".rpa";
+    download_mime_ = "application/octet-stream";
+    download_ready_ = true;
+    notice("Exported " + download_name_ + " (" + std::to_string(download_text_.size() / 1024) +
+           " KiB, " + std::to_string(timeline_->checkpoint_count()) + " checkpoints)");
 }
 
 void Session::check_linearizability(uint64_t states_max) {
@@ -621,6 +681,8 @@ void Session::apply(Command& c) {
             return restart_with(run_.scenario, run_.builtin, c.seed);
         case CommandKind::kExportRun:
             return do_export_run();
+        case CommandKind::kExportArchive:
+            return do_export_archive();
         case CommandKind::kOpenFile:
             open_requested_ = true;
             return;
@@ -704,6 +766,10 @@ void Session::export_run() {
     execute(command_of(CommandKind::kExportRun));
 }
 
+void Session::export_archive() {
+    execute(command_of(CommandKind::kExportArchive));
+}
+
 // ===========================================================================
 // frames
 // ===========================================================================
@@ -745,11 +811,13 @@ void Session::reset_frame_stats() {
     frame_ms_ = FrameRing{};
 }
 
-bool Session::take_download(std::string* file_name, std::string* text) {
+bool Session::take_download(std::string* file_name, std::string* bytes, std::string* mime_type) {
     if (!download_ready_) return false;
     download_ready_ = false;
     *file_name = std::move(download_name_);
-    *text = std::move(download_text_);
+    *bytes = std::move(download_text_);
+    if (mime_type) *mime_type = std::move(download_mime_);
+    download_mime_.clear();
     return true;
 }
 

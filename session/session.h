@@ -8,15 +8,18 @@
 //     is exactly what `raftplay replay` (World::run_until(cursor)) and a share
 //     link's `t` reproduce, so the digest here is the digest elsewhere.
 //   - Loading runs: share-link fragments, built-in scenarios (embedded at
-//     build time, builtin_scenarios.h), run files and scenario files.
+//     build time, builtin_scenarios.h), run files, scenario files and binary
+//     run archives (format/run_archive.h: they open through their stored
+//     checkpoints, without re-simulating from the start).
 //   - Moving in time: playback pacing, seeks (through checkpoints inside what
 //     was simulated, over several frames beyond it), steps to the next or
 //     previous moment, jumps between markers (insight.h derives them).
 //   - Commands: what a user (or a test) asks. Every world-changing command
 //     goes through sim::Timeline::act and lands in the input log.
 //   - What it says back: the error and the fading notice, the
-//     linearizability verdict, frame statistics, and the three texts the
-//     page exposes: state JSON (browser tests), share fragment, run file.
+//     linearizability verdict, frame statistics, and what the page
+//     exposes: state JSON (browser tests), share fragment, run file, run
+//     archive (bytes).
 //   - Platform requests it cannot fulfil: a download, a file picker.
 //
 // What it must not know
@@ -77,14 +80,15 @@ enum class CommandKind : uint8_t {
     kTogglePlay,
     kSetSpeed,  // speed_log10
     kUndoFork,
-    kUndo,          // the previous run or action (history; the page's Back)
-    kRedo,          // the next one (the page's Forward)
-    kCopyLink,      // hand the share fragment to the platform (clipboard)
-    kLoadBuiltin,   // text: built-in name; seed
-    kLoadScenario,  // scenario (custom); seed
-    kRestart,       // same scenario, seed, empty input log
-    kExportRun,     // hand a run file to the platform (download)
-    kOpenFile,      // ask the platform for a file (picker)
+    kUndo,           // the previous run or action (history; the page's Back)
+    kRedo,           // the next one (the page's Forward)
+    kCopyLink,       // hand the share fragment to the platform (clipboard)
+    kLoadBuiltin,    // text: built-in name; seed
+    kLoadScenario,   // scenario (custom); seed
+    kRestart,        // same scenario, seed, empty input log
+    kExportRun,      // hand a run file to the platform (download)
+    kExportArchive,  // hand a binary run archive to the platform (download)
+    kOpenFile,       // ask the platform for a file (picker)
     kCheckLinearizability,
     kDismissError,
 };
@@ -195,6 +199,15 @@ class Session {
     // A run file ({"format": "raftplay-run", ...}) or a scenario file. On
     // failure the error is shown and the current run stays.
     bool import_text(const std::string& text, const std::string& source_name);
+    // A binary run archive (.rpa). It opens paused at the archive's end, on a
+    // timeline that seeks through the archive's checkpoints (any moment opens
+    // without re-simulating from the start). A truncated, corrupted or
+    // foreign archive shows the decoder's error naming the file and the
+    // problem, and the current run stays.
+    bool import_archive(const std::string& bytes, const std::string& source_name);
+    // Any file the user opens or drops: an archive (told by its magic,
+    // sim::is_run_archive), else a run file or scenario file (import_text).
+    bool import_file(const std::string& bytes, const std::string& source_name);
     // Bumped by every load: views reset their selection and drafts.
     uint64_t run_generation() const { return run_generation_; }
 
@@ -210,7 +223,8 @@ class Session {
     void jump_prev();
     void set_playing(bool playing);
     void set_speed_log10(float speed_log10);
-    void export_run();  // then take_download()
+    void export_run();      // then take_download()
+    void export_archive();  // then take_download() (binary)
 
     // ---- frames ----
     // Everything time does before the views draw: playback by
@@ -254,16 +268,24 @@ class Session {
     // the session's own stack (the desktop viewer's).
     void set_browser_history(bool on) { browser_history_ = on; }
     std::string run_file_json() const;
+    // The run simulated so far (to the horizon) as a binary run archive; the
+    // cursor stays where it is. Not const: the timeline walks to its horizon
+    // and back.
+    std::string run_archive_bytes();
 
     // ---- platform requests (true once per request) ----
-    bool take_download(std::string* file_name, std::string* text);
+    // The bytes of a run file (mime "application/json") or a run archive
+    // ("application/octet-stream").
+    bool take_download(std::string* file_name, std::string* bytes,
+                       std::string* mime_type = nullptr);
     bool take_open_request();
     bool take_copy_request(std::string* fragment);
     int take_history_request();  // -1 back, +1 forward, 0 none
 
   private:
     double now_ms() const { return clock_ ? clock_->now_ms() : 0.0; }
-    void start(RunSpec spec);
+    // A run on a fresh timeline, or on `timeline` (an opened archive's).
+    void start(RunSpec spec, std::unique_ptr<sim::Timeline> timeline = nullptr);
     void show_error(std::string error) { info_.error = std::move(error); }
     void notice(std::string text);
     void apply(Command& c);
@@ -274,6 +296,7 @@ class Session {
     void do_jump_next();
     void do_jump_prev();
     void do_export_run();
+    void do_export_archive();
     void undo_fork();
     void restart_with(std::shared_ptr<const sim::Scenario> scenario, std::string builtin,
                       uint64_t seed);
@@ -316,7 +339,7 @@ class Session {
     std::vector<std::string> undo_, redo_;
     bool script_end_noticed_ = false;
     bool download_ready_ = false;
-    std::string download_name_, download_text_;
+    std::string download_name_, download_text_, download_mime_;
     // Measurements.
     FrameRing app_ms_, frame_ms_;
     double sim_ms_ = 0;  // this frame's simulation time

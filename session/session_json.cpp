@@ -1,10 +1,12 @@
 // session/session_json.cpp — what the session says as text: the state JSON
 // (read by scripts and the browser tests: keep its keys), the share
-// fragment and the run file of what is shown.
+// fragment and the run file of what is shown, and the run archive (bytes) of
+// what was simulated.
 #include <cmath>
 
 #include "format/fragment.h"
 #include "format/json.h"
+#include "format/run_archive.h"
 #include "format/run_file.h"
 #include "session/link_policy.h"
 #include "session/session.h"
@@ -229,6 +231,16 @@ std::string Session::fragment() const {
 
 std::string Session::run_file_json() const {
     return sim::run_file_to_json(sim::run_file_of(world(), world().now_us()));
+}
+
+// archive_of walks the timeline to its horizon; the cursor then comes back
+// to the moment it showed (restoring a checkpoint, re-running at most its
+// spacing).
+std::string Session::run_archive_bytes() {
+    const int64_t cursor_us = world().now_us();
+    const sim::RunArchive archive = sim::archive_of(*timeline_);
+    timeline_->seek_time(cursor_us);
+    return sim::encode_run_archive(archive);
 }
 
 }  // namespace session

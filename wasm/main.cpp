@@ -10,11 +10,21 @@
 // browser history entry), loading an entry on Back / Forward, and tab
 // visibility. The share
 // fragment arrives as argv[1] (index.html passes location.hash without '#').
+//
+// Bytes across the boundary (run archives are binary): into C++, embind's
+// std::string takes a Uint8Array as raw bytes (a JS string as UTF-8), so one
+// import function serves text and archives. Out of C++, embind would decode a
+// std::string as UTF-8 (lossy for binary), so downloads hand the page a
+// pointer and a length into the heap (HEAPU8.slice copies them before the
+// memory can grow), and raftplay_run_archive returns a typed_memory_view the
+// page copies at once. Pointer + length rather than base64: no third more
+// bytes, no encoding pass over a file that can be tens of megabytes.
 #include <GLES3/gl3.h>
 #include <SDL.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/html5.h>
+#include <emscripten/val.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -77,14 +87,15 @@ void follow_window_size() {
 // Requests the render layer cannot fulfil itself: downloads and file pickers
 // are the page's (see page.js).
 void platform_requests() {
-    std::string name, text;
-    if (page.session->take_download(&name, &text)) {
+    std::string name, bytes, mime;
+    if (page.session->take_download(&name, &bytes, &mime)) {
         EM_ASM(
             {
                 if (Module.raftplayDownload)
-                    Module.raftplayDownload(UTF8ToString($0), UTF8ToString($1));
+                    Module.raftplayDownload(UTF8ToString($0), HEAPU8.slice($1, $1 + $2),
+                                            UTF8ToString($3));
             },
-            name.c_str(), text.c_str());
+            name.c_str(), bytes.data(), bytes.size(), mime.c_str());
     }
     if (page.session->take_open_request()) {
         EM_ASM({
@@ -149,13 +160,22 @@ void set_visible(bool visible) {
 double frames() {
     return double(page.frames);
 }
-// A run file or scenario file the user picked or dropped; false if rejected
-// (the session shows why).
-bool import_text(std::string text, std::string name) {
-    return page.app && render::app_import(*page.app, text, name);
+// A run archive, run file or scenario file the user picked or dropped (a
+// Uint8Array of its bytes, or a string); false if rejected (the session
+// shows why).
+bool import_file(std::string bytes, std::string name) {
+    return page.app && render::app_import(*page.app, bytes, name);
 }
 std::string run_file() {
     return page.session ? page.session->run_file_json() : "";
+}
+// The run archive of what was simulated: a view into `bytes`, valid until the
+// next call or until the heap grows (the page copies it at once).
+emscripten::val run_archive() {
+    static std::string bytes;
+    bytes = page.session ? page.session->run_archive_bytes() : "";
+    return emscripten::val(emscripten::typed_memory_view(
+        bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
 }
 void reset_frame_stats() {
     if (page.session) page.session->reset_frame_stats();
@@ -182,8 +202,9 @@ EMSCRIPTEN_BINDINGS(raftplay) {
     emscripten::function("raftplay_fragment", &fragment);
     emscripten::function("raftplay_set_visible", &set_visible);
     emscripten::function("raftplay_frames", &frames);
-    emscripten::function("raftplay_import", &import_text);
+    emscripten::function("raftplay_import", &import_file);
     emscripten::function("raftplay_run_file", &run_file);
+    emscripten::function("raftplay_run_archive", &run_archive);
     emscripten::function("raftplay_reset_frame_stats", &reset_frame_stats);
     emscripten::function("raftplay_history_generation", &history_generation);
     emscripten::function("raftplay_fragment_before", &fragment_before_change);

@@ -10,12 +10,17 @@
 //   raftplay.state()    -> the app's JSON state, parsed
 //   raftplay.fragment() -> the current share fragment
 //   raftplay.frames()   -> frames drawn so far
-//   raftplay.import(text, name) -> load a run file or scenario file (false: rejected, error shown)
+//   raftplay.import(data, name) -> load a run archive, run file or scenario file: data is
+//                          a string or the file's bytes (Uint8Array / ArrayBuffer);
+//                          false: rejected, the error shown, the run kept
 //   raftplay.runFile()  -> the run file (JSON text) of what is shown
+//   raftplay.runArchive() -> the binary run archive (.rpa, a Uint8Array) of what was simulated
 //   raftplay.resetFrameStats() -> restart the frame-time percentiles in state()
 //   raftplay.copiedLink() -> the last link Copy link put on the clipboard
-// Run files are downloaded when the app asks (Export), and files are imported
-// through a file picker (Import...) or by dropping them on the page.
+// Run files and run archives are downloaded when the app asks (Export run
+// file, Export archive), and files are imported through a file picker
+// (Import...) or by dropping them on the page; files go to the module as
+// bytes, and the session tells an archive from JSON by its magic.
 'use strict';
 
 (function () {
@@ -111,9 +116,11 @@
         }
     }
 
-    function download(name, text) {
+    // bytes: a Uint8Array copied out of the module's heap.
+    function download(name, bytes, mime) {
         const link = document.createElement('a');
-        link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+        const type = mime || 'application/octet-stream';
+        link.href = URL.createObjectURL(new Blob([bytes], { type: type }));
         link.download = name;
         document.body.appendChild(link);
         link.click();
@@ -122,14 +129,14 @@
 
     function importFile(module, file) {
         if (!file) return;
-        file.text().then((text) => module.raftplay_import(text, file.name),
-                         (error) => console.warn('raftplay: cannot read ' + file.name + ': ' + error));
+        file.arrayBuffer().then((buffer) => module.raftplay_import(new Uint8Array(buffer), file.name),
+                                (error) => console.warn('raftplay: cannot read ' + file.name + ': ' + error));
     }
 
     // A hidden file input for Import...; the app asks for it right after a click.
     const picker = document.createElement('input');
     picker.type = 'file';
-    picker.accept = '.json,application/json';
+    picker.accept = '.json,.rpa,application/json,application/octet-stream';
     picker.style.display = 'none';
     document.body.appendChild(picker);
 
@@ -138,8 +145,12 @@
             state: () => JSON.parse(module.raftplay_state()),
             fragment: () => module.raftplay_fragment(),
             frames: () => module.raftplay_frames(),
-            import: (text, name) => module.raftplay_import(String(text), String(name || 'import.json')),
+            import: (data, name) => module.raftplay_import(
+                data instanceof Uint8Array ? data
+                    : data instanceof ArrayBuffer ? new Uint8Array(data) : String(data),
+                String(name || 'import.json')),
             runFile: () => module.raftplay_run_file(),
+            runArchive: () => module.raftplay_run_archive().slice(),
             resetFrameStats: () => module.raftplay_reset_frame_stats(),
             copiedLink: () => copiedLink,
         };

@@ -5,8 +5,12 @@
 // It owns the session (session/: run, timeline, playback) and the view over
 // it (render/), and holds none of their logic. Wall time only paces
 // playback. Options:
-//   raftplay-gui [FRAGMENT | --share FRAGMENT] [--quit-after-s S] [--size WxH]
+//   raftplay-gui [FRAGMENT | FILE | --share FRAGMENT | --open FILE]
+//                [--quit-after-s S] [--size WxH]
 // FRAGMENT is a share-link fragment; a whole URL is accepted and cut at '#'.
+// FILE (an existing file) is a run archive (.rpa), a run file or a scenario
+// file, opened like one dropped on the window (Session::import_file: an
+// archive opens through its checkpoints, without re-simulating).
 #include <SDL.h>
 #include <SDL_opengl.h>
 
@@ -14,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -31,6 +36,7 @@ namespace {
 
 struct Options {
     std::string fragment;
+    std::string open_path;    // a file to open at startup
     double quit_after_s = 0;  // 0: run until the window closes.
     int width = 1280;
     int height = 800;
@@ -38,9 +44,10 @@ struct Options {
 
 void print_usage(FILE* out) {
     std::fprintf(out,
-                 "usage: raftplay-gui [FRAGMENT | --share FRAGMENT] [--quit-after-s S] "
-                 "[--size WxH]\n"
+                 "usage: raftplay-gui [FRAGMENT | FILE | --share FRAGMENT | --open FILE]\n"
+                 "                    [--quit-after-s S] [--size WxH]\n"
                  "  FRAGMENT       share link fragment (or a whole share URL)\n"
+                 "  FILE           a run archive (.rpa), run file or scenario file to open\n"
                  "  --quit-after-s exit cleanly after S seconds of wall time\n"
                  "  --size         initial window size in points (default 1280x800)\n");
 }
@@ -49,6 +56,11 @@ void print_usage(FILE* out) {
 std::string fragment_of(const std::string& arg) {
     size_t hash = arg.find('#');
     return hash == std::string::npos ? arg : arg.substr(hash + 1);
+}
+
+bool is_file(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
 }
 
 bool parse_options(int argc, char** argv, Options& options) {
@@ -60,6 +72,8 @@ bool parse_options(int argc, char** argv, Options& options) {
             std::exit(0);
         } else if (arg == "--share" && has_value) {
             options.fragment = fragment_of(argv[++i]);
+        } else if (arg == "--open" && has_value) {
+            options.open_path = argv[++i];
         } else if (arg == "--quit-after-s" && has_value) {
             char* end = nullptr;
             options.quit_after_s = std::strtod(argv[++i], &end);
@@ -67,6 +81,8 @@ bool parse_options(int argc, char** argv, Options& options) {
         } else if (arg == "--size" && has_value) {
             if (std::sscanf(argv[++i], "%dx%d", &options.width, &options.height) != 2) return false;
             if (options.width < 64 || options.height < 64) return false;
+        } else if (!arg.empty() && arg[0] != '-' && is_file(arg) && options.open_path.empty()) {
+            options.open_path = arg;
         } else if (!arg.empty() && arg[0] != '-' && options.fragment.empty()) {
             options.fragment = fragment_of(arg);
         } else {
@@ -93,30 +109,35 @@ void handle_window_event(const SDL_WindowEvent& event, session::Session& session
     }
 }
 
-// A file dropped on the window: a run file or a scenario file.
-void import_dropped(const char* path, render::App& app) {
+// A file dropped on the window or named on the command line: a run archive,
+// a run file or a scenario file. A rejected one keeps the run shown; the
+// banner (and stderr) says why.
+bool import_path(const char* path, render::App& app, session::Session& session) {
     std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
+    std::stringstream bytes;
+    bytes << in.rdbuf();
     if (!in) {
         std::fprintf(stderr, "raftplay-gui: cannot read %s\n", path);
-        return;
+        return false;
     }
-    render::app_import(app, text.str(), path);
+    if (render::app_import(app, bytes.str(), path)) return true;
+    std::fprintf(stderr, "raftplay-gui: %s\n", session.info().error.c_str());
+    return false;
 }
 
-// Export writes the run file to the working directory; Import asks for a
-// drop (there is no native file picker here).
+// Export writes the run file or run archive to the working directory; Import
+// asks for a drop (there is no native file picker here).
 void platform_requests(session::Session& session) {
-    std::string name, text;
-    if (session.take_download(&name, &text)) {
+    std::string name, bytes;
+    if (session.take_download(&name, &bytes)) {
         std::ofstream out(name, std::ios::binary | std::ios::trunc);
-        out << text;
+        out << bytes;
         std::fprintf(stderr, out ? "raftplay-gui: wrote %s\n" : "raftplay-gui: cannot write %s\n",
                      name.c_str());
     }
     if (session.take_open_request()) {
-        std::fprintf(stderr, "raftplay-gui: drop a run file or scenario file on the window\n");
+        std::fprintf(stderr,
+                     "raftplay-gui: drop a run archive, run file or scenario file on the window\n");
     }
     std::string fragment;
     if (session.take_copy_request(&fragment)) {
@@ -147,7 +168,7 @@ void run_loop(SDL_Window* window, session::Session& session, render::App& app,
             ImGui_ImplSDL2_ProcessEvent(&event);
             if (event.type == SDL_QUIT) done = true;
             if (event.type == SDL_DROPFILE) {
-                import_dropped(event.drop.file, app);
+                import_path(event.drop.file, app, session);
                 SDL_free(event.drop.file);
             }
             if (event.type == SDL_WINDOWEVENT) {
@@ -232,6 +253,7 @@ int main(int argc, char** argv) {
     session::Session session(&clock);
     session.load_fragment(options.fragment);
     render::App* app = render::app_create(session);
+    if (!options.open_path.empty()) import_path(options.open_path.c_str(), *app, session);
     run_loop(window, session, *app, options);
     render::app_destroy(app);
 

@@ -1,7 +1,8 @@
 // tests/unit/session_test.cpp — the headless playground (session/) without a
 // window: loading built-ins, playing, seeking, stepping, acting, the state
-// JSON, the share fragment and run files. Every moment the session shows must
-// be the moment a straight World::run_until reaches: the digests are compared.
+// JSON, the share fragment, run files and run archives. Every moment the
+// session shows must be the moment a straight World::run_until reaches: the
+// digests are compared.
 #include "session/session.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "format/run_archive.h"
 #include "format/scenario_json.h"
 #include "rapidjson/document.h"
 #include "sim/limits.h"
@@ -448,6 +450,126 @@ TEST(Session, ExportHandsTheRunFileToThePlatformOnce) {
     ASSERT_TRUE(sim::parse_run_file(text, name, &run, &error)) << error;
     EXPECT_EQ(run.digest, s.world().digest_hex());
     EXPECT_EQ(run.cursor_us, 1'000'000);
+}
+
+// A run with an action, simulated past its script's end (an open-ended
+// archive), the cursor put back before its horizon.
+void archived_run(Session& s, int64_t* horizon_us) {
+    ASSERT_TRUE(s.load_builtin("leader-failure", 7));
+    seek_now(s, 2'500'000);
+    s.act(kill(2));
+    *horizon_us = s.world().scenario().duration_us + 1'500'000;
+    seek_now(s, *horizon_us);
+    seek_now(s, 3'000'000);
+}
+
+TEST(Session, AnExportedArchiveOpensInAnotherSessionAtTheSameMoments) {
+    Session a;
+    int64_t horizon = 0;
+    archived_run(a, &horizon);
+    const std::string digest_at_cursor = a.world().digest_hex();
+    const std::string bytes = a.run_archive_bytes();
+    ASSERT_TRUE(sim::is_run_archive(bytes));
+    EXPECT_EQ(a.world().now_us(), 3'000'000);  // the export leaves the cursor
+    EXPECT_EQ(a.world().digest_hex(), digest_at_cursor);
+    sim::RunArchive decoded;
+    std::string error;
+    ASSERT_TRUE(sim::decode_run_archive(bytes, "run.rpa", &decoded, &error)) << error;
+    const sim::ArchiveCheck check = sim::verify_run_archive(decoded);  // as `raftplay replay`
+    EXPECT_TRUE(check.ok) << check.error;
+    EXPECT_EQ(decoded.end_us, horizon);
+
+    Session b;
+    ASSERT_TRUE(b.import_file(bytes, "run.rpa")) << b.info().error;
+    EXPECT_TRUE(b.info().error.empty()) << b.info().error;
+    EXPECT_EQ(b.info().notice.rfind("Opened archive run.rpa at its end", 0), 0u) << b.info().notice;
+    EXPECT_FALSE(b.info().playing);
+    EXPECT_FALSE(b.busy());
+    EXPECT_EQ(b.info().builtin_name, "leader-failure");
+    EXPECT_EQ(b.info().seed, 7u);
+    EXPECT_EQ(b.world().now_us(), horizon);  // opens at the archive's end
+    EXPECT_EQ(b.timeline().checkpoint_count(), a.timeline().checkpoint_count());
+    EXPECT_EQ(b.world().digest_hex(), straight_digest(a, horizon));
+    for (int64_t t : {int64_t(0), int64_t(1'234'567), int64_t(2'500'000), int64_t(3'000'000),
+                      horizon - 1, horizon}) {
+        seek_now(a, t);
+        seek_now(b, t);
+        EXPECT_EQ(b.world().now_us(), t);
+        EXPECT_EQ(b.world().digest_hex(), a.world().digest_hex()) << "t = " << t;
+        EXPECT_EQ(b.world().events(), a.world().events()) << "t = " << t;
+        EXPECT_TRUE(state_of(b)["nodes"] == state_of(a)["nodes"]) << "t = " << t;
+        EXPECT_EQ(b.fragment(), a.fragment()) << "t = " << t;
+    }
+    // Past the archive's end the run goes on, as a straight run does.
+    seek_now(b, horizon + 700'000);
+    EXPECT_EQ(b.world().digest_hex(), straight_digest(b, horizon + 700'000));
+}
+
+TEST(Session, AnOpenedArchiveExportsTheSameArchive) {
+    Session a;
+    ASSERT_TRUE(a.load_builtin("default", 4));
+    seek_now(a, 2'345'678);  // the clock stands past the last event
+    const std::string bytes = a.run_archive_bytes();
+    Session b;
+    ASSERT_TRUE(b.import_file(bytes, "a.rpa")) << b.info().error;
+    EXPECT_EQ(b.world().now_us(), 2'345'678);
+    for (int i = 0; i < 3; i++)
+        b.step_back();
+    // Stepping forward from a checkpoint leaves stale timers queued that a
+    // straight run had popped: the clock must still reach the end.
+    const std::string again = b.run_archive_bytes();
+    EXPECT_TRUE(again == bytes) << again.size() << " bytes vs " << bytes.size();
+}
+
+TEST(Session, ExportArchiveHandsBinaryBytesToThePlatformOnce) {
+    Session s;
+    ASSERT_TRUE(s.load_builtin("leader-failure", 3));
+    seek_now(s, 1'000'000);
+    s.export_archive();
+    std::string name, bytes, mime;
+    ASSERT_TRUE(s.take_download(&name, &bytes, &mime));
+    EXPECT_EQ(name, "raftplay-leader-failure-seed3.rpa");
+    EXPECT_EQ(mime, "application/octet-stream");
+    EXPECT_EQ(bytes, s.run_archive_bytes());  // the encoding is deterministic
+    EXPECT_FALSE(s.take_download(&name, &bytes, &mime));
+    s.export_run();
+    ASSERT_TRUE(s.take_download(&name, &bytes, &mime));
+    EXPECT_EQ(mime, "application/json");
+}
+
+TEST(Session, ATruncatedOrForeignArchiveIsANamedErrorAndKeepsTheRun) {
+    Session a;
+    int64_t horizon = 0;
+    archived_run(a, &horizon);
+    const std::string bytes = a.run_archive_bytes();
+
+    Session s;
+    ASSERT_TRUE(s.load_builtin("default", 5));
+    seek_now(s, 1'000'000);
+    const std::string digest = s.world().digest_hex();
+    const uint64_t generation = s.run_generation();
+    const auto kept = [&](const char* what) {
+        EXPECT_EQ(s.run_generation(), generation) << what;
+        EXPECT_EQ(s.info().builtin_name, "default") << what;
+        EXPECT_EQ(s.world().now_us(), 1'000'000) << what;
+        EXPECT_EQ(s.world().digest_hex(), digest) << what;
+    };
+    EXPECT_FALSE(s.import_file(bytes.substr(0, bytes.size() / 2), "cut.rpa"));
+    EXPECT_EQ(s.info().error.rfind("cut.rpa: truncated at byte", 0), 0u) << s.info().error;
+    kept("truncated");
+    EXPECT_FALSE(s.import_file(bytes.substr(0, 20), "head.rpa"));
+    EXPECT_NE(s.info().error.find("head.rpa"), std::string::npos) << s.info().error;
+    EXPECT_NE(s.info().error.find("in the header"), std::string::npos) << s.info().error;
+    kept("header");
+    std::string flipped = bytes;
+    flipped[flipped.size() - 100] ^= 0x5a;
+    EXPECT_FALSE(s.import_file(flipped, "flip.rpa"));
+    EXPECT_NE(s.info().error.find("checksum mismatch"), std::string::npos) << s.info().error;
+    kept("corrupted");
+    EXPECT_FALSE(s.import_archive("PK\x03\x04 a zip file", "foreign.zip"));
+    EXPECT_NE(s.info().error.find("foreign.zip: not a raftplay archive"), std::string::npos)
+        << s.info().error;
+    kept("foreign");
 }
 
 TEST(Session, QueuedCommandsRunWhenApplied) {
