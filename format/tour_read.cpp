@@ -80,7 +80,8 @@ void check_order(ReadCtx& ctx, const std::vector<TourChapter>& chapters, const s
         if (c.when != TourWhen::kAt) continue;
         const std::string p = join_path(item_path(path, i), "at_ms");
         if (last < 0 && c.at_us != 0) ctx.fail(p, "the first chapter starts at 0");
-        if (c.at_us < last) ctx.fail(p, "chapters must be in time order");
+        if (last >= 0 && c.at_us <= last)
+            ctx.fail(p, "a chapter starts after the one before (" + format_ms(last) + " ms)");
         last = c.at_us;
     }
     if (ctx.ok() && last < 0) ctx.fail(path, "the first chapter starts at_ms 0");
