@@ -21,6 +21,7 @@
 #include "base/assert.h"
 #include "format/action.h"
 #include "format/scenario_json.h"
+#include "session/bug_hunts.h"
 #include "session/link_policy.h"
 #include "sim/limits.h"
 
@@ -627,7 +628,9 @@ void Session::apply(Command& c) {
             return;
         case CommandKind::kLoadScenario:
             ASSERT_MSG(c.scenario != nullptr, "kLoadScenario carries its scenario");
-            return restart_with(c.scenario, builtin_name_of(*c.scenario), c.seed);
+            restart_with(c.scenario, builtin_name_of(*c.scenario), c.seed);
+            if (std::string why = mutations_notice(*c.scenario); !why.empty()) notice(why);
+            return;
         case CommandKind::kRestart: {
             const bool touring = tour_.active();
             restart_with(run_.scenario, run_.builtin, c.seed);

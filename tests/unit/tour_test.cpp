@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "format/scenario_json.h"
+#include "session/bug_hunts.h"
 #include "session/session.h"
 
 namespace session {
@@ -267,6 +268,41 @@ TEST(TourSession, ABugHuntStopsAtTheViolation) {
     s.play(1.0 / 60);
     EXPECT_EQ(s.tour().chapter(), s.tour().count() - 1);
     EXPECT_FALSE(s.info().playing);
+}
+
+}  // namespace
+}  // namespace session
+
+namespace session {
+namespace {
+
+TEST(BugHunts, AMutationThatCannotShowSaysSo) {
+    const BuiltinScenario* calm = find_builtin("default");
+    ASSERT_NE(calm, nullptr);
+    for (uint32_t bit : {raft::kMutAckBeforeFsync, raft::kMutCommitOldTerm,
+                         raft::kMutVoteWithoutPersist, raft::kMutSkipUpToDateCheck}) {
+        EXPECT_NE(mutation_cannot_show(calm->scenario, bit).find("cannot show here"),
+                  std::string::npos)
+            << raft::mutation_name(bit);
+    }
+    for (const BuiltinScenario& b : builtin_scenarios()) {
+        if (b.tour.group != "Bug hunts") continue;
+        EXPECT_NE(b.scenario.cluster.mutations, 0u) << b.name;
+        EXPECT_EQ(mutations_notice(b.scenario), "") << b.name << " shows its broken rule";
+    }
+}
+
+TEST(BugHunts, ApplyingAMutationWhereItCannotShowIsANotice) {
+    Session s;
+    auto sc = std::make_shared<sim::Scenario>(find_builtin("default")->scenario);
+    sc->cluster.mutations = raft::kMutAckBeforeFsync;
+    Command c;
+    c.kind = CommandKind::kLoadScenario;
+    c.scenario = sc;
+    c.seed = 1;
+    s.execute(c);
+    EXPECT_NE(s.info().notice.find("ack_before_fsync cannot show here"), std::string::npos)
+        << s.info().notice;
 }
 
 }  // namespace
