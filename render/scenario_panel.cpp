@@ -92,10 +92,13 @@ void scenario_and_seed(View& v) {
     ImGui::EndDisabled();
     tooltip("Run this scenario again from t = 0 with this seed and an empty input log.");
     v.spot("scn.restart");
-    if (ImGui::BeginListBox("##builtins", ImVec2(-1, 10 * ImGui::GetTextLineHeightWithSpacing()))) {
+    const float row = ImGui::GetTextLineHeightWithSpacing();
+    if (ImGui::BeginListBox("##builtins", ImVec2(-1, 8 * row))) {
         builtin_group(v, "", seed_ok ? seed : v.app.seed);
-        ImGui::Separator();
-        ImGui::TextDisabled("Bug hunts: a broken rule to catch");
+        ImGui::EndListBox();
+    }
+    ImGui::TextDisabled("Bug hunts: a deliberately broken rule to catch in the act");
+    if (ImGui::BeginListBox("##bug_hunts", ImVec2(-1, 3.4f * row))) {
         builtin_group(v, "Bug hunts", seed_ok ? seed : v.app.seed);
         ImGui::EndListBox();
     }

@@ -624,6 +624,7 @@ void Session::apply(Command& c) {
             if (load_builtin(c.text, c.seed)) {
                 tour_.set_active(true);
                 tour_enter(true);
+                pace_opening();
             }
             return;
         case CommandKind::kLoadScenario:

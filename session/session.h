@@ -301,6 +301,7 @@ class Session {
     void undo_redo(bool undo);
     // The tour (session_tour.cpp).
     void tour_load();
+    void pace_opening();
     void tour_apply(const Command& c);
     void tour_follow();
     void tour_enter(bool resume);

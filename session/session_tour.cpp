@@ -28,6 +28,20 @@ void Session::tour_enter(bool resume) {
     }
 }
 
+// Without a tour, a scenario opened from the picker never has its first
+// scripted step more than kFirstStepWallMaxS of wall time away.
+void Session::pace_opening() {
+    constexpr double kFirstStepWallMaxS = 10;
+    const std::vector<sim::Action>& steps = run_.scenario->timeline;
+    if (tour_.active() || steps.empty() || steps.front().at_us <= 0) return;
+    const double speed = std::pow(10.0, static_cast<double>(info_.speed_log10));
+    const double wall_s = static_cast<double>(steps.front().at_us) / 1e6 / speed;
+    if (wall_s > kFirstStepWallMaxS) {
+        const double need = static_cast<double>(steps.front().at_us) / 1e6 / kFirstStepWallMaxS;
+        info_.speed_log10 = static_cast<float>(std::log10(need));
+    }
+}
+
 void Session::tour_follow() {
     if (!tour_.active() || busy()) return;
     const auto violations = world().violations();

@@ -245,6 +245,47 @@ TEST(TourSession, TheChapterRoundTripsThroughTheLink) {
     EXPECT_EQ(b.fragment(), link);
 }
 
+TEST(TourSession, ALinkWithAChapterAndNoCursorOpensAtTheChapter) {
+    Session s;
+    ASSERT_TRUE(s.load_fragment("v=1&s=default&seed=2&tour=3")) << s.info().error;
+    while (s.busy())
+        s.play(0);
+    s.play(0);
+    EXPECT_EQ(s.tour().chapter(), 2);
+    EXPECT_EQ(s.world().now_us(), 2'500'000);
+    EXPECT_TRUE(s.tour().waiting());
+    EXPECT_FALSE(s.info().playing);
+}
+
+TEST(TourSession, NoScenarioOpensWithItsFirstFaultAMinuteAway) {
+    for (const BuiltinScenario& b : builtin_scenarios()) {
+        Session s;
+        Command c;
+        c.kind = CommandKind::kLoadBuiltin;
+        c.text = b.name;
+        c.seed = 1;
+        s.execute(c);
+        if (b.scenario.timeline.empty()) continue;
+        // Wall time to the first step, chapter by chapter at each one's speed.
+        const int64_t first = b.scenario.timeline.front().at_us;
+        double wall_s = 0;
+        if (b.tour.empty()) {
+            wall_s = static_cast<double>(first) / 1e6 / std::pow(10.0, s.info().speed_log10);
+        } else {
+            double speed = std::pow(10.0, s.info().speed_log10);
+            int64_t at = 0;
+            for (const sim::TourChapter& ch : b.tour.chapters) {
+                if (ch.when != sim::TourWhen::kAt || ch.at_us >= first) break;
+                if (ch.at_us > at) wall_s += static_cast<double>(ch.at_us - at) / 1e6 / speed;
+                at = ch.at_us;
+                if (ch.speed_milli > 0) speed = static_cast<double>(ch.speed_milli) / 1e3;
+            }
+            wall_s += static_cast<double>(first - at) / 1e6 / speed;
+        }
+        EXPECT_LT(wall_s, 30.0) << b.name;
+    }
+}
+
 TEST(TourSession, ABadTourParameterKeepsTheRest) {
     Session s;
     EXPECT_FALSE(s.load_fragment("v=1&s=leader-failure&seed=3&tour=x"));
