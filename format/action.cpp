@@ -463,13 +463,16 @@ void parse_jitter(const Fields& f, Action* a) {
     f.string("jitter_group", kJitterGroupBytesMax, true, &a->jitter_group);
 }
 
+// `timed`: a step (at_ms required); else an action with no time (a tour's task).
 bool parse_action(ReadCtx& ctx, const JsonValue& v, const std::string& path,
-                  const ActionRules& rules, Action* out) {
+                  const ActionRules& rules, Action* out, bool timed = true) {
     Action a;
     if (!parse_action_kind(ctx, v, path, &a.kind)) return false;
     uint32_t bits = action_fields(a.kind);
-    Fields f(&ctx, v, path, action_keys(bits), action_name(a.kind));
-    if (f.require("at_ms")) f.millis("at_ms", 0, kMaxSimTimeUs, &a.at_us);
+    std::vector<std::string_view> keys = action_keys(bits);
+    if (!timed) keys.erase(keys.begin());  // "at_ms"
+    Fields f(&ctx, v, path, keys, action_name(a.kind));
+    if (timed && f.require("at_ms")) f.millis("at_ms", 0, kMaxSimTimeUs, &a.at_us);
     parse_jitter(f, &a);
     parse_action_nodes(f, bits, a.kind, rules.node_count, &a);
     if (bits & kFieldGroups) parse_partition(f, rules.node_count, &a);
@@ -570,6 +573,11 @@ bool read_node_id(ReadCtx& ctx, const JsonValue& v, const std::string& path, int
         return ctx.fail(path, why);
     *out = static_cast<raft::NodeId>(id);
     return true;
+}
+
+bool parse_untimed_action(ReadCtx& ctx, const JsonValue& v, const std::string& path,
+                          const ActionRules& rules, Action* out) {
+    return parse_action(ctx, v, path, rules, out, false);
 }
 
 bool parse_actions(ReadCtx& ctx, const JsonValue& v, const std::string& path,

@@ -91,6 +91,10 @@ struct ActionListRules {
 bool parse_actions(ReadCtx& ctx, const JsonValue& v, const std::string& path,
                    const ActionListRules& rules, std::vector<Action>* out);
 void write_actions(JsonWriter& w, const std::vector<Action>& actions);
+// One action without "at_ms" (a tour's task): the step format's other fields
+// and rules.
+bool parse_untimed_action(ReadCtx& ctx, const JsonValue& v, const std::string& path,
+                          const ActionRules& rules, Action* out);
 
 // A node id in [0, node_count), with the message the formats share.
 bool read_node_id(ReadCtx& ctx, const JsonValue& v, const std::string& path, int node_count,

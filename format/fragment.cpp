@@ -84,11 +84,13 @@ bool is_scenario_name(std::string_view s) {
     });
 }
 
-// The fragment's parameters, each at most once. "speed" (playback) is
-// the page's own: accepted here and left to the session (session/link_policy.h).
+// The fragment's parameters, each at most once. "speed" (playback) and
+// "tour" (the guided tour's chapter) are the page's own: accepted here and
+// left to the session (session/link_policy.h).
 struct FragmentParams {
-    static constexpr const char* kNames[] = {"v", "s", "sc", "seed", "t", "d", "in", "speed"};
-    static constexpr size_t kCount = 8;
+    static constexpr const char* kNames[] = {"v", "s",  "sc",    "seed", "t",
+                                             "d", "in", "speed", "tour"};
+    static constexpr size_t kCount = 9;
     bool present[kCount] = {};
     std::string_view value[kCount];
     const std::string_view* get(std::string_view name) const {

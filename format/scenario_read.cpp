@@ -24,6 +24,7 @@
 #include "format/retry_policy.h"
 #include "format/scenario_json.h"
 #include "format/scenario_limits.h"
+#include "format/tour.h"
 
 namespace sim {
 namespace {
@@ -263,7 +264,7 @@ bool scenario_from_tree(ReadCtx& ctx, const JsonValue& root, const std::string& 
                         bool* had_name) {
     Fields f(&ctx, root, path,
              {"name", "description", "cluster", "network", "disk", "clock", "workload", "preset",
-              "duration_ms", "expect", "timeline"});
+              "duration_ms", "expect", "timeline", "tour"});
     Scenario s;
     f.string("name", 100, true, &s.name);
     f.string("description", 4'000, false, &s.description);
@@ -290,6 +291,10 @@ bool scenario_from_tree(ReadCtx& ctx, const JsonValue& root, const std::string& 
     if (const JsonValue* v = f.get("timeline")) {
         ActionListRules lim{{s.cluster.node_count, s.duration_us}, kMaxTimelineSteps, false};
         parse_actions(ctx, *v, f.path("timeline"), lim, &s.timeline);
+    }
+    if (const JsonValue* v = f.get("tour"); v && ctx.ok()) {
+        Tour ignored;  // validated here, read by parse_scenario_tour: never in the Scenario
+        tour_from_tree(ctx, *v, f.path("tour"), s, &ignored);
     }
     std::string field, reason;
     if (ctx.ok() && !check_run_estimate(s, {}, &field, &reason)) {

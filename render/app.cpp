@@ -237,10 +237,12 @@ void draw_layout(View& v) {
     draw_caption(v, left_w);
     const float rest_h = main_h - caption_height() - style.ItemSpacing.y;
     const float cluster_h = v.ui.show_lower ? std::floor(rest_h * 0.58f) : rest_h;
+    const ImVec2 cluster_at = ImGui::GetCursorScreenPos();
     ImGui::BeginChild("##cluster", ImVec2(0, cluster_h), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_cluster_view(v, ImGui::GetContentRegionAvail());
     ImGui::EndChild();
+    const float tour_w = std::min(360.f, left_w * 0.5f);
     if (v.ui.show_lower) draw_lower_pane(v, ImGui::GetContentRegionAvail());
     ImGui::EndChild();
 
@@ -251,6 +253,7 @@ void draw_layout(View& v) {
 
     draw_timeline_bar(v, ImVec2(avail.x, timeline_h));
     ImGui::End();
+    draw_tour_panel(v, ImVec2(cluster_at.x + left_w - tour_w - 4, cluster_at.y + 4), tour_w);
     draw_error(v, ImVec2(left_at.x + 8, left_at.y + 4), left_w - 16);
     draw_help_overlay(v);
 }
@@ -314,7 +317,7 @@ void app_frame(App& app, double wall_dt_s) {
     sync_view(app);
     watch_violations(app);
     app.ui.spots.clear();
-    View v{s.world(), s.timeline(), s.insight(), s.info(), app.ui, app.commands};
+    View v{s.world(), s.timeline(), s.insight(), s.info(), app.ui, app.commands, s.tour()};
     draw_layout(v);
     handle_shortcuts(v);
     app.ui.spots_json = spots_json(app.ui.spots);

@@ -230,6 +230,11 @@ void draw_help_overlay(View& v) {
         "forwarded it to the leader, the log entry it became and its outcome; a STRESS shows "
         "its progress. Pause workload quiets the background clients (an action: links replay "
         "it) so that the hashes agree.");
+    bullet(
+        "Guided tour (the panel over the cluster): chapter by chapter with its progress, "
+        "Previous / Next, and tasks (\"Kill the leader\") it waits for; Do it for me does the "
+        "task. It slows down where things happen; the link keeps the chapter. Bug hunts (in "
+        "the Scenario tab) run a deliberately broken rule until the checkers catch it.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     if (!open) v.ui.show_help = false;

@@ -15,6 +15,7 @@
 #include "format/scenario_json.h"
 #include "render/draw.h"
 #include "render/ui.h"
+#include "session/bug_hunts.h"
 
 namespace render {
 
@@ -39,6 +40,25 @@ bool parse_seed(const char* text, uint64_t* out) {
     if (*end != '\0') return false;
     *out = x;
     return true;
+}
+
+// The built-ins of one picker group (the tour's "group"; "" the scenarios).
+// A bug hunt opens at its tour's seed, where its broken rule shows.
+void builtin_group(View& v, const std::string& group, uint64_t seed) {
+    for (const BuiltinScenario& b : *v.app.builtins) {
+        if (b.tour.group != group) continue;
+        if (ImGui::Selectable(b.name.c_str(), b.name == v.app.builtin_name)) {
+            push_load(v, b.name, b.tour.seed != 0 ? b.tour.seed : seed);
+        }
+        v.spot("scn.builtin." + b.name);
+        if (ImGui::IsItemHovered() && !b.scenario.description.empty()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(360);
+            ImGui::TextUnformatted(b.scenario.description.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+    }
 }
 
 void scenario_and_seed(View& v) {
@@ -72,20 +92,14 @@ void scenario_and_seed(View& v) {
     ImGui::EndDisabled();
     tooltip("Run this scenario again from t = 0 with this seed and an empty input log.");
     v.spot("scn.restart");
-    if (ImGui::BeginListBox("##builtins", ImVec2(-1, 8 * ImGui::GetTextLineHeightWithSpacing()))) {
-        for (const BuiltinScenario& b : *v.app.builtins) {
-            if (ImGui::Selectable(b.name.c_str(), b.name == v.app.builtin_name)) {
-                push_load(v, b.name, seed_ok ? seed : v.app.seed);
-            }
-            v.spot("scn.builtin." + b.name);
-            if (ImGui::IsItemHovered() && !b.scenario.description.empty()) {
-                ImGui::BeginTooltip();
-                ImGui::PushTextWrapPos(360);
-                ImGui::TextUnformatted(b.scenario.description.c_str());
-                ImGui::PopTextWrapPos();
-                ImGui::EndTooltip();
-            }
-        }
+    const float row = ImGui::GetTextLineHeightWithSpacing();
+    if (ImGui::BeginListBox("##builtins", ImVec2(-1, 8 * row))) {
+        builtin_group(v, "", seed_ok ? seed : v.app.seed);
+        ImGui::EndListBox();
+    }
+    ImGui::TextDisabled("Bug hunts: a deliberately broken rule to catch in the act");
+    if (ImGui::BeginListBox("##bug_hunts", ImVec2(-1, 3.4f * row))) {
+        builtin_group(v, "Bug hunts", seed_ok ? seed : v.app.seed);
         ImGui::EndListBox();
     }
 }
@@ -134,6 +148,13 @@ void edit_cluster(sim::Scenario& d) {
         bool on = (c.mutations & bit) != 0;
         if (ImGui::Checkbox(raft::mutation_name(bit), &on))
             c.mutations = on ? (c.mutations | bit) : (c.mutations & ~bit);
+        if (!on) continue;
+        // Said here and again as a notice when applied (session/bug_hunts.h).
+        if (const std::string why = session::mutation_cannot_show(d, bit); !why.empty()) {
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColWarn), "%s", why.c_str());
+            ImGui::PopTextWrapPos();
+        }
     }
 }
 

@@ -108,6 +108,7 @@ struct View {
     const session::Info& app;  // playback, error, notice, checks, the built-ins
     UiState& ui;
     std::vector<Command>& commands;
+    const session::TourState& tour;
 
     void push(CommandKind kind) {
         Command c;
@@ -178,6 +179,7 @@ void draw_narration_list(View& v, ImVec2 size);
 void draw_logs_view(View& v, ImVec2 size);  // all logs side by side
 void draw_client_requests(View& v);         // requests_view.cpp, in the control panel
 void draw_help_overlay(View& v);
+void draw_tour_panel(View& v, ImVec2 at, float width);  // over the cluster view
 void handle_shortcuts(View& v);
 
 // Small action builders shared by panels.

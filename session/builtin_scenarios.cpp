@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "format/scenario_json.h"
+#include "format/tour.h"
 
 namespace session {
 
@@ -32,6 +33,11 @@ const std::vector<BuiltinScenario>& builtin_scenarios(std::vector<std::string>* 
                 parse_errors.push_back(error);
                 continue;
             }
+            if (!sim::parse_scenario_tour(texts[i].json, "scenarios/" + b.name + ".json", &b.tour,
+                                          &error)) {
+                parse_errors.push_back(error);
+                continue;
+            }
             // A file without "name" takes its file name, as load_scenario_file does.
             if (b.scenario.name == "custom") b.scenario.name = b.name;
             out.push_back(std::move(b));
@@ -46,6 +52,13 @@ const std::vector<BuiltinScenario>& builtin_scenarios(std::vector<std::string>* 
     }();
     if (errors) *errors = parse_errors;
     return all;
+}
+
+const BuiltinScenario* find_builtin(const std::string& name) {
+    for (const BuiltinScenario& b : builtin_scenarios()) {
+        if (b.name == name) return &b;
+    }
+    return nullptr;
 }
 
 }  // namespace session

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "format/tour.h"
 #include "sim/scenario.h"
 
 namespace session {
@@ -30,7 +31,10 @@ const char* find_builtin_scenario(const std::string& name);
 struct BuiltinScenario {
     std::string name;
     sim::Scenario scenario;
+    sim::Tour tour;  // its guided tour (format/tour.h); empty when it has none
 };
+// The built-in named `name`, or nullptr.
+const BuiltinScenario* find_builtin(const std::string& name);
 
 // Every built-in that parses, "default" first, then by name. Parsed once.
 // A built-in that fails to parse is a build defect: it is left out and its

@@ -2,6 +2,7 @@
 // (see link_policy.h).
 #include "session/link_policy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -63,6 +64,23 @@ bool link_speed_log10(const std::string& fragment, float* speed_log10, std::stri
     return false;
 }
 
+bool link_tour_chapter(const std::string& fragment, int* chapter, std::string* error) {
+    for (const Param& p : split_params(fragment)) {
+        if (p.name != "tour") continue;
+        const bool digits = !p.value.empty() && p.value.size() <= 2 &&
+                            std::all_of(p.value.begin(), p.value.end(),
+                                        [](char c) { return c >= '0' && c <= '9'; });
+        const int n = digits ? std::atoi(p.value.c_str()) : 0;
+        if (n < 1) {
+            *error = "tour: expected a chapter number from 1";
+            return false;
+        }
+        *chapter = n - 1;
+        return true;
+    }
+    return false;
+}
+
 std::string speed_param(float speed_log10) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "speed=%.4g", std::pow(10.0, static_cast<double>(speed_log10)));
@@ -78,7 +96,7 @@ std::string link_core(const std::string& fragment, bool keep_seed,
             scenario = p.name + "=" + p.value;
         } else if (p.name == "seed" && keep_seed && seed.empty()) {
             seed = "&seed=" + p.value;
-        } else if (p.name != "speed" && !(p.name == "v" && p.value == "1")) {
+        } else if (p.name != "speed" && p.name != "tour" && !(p.name == "v" && p.value == "1")) {
             const char* words = words_for(p.name);
             left_out->push_back(words ? words : "\"" + p.name.substr(0, 16) + "\"");
         }

@@ -1,6 +1,7 @@
 // session/link_policy.h — what the session makes of a share link besides
 // format/'s strict decoder (sim::decode_fragment): the page's own parameter
-// `speed` (the playback speed, a view setting the simulation never sees) and the
+// `speed` (the playback speed, a view setting the simulation never sees), `tour`
+// (the guided tour's chapter), and the
 // policy for a link that cannot be read whole (truncated in a chat, edited by
 // hand): keep what can be read, say what was left out.
 //
@@ -17,6 +18,9 @@ namespace session {
 // Returns false when the fragment has no speed; *error is set when it has one
 // that cannot be read.
 bool link_speed_log10(const std::string& fragment, float* speed_log10, std::string* error);
+// The guided tour's chapter a fragment names (tour=<1-based chapter>), as a
+// 0-based index; false when it names none (*error set when it cannot be read).
+bool link_tour_chapter(const std::string& fragment, int* chapter, std::string* error);
 // "speed=0.05": the speed parameter for a speed given as log10 (4 digits).
 std::string speed_param(float speed_log10);
 

@@ -22,6 +22,7 @@
 #include "format/action.h"
 #include "format/run_archive.h"
 #include "format/scenario_json.h"
+#include "session/bug_hunts.h"
 #include "session/link_policy.h"
 #include "sim/limits.h"
 
@@ -200,6 +201,12 @@ bool Session::load_fragment(const std::string& fragment) {
         ok = false;
     }
     start(std::move(spec));
+    std::string tour_error;
+    tour_from_link(f, &tour_error);
+    if (!tour_error.empty()) {
+        error += (ok ? "share link: " : " Also ") + tour_error + "; the tour is not shown.";
+        ok = false;
+    }
     float speed_log10 = info_.speed_log10;
     std::string speed_error;
     if (link_speed_log10(f, &speed_log10, &speed_error)) info_.speed_log10 = speed_log10;
@@ -238,6 +245,7 @@ void Session::start(RunSpec spec, std::unique_ptr<sim::Timeline> timeline) {
     }
     timeline_ = std::move(timeline);
     insight_.reset(*run_.scenario);
+    tour_load();
     info_.builtin_name = run_.builtin;
     info_.seed = run_.seed;
     info_.fork_t_us = -1;
@@ -541,6 +549,7 @@ void Session::do_act(sim::Action a) {
     }
     seek_target_us_ = -1;
     hunting_ = false;
+    tour_on_act(a);
     note_change();
     tl.act(std::move(a));
     if (fork) {
@@ -672,13 +681,23 @@ void Session::apply(Command& c) {
             copy_requested_ = true;
             return notice("Link copied: it opens exactly this moment.");
         case CommandKind::kLoadBuiltin:
-            load_builtin(c.text, c.seed);
+            if (load_builtin(c.text, c.seed)) {
+                tour_.set_active(true);
+                tour_enter(true);
+                pace_opening();
+            }
             return;
         case CommandKind::kLoadScenario:
             ASSERT_MSG(c.scenario != nullptr, "kLoadScenario carries its scenario");
-            return restart_with(c.scenario, builtin_name_of(*c.scenario), c.seed);
-        case CommandKind::kRestart:
-            return restart_with(run_.scenario, run_.builtin, c.seed);
+            restart_with(c.scenario, builtin_name_of(*c.scenario), c.seed);
+            if (std::string why = mutations_notice(*c.scenario); !why.empty()) notice(why);
+            return;
+        case CommandKind::kRestart: {
+            const bool touring = tour_.active();
+            restart_with(run_.scenario, run_.builtin, c.seed);
+            tour_.set_active(touring);
+            return tour_enter(true);
+        }
         case CommandKind::kExportRun:
             return do_export_run();
         case CommandKind::kExportArchive:
@@ -691,6 +710,12 @@ void Session::apply(Command& c) {
         case CommandKind::kDismissError:
             info_.error.clear();
             return;
+        case CommandKind::kTourStart:
+        case CommandKind::kTourGo:
+        case CommandKind::kTourNext:
+        case CommandKind::kTourPrev:
+        case CommandKind::kTourDoTask:
+            return tour_apply(c);
     }
     ASSERT_UNREACHABLE("a command kind without a case");
 }
@@ -779,6 +804,7 @@ void Session::play(double wall_dt_s) {
     catch_up();
     insight_.ingest(world());
     watch_violations();
+    tour_follow();
     watch_script_end();
     info_.can_undo = browser_history_ || !undo_.empty();
     info_.can_redo = browser_history_ || !redo_.empty();

@@ -54,6 +54,7 @@
 #include "check/linearizability.h"
 #include "session/builtin_scenarios.h"
 #include "session/insight.h"
+#include "session/tour.h"
 #include "sim/timeline.h"
 
 namespace session {
@@ -91,6 +92,12 @@ enum class CommandKind : uint8_t {
     kOpenFile,       // ask the platform for a file (picker)
     kCheckLinearizability,
     kDismissError,
+    // The guided tour (session/tour.h).
+    kTourStart,   // flag: start (at chapter 1) or close the tour
+    kTourGo,      // index: show that chapter (seeks to its start)
+    kTourNext,    // the next chapter
+    kTourPrev,    // the previous chapter
+    kTourDoTask,  // "do it for me": submit the waiting task's action
 };
 
 struct Command {
@@ -100,6 +107,7 @@ struct Command {
     bool flag = false;
     float speed_log10 = 0;
     uint64_t seed = 0;
+    int index = 0;  // kTourGo
     std::string text;
     std::shared_ptr<const sim::Scenario> scenario;
 };
@@ -246,6 +254,9 @@ class Session {
     const sim::World& world() const { return timeline_->world(); }
     const sim::Timeline& timeline() const { return *timeline_; }
     const Insight& insight() const { return insight_; }
+    // The run's guided tour, when its built-in has one (inactive until the
+    // picker opens the scenario, a link names a chapter, or kTourStart).
+    const TourState& tour() const { return tour_; }
     const Info& info() const { return info_; }
     const Clock* clock() const { return clock_; }
     bool visible() const { return visible_; }
@@ -311,11 +322,22 @@ class Session {
     int64_t end_us() const { return timeline_->end_us(); }
     void note_change();
     void undo_redo(bool undo);
+    // The tour (session_tour.cpp).
+    void tour_load();
+    void pace_opening();
+    void tour_apply(const Command& c);
+    void tour_follow();
+    void tour_enter(bool resume);
+    void tour_go(int chapter);
+    void tour_on_act(const sim::Action& a);
+    void tour_do_task();
+    void tour_from_link(const std::string& fragment, std::string* error);
 
     const Clock* clock_ = nullptr;
     RunSpec run_;  // the scenario, seed and builtin name shown now
     std::unique_ptr<sim::Timeline> timeline_;
     Insight insight_;
+    TourState tour_;
     Info info_;
     std::vector<Command> queue_;
     uint64_t run_generation_ = 0;

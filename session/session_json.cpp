@@ -195,6 +195,25 @@ void write_caption(JsonWriter& w, const Session& s) {
     w.uinteger(n.events().size());
 }
 
+// The guided tour: shown or not, its chapter, whether its task waits.
+void write_tour(JsonWriter& w, const TourState& t) {
+    w.Key("tour");
+    w.StartObject();
+    w.Key("has_tour");
+    w.Bool(t.has_tour());
+    w.Key("active");
+    w.Bool(t.active());
+    w.Key("chapter");
+    w.Int(t.chapter() + 1);
+    w.Key("count");
+    w.Int(t.count());
+    w.Key("waiting");
+    w.Bool(t.waiting());
+    w.Key("title");
+    w.String(t.has_tour() ? t.current().title.c_str() : "");
+    w.EndObject();
+}
+
 }  // namespace
 
 std::string Session::state_json(const ViewReport& view) const {
@@ -203,6 +222,7 @@ std::string Session::state_json(const ViewReport& view) const {
     w.begin_object();
     write_run(w, *this);
     write_caption(w, *this);
+    write_tour(w, tour_);
     write_nodes(w, world);
     write_checks(w, world, info_.lin);
     write_selection(w, world, view);
@@ -226,6 +246,7 @@ std::string Session::fragment() const {
     std::string f = sim::encode_fragment(sim::run_file_of(world(), world().now_us()), run_.builtin);
     if (std::fabs(info_.speed_log10 - Info{}.speed_log10) > 1e-4f)
         f += "&" + speed_param(info_.speed_log10);
+    if (tour_.active()) f += "&tour=" + std::to_string(tour_.chapter() + 1);
     return f;
 }
 

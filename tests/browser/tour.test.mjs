@@ -1,0 +1,189 @@
+// tests/browser/tour.test.mjs — guided tours (issue 16 items 2 and 4) with
+// real clicks on the built page (build/web): the default scenario's tour is
+// run to its end by following its tasks (kill the leader, restart it) with
+// the control panel's buttons; its chapter survives in the link; a bug hunt
+// opened from the picker stops at its violation. Screenshots of the tour
+// panel land in build/artifacts/ for review.
+// Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS (build/artifacts).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { serveFolder } from './serve.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
+const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
+const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+];
+const TIMEOUT_MS = 90_000;
+
+let context;
+let profileDir;
+let server;
+
+before(async () => {
+    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-tour-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_FLAGS,
+        viewport: { width: 1280, height: 800 },
+    });
+    server = await serveFolder(WEB_DIR);
+});
+
+after(async () => {
+    await context?.close();
+    await server?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+// ---- helpers ------------------------------------------------------------------------
+
+async function open(hash = '') {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
+    await page.goto(server.url + (hash ? '#' + hash : ''));
+    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
+                               { timeout: TIMEOUT_MS, polling: 50 });
+    return { page, errors };
+}
+
+const state = (page) => page.evaluate(() => window.raftplay.state());
+
+async function frames(page, n = 2) {
+    const f0 = await page.evaluate(() => window.raftplay.frames());
+    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
+                               { timeout: TIMEOUT_MS, polling: 10 });
+}
+
+async function until(page, predicate, what, timeout = TIMEOUT_MS) {
+    try {
+        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 50 });
+    } catch (e) {
+        const s = await state(page);
+        delete s.ui;
+        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
+    }
+    return state(page);
+}
+
+async function spot(page, name) {
+    await frames(page, 1);
+    const rect = (await state(page)).ui[name];
+    assert.ok(rect, `widget ${name} is not on screen`);
+    return rect;
+}
+
+async function click(page, name) {
+    const r = await spot(page, name);
+    await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    await frames(page, 3);
+}
+
+async function shot(page, name) {
+    await frames(page, 3);
+    const file = join(ARTIFACTS, name);
+    await page.screenshot({ path: file });
+    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
+    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
+    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
+    console.log(`# screenshot ${file}`);
+}
+
+// Clicks Next until the tour shows chapter `n` (1-based).
+async function nextTo(page, n) {
+    for (let s = await state(page); s.tour.chapter < n; s = await state(page)) {
+        const before = s.tour.chapter;
+        await click(page, 'tour.next');
+        await until(page, `(s) => !s.busy && s.tour.chapter === ${before + 1}`, `chapter ${before + 1}`);
+    }
+}
+
+// ---- tests ---------------------------------------------------------------------------
+
+describe('guided tours', () => {
+    test('the default tour runs to its end by following its tasks with real clicks', async () => {
+        const { page, errors } = await open();
+        try {
+            let s = await state(page);
+            assert.equal(s.tour.has_tour, true);
+            assert.equal(s.tour.active, false, 'the bare page offers the tour');
+            await click(page, 'tour.start');
+            s = await until(page, (s) => s.tour.active && s.tour.chapter === 1, 'the tour starts');
+            assert.equal(s.tour.count, 7);
+            assert.ok(Math.abs(s.speed - 0.05) < 1e-3, `chapter 1 plays at 1/20x, got ${s.speed}`);
+            await shot(page, 'tour-chapter-1.png');
+            await nextTo(page, 3);
+            s = await until(page, (s) => s.tour.waiting && !s.playing, 'the kill task waits');
+            await shot(page, 'tour-task-waiting.png');
+            const leader = s.nodes.find((n) => n.role === 'leader').id;
+            await click(page, 'tab.control');
+            await click(page, `ctl.kill.${leader}`);
+            s = await until(page, (s) => !s.tour.waiting && s.playing, 'the kill does the task');
+            assert.equal(s.nodes[leader].alive, false);
+            s = await until(page, (s) => s.tour.chapter === 4, 'the tour plays on into chapter 4');
+            await nextTo(page, 5);
+            s = await until(page, (s) => s.tour.waiting, 'the restart task waits');
+            await click(page, `ctl.restart.${leader}`);
+            s = await until(page, (s) => !s.tour.waiting, 'the restart does the task');
+            assert.equal(s.nodes[leader].alive, true);
+            await nextTo(page, 7);
+            s = await state(page);
+            assert.equal(s.tour.chapter, s.tour.count, 'at the last chapter');
+            assert.equal(s.inputs, 2, 'the two tasks are in the input log');
+            assert.match(s.fragment, /&tour=7$/);
+            await shot(page, 'tour-last-chapter.png');
+            assert.deepEqual(errors, []);
+            // The link opens the same chapter at the same moment.
+            const copy = await open(s.fragment);
+            try {
+                const c = await until(copy.page, `(c) => !c.busy && c.t_us === ${s.t_us}`, 'the link');
+                assert.equal(c.tour.active, true);
+                assert.equal(c.tour.chapter, 7);
+                assert.equal(c.digest, s.digest);
+            } finally {
+                await copy.page.close();
+            }
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('Do it for me does the task; a bug hunt from the picker stops at its violation', async () => {
+        const { page, errors } = await open('v=1&s=default&seed=2&tour=3');
+        try {
+            let s = await until(page, (s) => !s.busy && s.tour.waiting, 'the task at chapter 3');
+            await click(page, 'tour.do_task');
+            s = await until(page, (s) => !s.tour.waiting && s.inputs === 1, 'done for me');
+            assert.equal(s.nodes.filter((n) => !n.alive).length, 1);
+            await click(page, 'tab.scenario');
+            await click(page, 'scn.builtin.bug-hunt-commit-old-term');
+            s = await until(page, (s) => s.scenario === 'bug-hunt-commit-old-term' && s.tour.active,
+                            'the bug hunt opens with its tour');
+            assert.equal(s.seed, 34, 'at the seed where the broken rule shows');
+            s = await until(page, (s) => s.tour.chapter === s.tour.count && !s.playing,
+                            'the tour stops at the guilty event');
+            assert.ok(s.checks.ok === false, 'a violation is shown');
+            await shot(page, 'tour-bug-hunt-caught.png');
+            assert.deepEqual(errors, []);
+        } finally {
+            await page.close();
+        }
+    });
+});
