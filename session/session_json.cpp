@@ -197,21 +197,21 @@ void write_caption(JsonWriter& w, const Session& s) {
 
 // The guided tour: shown or not, its chapter, whether its task waits.
 void write_tour(JsonWriter& w, const TourState& t) {
-    w.Key("tour");
-    w.StartObject();
-    w.Key("has_tour");
-    w.Bool(t.has_tour());
-    w.Key("active");
-    w.Bool(t.active());
-    w.Key("chapter");
-    w.Int(t.chapter() + 1);
-    w.Key("count");
-    w.Int(t.count());
-    w.Key("waiting");
-    w.Bool(t.waiting());
-    w.Key("title");
-    w.String(t.has_tour() ? t.current().title.c_str() : "");
-    w.EndObject();
+    w.key("tour");
+    w.begin_object();
+    w.key("has_tour");
+    w.boolean(t.has_tour());
+    w.key("active");
+    w.boolean(t.active());
+    w.key("chapter");
+    w.integer(t.chapter() + 1);
+    w.key("count");
+    w.integer(t.count());
+    w.key("waiting");
+    w.boolean(t.waiting());
+    w.key("title");
+    w.string(t.has_tour() ? t.current().title.c_str() : "");
+    w.end_object();
 }
 
 }  // namespace
