@@ -45,6 +45,7 @@ enum ActionField : uint32_t {
     kFieldDelay = 1u << 9,
     kFieldNetwork = 1u << 10,  // loss, latency_ms, duplicate
     kFieldEntriesOnly = 1u << 11,
+    kFieldForce = 1u << 12,
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -77,7 +78,7 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kStress:
             return kFieldNodeOne | kFieldCount;
         case ActionKind::kCampaign:
-            return kFieldNodeOne;
+            return kFieldNodeOne | kFieldForce;
         case ActionKind::kDropMsg:
         case ActionKind::kDupMsg:
             return kFieldMsg;
@@ -97,6 +98,7 @@ std::vector<std::string_view> action_keys(uint32_t bits) {
     if (bits & kFieldAnyNode) keys.push_back("node");
     if (bits & kFieldLink) keys.push_back("to");
     if (bits & kFieldEntriesOnly) keys.push_back("entries_only");
+    if (bits & kFieldForce) keys.push_back("force");
     if (bits & kFieldGroups) keys.insert(keys.end(), {"groups", "isolate_leader_with"});
     if (bits & kFieldKey) keys.push_back("key");
     if (bits & kFieldExpected) keys.push_back("expected");
@@ -406,6 +408,7 @@ void parse_action_payload(const Fields& f, uint32_t bits, ActionKind kind, Actio
     if ((bits & kFieldKey) && f.require("key", needed))
         f.string("key", kActionKeyBytesMax, true, &a->key);
     if (bits & kFieldEntriesOnly) f.boolean("entries_only", &a->entries_only);
+    if (bits & kFieldForce) f.boolean("force", &a->force);
     if ((bits & kFieldExpected) && f.require("expected", needed))
         f.string("expected", kActionValueBytesMax, false, &a->expected);
     if ((bits & kFieldValue) && f.require("value", needed))
@@ -489,6 +492,7 @@ void write_node_ref(JsonWriter& w, std::string_view key, const NodeRef& ref) {
 void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     if (bits & kFieldKey) w.key("key").string(a.key);
     if ((bits & kFieldEntriesOnly) && a.entries_only) w.key("entries_only").boolean(true);
+    if ((bits & kFieldForce) && a.force) w.key("force").boolean(true);
     if (bits & kFieldExpected) w.key("expected").string(a.expected);
     if (bits & kFieldValue) w.key("value").string(a.value);
     if (bits & kFieldCount) w.key("count").integer(a.count);
