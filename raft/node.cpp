@@ -165,6 +165,7 @@ bool Node::step_term(const Message& m) {
             r.type = MsgType::kAppendResp;
             r.to = m.from;
             r.reject = true;
+            r.term = current_term_;  // (respond() would; the note needs it now)
             r.refusal = Refusal::kStaleTerm;
             ready_.refused = refusal_note(r);
             respond(std::move(r), false);
@@ -173,6 +174,7 @@ bool Node::step_term(const Message& m) {
             r.type = MsgType::kPreVoteResp;
             r.to = m.from;
             r.reject = true;
+            r.term = current_term_;  // (respond() would; the note needs it now)
             r.refusal = Refusal::kStaleTerm;
             ready_.refused = refusal_note(r);
             respond(std::move(r), false);
