@@ -227,10 +227,11 @@ void election_timeout(Group& g) {
 // The candidate's last log entry as "index I (term T)": the term from its
 // latest request when that request is the one delivered.
 std::string candidate_log(const Group& g) {
+    const std::string index = fmt("index %lld", ll(g.in.index));
+    if (!is_node(g.in.peer, g.n)) return index;
     const NodeModel& cand = g.before[static_cast<size_t>(g.in.peer)];
-    if (!is_node(g.in.peer, g.n) || cand.request_term != g.in.term)
-        return fmt("index %lld", ll(g.in.index));
-    return fmt("index %lld (term %lld)", ll(g.in.index), ll(cand.request_last_log_term));
+    if (cand.request_term != g.in.term) return index;
+    return index + fmt(" (term %lld)", ll(cand.request_last_log_term));
 }
 
 // A refused vote or pre-vote request, in the words of the rule raft/ named.

@@ -242,6 +242,32 @@ TEST(Reasons, TraceLinesAndNarrationNameTheRule) {
     EXPECT_EQ(said, 2);
 }
 
+// Figure 7: followers (c) and (d) refuse node 0 because their logs are more
+// up to date; the narration names both logs' last (index, term).
+TEST(Reasons, NarrationNamesBothLogsOfALogBehindRefusal) {
+    auto s = std::make_shared<Scenario>();
+    std::string err;
+    ASSERT_TRUE(load_scenario_file(std::string(RAFTPLAY_SOURCE_DIR) + "/scenarios/figure-7.json",
+                                   {}, s.get(), &err))
+        << err;
+    World w(s, 1);
+    session::Narration narration;
+    narration.reset(w.scenario());
+    size_t records = 0;
+    while (w.now_us() < 200'000 && w.step(200'000)) {
+        for (; records < w.trace().size(); records++)
+            narration.add(w.trace()[records], static_cast<uint32_t>(records), w);
+        narration.flush(w);
+    }
+    std::vector<std::string> said;
+    for (const session::NarratedEvent& e : narration.events()) {
+        if (e.text.find("is more up to date than n0's") != std::string::npos)
+            said.push_back(e.text);
+    }
+    ASSERT_FALSE(said.empty());
+    EXPECT_NE(said[0].find("which ends at index 10 (term 6)"), std::string::npos) << said[0];
+}
+
 TEST(Reasons, ScriptedPutReportsWhereTheLeaderAppendedIt) {
     auto s = quiet_cluster();
     Action put;
