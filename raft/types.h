@@ -144,10 +144,11 @@ const char* msg_type_name(MsgType t);
 struct Message;
 
 // Why a node refused a request: raft decides it where the rule is (node.cpp's
-// step_term, node_elections.cpp, handle_append) and says it, in the response
-// (Message::refusal) or, when the rule sends none, in the Ready of that step
-// (Ready::ignored), so traces and narration report the rule instead of
-// guessing it. Appended only: traces and run archives store the values.
+// step_term, node_elections.cpp, handle_append) and says it in the response
+// (Message::refusal) and in the Ready of that step (Ready::refused: the
+// response may wait for a persist, and some rules send none), so traces and
+// narration report the rule instead of guessing it. Appended only: traces
+// and run archives store the values.
 enum class Refusal : uint8_t {
     kNone = 0,
     kStaleTerm,     // the request's term is not newer than the receiver's (§5.1)
@@ -159,7 +160,7 @@ enum class Refusal : uint8_t {
     kCount
 };
 // "stale_term", "already_voted", "log_behind", "lease", "log_mismatch"
-// ("" for kNone): traces and scenario files carry them, so they must not change.
+// ("" for kNone): trace lines carry them, so they must not change.
 const char* refusal_name(Refusal r);
 
 // A refusal with what it names: the voter a node already voted for
