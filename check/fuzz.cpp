@@ -122,6 +122,7 @@ void add_election_crash(base::Rng& rng, int64_t t, int64_t end_us, std::vector<A
         delay_us = rng.range(150'000, 350'000);
     } else {
         a.kind = ActionKind::kCampaign;
+        a.force = true;  // past leases: the burst disrupts a healthy leader
         a.node = sel_ref(NodeSelector::kRandom);  // a live node: the burst is not wasted
         delay_us = rng.range(3'000, 20'000);
     }
@@ -173,6 +174,7 @@ void add_fault(base::Rng& rng, int64_t t, int64_t end_us, const Scenario& base,
             break;
         case kFCampaign:
             a.kind = ActionKind::kCampaign;
+            a.force = true;  // past leases, as every fuzz campaign was before the field
             a.node = id_ref(random_node(rng, n));
             break;
         case kFSnapshot:

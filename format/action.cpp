@@ -47,6 +47,7 @@ enum ActionField : uint32_t {
     kFieldNetwork = 1u << 10,  // loss, latency_ms, duplicate
     kFieldEntriesOnly = 1u << 11,
     kFieldRetry = 1u << 12,  // retry: this request's routing and retries
+    kFieldForce = 1u << 13,
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -80,7 +81,7 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kStress:
             return kFieldNodeOne | kFieldCount;
         case ActionKind::kCampaign:
-            return kFieldNodeOne;
+            return kFieldNodeOne | kFieldForce;
         case ActionKind::kDropMsg:
         case ActionKind::kDupMsg:
             return kFieldMsg;
@@ -100,6 +101,7 @@ std::vector<std::string_view> action_keys(uint32_t bits) {
     if (bits & kFieldAnyNode) keys.push_back("node");
     if (bits & kFieldLink) keys.push_back("to");
     if (bits & kFieldEntriesOnly) keys.push_back("entries_only");
+    if (bits & kFieldForce) keys.push_back("force");
     if (bits & kFieldGroups) keys.insert(keys.end(), {"groups", "isolate_leader_with"});
     if (bits & kFieldKey) keys.push_back("key");
     if (bits & kFieldExpected) keys.push_back("expected");
@@ -410,6 +412,7 @@ void parse_action_payload(const Fields& f, uint32_t bits, ActionKind kind, Actio
     if ((bits & kFieldKey) && f.require("key", needed))
         f.string("key", kActionKeyBytesMax, true, &a->key);
     if (bits & kFieldEntriesOnly) f.boolean("entries_only", &a->entries_only);
+    if (bits & kFieldForce) f.boolean("force", &a->force);
     if ((bits & kFieldExpected) && f.require("expected", needed))
         f.string("expected", kActionValueBytesMax, false, &a->expected);
     if ((bits & kFieldValue) && f.require("value", needed))
@@ -500,6 +503,7 @@ void write_node_ref(JsonWriter& w, std::string_view key, const NodeRef& ref) {
 void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     if (bits & kFieldKey) w.key("key").string(a.key);
     if ((bits & kFieldEntriesOnly) && a.entries_only) w.key("entries_only").boolean(true);
+    if ((bits & kFieldForce) && a.force) w.key("force").boolean(true);
     if (bits & kFieldExpected) w.key("expected").string(a.expected);
     if (bits & kFieldValue) w.key("value").string(a.value);
     if (bits & kFieldCount) w.key("count").integer(a.count);

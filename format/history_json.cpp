@@ -60,9 +60,9 @@ bool is_int64(const JsonValue& v, int64_t* out) {
 // ---------------------------------------------------------------------------
 // Reading one record. Each accessor returns false after writing the error.
 
-const char* kKnownFields[] = {"client",   "seq",       "op",          "key",    "value",
-                              "expected", "invoke_us", "complete_us", "status", "found",
-                              "output",   "cas_ok",    "node"};
+const char* kKnownFields[] = {"client",   "seq",       "op",          "key",       "value",
+                              "expected", "invoke_us", "complete_us", "status",    "found",
+                              "output",   "cas_ok",    "node",        "log_index", "log_term"};
 
 struct RecordReader {
     const JsonValue& obj;
@@ -183,6 +183,10 @@ bool read_record(const JsonValue& v, size_t line, HistoryOp* op, std::string* er
     if (!r.string_field("expected", op->op == raft::OpType::kCas, &op->expected)) return false;
     if (!read_times(&r, op)) return false;
     if (!read_outcome(&r, op)) return false;
+    if (!r.int64_field("log_index", false, &op->log_index)) return false;
+    if (op->log_index < 0) return r.fail("log_index", "negative index");
+    if (!r.int64_field("log_term", false, &op->log_term)) return false;
+    if (op->log_term < 0) return r.fail("log_term", "negative term");
     return r.int32_field("node", false, &op->node);
 }
 
@@ -239,6 +243,8 @@ std::string history_op_to_json(const HistoryOp& op) {
     }
     w.key("cas_ok").boolean(op.cas_ok);
     w.key("node").integer(op.node);
+    w.key("log_index").integer(op.log_index);
+    w.key("log_term").integer(op.log_term);
     w.end_object();
     return w.take();
 }

@@ -8,7 +8,8 @@
 // A record has the keys client, seq, op ("put"|"get"|"delete"|"cas"|"append"),
 // key, value, expected, invoke_us, complete_us (null while pending / unknown),
 // status ("ok"|"fail"|"unknown"|"pending"), found, output (null when nothing
-// was read), cas_ok and node. Required: client, op, key, invoke_us, status;
+// was read), cas_ok, node, and log_index / log_term (where a leader appended
+// it, 0 if none did; optional, default 0). Required: client, op, key, invoke_us, status;
 // also value for put, cas and append, expected for cas, a numeric complete_us when
 // the status is ok, found or output for an ok get, cas_ok for an ok cas.
 // Unknown keys are errors, so a misspelt field cannot silently change a

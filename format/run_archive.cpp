@@ -81,6 +81,10 @@ std::string check_header(const std::string& bytes) {
                std::to_string(kArchiveVersion) + ")";
     }
     if (version == 0) return "version 0 is not a format version";
+    if (version < kArchiveVersion) {
+        return "version " + std::to_string(version) + " is older than this build's (" +
+               std::to_string(kArchiveVersion) + "): record the run again";
+    }
     const uint64_t size = get_le(bytes, kArchiveMagicBytes + 4, 8);
     if (size > n - kArchiveHeaderBytes) {
         return "truncated at byte " + std::to_string(n) + " (the payload is " +

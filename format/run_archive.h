@@ -38,7 +38,10 @@ namespace sim {
 
 constexpr char kArchiveMagic[] = "RAFTPLAY-RPA";  // 12 bytes, no terminator in the file
 constexpr size_t kArchiveMagicBytes = 12;
-constexpr uint32_t kArchiveVersion = 1;
+// 2: messages and the Ready carry refusals, trace records their notes,
+// campaign actions their force flag. A version-1 file is refused (its
+// records lack those fields; nothing reads both layouts).
+constexpr uint32_t kArchiveVersion = 2;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

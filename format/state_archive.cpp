@@ -225,6 +225,14 @@ template <class A>
 void serialize(A& a, raft::ProgressState& x) {
     a.enumeration(x, 3);
 }
+template <class A>
+void serialize(A& a, raft::Refusal& x) {
+    a.enumeration(x, static_cast<uint64_t>(raft::Refusal::kCount));
+}
+template <class A>
+void serialize(A& a, raft::RefusalNote& x) {
+    a(x.why, x.node, x.index, x.term, x.answered);
+}
 
 template <class A>
 void serialize(A& a, raft::Blob& b) {
@@ -267,7 +275,8 @@ void serialize(A& a, raft::SnapshotPtr& p) {
 
 template <class A>
 void serialize(A& a, raft::Message& m) {
-    a(m.type, m.reject, m.force, m.retryable_error, m.from, m.to, m.origin, m.hops, m.term);
+    a(m.type, m.reject, m.force, m.retryable_error, m.refusal, m.from, m.to, m.origin, m.hops);
+    a(m.voted_for, m.term);
     a(m.last_log_index, m.last_log_term, m.prev_log_index, m.prev_log_term, m.commit);
     a(m.hint_index, m.hint_term, m.match_index, m.match_term, m.read_ctx, m.error);
     a(m.entries, m.snapshot, m.cmd, m.result);
@@ -289,7 +298,7 @@ void serialize(A& a, raft::Applied& x) {
 template <class A>
 void serialize(A& a, raft::Ready& r) {
     a(r.snapshot, r.has_hard_state, r.hard_state, r.entries, r.msgs, r.msgs_after_persist);
-    a(r.election_timer_us, r.heartbeat_timer_us, r.lease_timer_us, r.applied);
+    a(r.election_timer_us, r.heartbeat_timer_us, r.lease_timer_us, r.applied, r.refused);
 }
 
 template <class A>
@@ -544,7 +553,7 @@ void serialize(A& a, OpStatus& s) {
 template <class A>
 void serialize(A& a, HistoryOp& o) {
     a(o.client, o.seq, o.op, o.key, o.value, o.expected, o.invoke_us, o.complete_us, o.status);
-    a(o.found, o.output, o.cas_ok, o.node);
+    a(o.found, o.output, o.cas_ok, o.node, o.log_index, o.log_term);
 }
 
 template <class A>
@@ -576,7 +585,7 @@ template <class A>
 void serialize(A& a, Action& x) {
     a(x.at_us, x.kind, x.node, x.to, x.groups, x.isolate_leader_with, x.key, x.value, x.expected);
     a(x.count, x.msg_id, x.delay_us, x.loss_ppm, x.latency_us_min, x.latency_us_max);
-    a(x.duplicate_ppm, x.jitter_us, x.jitter_heartbeat, x.entries_only, x.jitter_group);
+    a(x.duplicate_ppm, x.jitter_us, x.jitter_heartbeat, x.entries_only, x.force, x.jitter_group);
     a(x.has_retry, x.retry);
 }
 
@@ -589,12 +598,20 @@ std::string encode_trace(const std::vector<TraceRecord>& trace) {
     for (const TraceRecord& r : trace) {
         raft::put_signed(r.t_us - t, &out);
         t = r.t_us;
-        raft::put_varint(static_cast<uint64_t>(r.kind) | uint64_t(r.msg_type) << 8, &out);
+        const bool notes = r.note_node != -1 || r.note_index != 0 || r.note_term != 0;
+        raft::put_varint(static_cast<uint64_t>(r.kind) | uint64_t(r.msg_type) << 8 |
+                             uint64_t(r.reason) << 16 | uint64_t(notes) << 24 |
+                             uint64_t(r.answered) << 25,
+                         &out);
         raft::put_signed(r.node, &out);
         raft::put_signed(r.peer, &out);
         raft::put_signed(r.term, &out);
         raft::put_signed(r.index, &out);
         raft::put_signed(r.aux, &out);
+        if (!notes) continue;
+        raft::put_signed(r.note_node, &out);
+        raft::put_signed(r.note_index, &out);
+        raft::put_signed(r.note_term, &out);
     }
     return out;
 }
@@ -624,7 +641,8 @@ std::string encode_trace(const std::vector<TraceRecord>& trace) {
 // A record's fields in range: a kind the trace knows, 32-bit ids, time going on.
 bool record_ok(int64_t dt, uint64_t kind, int64_t node, int64_t peer, int64_t t) {
     return dt >= 0 && dt <= kMaxSimTimeUs - t &&
-           (kind & 0xff) < static_cast<uint64_t>(TraceKind::kCount) && kind >> 16 == 0 &&
+           (kind & 0xff) < static_cast<uint64_t>(TraceKind::kCount) &&
+           (kind >> 16 & 0xff) < static_cast<uint64_t>(raft::Refusal::kCount) && kind >> 26 == 0 &&
            node == static_cast<int32_t>(node) && peer == static_cast<int32_t>(peer);
 }
 
@@ -643,11 +661,20 @@ bool decode_trace(const std::string& in, uint64_t count, std::vector<TraceRecord
         r.term = read_signed(p, end, &ok);
         r.index = read_signed(p, end, &ok);
         r.aux = read_signed(p, end, &ok);
+        if (kind >> 24 & 1) {
+            const int64_t note_node = read_signed(p, end, &ok);
+            r.note_node = static_cast<int32_t>(note_node);
+            r.note_index = read_signed(p, end, &ok);
+            r.note_term = read_signed(p, end, &ok);
+            if (note_node != r.note_node) return false;
+        }
         if (!ok || !record_ok(dt, kind, node, peer, t)) return false;
         t += dt;
         r.t_us = t;
         r.kind = static_cast<TraceKind>(kind & 0xff);
         r.msg_type = static_cast<uint8_t>(kind >> 8);
+        r.reason = static_cast<uint8_t>(kind >> 16);
+        r.answered = (kind >> 25 & 1) != 0;
         r.node = static_cast<int32_t>(node);
         r.peer = static_cast<int32_t>(peer);
         out->push_back(r);

@@ -189,6 +189,41 @@ void write_preset(JsonWriter& w, const World& world) {
     w.end_object();
 }
 
+// The scripted operations (timeline and user requests, not the workload's),
+// each with where a leader appended it (MIT 6.5840's Start(): log_index,
+// log_term; 0 if none did), the first kScriptedListedMax of them.
+constexpr size_t kScriptedListedMax = 64;
+
+bool scripted(const World& world, const HistoryOp& op) {
+    const auto c = static_cast<size_t>(op.client);
+    return c < world.clients().size() && !world.clients()[c].workload;
+}
+
+void write_scripted(JsonWriter& w, const World& world) {
+    size_t count = 0;
+    const HistoryView h = world.history();
+    for (const HistoryOp& op : h)
+        count += scripted(world, op) ? 1 : 0;
+    if (count == 0) return;
+    w.key("scripted_count").uinteger(count);
+    w.key("scripted").begin_array();
+    size_t listed = 0;
+    for (size_t i = 0; i < h.size() && listed < kScriptedListedMax; i++) {
+        if (!scripted(world, h[i])) continue;
+        listed++;
+        w.begin_object();
+        w.key("op_index").uinteger(i);
+        w.key("client").integer(h[i].client);
+        w.key("op").string(raft::op_name(h[i].op));
+        w.key("key").string(h[i].key);
+        w.key("status").string(op_status_name(h[i].status));
+        w.key("log_index").integer(h[i].log_index);
+        w.key("log_term").integer(h[i].log_term);
+        w.end_object();
+    }
+    w.end_array();
+}
+
 void write_clients(JsonWriter& w, const World& world) {
     const ClientStats s = client_stats(world.history());
     w.key("clients").begin_object();
@@ -199,6 +234,7 @@ void write_clients(JsonWriter& w, const World& world) {
     w.key("latency_us_p50").integer(s.latency_us_p50);
     w.key("latency_us_p99").integer(s.latency_us_p99);
     w.key("latency_us_max").integer(s.latency_us_max);
+    write_scripted(w, world);
     w.end_object();
 }
 

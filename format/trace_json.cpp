@@ -25,6 +25,49 @@ const char* type_name(const TraceRecord& r) {
     return raft::msg_type_name(static_cast<raft::MsgType>(r.msg_type));
 }
 
+// What a refusal names (see raft::RefusalNote), under names that say whose
+// it is.
+void write_refusal(JsonWriter& w, const TraceRecord& r) {
+    switch (static_cast<raft::Refusal>(r.reason)) {
+        case raft::Refusal::kAlreadyVoted:
+            w.key("voted_for").integer(r.note_node);
+            w.key("voted_term").integer(r.note_term);
+            break;
+        case raft::Refusal::kLogBehind:
+            w.key("voter_last_index").integer(r.note_index);
+            w.key("voter_last_term").integer(r.note_term);
+            break;
+        case raft::Refusal::kLogMismatch:
+            w.key("hint_index").integer(r.note_index);
+            w.key("hint_term").integer(r.note_term);
+            break;
+        case raft::Refusal::kLease:
+            w.key("lease_leader").integer(r.note_node);
+            w.key("receiver_term").integer(r.note_term);
+            break;
+        case raft::Refusal::kStaleTerm:
+            w.key("receiver_term").integer(r.note_term);
+            break;
+        default:
+            break;
+    }
+}
+
+// A vote request's last log term; a refusal: "refused" on a response and on
+// a delivered request that got one (the rule that answered no), "ignored" on
+// a delivered request the rules dropped without an answer. A refused
+// request's notes are the verdict's (the voter's last entry, not the
+// candidate's, for log_behind).
+void write_notes(JsonWriter& w, const TraceRecord& r) {
+    const auto type = static_cast<raft::MsgType>(r.msg_type);
+    const bool vote_request = type == raft::MsgType::kVote || type == raft::MsgType::kPreVote;
+    if (vote_request && r.reason == 0) w.key("last_log_term").integer(r.note_term);
+    if (r.reason == 0 || r.reason >= static_cast<uint8_t>(raft::Refusal::kCount)) return;
+    w.key(raft::is_response(type) || r.answered ? "refused" : "ignored")
+        .string(raft::refusal_name(static_cast<raft::Refusal>(r.reason)));
+    write_refusal(w, r);
+}
+
 // send / deliver / drop. A send and a drop are recorded at the sender (node
 // = from); a deliver at the receiver, except a reply reaching a client.
 
@@ -45,10 +88,11 @@ void write_message_fields(JsonWriter& w, const TraceRecord& r) {
         w.key("reason").string(drop_reason_name(r.aux));
     } else {
         w.key("msg_id").integer(r.aux);
+        write_notes(w, r);
     }
 }
 
-void write_client_fields(JsonWriter& w, const TraceRecord& r) {
+void write_client_fields(JsonWriter& w, const TraceRecord& r, HistoryView history) {
     w.key("node").integer(r.node);
     w.key("client").integer(r.node - kClientBase);
     w.key("op").string(raft::op_name(static_cast<raft::OpType>(r.msg_type)));
@@ -56,6 +100,11 @@ void write_client_fields(JsonWriter& w, const TraceRecord& r) {
     w.key("op_index").integer(r.index);
     if (r.kind == TraceKind::kClientComplete) {
         w.key("status").string(op_status_name(static_cast<OpStatus>(r.aux)));
+        if (r.index >= 0 && static_cast<size_t>(r.index) < history.size()) {
+            const HistoryOp& op = history[static_cast<size_t>(r.index)];
+            w.key("log_index").integer(op.log_index);
+            w.key("log_term").integer(op.log_term);
+        }
     }
 }
 
@@ -93,6 +142,10 @@ void write_node_fields(JsonWriter& w, const TraceRecord& r) {
 }  // namespace
 
 std::string trace_record_json(const TraceRecord& r) {
+    return trace_record_json(r, {});
+}
+
+std::string trace_record_json(const TraceRecord& r, HistoryView history) {
     JsonWriter w(JsonDialect::kReport);
     w.begin_object();
     w.key("t_us").integer(r.t_us);
@@ -105,7 +158,7 @@ std::string trace_record_json(const TraceRecord& r) {
             break;
         case TraceKind::kClientInvoke:
         case TraceKind::kClientComplete:
-            write_client_fields(w, r);
+            write_client_fields(w, r, history);
             break;
         default:
             write_node_fields(w, r);

@@ -144,7 +144,10 @@ bool Node::step_term(const Message& m) {
     if (m.term > current_term_) {
         // Thesis §4.2.3: a server that heard from a leader recently ignores
         // vote requests, so a removed or rejoining server cannot disrupt it.
-        if (vote_request && !m.force && in_lease()) return false;
+        if (vote_request && !m.force && in_lease()) {
+            ready_.refused = {Refusal::kLease, leader_, 0, current_term_, false};
+            return false;
+        }
         // A pre-vote never changes anybody's term (thesis §9.6), nor does a
         // granted pre-vote response carrying the prospective term.
         if (m.type == MsgType::kPreVote) return true;
@@ -162,13 +165,21 @@ bool Node::step_term(const Message& m) {
             r.type = MsgType::kAppendResp;
             r.to = m.from;
             r.reject = true;
+            r.term = current_term_;  // (respond() would; the note needs it now)
+            r.refusal = Refusal::kStaleTerm;
+            ready_.refused = refusal_note(r);
             respond(std::move(r), false);
         } else if (m.type == MsgType::kPreVote) {
             Message r;
             r.type = MsgType::kPreVoteResp;
             r.to = m.from;
             r.reject = true;
+            r.term = current_term_;  // (respond() would; the note needs it now)
+            r.refusal = Refusal::kStaleTerm;
+            ready_.refused = refusal_note(r);
             respond(std::move(r), false);
+        } else if (vote_request || m.type == MsgType::kAppend || m.type == MsgType::kSnapshot) {
+            ready_.refused = {Refusal::kStaleTerm, kNone, 0, current_term_, false};
         }
         return false;
     }
@@ -488,6 +499,7 @@ void Node::handle_append(Message& m) {
         // §5.3 consistency check failed: reject with a backtracking hint.
         Message& r = response(false);
         r.reject = true;
+        r.refusal = Refusal::kLogMismatch;
         if (t < 0) {
             r.hint_index = log_.last_index() + 1;
         } else {
@@ -497,6 +509,7 @@ void Node::handle_append(Message& m) {
             r.hint_index = i;
             r.hint_term = t;
         }
+        ready_.refused = refusal_note(r);
         return;
     }
     for (Entry& e : m.entries) {

@@ -51,6 +51,11 @@ struct Ready {
     // hearing from the leader; on_lease_timeout() when it runs out.
     int64_t lease_timer_us = -1;
     std::vector<Applied> applied;
+    // The input was a request the rules refused: why. A refusal that answers
+    // says it in the response too (Message::refusal), but the response may
+    // leave later (after a persist); some refusals send none (a vote request
+    // under a lease, a stale vote request).
+    RefusalNote refused;
 
     bool needs_persist() const { return snapshot != nullptr || has_hard_state || !entries.empty(); }
     void clear() { *this = Ready(); }
@@ -64,6 +69,7 @@ struct Ready {
         msgs_after_persist.clear();
         election_timer_us = heartbeat_timer_us = lease_timer_us = -1;
         applied.clear();
+        refused = RefusalNote();
     }
 };
 
@@ -163,6 +169,7 @@ class Node {
         out->heartbeat_timer_us = std::exchange(ready_.heartbeat_timer_us, -1);
         out->lease_timer_us = std::exchange(ready_.lease_timer_us, -1);
         out->applied.swap(ready_.applied);
+        out->refused = std::exchange(ready_.refused, RefusalNote());
     }
 
     // ---- read-only state (views, checkers) ------------------------------------
@@ -186,6 +193,9 @@ class Node {
     const Config& config() const { return config_; }
     const std::vector<PendingRead>& pending_reads() const { return reads_; }
     bool in_lease() const;
+    // The pending Ready's verdict on the request the last step refused
+    // (see Ready::refused).
+    const RefusalNote& refused() const { return ready_.refused; }
 
     // ---- field list, for file formats ---------------------------------------------
     // Calls f(name, field) for every data member, in declaration order; Self
@@ -239,6 +249,7 @@ class Node {
     bool step_term(const Message& m);
     void handle_vote_request(const Message& m);
     void handle_vote_response(const Message& m);
+    void explain_vote_refusal(bool can_vote, bool pre, Message* r) const;
     void handle_append(Message& m);
     void handle_append_response(const Message& m);
     void handle_snapshot(const Message& m);

@@ -137,6 +137,10 @@ void Node::handle_vote_request(const Message& m) {
     r.to = m.from;
     r.reject = !grant;
     r.term = (pre && grant) ? m.term : current_term_;
+    if (!grant) {
+        explain_vote_refusal(can_vote, pre, &r);
+        ready_.refused = refusal_note(r);
+    }
     if (grant && !pre) {
         voted_for_ = m.from;
         persist_hard_state();
@@ -144,6 +148,21 @@ void Node::handle_vote_request(const Message& m) {
     }
     // Figure 2: the vote is durable before the candidate learns of it.
     respond(std::move(r), !pre && !has_mutation(kMutVoteWithoutPersist));
+}
+
+// The rule that refused a vote, first in the order handle_vote_request
+// checks them: the term's one vote (or, for a pre-vote, a prospective term
+// that is not newer), then the log (with the voter's last entry, so the
+// refusal shows both (index, term)s).
+void Node::explain_vote_refusal(bool can_vote, bool pre, Message* r) const {
+    if (!can_vote) {
+        r->refusal = pre ? Refusal::kStaleTerm : Refusal::kAlreadyVoted;
+        if (!pre) r->voted_for = voted_for_;
+        return;
+    }
+    r->refusal = Refusal::kLogBehind;
+    r->last_log_index = log_.last_index();
+    r->last_log_term = log_.last_term();
 }
 
 void Node::handle_vote_response(const Message& m) {

@@ -57,6 +57,44 @@ const char* msg_type_name(MsgType t) {
     return "?";
 }
 
+const char* refusal_name(Refusal r) {
+    switch (r) {
+        case Refusal::kNone:
+            return "";
+        case Refusal::kStaleTerm:
+            return "stale_term";
+        case Refusal::kAlreadyVoted:
+            return "already_voted";
+        case Refusal::kLogBehind:
+            return "log_behind";
+        case Refusal::kLease:
+            return "lease";
+        case Refusal::kLogMismatch:
+            return "log_mismatch";
+        case Refusal::kCount:
+            break;
+    }
+    return "?";
+}
+
+RefusalNote refusal_note(const Message& m) {
+    switch (m.refusal) {
+        case Refusal::kAlreadyVoted:
+            return {m.refusal, m.voted_for, 0, m.term, true};
+        case Refusal::kLogBehind:
+            return {m.refusal, kNone, m.last_log_index, m.last_log_term, true};
+        case Refusal::kLogMismatch:
+            return {m.refusal, kNone, m.hint_index, m.hint_term, true};
+        case Refusal::kStaleTerm:
+        case Refusal::kLease:
+            return {m.refusal, kNone, 0, m.term, true};
+        case Refusal::kNone:
+        case Refusal::kCount:
+            break;
+    }
+    return {};
+}
+
 const char* role_name(Role r) {
     switch (r) {
         case Role::kFollower:

@@ -145,6 +145,40 @@ enum class MsgType : uint8_t {
 };
 const char* msg_type_name(MsgType t);
 struct Message;
+
+// Why a node refused a request: raft decides it where the rule is (node.cpp's
+// step_term, node_elections.cpp, handle_append) and says it in the response
+// (Message::refusal) and in the Ready of that step (Ready::refused: the
+// response may wait for a persist, and some rules send none), so traces and
+// narration report the rule instead of guessing it. Appended only: traces
+// and run archives store the values.
+enum class Refusal : uint8_t {
+    kNone = 0,
+    kStaleTerm,     // the request's term is not newer than the receiver's (§5.1)
+    kAlreadyVoted,  // the receiver voted for another candidate in this term (§5.2)
+    kLogBehind,     // the candidate's log is less up-to-date than the receiver's (§5.4.1)
+    kLease,         // the receiver heard from a leader within the minimum election timeout
+                    // (thesis §4.2.3), so it ignores the request
+    kLogMismatch,   // append: no entry at prev_log_index with prev_log_term (§5.3)
+    kCount
+};
+// "stale_term", "already_voted", "log_behind", "lease", "log_mismatch"
+// ("" for kNone): trace lines carry them, so they must not change.
+const char* refusal_name(Refusal r);
+
+// A refusal with what it names: the voter a node already voted for
+// (already_voted), the receiver's last entry (log_behind), the backtracking
+// hint (log_mismatch), the leader whose lease holds (lease), the receiver's
+// term (stale_term); answered: a response says it (else the request was
+// dropped without one).
+struct RefusalNote {
+    Refusal why = Refusal::kNone;
+    NodeId node = kNone;
+    Index index = 0;
+    Term term = 0;
+    bool answered = false;
+    bool operator==(const RefusalNote&) const = default;
+};
 // Client traffic carries no Raft term and may come from outside the cluster.
 inline bool is_client_traffic(MsgType t) {
     return t == MsgType::kClientReq || t == MsgType::kProp || t == MsgType::kClientResp;
@@ -165,14 +199,20 @@ struct Message {
     // Vote requests: a forced campaign (user action) ignores leader leases.
     bool force = false;
     bool retryable_error = false;  // client traffic: e.g. "no leader", safe to retry
-    NodeId from = kNone;           // for client messages, the client id is in cmd
-    NodeId to = kNone;             // a node; kNone for a reply to a client (see cmd)
+    // Rejected responses: the rule that refused (see Refusal).
+    Refusal refusal = Refusal::kNone;
+    NodeId from = kNone;  // for client messages, the client id is in cmd
+    NodeId to = kNone;    // a node; kNone for a reply to a client (see cmd)
     // Forwarded proposals: the node the client talked to, and hops so far.
     NodeId origin = kNone;
     int32_t hops = 0;
+    // Vote responses refused as kAlreadyVoted: whom the voter voted for in
+    // this term.
+    NodeId voted_for = kNone;
     Term term = 0;
     // Each field below has one meaning; the types that carry it are named.
     // Vote / pre-vote requests: the candidate's last log entry (§5.4.1).
+    // Vote responses refused as kLogBehind: the voter's last entry.
     Index last_log_index = 0;
     Term last_log_term = 0;
     // Appends: the entry just before the carried ones (§5.3). An append
@@ -198,6 +238,10 @@ struct Message {
     Command cmd;
     CommandResult result;
 };
+
+// A refused response's RefusalNote, from the fields its rule filled in
+// (see Message::refusal); why == kNone for the rest.
+RefusalNote refusal_note(const Message& m);
 
 // ---------------------------------------------------------------------------
 // Protocol mutations: deliberately broken rules, to prove the checkers catch

@@ -305,8 +305,12 @@ void actions(View& v, int id, const sim::NodeSlot& s) {
     if (action_button(v, "Heal", true, "node.heal", "Remove every partition, cut and clog."))
         v.act(heal_action());
     ImGui::SameLine();
-    if (action_button(v, "Campaign", alive && !paused, "node.campaign", "Force an election now."))
-        v.act(node_action(ActionKind::kCampaign, id));
+    if (action_button(v, "Campaign", alive && !paused, "node.campaign",
+                      "Force an election now (past the leases of the others).")) {
+        sim::Action a = node_action(ActionKind::kCampaign, id);
+        a.force = true;
+        v.act(a);
+    }
     ImGui::SameLine();
     if (action_button(v, "Snapshot", alive && !paused, "node.snapshot",
                       "Compact the log into a snapshot now (§7)."))

@@ -145,6 +145,13 @@ void apply_record(std::vector<NodeModel>& nodes, const TraceRecord& r) {
         case TraceKind::kCommit:
             m.commit = r.index;
             break;
+        case TraceKind::kSend:
+            if (r.msg_type == static_cast<uint8_t>(raft::MsgType::kVote) ||
+                r.msg_type == static_cast<uint8_t>(raft::MsgType::kPreVote)) {
+                m.request_term = r.term;
+                m.request_last_log_term = r.note_term;
+            }
+            break;
         case TraceKind::kCrash:
             m.alive = false;
             break;
@@ -217,88 +224,86 @@ void election_timeout(Group& g) {
     }
 }
 
-// A vote request delivered: granted, refused (and why), or ignored.
+// The candidate's last log entry as "index I (term T)": the term from its
+// latest request when that request is the one delivered.
+std::string candidate_log(const Group& g) {
+    const std::string index = fmt("index %lld", ll(g.in.index));
+    if (!is_node(g.in.peer, g.n)) return index;
+    const NodeModel& cand = g.before[static_cast<size_t>(g.in.peer)];
+    if (cand.request_term != g.in.term) return index;
+    return index + fmt(" (term %lld)", ll(cand.request_last_log_term));
+}
+
+// A refused vote or pre-vote request, in the words of the rule raft/ named.
+std::string vote_refusal(const Group& g, bool pre, const std::string& moved) {
+    const int32_t v = g.in.node, c = g.in.peer;
+    const raft::Term t = g.in.term;
+    const char* what = pre ? "pre-vote" : "vote request";
+    switch (static_cast<raft::Refusal>(g.in.reason)) {
+        case raft::Refusal::kStaleTerm:
+            return fmt(pre ? "n%d refuses n%d's %s for term %lld: it is already in term %lld"
+                           : "n%d ignores n%d's %s for term %lld: it is already in term %lld "
+                             "(§5.1)",
+                       v, c, what, ll(t), ll(g.in.note_term));
+        case raft::Refusal::kLease:
+            return fmt(
+                "n%d ignores n%d's %s for term %lld: it heard from leader n%d recently "
+                "(leader lease, thesis §4.2.3)",
+                v, c, what, ll(t), g.in.note_node);
+        case raft::Refusal::kAlreadyVoted:
+            if (g.in.note_node == v)
+                return fmt(
+                    "n%d refuses n%d: it is a candidate itself and voted for itself in "
+                    "term %lld (one vote per term, §5.2)",
+                    v, c, ll(g.in.note_term));
+            return fmt(
+                "n%d refuses n%d: it already voted for n%d in term %lld (one vote per "
+                "term, §5.2)",
+                v, c, g.in.note_node, ll(g.in.note_term));
+        case raft::Refusal::kLogBehind:
+            return fmt(
+                "n%d%s refuses n%d's %s: its log, ending at index %lld (term %lld), is "
+                "more up to date than n%d's, which ends at %s (§5.4.1)",
+                v, moved.c_str(), c, what, ll(g.in.note_index), ll(g.in.note_term), c,
+                candidate_log(g).c_str());
+        default:
+            return fmt("n%d refuses n%d's %s for term %lld", v, c, what, ll(t));
+    }
+}
+
+// A vote request delivered: granted, or refused for the reason raft/ gave
+// (the deliver record's verdict, see TraceRecord::reason).
 void vote_request(Group& g) {
     const int32_t v = g.in.node, c = g.in.peer;
     const raft::Term t = g.in.term;
     const NodeModel& was = g.before[static_cast<size_t>(v)];
     const NodeModel& now = g.after[static_cast<size_t>(v)];
-    if (t < was.term) {
-        g.say(NarrationKind::kVote,
-              fmt("n%d ignores n%d's vote request for term %lld: it is already in term %lld "
-                  "(§5.1)",
-                  v, c, ll(t), ll(was.term)));
-        return;
-    }
-    if (now.term < t) {
-        g.say(NarrationKind::kVote,
-              fmt("n%d ignores n%d's vote request for term %lld: it heard from a leader "
-                  "recently (leader lease, thesis §4.2.3)",
-                  v, c, ll(t)));
-        return;
-    }
     const bool moved_up = now.term > was.term;
     const std::string moved = moved_up ? fmt(" moves to term %lld and", ll(t)) : "";
+    if (g.in.reason != 0) {
+        g.say(NarrationKind::kVote, vote_refusal(g, false, moved));
+        return;
+    }
     if (now.vote_known && now.voted_for == c) {
         const std::string when = moved_up ? "" : fmt(" in term %lld", ll(t));
         g.say(NarrationKind::kVote,
               fmt("n%d%s votes for n%d%s: n%d's log is at least as up to date as its own "
                   "(§5.4.1)",
                   v, moved.c_str(), c, when.c_str(), c));
-    } else if (!now.vote_known) {
-        g.say(NarrationKind::kVote,
-              fmt("n%d refuses n%d's vote request for term %lld (it restarted since; the trace "
-                  "does not show the vote it recovered)",
-                  v, c, ll(t)));
-    } else if (now.voted_for == v) {
-        g.say(NarrationKind::kVote,
-              fmt("n%d refuses n%d: it is a candidate itself and voted for itself in term %lld "
-                  "(one vote per term, §5.2)",
-                  v, c, ll(t)));
-    } else if (now.voted_for != raft::kNone) {
-        g.say(NarrationKind::kVote,
-              fmt("n%d refuses n%d: it already voted for n%d in term %lld (one vote per term, "
-                  "§5.2)",
-                  v, c, now.voted_for, ll(t)));
-    } else {
-        g.say(NarrationKind::kVote,
-              fmt("n%d%s refuses n%d: its log is more up to date than n%d's, which ends at index "
-                  "%lld (§5.4.1)",
-                  v, moved.c_str(), c, c, ll(g.in.index)));
     }
 }
 
-// A pre-vote request delivered. The reply's term tells the answer: a grant
-// carries the prospective term, a refusal the voter's own (lower) term.
+// A pre-vote request delivered: granted (nobody's term changes), or refused
+// for the reason raft/ gave.
 void pre_vote_request(Group& g) {
     const int32_t v = g.in.node, c = g.in.peer;
-    const raft::Term t = g.in.term;
-    const NodeModel& was = g.before[static_cast<size_t>(v)];
-    const TraceRecord* reply = nullptr;
-    for (const TraceRecord& r : g.fx) {
-        if (r.kind == TraceKind::kSend && r.node == v && r.peer == c &&
-            r.msg_type == static_cast<uint8_t>(raft::MsgType::kPreVoteResp))
-            reply = &r;
+    if (g.in.reason != 0) {
+        g.say(NarrationKind::kVote, vote_refusal(g, true, ""));
+        return;
     }
-    std::string s;
-    if (reply == nullptr) {
-        s =
-            fmt("n%d ignores n%d's pre-vote request: it heard from a leader recently (leader "
-                "lease, thesis §4.2.3)",
-                v, c);
-    } else if (reply->term == t && was.term < t) {
-        s = fmt("n%d would vote for n%d in term %lld (pre-vote granted; nobody's term changes)", v,
-                c, ll(t));
-    } else if (was.term >= t) {
-        s = fmt("n%d refuses n%d's pre-vote for term %lld: it is already in term %lld", v, c, ll(t),
-                ll(was.term));
-    } else {
-        s =
-            fmt("n%d refuses n%d's pre-vote: its log is more up to date than n%d's, which ends at "
-                "index %lld (§5.4.1)",
-                v, c, c, ll(g.in.index));
-    }
-    g.say(NarrationKind::kVote, std::move(s));
+    g.say(NarrationKind::kVote,
+          fmt("n%d would vote for n%d in term %lld (pre-vote granted; nobody's term changes)", v, c,
+              ll(g.in.term)));
 }
 
 const char* role_words(raft::Role r) {

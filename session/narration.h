@@ -66,6 +66,10 @@ struct NodeModel {
     raft::Index commit = 0;
     bool alive = true;
     uint32_t votes_received = 0;  // candidate: granted replies delivered this term
+    // Its latest vote or pre-vote request: the term asked for and its last
+    // log term (the trace's note), so a log_behind refusal names both logs.
+    raft::Term request_term = 0;
+    raft::Term request_last_log_term = 0;
 };
 
 // A bound on the narrated events kept (a long busy run commits an entry

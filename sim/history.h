@@ -33,6 +33,11 @@ struct HistoryOp {
     std::string output;
     bool cas_ok = false;
     int32_t node = -1;  // the node the client last sent it to
+    // Where a leader appended it (MIT 6.5840's Start() return value), so a
+    // test can wait on that index: the latest append if a retry appended it
+    // again; 0 while no leader has (and for reads a ReadIndex serves).
+    int64_t log_index = 0;
+    int64_t log_term = 0;
 };
 
 using History = std::vector<HistoryOp>;

@@ -132,7 +132,7 @@ enum class ActionKind : uint8_t {
     kDelete,
     kCas,
     kStress,    // count writes through node
-    kCampaign,  // force a node to start an election
+    kCampaign,  // a node starts an election now (force: past leases)
     kSnapshot,  // force a node to take a snapshot now
     kDropMsg,   // per-message actions from the UI: msg_id
     kDelayMsg,  // delay_us
@@ -180,6 +180,10 @@ struct Action {
     // snapshots); heartbeats and every reply pass. Leaves a follower with a
     // stale log that still hears its leader (Figure 16's stale survivors).
     bool entries_only = false;
+    // campaign: the vote requests ignore leader leases (thesis §4.2.3), as a
+    // leadership transfer's do. Off, the campaign is an ordinary election the
+    // voters' leases may refuse.
+    bool force = false;
     std::string jitter_group;
     // put/get/delete/cas/append: this request's routing and retries, when
     // has_retry; otherwise the workload's. (stress uses the workload's.)

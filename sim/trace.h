@@ -50,6 +50,23 @@ struct TraceRecord {
     int64_t term = 0;
     int64_t index = 0;
     int64_t aux = 0;  // kind-specific (message id, role, status, ...)
+    // Not folded into the digest (Digest::add reads only the fields above),
+    // so adding them changed no digest; last, so positional initializers of
+    // the fields above keep working. send / deliver only:
+    // - a refused response (send and deliver): reason = raft::Refusal and
+    //   what it names (raft::refusal_note);
+    // - a delivered request the receiver refused: its verdict, set after the
+    //   receiver's step (answered: a response says it too, now or after a
+    //   persist; else the request was dropped without one: a lease, a stale
+    //   vote request);
+    // - a vote request: note_term = the candidate's last log term (index
+    //   holds its last log index), so a log_behind refusal shows both
+    //   (index, term)s.
+    uint8_t reason = 0;     // raft::Refusal
+    bool answered = false;  // a delivered request's refusal: a response says it
+    int32_t note_node = -1;
+    int64_t note_index = 0;
+    int64_t note_term = 0;
 };
 
 // Each record's fields, as 64-bit words, folded pairwise by 128-bit products

@@ -406,8 +406,27 @@ void World::reuse_spares(raft::Ready* rd) {
     }
 }
 
+// MIT 6.5840's Start(): the (index, term) a leader appended a client's
+// command at goes to the operation in the history (a leader's Ready holds
+// only entries it appended itself). A retry appended again overwrites it.
+void World::note_proposals(int id, const raft::Ready& rd) {
+    if (rd.entries.empty() || slot(id).node.role() != raft::Role::kLeader) return;
+    for (const raft::Entry& e : rd.entries) {
+        if (e.type != raft::EntryType::kCommand) continue;
+        const auto c = static_cast<size_t>(e.cmd.client_id);
+        if (c >= s_.clients.size()) continue;
+        const Client& cl = s_.clients[c];
+        if (!cl.busy || cl.seq != e.cmd.seq || cl.op < 0) continue;
+        ASSERT_CMP(static_cast<size_t>(cl.op), <, s_.history_size);
+        HistoryOp& op = history_[static_cast<size_t>(cl.op)];
+        op.log_index = e.index;
+        op.log_term = e.term;
+    }
+}
+
 void World::handle_ready(int id, raft::Ready& rd) {
     NodeSlot& ns = slot(id);
+    note_proposals(id, rd);
     for (const raft::Applied& a : rd.applied) {
         record(TraceRecord{0, TraceKind::kApply, 0, id, -1, a.term, a.index,
                            static_cast<int64_t>(a.type)});

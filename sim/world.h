@@ -279,6 +279,7 @@ class World {
 
     // Nodes and disks.
     void handle_ready(int id, raft::Ready& rd);
+    void note_proposals(int id, const raft::Ready& rd);
     void persist(int id, raft::Ready& rd);
     void recycle(WriteBatch* b);
     void reuse_spares(raft::Ready* rd);

@@ -439,7 +439,7 @@ void World::apply_node_action(const Action& a, const std::vector<raft::NodeId>& 
         // A crashed or paused process cannot act.
         if (!ns.alive || ns.paused) continue;
         if (a.kind == ActionKind::kCampaign) {
-            ns.node.campaign(true);
+            ns.node.campaign(a.force);
         } else {
             ns.node.take_snapshot();
         }

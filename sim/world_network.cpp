@@ -26,6 +26,24 @@ int32_t receiver_of(const InFlight& f) {
     return f.to_client ? kClientBase + f.msg.cmd.client_id : f.msg.to;
 }
 
+void note_refusal(const raft::RefusalNote& n, TraceRecord* r) {
+    r->reason = static_cast<uint8_t>(n.why);
+    r->answered = n.answered;
+    r->note_node = n.node;
+    r->note_index = n.index;
+    r->note_term = n.term;
+}
+
+// A message's notes (TraceRecord::reason and note_*; not in the digest):
+// a refusal and what it names, or a vote request's last log term.
+void note_message(const raft::Message& m, TraceRecord* r) {
+    if (m.type == raft::MsgType::kVote || m.type == raft::MsgType::kPreVote) {
+        r->note_term = m.last_log_term;
+        return;
+    }
+    if (m.refusal != raft::Refusal::kNone) note_refusal(raft::refusal_note(m), r);
+}
+
 }  // namespace
 
 // ===========================================================================
@@ -47,6 +65,7 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
         r.term = msg.term;
         r.index = raft::message_log_index(msg);
         r.aux = id;
+        note_message(msg, &r);
         record(r);
         if (f.deliver_us >= 0) {
             push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : msg.to, 0, id);
@@ -102,11 +121,17 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.term = m.term;
     r.index = raft::message_log_index(m);
     r.aux = msg_id;
+    note_message(m, &r);
+    const size_t at = s_.trace_size;  // this record's place in the trace
     record(r);
     // Stepped in place and consumed (an append's entries move into the log):
     // a node's step does not touch the wire (its messages leave through
     // Ready, below), so the message is erased after.
     ns.node.step(std::move(f.msg));
+    // A refused request: the deliver record gets the receiver's verdict
+    // (after the digest folded the record; the notes are not folded).
+    if (ns.node.refused().why != raft::Refusal::kNone && record_trace && at < trace_.size())
+        note_refusal(ns.node.refused(), &trace_[at]);
     s_.net.delivered(msg_id);
     after_node_input(to);
 }

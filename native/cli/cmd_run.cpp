@@ -107,7 +107,7 @@ int write_trace(const sim::World& w, const std::string& path) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f) return bad_input("run", path + ": cannot write");
     for (const sim::TraceRecord& r : w.trace())
-        f << sim::trace_record_json(r) << '\n';
+        f << sim::trace_record_json(r, w.history()) << '\n';
     f.close();
     if (!f) return bad_input("run", path + ": write failed");
     return kExitOk;

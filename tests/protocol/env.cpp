@@ -222,6 +222,10 @@ bool Env::cut(int from, int to) const {
 void Env::drain(int id) {
     Ready rd = peer(id).node.take_ready();
     indent_ = "  ";
+    // A refusal that sends no answer shows only here (one that answers
+    // shows in its response too).
+    if (rd.refused.why != raft::Refusal::kNone && !rd.refused.answered)
+        emit("ignore " + refusal_text(rd.refused));
     print_state(id);
     arm_timers(peer(id), rd);
     route(id, rd);

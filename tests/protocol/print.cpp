@@ -19,9 +19,14 @@ std::string append_fields(const raft::Message& m) {
     return s;
 }
 
+// A refused response: the rule raft/ named, and what it names.
+std::string reject_text(const raft::Message& m) {
+    return " reject " + refusal_text(raft::refusal_note(m));
+}
+
 std::string append_resp_fields(const raft::Message& m) {
     std::string s = " prev=" + std::to_string(m.prev_log_index);
-    if (m.reject) return s + " reject hint=" + pair_text(m.hint_index, m.hint_term);
+    if (m.reject) return s + reject_text(m);
     return s + " match=" + pair_text(m.match_index, m.match_term);
 }
 
@@ -49,7 +54,7 @@ std::string fields(const raft::Message& m) {
             return vote_fields(m);
         case MsgType::kPreVoteResp:
         case MsgType::kVoteResp:
-            return m.reject ? " reject" : " granted";
+            return m.reject ? reject_text(m) : " granted";
         case MsgType::kAppend:
             return append_fields(m);
         case MsgType::kAppendResp:
@@ -76,6 +81,24 @@ std::string fields(const raft::Message& m) {
 
 std::string node_name(raft::NodeId id) {
     return id == raft::kNone ? "none" : std::to_string(id);
+}
+
+std::string refusal_text(const raft::RefusalNote& n) {
+    std::string s = std::string("why=") + raft::refusal_name(n.why);
+    switch (n.why) {
+        case raft::Refusal::kAlreadyVoted:
+            return s + " voted_for=" + node_name(n.node) + " term=" + std::to_string(n.term);
+        case raft::Refusal::kLogBehind:
+            return s + " voter_last=" + pair_text(n.index, n.term);
+        case raft::Refusal::kLogMismatch:
+            return s + " hint=" + pair_text(n.index, n.term);
+        case raft::Refusal::kLease:
+            return s + " leader=" + node_name(n.node);
+        case raft::Refusal::kStaleTerm:
+            return s + " term=" + std::to_string(n.term);
+        default:
+            return s;
+    }
 }
 
 std::string pair_text(raft::Index index, raft::Term term) {

@@ -12,6 +12,7 @@ namespace protocol {
 
 std::string node_name(raft::NodeId id);                     // "2", or "none"
 std::string pair_text(raft::Index index, raft::Term term);  // "(3,2)"
+std::string refusal_text(const raft::RefusalNote& n);       // "why=lease leader=0"
 std::string command_text(const raft::Command& c);           // "put x=1"
 std::string entry_text(const raft::Entry& e);               // "(3,2)" or "(3,2 put x=1)"
 std::string entries_text(const std::vector<raft::Entry>& es);

@@ -191,7 +191,9 @@ TEST(RunArchive, FlippedBytesForeignFilesAndNewerVersionsAreNamed) {
     EXPECT_NE(decode_error("{\"format\": \"raftplay-run\"}").find("not a raftplay archive"),
               std::string::npos);
     EXPECT_NE(decode_error(frame_archive_payload(payload(), 3))
-                  .find("version 3 is newer than this build (1)"),
+                  .find("version 3 is newer than this build (2)"),
+              std::string::npos);
+    EXPECT_NE(decode_error(frame_archive_payload(payload(), 1)).find("version 1 is older"),
               std::string::npos);
     EXPECT_NE(decode_error(bytes + "x").find("1 bytes after the payload"), std::string::npos);
 }
