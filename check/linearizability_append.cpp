@@ -34,7 +34,12 @@ struct ValueOp {
 struct Value {
     bool present = false;
     std::string v;
-    auto operator<=>(const Value&) const = default;
+    // Spelled out: libc++ of Debian's emscripten has no <=> for std::string,
+    // so a defaulted <=> is deleted there (the wasm build caught it).
+    bool operator==(const Value& o) const { return present == o.present && v == o.v; }
+    bool operator<(const Value& o) const {
+        return present != o.present ? present < o.present : v < o.v;
+    }
 };
 
 // Applies `o` to `s`; false when its recorded outcome contradicts `s`.
