@@ -2,6 +2,10 @@
 // key-value model, per key, with a (linearized set, state) cache; witness
 // reduction; and the linearizable-history generator.
 //
+// One file over 800 lines on purpose: one tool whose parts (model, cache,
+// search, witness reduction) share file-local types and are read together;
+// keys with appends have their own search in linearizability_append.cpp.
+//
 // Index: helpers · per-key model · state cache · search (entry list, twins,
 // reads-from order, KeySearch) · sub-history building · witness reduction ·
 // explanations · check_linearizable · generator.
