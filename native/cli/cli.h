@@ -103,6 +103,7 @@ int cmd_run(int argc, char** argv);
 int cmd_replay(int argc, char** argv);
 int cmd_check(int argc, char** argv);
 int cmd_fuzz(int argc, char** argv);
+int cmd_fuzz_report(int argc, char** argv);
 int cmd_shrink(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_bench(int argc, char** argv);

@@ -58,6 +58,10 @@ options:
   --quick         --minutes 1 --rounds 1 --seeks 100 --fuzz-seeds 40 --fuzz-rounds 1
                   (a smoke test)
   --figure16      the Raft paper's Figure 16 instead (see raftplay bench --figure16 --help)
+  --count-run     one run of the standard workload and nothing else (for an
+                  instruction counter: scripts/bench-instructions), with
+                  --sim-ms T (default 10000), --nodes N (5), --rate R puts/s
+                  (200); prints its events, delivered messages and digest
 
 exit codes: 0 ok, 1 the standard workload's digest differed between rounds or
 from the timeline's (a determinism bug), 3 bad input
@@ -112,10 +116,11 @@ double queue_events_per_s() {
 
 // ---- the standard workload ----------------------------------------------------
 
-std::shared_ptr<const sim::Scenario> standard_workload(int64_t duration_us) {
+std::shared_ptr<const sim::Scenario> standard_workload(int64_t duration_us, int32_t nodes = 5,
+                                                       int64_t puts_per_s = 200) {
     auto s = std::make_shared<sim::Scenario>();
     s->name = "bench-standard";
-    s->cluster.node_count = 5;
+    s->cluster.node_count = nodes;
     s->cluster.election_timeout_us_min = 150'000;
     s->cluster.election_timeout_us_max = 300'000;
     s->cluster.heartbeat_us = 50'000;
@@ -124,7 +129,7 @@ std::shared_ptr<const sim::Scenario> standard_workload(int64_t duration_us) {
     s->disk.fsync_us_min = 1'000;
     s->disk.fsync_us_max = 5'000;
     s->workload.clients = 10;
-    s->workload.rate_per_s = 200;
+    s->workload.rate_per_s = puts_per_s;
     s->workload.put_ppm = sim::kPpm;
     s->workload.get_ppm = s->workload.delete_ppm = s->workload.cas_ppm = 0;
     s->workload.value_bytes = 16;
@@ -164,8 +169,8 @@ void put_latencies(const sim::World& w, StandardRun* r) {
     }
 }
 
-StandardRun run_standard(int64_t duration_us) {
-    sim::World w(standard_workload(duration_us), 1);
+StandardRun run_standard(int64_t duration_us, int32_t nodes = 5, int64_t puts_per_s = 200) {
+    sim::World w(standard_workload(duration_us, nodes, puts_per_s), 1);
     w.record_trace = false;
     const Clock::time_point t0 = Clock::now();
     w.run_to_end();
@@ -257,6 +262,39 @@ double linearizability_10k_ms(std::string* verdict) {
     return ms;
 }
 
+// --count-run: one standard-workload run and nothing else, for an
+// instruction counter (scripts/bench-instructions runs it under callgrind,
+// counting inside run_standard only). Prints what the counts are divided by.
+int count_run(const Args& args) {
+    int64_t ms = 10'000, nodes = 5, rate = 200;
+    const struct {
+        const char* name;
+        int64_t lo, hi;
+        int64_t* out;
+    } nums[] = {{"--sim-ms", 1, 3'600'000, &ms},
+                {"--nodes", 1, raft::kMaxNodes, &nodes},
+                {"--rate", 0, 100'000, &rate}};
+    for (const auto& n : nums) {
+        if (args.has(n.name) &&
+            (!parse_i64(args.get(n.name), n.out) || *n.out < n.lo || *n.out > n.hi)) {
+            return bad_input("bench", std::string(n.name) + ": expected an integer in " +
+                                          std::to_string(n.lo) + ".." + std::to_string(n.hi));
+        }
+    }
+    const StandardRun r = run_standard(ms * 1000, static_cast<int32_t>(nodes), rate);
+    sim::JsonWriter w(sim::JsonDialect::kReport);
+    w.begin_object();
+    w.key("nodes").integer(nodes);
+    w.key("puts_per_s").integer(rate);
+    w.key("sim_ms").integer(ms);
+    w.key("events").integer(r.events);
+    w.key("delivered").integer(r.delivered);
+    w.key("digest").string(r.digest);
+    w.end_object();
+    std::cout << w.take() << "\n";
+    return kExitOk;
+}
+
 bool parse_bench_args(const Args& args, BenchConfig* c, std::string* err) {
     if (args.has("--quick")) {
         c->minutes = 1;
@@ -293,12 +331,13 @@ bool parse_bench_args(const Args& args, BenchConfig* c, std::string* err) {
 int cmd_bench(int argc, char** argv) {
     Args args;
     std::string err;
-    const ArgSpec spec{
-        {"--minutes", "--rounds", "--seeks", "--fuzz-seeds", "--fuzz-rounds", "--jobs", "--trials"},
-        {"--quick", "--figure16", "--json"},
-        0};
+    const ArgSpec spec{{"--minutes", "--rounds", "--seeks", "--fuzz-seeds", "--fuzz-rounds",
+                        "--jobs", "--trials", "--sim-ms", "--nodes", "--rate"},
+                       {"--quick", "--figure16", "--json", "--count-run"},
+                       0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("bench", err);
     if (args.has("--figure16")) return cmd_figure16(args);
+    if (args.has("--count-run") && !args.help()) return count_run(args);
     if (args.help()) {
         std::cout << kBenchHelp;
         return kExitOk;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "check/fuzz.h"
+#include "check/fuzz_report.h"
 #include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"
@@ -37,8 +38,13 @@ every event, linearizability of the client history at the end.
 options:
   --scenario S        base scenario (file or built-in name); default: 5 nodes,
                       10 clients at 200 ops/s over 100 keys, 6 s of faults
-  --seeds A..B        seed range, inclusive (default 1..200); shard ranges
-                      across machines freely
+  --seeds A..B        seed range, inclusive (default 1..200)
+  --shard I/N         run only shard I (0 <= I < N) of the range: the seeds
+                      A+I, A+I+N, A+I+2N, ... (disjoint shards; merge their
+                      --format jsonl outputs with `raftplay fuzz-report`)
+  --format F          report as one JSON document (json, the default) or as
+                      JSON lines (jsonl): one line per failure, then one for
+                      the shard
   --jobs N            worker threads (default: all cores)
   --time-limit S      stop starting new seeds after S wall seconds
   --mutation NAME     enable a protocol mutation (repeatable): vote_without_persist,
@@ -59,6 +65,8 @@ options:
                       seed, ready for `raftplay run FILE --seed N`) and run nothing
 
 Prints a JSON report on stdout; each failure also goes to stderr at once.
+A failure carries its signature (the check that failed, the kind of the event
+after which it failed, the role of that node), by which fuzz-report groups.
 exit codes: 0 all seeds passed, 1 a safety or linearizability violation,
 2 a liveness failure (and no violation), 3 bad input
 )";
@@ -69,6 +77,8 @@ struct FuzzConfig {
     sim::FuzzOptions fuzz;
     sim::JudgeOptions judge;
     uint64_t first = 1, last = 200;
+    uint32_t shard_index = 0, shard_count = 1;
+    bool jsonl = false;
     int jobs = 1;
     int64_t time_limit_s = 0;
     int32_t max_failures = 10;
@@ -79,6 +89,7 @@ struct FuzzConfig {
 struct Failure {
     uint64_t seed = 0;
     sim::Verdict verdict;
+    sim::FailureSignature signature;
     std::string reproduce, replay, link, run_file;
 };
 
@@ -141,6 +152,18 @@ bool parse_numbers(const Args& args, FuzzConfig* c, std::string* err) {
         *err = "--seeds: expected A..B (A <= B) or N, got '" + args.get("--seeds") + "'";
         return false;
     }
+    std::string why;
+    if (args.has("--shard") &&
+        !sim::parse_shard(args.get("--shard"), &c->shard_index, &c->shard_count, &why)) {
+        *err = "--shard: " + why;
+        return false;
+    }
+    const std::string format = args.get("--format", "json");
+    if (format != "json" && format != "jsonl") {
+        *err = "--format: expected json or jsonl, got '" + format + "'";
+        return false;
+    }
+    c->jsonl = format == "jsonl";
     const unsigned hw = std::thread::hardware_concurrency();
     c->jobs = hw == 0 ? 1 : static_cast<int>(hw);
     if (args.has("--jobs")) {
@@ -198,7 +221,14 @@ Failure describe_failure(const FuzzConfig& c, uint64_t seed, const sim::Scenario
     Failure f;
     f.seed = seed;
     f.verdict = v;
-    const sim::RunFile run = failing_run(s, seed, v.outcome);
+    // The run again, with its trace for a safety failure's signature (the
+    // event before the violation).
+    sim::World w(std::make_shared<const sim::Scenario>(s), seed);
+    w.record_trace = v.outcome == sim::Outcome::kSafety;
+    w.run_to_end();
+    const sim::RunFile run =
+        sim::run_file_of(w, v.outcome == sim::Outcome::kSafety ? w.now_us() : -1);
+    f.signature = sim::failure_signature(w, v);
     f.reproduce = c.reproduce_prefix + " --seeds " + std::to_string(seed);
     f.link = share_link(run, "");
     f.run_file = c.out_dir + "/seed-" + std::to_string(seed) + ".run.json";
@@ -216,6 +246,8 @@ Failure describe_failure(const FuzzConfig& c, uint64_t seed, const sim::Scenario
 void report_failure(const Failure& f) {
     std::cerr << "FAIL seed " << f.seed << ": " << sim::outcome_name(f.verdict.outcome) << " at "
               << f.verdict.t_us << " us: " << f.verdict.what << "\n"
+              << "  signature: " << f.signature.check << " / " << f.signature.event << " / "
+              << f.signature.role << "\n"
               << "  reproduce: " << f.reproduce << "\n";
     if (!f.replay.empty()) std::cerr << "  replay:    " << f.replay << "\n";
     std::cerr << "  shrink:    " << shell_quote(program_name()) << " shrink " << f.run_file << "\n"
@@ -223,17 +255,18 @@ void report_failure(const Failure& f) {
 }
 
 void worker(const FuzzConfig& c, Shared& sh, Clock::time_point t0) {
-    const uint64_t count = c.last - c.first + 1;
+    // 0: the full 2^64 range in one shard.
+    const uint64_t count = sim::shard_seed_count(c.first, c.last, c.shard_index, c.shard_count);
     while (!sh.stop.load()) {
         const uint64_t k = sh.next.fetch_add(1);
-        if (count != 0 && k >= count) return;  // count 0: the full 2^64 range
+        if (count != 0 && k >= count) return;
         if (c.time_limit_s > 0 && Clock::now() - t0 > std::chrono::seconds(c.time_limit_s)) {
             std::lock_guard<std::mutex> lock(sh.mu);
             sh.stop_reason = "time_limit";
             sh.stop = true;
             return;
         }
-        const uint64_t seed = c.first + k;
+        const uint64_t seed = sim::shard_seed(c.first, c.shard_index, c.shard_count, k);
         const sim::Scenario s = sim::make_fuzz_scenario(c.base, seed, c.fuzz);
         const sim::Verdict v =
             sim::run_and_judge(std::make_shared<const sim::Scenario>(s), seed, c.judge,
@@ -272,6 +305,11 @@ void write_failure(sim::JsonWriter& out, const Failure& f) {
     out.key("outcome").string(sim::outcome_name(f.verdict.outcome));
     out.key("what").string(f.verdict.what);
     out.key("t_us").integer(f.verdict.t_us);
+    out.key("signature").begin_object();
+    out.key("check").string(f.signature.check);
+    out.key("event").string(f.signature.event);
+    out.key("role").string(f.signature.role);
+    out.end_object();
     out.key("reproduce").string(f.reproduce);
     out.key("replay").string(f.replay);
     out.key("run_file").string(f.run_file);
@@ -279,17 +317,27 @@ void write_failure(sim::JsonWriter& out, const Failure& f) {
     out.end_object();
 }
 
+std::vector<std::string> mutation_names(uint32_t mutations) {
+    std::vector<std::string> names;
+    for (uint32_t bit = 1; bit != 0 && bit <= mutations; bit <<= 1) {
+        if (mutations & bit) names.emplace_back(raft::mutation_name(bit));
+    }
+    return names;
+}
+
 std::string fuzz_report(const FuzzConfig& c, const Shared& sh, double wall_s) {
     sim::JsonWriter out(sim::JsonDialect::kReport, sim::JsonWriter::kPretty);
     out.begin_object();
     out.key("scenario").string(c.base.name);
     out.key("seeds").string((std::to_string(c.first) + ".." + std::to_string(c.last)).c_str());
+    if (c.shard_count > 1)
+        out.key("shard").string(std::to_string(c.shard_index) + "/" +
+                                std::to_string(c.shard_count));
     out.key("seeds_run").uinteger(sh.ran.load());
     out.key("jobs").integer(c.jobs);
     out.key("mutations").begin_array();
-    for (uint32_t bit = 1; bit != 0 && bit <= c.fuzz.mutations; bit <<= 1) {
-        if (c.fuzz.mutations & bit) out.string(raft::mutation_name(bit));
-    }
+    for (const std::string& name : mutation_names(c.fuzz.mutations))
+        out.string(name);
     out.end_array();
     out.key("wall_s").number(wall_s);
     out.key("seeds_per_s").number(wall_s > 0 ? static_cast<double>(sh.ran.load()) / wall_s : 0.0);
@@ -307,6 +355,29 @@ std::string fuzz_report(const FuzzConfig& c, const Shared& sh, double wall_s) {
     return out.take();
 }
 
+// --format jsonl: a line per failure, then the shard's line.
+std::string fuzz_lines(const FuzzConfig& c, const Shared& sh, double wall_s) {
+    std::string text;
+    for (const Failure& f : sh.found) {
+        const sim::FuzzFailure line{f.seed,         f.verdict.outcome, f.verdict.what,
+                                    f.verdict.t_us, f.signature,       f.reproduce,
+                                    f.replay,       f.run_file,        f.link};
+        text += sim::fuzz_failure_line(line) + "\n";
+    }
+    sim::FuzzShard shard;
+    shard.scenario = c.base.name;
+    shard.first = c.first;
+    shard.last = c.last;
+    shard.index = c.shard_index;
+    shard.count = c.shard_count;
+    shard.mutations = mutation_names(c.fuzz.mutations);
+    shard.seeds_run = sh.ran.load();
+    shard.seeds_total = sim::shard_seed_count(c.first, c.last, c.shard_index, c.shard_count);
+    shard.wall_s = wall_s;
+    shard.stopped = sh.stop_reason;
+    return text + sim::fuzz_shard_line(shard) + "\n";
+}
+
 int fuzz_exit_code(const std::vector<Failure>& found) {
     int code = kExitOk;
     for (const Failure& f : found)
@@ -319,11 +390,11 @@ int fuzz_exit_code(const std::vector<Failure>& found) {
 int cmd_fuzz(int argc, char** argv) {
     Args args;
     std::string err;
-    const ArgSpec spec{
-        {"--scenario", "--seeds", "--jobs", "--time-limit", "--mutation", "--set", "--safety-ms",
-         "--liveness-ms", "--out", "--max-failures", "--fault-gap-ms", "--first-fault-ms"},
-        {"--no-lin", "--dry-run"},
-        0};
+    const ArgSpec spec{{"--scenario", "--seeds", "--jobs", "--time-limit", "--mutation", "--set",
+                        "--safety-ms", "--liveness-ms", "--out", "--max-failures", "--fault-gap-ms",
+                        "--first-fault-ms", "--shard", "--format"},
+                       {"--no-lin", "--dry-run"},
+                       0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("fuzz", err);
     if (args.help()) {
         std::cout << kFuzzHelp;
@@ -335,10 +406,12 @@ int cmd_fuzz(int argc, char** argv) {
         return bad_input("fuzz", err);
     }
     if (args.has("--dry-run")) {
-        for (uint64_t seed = c.first;; seed++) {
+        const uint64_t n = sim::shard_seed_count(c.first, c.last, c.shard_index, c.shard_count);
+        for (uint64_t k = 0;; k++) {
+            const uint64_t seed = sim::shard_seed(c.first, c.shard_index, c.shard_count, k);
             std::cout << sim::scenario_to_json(sim::make_fuzz_scenario(c.base, seed, c.fuzz))
                       << "\n";
-            if (seed == c.last) break;
+            if (k + 1 == n) break;  // n == 0: the full 2^64 range
         }
         return kExitOk;
     }
@@ -351,7 +424,7 @@ int cmd_fuzz(int argc, char** argv) {
     const double wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
     std::sort(sh.found.begin(), sh.found.end(),
               [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
-    std::cout << fuzz_report(c, sh, wall_s) << "\n";
+    std::cout << (c.jsonl ? fuzz_lines(c, sh, wall_s) : fuzz_report(c, sh, wall_s) + "\n");
     if (sh.found.empty() && (c.fuzz.mutations & raft::kMutCommitOldTerm) &&
         c.base.name != "figure-8-race") {
         std::cerr << "raftplay fuzz: no failure. commit_old_term only shows when a leader can "

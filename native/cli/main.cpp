@@ -22,6 +22,7 @@ commands:
   replay FILE                  re-run a recorded run file, verify its digest
   check HISTORY                check a client history for linearizability
   fuzz                         random fault schedules over many seeds, all cores
+  fuzz-report [FILE...]        merge the jsonl reports of fuzz shards
   shrink RUNFILE               reduce a failing run to a minimal scenario
   export RUN --format perfetto write a Chrome/Perfetto trace of a run
   bench                        benchmark figures as JSON
@@ -36,6 +37,7 @@ int dispatch(const std::string& cmd, int argc, char** argv) {
     if (cmd == "replay") return cli::cmd_replay(argc, argv);
     if (cmd == "check") return cli::cmd_check(argc, argv);
     if (cmd == "fuzz") return cli::cmd_fuzz(argc, argv);
+    if (cmd == "fuzz-report") return cli::cmd_fuzz_report(argc, argv);
     if (cmd == "shrink") return cli::cmd_shrink(argc, argv);
     if (cmd == "export") return cli::cmd_export(argc, argv);
     if (cmd == "bench") return cli::cmd_bench(argc, argv);

@@ -20,7 +20,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT"
 rm -rf "$C"
-mkdir -p "$C"/{scenario,overrides,run_file,fragment,history,entry_codec,run_archive}
+mkdir -p "$C"/{scenario,overrides,run_file,fragment,history,entry_codec,run_archive,fuzz_report}
 
 # Scenarios: the built-ins, test data (bad ones too: they reach the error
 # paths) and a few generated fault schedules.
@@ -131,5 +131,12 @@ archive snapshots --set duration_ms=500 --set cluster.nodes=3 --set cluster.snap
     --set workload.rate_per_s=200 --checkpoint-every 100
 archive lossy --set duration_ms=500 --set cluster.nodes=4 --set network.loss=0.2 \
     --set workload.rate_per_s=100 --checkpoint-every 100
+
+# Fuzz reports (`fuzz --format jsonl`): one shard with failures (a mutation),
+# one clean run.
+"$BIN" fuzz --seeds 1..30 --mutation skip_up_to_date_check --safety-ms 3000 --shard 0/2 \
+    --format jsonl --out "$TMP/ff" 2>/dev/null | sed "s#$TMP/ff#fuzz-failures#g" \
+    >"$C/fuzz_report/mutation-shard.jsonl"
+"$BIN" fuzz --seeds 1..5 --format jsonl --out "$TMP/ff" 2>/dev/null >"$C/fuzz_report/clean.jsonl"
 
 for d in "$C"/*; do echo "$(basename "$d"): $(ls "$d" | wc -l) inputs"; done

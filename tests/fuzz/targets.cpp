@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "check/fuzz_report.h"
 #include "check/linearizability.h"
 #include "format/history_json.h"
 #include "format/run_archive.h"
@@ -241,6 +242,29 @@ Outcome run_archive_target(std::string_view data) {
     return Outcome{true, ""};
 }
 
+Outcome fuzz_report_target(std::string_view data) {
+    sim::FuzzShardReport report;
+    std::string error;
+    if (!sim::read_fuzz_lines(data, kSourceName, &report, &error)) return rejected(error);
+    // Written back line by line, it reads back the same.
+    std::string text;
+    for (const sim::FuzzFailure& f : report.failures)
+        text += sim::fuzz_failure_line(f) + "\n";
+    text += sim::fuzz_shard_line(report.shard) + "\n";
+    sim::FuzzShardReport again;
+    require(sim::read_fuzz_lines(text, kSourceName, &again, &error),
+            "fuzz report lines written back do not parse");
+    require(again.failures == report.failures, "fuzz report round trip changed a failure");
+    // A merge of the report with itself is refused (the same shard twice);
+    // alone it merges and writes.
+    sim::MergedFuzzReport merged;
+    require(!sim::merge_fuzz_reports({report, report}, &merged, &error),
+            "the same shard twice merged");
+    require(sim::merge_fuzz_reports({report}, &merged, &error), "one report did not merge");
+    require(!sim::merged_fuzz_report_json(merged, true).empty(), "empty merged report");
+    return Outcome{true, ""};
+}
+
 Target target_by_name(std::string_view name) {
     if (name == "scenario") return scenario_target;
     if (name == "overrides") return overrides_target;
@@ -249,6 +273,7 @@ Target target_by_name(std::string_view name) {
     if (name == "history") return history_target;
     if (name == "entry_codec") return entry_codec_target;
     if (name == "run_archive") return run_archive_target;
+    if (name == "fuzz_report") return fuzz_report_target;
     return nullptr;
 }
 

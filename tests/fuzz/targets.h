@@ -48,9 +48,12 @@ Outcome entry_codec_target(std::string_view data);
 // proper is reached. Accepted archives must re-encode to bytes that decode
 // and re-encode to themselves.
 Outcome run_archive_target(std::string_view data);
+// The JSON lines of `raftplay fuzz --format jsonl` (read_fuzz_lines, as
+// `raftplay fuzz-report` reads them): round trip, and merges.
+Outcome fuzz_report_target(std::string_view data);
 using Target = Outcome (*)(std::string_view);
 // The target of a harness name ("scenario", "overrides", "run_file",
-// "fragment", "history", "entry_codec", "run_archive"), or nullptr.
+// "fragment", "history", "entry_codec", "run_archive", "fuzz_report"), or nullptr.
 Target target_by_name(std::string_view name);
 
 }  // namespace fuzz
