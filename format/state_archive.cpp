@@ -248,7 +248,7 @@ void serialize(A& a, raft::Command& c) {
 
 template <class A>
 void serialize(A& a, raft::CommandResult& r) {
-    a(r.ok, r.found, r.value);
+    a(r.ok, r.found, r.value, r.version, r.mod_revision);
 }
 
 template <class A>
@@ -553,7 +553,7 @@ void serialize(A& a, OpStatus& s) {
 template <class A>
 void serialize(A& a, HistoryOp& o) {
     a(o.client, o.seq, o.op, o.key, o.value, o.expected, o.invoke_us, o.complete_us, o.status);
-    a(o.found, o.output, o.cas_ok, o.node, o.log_index, o.log_term);
+    a(o.found, o.output, o.cas_ok, o.node, o.log_index, o.log_term, o.version, o.mod_revision);
 }
 
 template <class A>
