@@ -6,6 +6,7 @@
 // that made the value.
 #include <gtest/gtest.h>
 
+#include "format/history_json.h"
 #include "raft/entry_codec.h"
 #include "raft/kv.h"
 #include "sim/world.h"
@@ -182,6 +183,22 @@ TEST(KvVersion, GetsReportTheRecordThroughSnapshotInstallAndRestart) {
         EXPECT_EQ(gets[i]->version, 3) << "get " << i;
         EXPECT_EQ(gets[i]->mod_revision, append->log_index) << "get " << i;
     }
+    // The history file carries them and reads them back.
+    History back;
+    std::string error;
+    ASSERT_TRUE(parse_history_jsonl(history_to_jsonl(w.history()), &back, &error)) << error;
+    ASSERT_EQ(back.size(), w.history().size());
+    for (size_t i = 0; i < back.size(); i++) {
+        EXPECT_EQ(back[i].version, w.history()[i].version) << i;
+        EXPECT_EQ(back[i].mod_revision, w.history()[i].mod_revision) << i;
+    }
+    const std::string line = history_op_to_json(*gets[0]);
+    EXPECT_NE(line.find("\"version\":3"), std::string::npos) << line;
+    std::string negative = line;
+    negative.replace(negative.find("\"version\":3"), 11, "\"version\":-3");
+    EXPECT_FALSE(parse_history_jsonl(negative, &back, &error));
+    EXPECT_NE(error.find("\"version\": negative"), std::string::npos) << error;
+
     EXPECT_EQ(gets[3]->status, OpStatus::kOk);
     EXPECT_FALSE(gets[3]->found);
     EXPECT_EQ(gets[3]->version, 0);
