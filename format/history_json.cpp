@@ -60,9 +60,10 @@ bool is_int64(const JsonValue& v, int64_t* out) {
 // ---------------------------------------------------------------------------
 // Reading one record. Each accessor returns false after writing the error.
 
-const char* kKnownFields[] = {"client",   "seq",       "op",          "key",       "value",
-                              "expected", "invoke_us", "complete_us", "status",    "found",
-                              "output",   "cas_ok",    "node",        "log_index", "log_term"};
+const char* kKnownFields[] = {"client",   "seq",         "op",          "key",       "value",
+                              "expected", "invoke_us",   "complete_us", "status",    "found",
+                              "output",   "cas_ok",      "node",        "log_index", "log_term",
+                              "version",  "mod_revision"};
 
 struct RecordReader {
     const JsonValue& obj;
@@ -187,6 +188,10 @@ bool read_record(const JsonValue& v, size_t line, HistoryOp* op, std::string* er
     if (op->log_index < 0) return r.fail("log_index", "negative index");
     if (!r.int64_field("log_term", false, &op->log_term)) return false;
     if (op->log_term < 0) return r.fail("log_term", "negative term");
+    if (!r.int64_field("version", false, &op->version)) return false;
+    if (op->version < 0) return r.fail("version", "negative version");
+    if (!r.int64_field("mod_revision", false, &op->mod_revision)) return false;
+    if (op->mod_revision < 0) return r.fail("mod_revision", "negative revision");
     return r.int32_field("node", false, &op->node);
 }
 
@@ -245,6 +250,8 @@ std::string history_op_to_json(const HistoryOp& op) {
     w.key("node").integer(op.node);
     w.key("log_index").integer(op.log_index);
     w.key("log_term").integer(op.log_term);
+    w.key("version").integer(op.version);
+    w.key("mod_revision").integer(op.mod_revision);
     w.end_object();
     return w.take();
 }

@@ -41,7 +41,11 @@ constexpr size_t kArchiveMagicBytes = 12;
 // 2: messages and the Ready carry refusals, trace records their notes,
 // campaign actions their force flag. A version-1 file is refused (its
 // records lack those fields; nothing reads both layouts).
-constexpr uint32_t kArchiveVersion = 2;
+// 3: command results, client history operations and snapshots carry each
+// key's version and mod_revision; message counts carry bytes sent (by type,
+// by node), trace sends their size in the defined encoding and drops the
+// precise cut that dropped them.
+constexpr uint32_t kArchiveVersion = 3;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

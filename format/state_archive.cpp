@@ -248,7 +248,7 @@ void serialize(A& a, raft::Command& c) {
 
 template <class A>
 void serialize(A& a, raft::CommandResult& r) {
-    a(r.ok, r.found, r.value);
+    a(r.ok, r.found, r.value, r.version, r.mod_revision);
 }
 
 template <class A>
@@ -493,6 +493,11 @@ void serialize(A& a, MessageCounts& c) {
     a(c.sent, c.delivered, c.dropped);
     for (int64_t& x : c.by_type)
         a(x);
+    a(c.bytes, c.bytes_from_clients);
+    for (int64_t& x : c.bytes_by_type)
+        a(x);
+    for (int64_t& x : c.bytes_by_node)
+        a(x);
 }
 
 template <class A>
@@ -553,7 +558,7 @@ void serialize(A& a, OpStatus& s) {
 template <class A>
 void serialize(A& a, HistoryOp& o) {
     a(o.client, o.seq, o.op, o.key, o.value, o.expected, o.invoke_us, o.complete_us, o.status);
-    a(o.found, o.output, o.cas_ok, o.node, o.log_index, o.log_term);
+    a(o.found, o.output, o.cas_ok, o.node, o.log_index, o.log_term, o.version, o.mod_revision);
 }
 
 template <class A>
@@ -590,8 +595,9 @@ void serialize(A& a, Action& x) {
 }
 
 // The trace is most of a run's bytes: each record as varints, its time as the
-// difference from the previous record's (records are in time order), ids
-// shifted by one so that -1 (none) is 0.
+// difference from the previous record's (records are in time order). The
+// notes and a send's size follow only when present (bits 24 and 26 of the
+// kind word say so).
 std::string encode_trace(const std::vector<TraceRecord>& trace) {
     std::string out;
     int64_t t = 0;
@@ -599,15 +605,17 @@ std::string encode_trace(const std::vector<TraceRecord>& trace) {
         raft::put_signed(r.t_us - t, &out);
         t = r.t_us;
         const bool notes = r.note_node != -1 || r.note_index != 0 || r.note_term != 0;
+        const bool sized = r.bytes != 0;
         raft::put_varint(static_cast<uint64_t>(r.kind) | uint64_t(r.msg_type) << 8 |
                              uint64_t(r.reason) << 16 | uint64_t(notes) << 24 |
-                             uint64_t(r.answered) << 25,
+                             uint64_t(r.answered) << 25 | uint64_t(sized) << 26,
                          &out);
         raft::put_signed(r.node, &out);
         raft::put_signed(r.peer, &out);
         raft::put_signed(r.term, &out);
         raft::put_signed(r.index, &out);
         raft::put_signed(r.aux, &out);
+        if (sized) raft::put_signed(r.bytes, &out);
         if (!notes) continue;
         raft::put_signed(r.note_node, &out);
         raft::put_signed(r.note_index, &out);
@@ -638,12 +646,16 @@ std::string encode_trace(const std::vector<TraceRecord>& trace) {
     return static_cast<int64_t>((x >> 1) ^ (~(x & 1) + 1));
 }
 
-// A record's fields in range: a kind the trace knows, 32-bit ids, time going on.
+// A record's fields in range: a kind the trace knows, a reason its kind
+// knows, 32-bit ids, time going on.
 bool record_ok(int64_t dt, uint64_t kind, int64_t node, int64_t peer, int64_t t) {
+    const bool drop = (kind & 0xff) == static_cast<uint64_t>(TraceKind::kDrop);
+    const uint64_t reasons = drop ? static_cast<uint64_t>(kDropReasonCount)
+                                  : static_cast<uint64_t>(raft::Refusal::kCount);
     return dt >= 0 && dt <= kMaxSimTimeUs - t &&
            (kind & 0xff) < static_cast<uint64_t>(TraceKind::kCount) &&
-           (kind >> 16 & 0xff) < static_cast<uint64_t>(raft::Refusal::kCount) && kind >> 26 == 0 &&
-           node == static_cast<int32_t>(node) && peer == static_cast<int32_t>(peer);
+           (kind >> 16 & 0xff) < reasons && kind >> 27 == 0 && node == static_cast<int32_t>(node) &&
+           peer == static_cast<int32_t>(peer);
 }
 
 bool decode_trace(const std::string& in, uint64_t count, std::vector<TraceRecord>* out) {
@@ -661,6 +673,7 @@ bool decode_trace(const std::string& in, uint64_t count, std::vector<TraceRecord
         r.term = read_signed(p, end, &ok);
         r.index = read_signed(p, end, &ok);
         r.aux = read_signed(p, end, &ok);
+        if (kind >> 26 & 1) r.bytes = read_signed(p, end, &ok);
         if (kind >> 24 & 1) {
             const int64_t note_node = read_signed(p, end, &ok);
             r.note_node = static_cast<int32_t>(note_node);

@@ -2,7 +2,7 @@
 //
 // Index
 //   client statistics
-//   summary sections: header, nodes, leaders, checks, clients, messages
+//   summary sections: header, nodes, leaders, checks, clients, messages, bytes
 //
 // Every value is written from integer state in a fixed order: the same world
 // gives byte-identical text natively and in WebAssembly.
@@ -103,6 +103,8 @@ void write_node(JsonWriter& w, const NodeSlot& slot) {
     w.key("kv_keys").uinteger(n.kv().key_count());
     w.key("kv_hash").string(hex64(n.kv().hash()));
     w.key("incarnation").integer(slot.incarnation);
+    w.key("persisted_bytes").integer(slot.disk.durable.persisted_bytes());
+    w.key("snapshot_bytes").integer(slot.disk.durable.snapshot_bytes());
     w.end_object();
 }
 
@@ -252,6 +254,25 @@ void write_messages(JsonWriter& w, const World& world) {
     w.end_object();
 }
 
+// Bytes sent in the defined encoding (raft/wire_bytes.h), counted like
+// messages.sent: by type, by sending node, and the clients' requests.
+void write_bytes(JsonWriter& w, const World& world) {
+    const MessageCounts& c = world.counts();
+    w.key("bytes").begin_object();
+    w.key("sent").integer(c.bytes);
+    w.key("sent_by_type").begin_object();
+    for (int t = 0; t < static_cast<int>(raft::MsgType::kCount); t++) {
+        w.key(raft::msg_type_name(static_cast<raft::MsgType>(t))).integer(c.bytes_by_type[t]);
+    }
+    w.end_object();
+    w.key("sent_by_node").begin_array();
+    for (size_t i = 0; i < world.nodes().size(); i++)
+        w.integer(c.bytes_by_node[i]);
+    w.end_array();
+    w.key("sent_by_clients").integer(c.bytes_from_clients);
+    w.end_object();
+}
+
 }  // namespace
 
 void write_summary(JsonWriter& w, const World& world, const SummaryOptions& o) {
@@ -270,6 +291,7 @@ void write_summary(JsonWriter& w, const World& world, const SummaryOptions& o) {
     w.end_object();
     write_clients(w, world);
     write_messages(w, world);
+    write_bytes(w, world);
     if (!o.link.empty()) {
         w.key("link").string(o.link);
     }

@@ -85,9 +85,10 @@ void write_message_fields(JsonWriter& w, const TraceRecord& r) {
     w.key("term").integer(r.term);
     w.key("index").integer(r.index);
     if (r.kind == TraceKind::kDrop) {
-        w.key("reason").string(drop_reason_name(r.aux));
+        w.key("reason").string(drop_reason_name(r.reason != 0 ? r.reason : r.aux));
     } else {
         w.key("msg_id").integer(r.aux);
+        if (r.kind == TraceKind::kSend) w.key("bytes").integer(r.bytes);
         write_notes(w, r);
     }
 }

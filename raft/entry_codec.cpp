@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "base/assert.h"
+
 namespace raft {
 
 void put_varint(uint64_t v, std::string* out) {
@@ -130,20 +132,40 @@ bool decode_entries(const std::string& in, size_t* pos, std::vector<Entry>* out)
 
 namespace {
 
+void put_meta(int64_t version, Index mod_revision, std::string* out) {
+    put_signed(version, out);
+    put_signed(mod_revision, out);
+}
+
+// Versions and revisions are never negative.
+bool get_meta(const std::string& in, size_t* pos, int64_t* version, Index* mod_revision) {
+    return get_signed(in, pos, version) && get_signed(in, pos, mod_revision) && *version >= 0 &&
+           *mod_revision >= 0;
+}
+
 void put_result(const CommandResult& r, std::string* out) {
     out->push_back(static_cast<char>((r.ok ? 1 : 0) | (r.found ? 2 : 0)));
     put_string(r.value, out);
+    put_meta(r.version, r.mod_revision, out);
 }
 
 bool get_result(const std::string& in, size_t* pos, CommandResult* r) {
     if (*pos >= in.size()) return false;
     const uint8_t flags = static_cast<uint8_t>(in[(*pos)++]);
+    if (flags > 3) return false;
     r->ok = (flags & 1) != 0;
     r->found = (flags & 2) != 0;
     std::string v;
     if (!get_string(in, pos, &v)) return false;
     r->value = std::move(v);
-    return true;
+    return get_meta(in, pos, &r->version, &r->mod_revision);
+}
+
+// One pair of a snapshot's image: key, value, and the key's record.
+void put_pair(const Snapshot& s, size_t i, std::string* out) {
+    put_string(s.kv[i].first, out);
+    put_string(s.kv[i].second, out);
+    put_meta(s.kv_meta[i].version, s.kv_meta[i].mod_revision, out);
 }
 
 enum DiffOp : uint8_t { kDiffSet = 0, kDiffErase = 1 };
@@ -159,32 +181,32 @@ void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) 
         put_signed(session.last_seq, out);
         put_result(session.last_result, out);
     }
+    ASSERT_CMP(s.kv_meta.size(), ==, s.kv.size());
     if (!base) {
         put_varint(s.kv.size(), out);
-        for (const auto& [k, v] : s.kv) {
-            put_string(k, out);
-            put_string(v, out);
-        }
+        for (size_t i = 0; i < s.kv.size(); i++)
+            put_pair(s, i, out);
         return;
     }
+    ASSERT_CMP(base->kv_meta.size(), ==, base->kv.size());
     // Both are sorted by key: one merge walk finds the differences.
     std::string ops;
     uint64_t count = 0;
-    auto a = base->kv.begin();
-    auto b = s.kv.begin();
-    while (a != base->kv.end() || b != s.kv.end()) {
-        if (b == s.kv.end() || (a != base->kv.end() && a->first < b->first)) {
+    size_t a = 0, b = 0;
+    const size_t na = base->kv.size(), nb = s.kv.size();
+    while (a < na || b < nb) {
+        if (b == nb || (a < na && base->kv[a].first < s.kv[b].first)) {
             ops.push_back(static_cast<char>(kDiffErase));
-            put_string(a->first, &ops);
+            put_string(base->kv[a].first, &ops);
             ++a;
             count++;
             continue;
         }
-        const bool same_key = a != base->kv.end() && a->first == b->first;
-        if (!same_key || !(a->second == b->second)) {
+        const bool same_key = a < na && base->kv[a].first == s.kv[b].first;
+        if (!same_key || !(base->kv[a].second == s.kv[b].second) ||
+            base->kv_meta[a] != s.kv_meta[b]) {
             ops.push_back(static_cast<char>(kDiffSet));
-            put_string(b->first, &ops);
-            put_string(b->second, &ops);
+            put_pair(s, b, &ops);
             count++;
         }
         if (same_key) ++a;
@@ -214,14 +236,26 @@ bool get_sessions(const std::string& in, size_t* pos, Snapshot* out) {
     return true;
 }
 
+// One pair and its record, appended to out.
+bool get_pair(const std::string& in, size_t* pos, std::string key, Snapshot* out) {
+    std::string value;
+    KeyMeta m;
+    if (!get_string(in, pos, &value) || !get_meta(in, pos, &m.version, &m.mod_revision))
+        return false;
+    out->kv.emplace_back(std::move(key), Blob(std::move(value)));
+    out->kv_meta.push_back(m);
+    return true;
+}
+
 // A whole key-value image: n pairs, keys strictly increasing.
 bool get_whole_kv(const std::string& in, size_t* pos, uint64_t n, Snapshot* out) {
     out->kv.reserve(static_cast<size_t>(n));
+    out->kv_meta.reserve(static_cast<size_t>(n));
     for (uint64_t k = 0; k < n; k++) {
-        std::string key, value;
-        if (!get_string(in, pos, &key) || !get_string(in, pos, &value)) return false;
+        std::string key;
+        if (!get_string(in, pos, &key)) return false;
         if (!out->kv.empty() && key <= out->kv.back().first) return false;
-        out->kv.emplace_back(std::move(key), Blob(std::move(value)));
+        if (!get_pair(in, pos, std::move(key), out)) return false;
     }
     return true;
 }
@@ -230,23 +264,30 @@ bool get_whole_kv(const std::string& in, size_t* pos, uint64_t n, Snapshot* out)
 // order), merged with base into a sorted image.
 bool get_diff_kv(const std::string& in, size_t* pos, uint64_t n, const Snapshot& base,
                  Snapshot* out) {
+    if (base.kv_meta.size() != base.kv.size()) return false;
     out->kv.reserve(base.kv.size() + static_cast<size_t>(n));
-    auto a = base.kv.begin();
+    out->kv_meta.reserve(base.kv.size() + static_cast<size_t>(n));
+    size_t a = 0;
+    const size_t na = base.kv.size();
+    auto copy_base = [&](size_t i) {
+        out->kv.push_back(base.kv[i]);
+        out->kv_meta.push_back(base.kv_meta[i]);
+    };
     std::string previous;
     for (uint64_t k = 0; k < n; k++) {
         if (*pos >= in.size()) return false;
         const auto op = static_cast<uint8_t>(in[(*pos)++]);
-        std::string key, value;
+        std::string key;
         if (op > kDiffErase || !get_string(in, pos, &key)) return false;
         if (k > 0 && key <= previous) return false;
-        if (op == kDiffSet && !get_string(in, pos, &value)) return false;
         previous = key;
-        while (a != base.kv.end() && a->first < key)
-            out->kv.push_back(*a++);
-        if (a != base.kv.end() && a->first == key) ++a;
-        if (op == kDiffSet) out->kv.emplace_back(std::move(key), Blob(std::move(value)));
+        while (a < na && base.kv[a].first < key)
+            copy_base(a++);
+        if (a < na && base.kv[a].first == key) ++a;
+        if (op == kDiffSet && !get_pair(in, pos, std::move(key), out)) return false;
     }
-    out->kv.insert(out->kv.end(), a, base.kv.end());
+    for (; a < na; a++)
+        copy_base(a);
     return true;
 }
 
@@ -260,6 +301,7 @@ bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, S
         return false;
     }
     out->kv.clear();
+    out->kv_meta.clear();
     return base ? get_diff_kv(in, pos, n, *base, out) : get_whole_kv(in, pos, n, out);
 }
 

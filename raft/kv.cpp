@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/assert.h"
+
 namespace raft {
 
 uint64_t KvStore::pair_hash(uint64_t key_hash, const std::string& v) {
@@ -86,13 +88,23 @@ size_t KvStore::position(const std::vector<uint32_t>& c, const std::string& k) c
     return static_cast<size_t>(std::lower_bound(c.begin(), c.end(), k, key_less) - c.begin());
 }
 
-const Blob* KvStore::find(const std::string& k) const {
-    if (size_ == 0) return nullptr;
+int64_t KvStore::slot_of(const std::string& k) const {
+    if (size_ == 0) return -1;
     const uint32_t e = index_[probe(k, base::hash_bytes(k))];
-    return e == 0 ? nullptr : &pool_[e - 1].second;
+    return static_cast<int64_t>(e) - 1;
 }
 
-void KvStore::set(const std::string& k, const Blob& v) {
+const Blob* KvStore::find(const std::string& k) const {
+    const int64_t s = slot_of(k);
+    return s < 0 ? nullptr : &pool_[static_cast<size_t>(s)].second;
+}
+
+KeyMeta KvStore::meta(const std::string& k) const {
+    const int64_t s = slot_of(k);
+    return s < 0 ? KeyMeta{} : pool_meta_[static_cast<size_t>(s)];
+}
+
+void KvStore::set(const std::string& k, const Blob& v, Index index) {
     const uint64_t kh = base::hash_bytes(k);
     const uint64_t h = pair_hash(kh, v);
     hash_ += h;
@@ -103,8 +115,11 @@ void KvStore::set(const std::string& k, const Blob& v) {
         hash_ -= pool_hash_[s];
         pool_[s].second = v;
         pool_hash_[s] = h;
+        pool_meta_[s].version++;
+        pool_meta_[s].mod_revision = index;
         return;
     }
+    const KeyMeta created{1, index};  // etcd: a new key's first version is 1
     size_t ci = 0, i = 0;
     if (!chunks_.empty()) {
         ci = chunk_for(k);
@@ -121,12 +136,14 @@ void KvStore::set(const std::string& k, const Blob& v) {
         pool_hash_[s] = h;
         pool_prefix_[s] = key_prefix(k);
         pool_key_hash_[s] = kh;
+        pool_meta_[s] = created;
     } else {
         s = static_cast<uint32_t>(pool_.size());
         pool_.emplace_back(k, v);
         pool_hash_.push_back(h);
         pool_prefix_.push_back(key_prefix(k));
         pool_key_hash_.push_back(kh);
+        pool_meta_.push_back(created);
     }
     index_[at] = s + 1;
     std::vector<uint32_t>& c = chunks_[ci];
@@ -160,6 +177,7 @@ void KvStore::erase(const std::string& k) {
     const uint32_t s = c[i];
     hash_ -= pool_hash_[s];
     pool_[s] = Pair();
+    pool_meta_[s] = KeyMeta{};  // etcd: a deleted key's history ends with it
     free_.push_back(s);
     c.erase(c.begin() + static_cast<std::ptrdiff_t>(i));
     size_--;
@@ -173,9 +191,13 @@ void KvStore::erase(const std::string& k) {
 
 CommandResult KvStore::read(const std::string& key) const {
     CommandResult r;
-    const Blob* v = find(key);
-    r.found = v != nullptr;
-    if (r.found) r.value = *v;
+    const int64_t s = slot_of(key);
+    r.found = s >= 0;
+    if (r.found) {
+        r.value = pool_[static_cast<size_t>(s)].second;
+        r.version = pool_meta_[static_cast<size_t>(s)].version;
+        r.mod_revision = pool_meta_[static_cast<size_t>(s)].mod_revision;
+    }
     return r;
 }
 
@@ -183,12 +205,13 @@ bool KvStore::operator==(const KvStore& o) const {
     if (size_ != o.size_ || hash_ != o.hash_ || sessions_ != o.sessions_) return false;
     auto a = data(), b = o.data();
     for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-        if (i->first != j->first || !(i->second == j->second)) return false;
+        if (i->first != j->first || !(i->second == j->second) || meta(i->first) != o.meta(j->first))
+            return false;
     }
     return true;
 }
 
-CommandResult KvStore::apply(const Command& cmd) {
+CommandResult KvStore::apply(const Command& cmd, Index index) {
     Session& session = sessions_[cmd.client_id];
     if (cmd.seq != 0 && cmd.seq <= session.last_seq) {
         // §8: a duplicate of an executed command answers from the session
@@ -198,7 +221,7 @@ CommandResult KvStore::apply(const Command& cmd) {
     CommandResult r;
     switch (cmd.op) {
         case OpType::kPut:
-            set(cmd.key, cmd.value);
+            set(cmd.key, cmd.value, index);
             break;
         case OpType::kGet:
             r = read(cmd.key);
@@ -212,12 +235,12 @@ CommandResult KvStore::apply(const Command& cmd) {
             r.found = v != nullptr;
             if (r.found) r.value = *v;
             r.ok = r.found && *v == cmd.expected;
-            if (r.ok) set(cmd.key, cmd.value);
+            if (r.ok) set(cmd.key, cmd.value, index);
             break;
         }
         case OpType::kAppend: {
             const Blob* v = find(cmd.key);
-            set(cmd.key, Blob((v != nullptr ? v->str() : std::string()) + cmd.value.str()));
+            set(cmd.key, Blob((v != nullptr ? v->str() : std::string()) + cmd.value.str()), index);
             break;
         }
     }
@@ -233,8 +256,13 @@ Snapshot KvStore::to_snapshot(Index index, Term term) const {
     s.last_included_index = index;
     s.last_included_term = term;
     s.kv.reserve(size_);
-    for (const Pair& p : data())
-        s.kv.push_back(p);
+    s.kv_meta.reserve(size_);
+    for (const std::vector<uint32_t>& c : chunks_) {
+        for (uint32_t slot : c) {
+            s.kv.push_back(pool_[slot]);
+            s.kv_meta.push_back(pool_meta_[slot]);
+        }
+    }
     s.sessions.assign(sessions_.begin(), sessions_.end());
     return s;
 }
@@ -252,6 +280,13 @@ void KvStore::restore(const Snapshot& snap) {
     pool_hash_.resize(pool_.size());
     pool_prefix_.resize(pool_.size());
     pool_key_hash_.resize(pool_.size());
+    ASSERT_MSG(snap.kv_meta.empty() || snap.kv_meta.size() == snap.kv.size(),
+               "a snapshot's key records match its pairs");
+    if (snap.kv_meta.empty()) {
+        pool_meta_.assign(pool_.size(), KeyMeta{});
+    } else {
+        pool_meta_.assign(snap.kv_meta.begin(), snap.kv_meta.end());
+    }
     for (size_t i = 0; i < pool_.size(); i++) {
         pool_key_hash_[i] = base::hash_bytes(pool_[i].first);
         pool_hash_[i] = pair_hash(pool_key_hash_[i], pool_[i].second);

@@ -1,5 +1,8 @@
 // raft/kv.h — the replicated state machine: a key-value store with put, get,
 // delete, compare-and-swap and append, and exactly-once client sessions.
+// Each key carries etcd's version and mod_revision (raft::KeyMeta), which a
+// get returns; they are not in the content hash (which stays a function of
+// the pairs alone), but snapshots and equality carry them.
 //
 // Deterministic by construction: std::map (sorted) content and an
 // order-independent content hash kept up to date incrementally, so nodes that
@@ -61,11 +64,15 @@ class KvStore {
         const_iterator end() const { return e; }
     };
 
-    // Applies a command with exactly-once semantics: a (client_id, seq) seen
-    // before is answered from the session table and changes nothing.
-    CommandResult apply(const Command& cmd);
+    // Applies the command of the log entry at `index` with exactly-once
+    // semantics: a (client_id, seq) seen before is answered from the session
+    // table and changes nothing. A modification stamps the key's
+    // mod_revision with `index`.
+    CommandResult apply(const Command& cmd, Index index);
     // Reads without the log (ReadIndex, or the follower-local-read mutation).
     CommandResult read(const std::string& key) const;
+    // A key's version and mod_revision (zero when absent).
+    KeyMeta meta(const std::string& key) const;
 
     size_t key_count() const { return size_; }
     uint64_t hash() const { return hash_; }
@@ -87,7 +94,10 @@ class KvStore {
     void index_build(size_t n);
     void index_erase(size_t pos);
     const Blob* find(const std::string& k) const;
-    void set(const std::string& k, const Blob& v);
+    // The slot holding k, or -1.
+    int64_t slot_of(const std::string& k) const;
+    // Sets k to v as the modification at `index` (version + 1).
+    void set(const std::string& k, const Blob& v, Index index);
     void erase(const std::string& k);
     size_t chunk_for(const std::string& k) const;
     // In chunk c, the position of the first key >= k.
@@ -98,6 +108,7 @@ class KvStore {
     std::vector<uint64_t> pool_hash_;      // pair_hash of each slot's pair
     std::vector<uint64_t> pool_prefix_;    // key_prefix of each slot's key
     std::vector<uint64_t> pool_key_hash_;  // hash_bytes of each slot's key
+    std::vector<KeyMeta> pool_meta_;       // version and mod_revision of each slot's key
     // Linear probing on key hashes: slot + 1 per position, 0 = empty; a power
     // of two, at most half full.
     std::vector<uint32_t> index_;

@@ -83,7 +83,7 @@ void Node::rebuild_state_machine() {
     // The log may reach back before the snapshot point (catch-up entries).
     for (Index i = std::max(log_.snapshot_index(), snapshot_index()) + 1; i <= last_applied_; i++) {
         const Entry& e = log_.at(i);
-        if (e.type == EntryType::kCommand) kv_.apply(e.cmd);
+        if (e.type == EntryType::kCommand) kv_.apply(e.cmd, e.index);
     }
 }
 
@@ -601,7 +601,7 @@ void Node::apply_committed() {
         ASSERT_CMP(e.index, ==, last_applied_ + 1);
         last_applied_++;
         if (e.type == EntryType::kCommand) {
-            CommandResult r = kv_.apply(e.cmd);
+            CommandResult r = kv_.apply(e.cmd, e.index);
             if (e.origin == id_) reply_client(e.cmd, r, false, nullptr);
         }
         ready_.applied.push_back(Applied{e.index, e.term, e.type, e.hash});

@@ -69,12 +69,25 @@ struct Command {
     bool operator==(const Command&) const = default;
 };
 
-// Result of applying a command. For get: found + value. For cas: ok says
-// whether the swap happened (value then holds the value seen).
+// A key's modification record, etcd's model: version counts the
+// modifications (put, append, successful cas) since the key was created (1
+// after the first; a delete removes the key, so the next put starts again at
+// 1); mod_revision is the log index of the entry that last modified it.
+struct KeyMeta {
+    int64_t version = 0;
+    Index mod_revision = 0;
+    bool operator==(const KeyMeta&) const = default;
+};
+
+// Result of applying a command. For get: found + value, and the key's
+// version and mod_revision (0 when not found). For cas: ok says whether the
+// swap happened (value then holds the value seen).
 struct CommandResult {
     bool ok = true;
     bool found = false;
     Blob value;
+    int64_t version = 0;
+    Index mod_revision = 0;
     bool operator==(const CommandResult&) const = default;
 };
 
@@ -122,6 +135,7 @@ struct Snapshot {
     Index last_included_index = 0;
     Term last_included_term = 0;
     std::vector<std::pair<std::string, Blob>> kv;       // sorted by key
+    std::vector<KeyMeta> kv_meta;                       // kv_meta[i] is kv[i]'s; empty: all 0
     std::vector<std::pair<int32_t, Session>> sessions;  // sorted by id
     bool operator==(const Snapshot&) const = default;
 };

@@ -143,6 +143,11 @@ void client_ops(View& v) {
     if (ImGui::Button("GET")) v.act(client_action(ActionKind::kGet, v.ui.ctl_node, v.ui.key, ""));
     v.spot("ctl.get");
     ImGui::SameLine();
+    if (ImGui::Button("APPEND"))
+        v.act(client_action(ActionKind::kAppend, v.ui.ctl_node, v.ui.key, v.ui.value));
+    tooltip("Append the value to the key's current value (kvraft's Append).");
+    v.spot("ctl.append");
+    ImGui::SameLine();
     if (ImGui::Button("DELETE"))
         v.act(client_action(ActionKind::kDelete, v.ui.ctl_node, v.ui.key, ""));
     v.spot("ctl.delete");

@@ -173,6 +173,47 @@ void edit_faults(sim::Scenario& d) {
     edit_ppm("corrupt", &d.disk.corrupt_ppm);
 }
 
+// The mix's append share; the other four keep their proportions in the
+// rest (put takes it all when they are all 0), and put absorbs the rounding.
+void set_append_share(sim::Workload& w, int64_t append_ppm) {
+    int64_t* others[] = {&w.put_ppm, &w.get_ppm, &w.delete_ppm, &w.cas_ppm};
+    int64_t before = 0;
+    for (const int64_t* x : others)
+        before += *x;
+    const int64_t rest = sim::kPpm - append_ppm;
+    if (before == 0) w.put_ppm = rest;
+    int64_t given = 0;
+    for (int64_t* x : others) {
+        if (before > 0) *x = *x * rest / before;
+        given += *x;
+    }
+    w.put_ppm += rest - given;
+    w.append_ppm = append_ppm;
+}
+
+void edit_workload_mix(sim::Workload& w) {
+    int append_pct = static_cast<int>(w.append_ppm / 10'000);
+    ImGui::SetNextItemWidth(110);
+    if (ImGui::SliderInt("append share", &append_pct, 0, 100, "%d %%")) {
+        set_append_share(w, static_cast<int64_t>(append_pct) * 10'000);
+    }
+    tooltip(
+        "The workload's share of appends (kvraft's Append); the other operations share the "
+        "rest in their current proportions.");
+    ImGui::SameLine();
+    int route = static_cast<int>(w.retry.route);
+    const char* routes[] = {sim::client_route_name(sim::ClientRoute::kRoundRobin),
+                            sim::client_route_name(sim::ClientRoute::kPinned),
+                            sim::client_route_name(sim::ClientRoute::kLeader)};
+    ImGui::SetNextItemWidth(110);
+    if (ImGui::Combo("retry route", &route, routes, 3)) {
+        w.retry.route = static_cast<sim::ClientRoute>(route);
+    }
+    tooltip(
+        "Where a client retries: the next node (round_robin), its own node only (pinned), "
+        "or the leader its last node names (leader).");
+}
+
 void edit_workload(sim::Scenario& d) {
     ImGui::SetNextItemWidth(110);
     ImGui::SliderInt("clients", &d.workload.clients, 0, 64);
@@ -185,6 +226,7 @@ void edit_workload(sim::Scenario& d) {
     if (ImGui::DragInt("duration", &duration_s, 1.f, 1, 86'400, "%d s")) {
         d.duration_us = static_cast<int64_t>(duration_s) * 1'000'000;
     }
+    edit_workload_mix(d.workload);
 }
 
 void settings_editor(View& v) {

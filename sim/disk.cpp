@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/assert.h"
+#include "raft/wire_bytes.h"
 
 namespace sim {
 
@@ -45,6 +46,17 @@ void DurableState::write_snapshot(const raft::SnapshotPtr& s) {
         log.clear();
     }
     snapshot = s;
+}
+
+int64_t DurableState::persisted_bytes() const {
+    int64_t n = raft::kHardStateBytes;
+    for (const StoredEntry& s : log)
+        n += raft::entry_wire_bytes(s.entry) + raft::kStoredEntryChecksumBytes;
+    return n;
+}
+
+int64_t DurableState::snapshot_bytes() const {
+    return snapshot ? raft::snapshot_wire_bytes(*snapshot) : 0;
 }
 
 int64_t Disk::unsynced_entries() const {

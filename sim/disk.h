@@ -47,6 +47,12 @@ struct DurableState {
     void write_entry(const raft::Entry& e);
     void write_entry(raft::Entry&& e);
     void write_snapshot(const raft::SnapshotPtr& s);
+    // Sizes on disk in the defined encoding (raft/wire_bytes.h,
+    // docs/cli.md#bytes): the Raft state (hard state, plus each stored
+    // entry with its checksum: MIT 6.5840's RaftStateSize), and the latest
+    // snapshot (0 without one). Computed, not counted: O(log) and O(keys).
+    int64_t persisted_bytes() const;
+    int64_t snapshot_bytes() const;
 };
 
 // One Ready's worth of writes, plus the messages that wait for them.

@@ -38,6 +38,10 @@ struct HistoryOp {
     // again; 0 while no leader has (and for reads a ReadIndex serves).
     int64_t log_index = 0;
     int64_t log_term = 0;
+    // An ok get that found its key: the key's version and mod_revision as
+    // the read saw them (etcd's model, raft::KeyMeta); 0 otherwise.
+    int64_t version = 0;
+    int64_t mod_revision = 0;
 };
 
 using History = std::vector<HistoryOp>;

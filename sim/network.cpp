@@ -18,6 +18,10 @@ const char* drop_reason_name(int64_t r) {
             return "dead";
         case kDropUser:
             return "user";
+        case kDropCut:
+            return "cut";
+        case kDropEntriesOnly:
+            return "entries_only";
         default:
             return "?";
     }
@@ -60,7 +64,8 @@ void Network::partition(const std::vector<int>& group) {
     ASSERT_CMP(group.size(), ==, static_cast<size_t>(n_));
     for (int i = 0; i < n_; i++) {
         for (int j = 0; j < n_; j++) {
-            cut_[link(i, j)] = group[static_cast<size_t>(i)] != group[static_cast<size_t>(j)];
+            cut_[link(i, j)] =
+                group[static_cast<size_t>(i)] != group[static_cast<size_t>(j)] ? kCutPartition : 0;
         }
     }
 }

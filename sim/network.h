@@ -27,13 +27,32 @@
 
 namespace sim {
 
-// Why a message was dropped (TraceRecord::aux of a kDrop).
-enum DropReason : int64_t { kDropLoss = 0, kDropPartition, kDropDead, kDropUser };
+// Why a message was dropped (TraceRecord::aux of a kDrop). A cut's drop is
+// kDropPartition in aux, which the digest folds, whatever cut it was; the
+// precise rule (a partition, a one-way cut, an entries-only cut) goes in
+// TraceRecord::reason, which it does not: naming them apart changed no run.
+// "loss", "partition", "dead", "user", "cut", "entries_only": trace lines
+// carry the names.
+enum DropReason : int64_t {
+    kDropLoss = 0,
+    kDropPartition,
+    kDropDead,
+    kDropUser,
+    kDropCut,          // a one-way cut (cut_link)
+    kDropEntriesOnly,  // a one-way cut of what carries entries (cut_link, entries_only)
+    kDropReasonCount
+};
 const char* drop_reason_name(int64_t r);
 
+// Counted per copy put on the wire (a duplicate counts twice, as in `sent`).
+// Bytes are raft::wire_bytes, the defined encoding (docs/cli.md#bytes).
 struct MessageCounts {
     int64_t sent = 0, delivered = 0, dropped = 0;
     int64_t by_type[static_cast<int>(raft::MsgType::kCount)] = {};
+    int64_t bytes = 0;
+    int64_t bytes_by_type[static_cast<int>(raft::MsgType::kCount)] = {};
+    int64_t bytes_by_node[raft::kMaxNodes] = {};  // by sending node (client replies included)
+    int64_t bytes_from_clients = 0;               // client requests
 };
 
 // The network's verdict on a message whose delivery event came due.
@@ -49,8 +68,9 @@ class Network {
   public:
     // InFlight::deliver_us of a message that waits, not scheduled.
     static constexpr int64_t kClogged = -1, kHeld = -2;
-    // Cut values: what a one-way cut drops.
-    static constexpr uint8_t kCutAll = 1, kCutEntries = 2;
+    // Cut values: what blocks a direction, and which rule it was: a one-way
+    // cut of everything, of what carries entries, or a partition's side.
+    static constexpr uint8_t kCutAll = 1, kCutEntries = 2, kCutPartition = 3;
 
     Network() = default;
     Network(int nodes, const NetworkModel& model, base::Rng rng);
@@ -66,11 +86,13 @@ class Network {
         const bool internal = !from_client && !to_client;
         return internal && rng_.chance(model_.duplicate_ppm, kPpm) ? 2 : 1;
     }
-    // Puts one copy of m on the wire with its latency and loss drawn (a
-    // clogged link holds it: deliver_us < 0, no delivery event is due). The
-    // reference is valid until the next add.
+    // Puts one copy of m, of `bytes` on the wire (raft::wire_bytes), on the
+    // wire with its latency and loss drawn (a clogged link holds it:
+    // deliver_us < 0, no delivery event is due). The reference is valid
+    // until the next add.
     [[gnu::always_inline]] InFlight& add_copy(raft::Message& m, bool last, bool from_client,
-                                              bool to_client, int64_t now_us, int64_t* id) {
+                                              bool to_client, int64_t now_us, int64_t bytes,
+                                              int64_t* id) {
         // (A node's ends are checked where they are used: link() on the
         // clog below and on arrival, the world's slot() on delivery.)
         const bool internal = !from_client && !to_client;
@@ -83,6 +105,7 @@ class Network {
         f.lost = internal && rng_.chance(model_.loss_ppm, kPpm);
         counts_.sent++;
         counts_.by_type[static_cast<int>(m.type)]++;
+        count_bytes(m, from_client, bytes);
         if (internal && link_clogged(m.from, m.to)) {
             f.deliver_us = kClogged;
             clogged_.push_back(*id);
@@ -129,6 +152,12 @@ class Network {
         const uint8_t c = cut_[link(m.from, m.to)];
         if (c == kCutEntries) return !m.entries.empty() || m.type == raft::MsgType::kSnapshot;
         return c != 0;
+    }
+    // The DropReason of a message cut_drops drops.
+    int64_t cut_reason(const raft::Message& m) const {
+        const uint8_t c = cut_[link(m.from, m.to)];
+        ASSERT(c != 0);
+        return c == kCutPartition ? kDropPartition : c == kCutEntries ? kDropEntriesOnly : kDropCut;
     }
     void cut_link(int from, int to, bool entries_only);
     void clog(int from, int to);
@@ -184,6 +213,17 @@ class Network {
                                      model_.tail_ppm, model_.tail_us_max);
     }
     void release_clogged(int64_t now_us, std::vector<int64_t>* released);
+    [[gnu::always_inline]] void count_bytes(const raft::Message& m, bool from_client,
+                                            int64_t bytes) {
+        counts_.bytes += bytes;
+        counts_.bytes_by_type[static_cast<int>(m.type)] += bytes;
+        if (from_client) {
+            counts_.bytes_from_clients += bytes;
+        } else {
+            ASSERT(static_cast<uint32_t>(m.from) < static_cast<uint32_t>(n_));
+            counts_.bytes_by_node[m.from] += bytes;
+        }
+    }
 
     int n_ = 0;
     NetworkModel model_;

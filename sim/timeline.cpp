@@ -28,7 +28,8 @@ size_t entry_bytes(const raft::Entry& e) {
 
 size_t snapshot_bytes(const raft::SnapshotPtr& s) {
     if (!s) return 0;
-    size_t b = sizeof(raft::Snapshot) + s->sessions.size() * sizeof(s->sessions[0]);
+    size_t b = sizeof(raft::Snapshot) + s->sessions.size() * sizeof(s->sessions[0]) +
+               s->kv_meta.size() * sizeof(raft::KeyMeta);
     for (const auto& [k, v] : s->kv)
         b += sizeof(s->kv[0]) + string_bytes(k) + blob_bytes(v);
     return b;

@@ -62,11 +62,17 @@ struct TraceRecord {
     // - a vote request: note_term = the candidate's last log term (index
     //   holds its last log index), so a log_behind refusal shows both
     //   (index, term)s.
-    uint8_t reason = 0;     // raft::Refusal
+    // A drop: reason = the precise DropReason of a cut (partition, cut,
+    // entries_only) where aux, in the digest, says partition; else 0.
+    uint8_t reason = 0;     // raft::Refusal (a drop: sim::DropReason)
     bool answered = false;  // a delivered request's refusal: a response says it
     int32_t note_node = -1;
     int64_t note_index = 0;
     int64_t note_term = 0;
+    // A send: the message's size in the defined encoding (raft::wire_bytes).
+    // Not in the digest either: it is a function of the message, which the
+    // run already is.
+    int64_t bytes = 0;
 };
 
 // Each record's fields, as 64-bit words, folded pairwise by 128-bit products

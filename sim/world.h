@@ -275,7 +275,9 @@ class World {
     void deliver(int64_t msg_id, int64_t event_t_us);
     void deliver_to_client(int64_t msg_id, InFlight* f);
     void schedule_released(const std::vector<int64_t>& ids);
-    void drop_message(int64_t msg_id, int64_t reason);
+    // reason: folded into the digest; rule: the precise one, when it refines
+    // reason (a cut's kind), else 0 (see DropReason).
+    void drop_message(int64_t msg_id, int64_t reason, int64_t rule = 0);
 
     // Nodes and disks.
     void handle_ready(int id, raft::Ready& rd);

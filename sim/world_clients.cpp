@@ -281,6 +281,10 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
         op.found = r.found;
         op.output = r.value;
         op.cas_ok = r.ok;
+        if (op.op == raft::OpType::kGet) {
+            op.version = r.version;
+            op.mod_revision = r.mod_revision;
+        }
     }
     record(TraceRecord{0, TraceKind::kClientComplete, static_cast<uint8_t>(op.op), kClientBase + c,
                        op.node, 0, cl.op, static_cast<int64_t>(status)});

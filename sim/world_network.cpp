@@ -10,6 +10,7 @@
 // alive or paused.
 #include <algorithm>
 
+#include "raft/wire_bytes.h"
 #include "sim/world.h"
 
 namespace sim {
@@ -52,10 +53,12 @@ void note_message(const raft::Message& m, TraceRecord* r) {
 
 void World::send(raft::Message&& m, bool from_client, bool to_client) {
     const int copies = s_.net.copies(from_client, to_client);
+    // Sized once, before the last copy moves m onto the wire.
+    const int64_t bytes = raft::wire_bytes(m);
     for (int c = 0; c < copies; c++) {
         int64_t id = 0;
         const InFlight& f =
-            s_.net.add_copy(m, c + 1 == copies, from_client, to_client, s_.now_us, &id);
+            s_.net.add_copy(m, c + 1 == copies, from_client, to_client, s_.now_us, bytes, &id);
         const raft::Message& msg = f.msg;
         TraceRecord r;
         r.kind = TraceKind::kSend;
@@ -65,6 +68,7 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
         r.term = msg.term;
         r.index = raft::message_log_index(msg);
         r.aux = id;
+        r.bytes = bytes;
         note_message(msg, &r);
         record(r);
         if (f.deliver_us >= 0) {
@@ -73,8 +77,9 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
     }
 }
 
-void World::drop_message(int64_t msg_id, int64_t reason) {
+void World::drop_message(int64_t msg_id, int64_t reason, int64_t rule) {
     ASSERT(reason >= kDropLoss && reason <= kDropUser);
+    ASSERT(rule >= 0 && rule < kDropReasonCount);
     const InFlight* f = s_.net.wire().find(msg_id);
     if (f == nullptr) return;  // gone already (dropped by the user while held)
     TraceRecord r;
@@ -84,6 +89,7 @@ void World::drop_message(int64_t msg_id, int64_t reason) {
     r.peer = receiver_of(*f);
     r.term = f->msg.term;
     r.aux = reason;
+    r.reason = static_cast<uint8_t>(rule);
     record(r);
     s_.net.dropped(msg_id);
 }
@@ -98,7 +104,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
         case Arrival::kLost:
             return drop_message(msg_id, kDropLoss);
         case Arrival::kPartition:
-            return drop_message(msg_id, kDropPartition);
+            return drop_message(msg_id, kDropPartition, s_.net.cut_reason(found->msg));
         case Arrival::kArrives:
             break;
     }

@@ -182,7 +182,8 @@ Outcome codec_entries(const std::string& in, size_t pos) {
             "entries round trip");
     raft::KvStore kv;
     for (size_t i = 0; i < entries.size() && i < kCommandsMax; i++) {
-        if (entries[i].type == raft::EntryType::kCommand) kv.apply(entries[i].cmd);
+        if (entries[i].type == raft::EntryType::kCommand)
+            kv.apply(entries[i].cmd, entries[i].index);
     }
     return Outcome{true, ""};
 }

@@ -45,7 +45,7 @@ TEST(Summary, HasEveryContractKey) {
     ASSERT_FALSE(d.HasParseError());
     expect_keys(d,
                 {"scenario", "seed", "digest", "events", "sim_time_us", "nodes", "leaders",
-                 "checks", "clients", "messages"},
+                 "checks", "clients", "messages", "bytes"},
                 "summary");
     EXPECT_TRUE(d["digest"].IsString());
     EXPECT_EQ(d["digest"].GetString(), w.digest_hex());
@@ -55,7 +55,7 @@ TEST(Summary, HasEveryContractKey) {
         expect_keys(n,
                     {"id", "alive", "paused", "role", "term", "voted_for", "leader", "commit_index",
                      "applied_index", "log_first_index", "log_last_index", "snapshot_index",
-                     "kv_keys", "kv_hash"},
+                     "kv_keys", "kv_hash", "persisted_bytes", "snapshot_bytes"},
                     "node");
         EXPECT_TRUE(n["kv_hash"].IsString());
         const std::string role = n["role"].GetString();
@@ -75,6 +75,8 @@ TEST(Summary, HasEveryContractKey) {
     for (const char* t : {"pre_vote", "pre_vote_resp", "vote", "vote_resp", "append", "append_resp",
                           "snapshot", "snapshot_resp"})
         EXPECT_TRUE(d["messages"]["by_type"].HasMember(t)) << t;
+    expect_keys(d["bytes"], {"sent", "sent_by_type", "sent_by_node", "sent_by_clients"}, "bytes");
+    EXPECT_EQ(d["bytes"]["sent_by_node"].Size(), 5u);
     EXPECT_GT(d["clients"]["ok"].GetInt64(), 50);
     int alive = 0;
     for (const auto& n : d["nodes"].GetArray())

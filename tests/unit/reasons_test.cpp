@@ -5,6 +5,7 @@
 // where a leader appended it; `campaign` honouring leases unless forced.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "format/history_json.h"
@@ -306,6 +307,63 @@ TEST(Reasons, ScriptedPutReportsWhereTheLeaderAppendedIt) {
         joined = line.find("\"log_index\":" + std::to_string(op.log_index)) != std::string::npos;
     }
     EXPECT_TRUE(joined);
+}
+
+// A dropped message says which rule dropped it: an entries-only cut, a
+// one-way cut and a partition each by name in the trace line, while the
+// record's aux (folded into the digest) stays "partition" for all three, so
+// naming them changed no digest.
+TEST(Reasons, DropsNameTheCutThatDroppedThem) {
+    auto s = std::make_shared<Scenario>();
+    s->cluster.node_count = 3;
+    s->duration_us = 4'000'000;
+    s->workload.clients = 2;
+    s->workload.rate_per_s = 100;
+    auto link = [](int64_t at_us, int from, int to, bool entries_only) {
+        Action a;
+        a.at_us = at_us;
+        a.kind = ActionKind::kCutLink;
+        a.node.sel = a.to.sel = NodeSelector::kId;
+        a.node.id = from;
+        a.to.id = to;
+        a.entries_only = entries_only;
+        return a;
+    };
+    auto heal = [](int64_t at_us) {
+        Action a;
+        a.at_us = at_us;
+        a.kind = ActionKind::kHeal;
+        return a;
+    };
+    for (int from = 0; from < 3; from++) {
+        for (int to = 0; to < 3; to++)
+            if (from != to) s->timeline.push_back(link(1'000'000, from, to, true));
+    }
+    s->timeline.push_back(heal(1'500'000));
+    s->timeline.push_back(link(2'000'000, 0, 1, false));
+    s->timeline.push_back(heal(2'500'000));
+    Action partition;
+    partition.at_us = 3'000'000;
+    partition.kind = ActionKind::kPartition;
+    partition.groups = {{0}, {1, 2}};
+    s->timeline.push_back(partition);
+    s->timeline.push_back(heal(3'500'000));
+    World w(s, 2);
+    w.run_to_end();
+    std::map<std::string, int> named;
+    for (const TraceRecord& r : w.trace()) {
+        if (r.kind != TraceKind::kDrop) continue;
+        EXPECT_EQ(r.aux, kDropPartition) << "the digest's word for every cut";
+        const std::string line = trace_record_json(r);
+        const std::string want = r.t_us < 1'600'000   ? "entries_only"
+                                 : r.t_us < 2'600'000 ? "cut"
+                                                      : "partition";
+        EXPECT_NE(line.find("\"reason\":\"" + want + "\""), std::string::npos) << line;
+        named[want]++;
+    }
+    EXPECT_GT(named["entries_only"], 0);
+    EXPECT_GT(named["cut"], 0);
+    EXPECT_GT(named["partition"], 0);
 }
 
 TEST(Reasons, CampaignForceRoundTripsThroughTheScenarioFormat) {

@@ -190,10 +190,14 @@ TEST(RunArchive, FlippedBytesForeignFilesAndNewerVersionsAreNamed) {
     EXPECT_NE(decode_error(foreign).find("not a raftplay archive"), std::string::npos);
     EXPECT_NE(decode_error("{\"format\": \"raftplay-run\"}").find("not a raftplay archive"),
               std::string::npos);
-    EXPECT_NE(decode_error(frame_archive_payload(payload(), 3))
-                  .find("version 3 is newer than this build (2)"),
+    const std::string newer = std::to_string(kArchiveVersion + 1);
+    EXPECT_NE(decode_error(frame_archive_payload(payload(), kArchiveVersion + 1))
+                  .find("version " + newer + " is newer than this build (" +
+                        std::to_string(kArchiveVersion) + ")"),
               std::string::npos);
-    EXPECT_NE(decode_error(frame_archive_payload(payload(), 1)).find("version 1 is older"),
+    const std::string older = std::to_string(kArchiveVersion - 1);
+    EXPECT_NE(decode_error(frame_archive_payload(payload(), kArchiveVersion - 1))
+                  .find("version " + older + " is older"),
               std::string::npos);
     EXPECT_NE(decode_error(bytes + "x").find("1 bytes after the payload"), std::string::npos);
 }

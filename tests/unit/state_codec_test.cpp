@@ -51,11 +51,11 @@ TEST(KvStore, ChunkedStoreAgreesWithAMap) {
     for (int i = 0; i < 20000; i++) {
         const std::string k = shapes[rng.below(4)] + std::to_string(rng.range(0, 999));
         if (rng.range(0, 3) == 0) {
-            const CommandResult r = kv.apply(del(k));
+            const CommandResult r = kv.apply(del(k), i + 1);
             EXPECT_EQ(r.found, ref.erase(k) == 1);
         } else {
             const std::string v = "v" + std::to_string(i);
-            kv.apply(put(k, v));
+            kv.apply(put(k, v), i + 1);
             ref[k] = v;
         }
         if (i % 997 == 0) {
@@ -88,13 +88,13 @@ TEST(KvStore, ChunkedStoreAgreesWithAMap) {
 TEST(KvStore, RestoredStoreEqualsTheOriginal) {
     KvStore kv;
     for (int i = 0; i < 500; i++)
-        kv.apply(put("k" + std::to_string(i * 7919 % 1000), std::to_string(i)));
+        kv.apply(put("k" + std::to_string(i * 7919 % 1000), std::to_string(i)), i + 1);
     KvStore copy;
     copy.restore(kv.to_snapshot(5, 1));
     EXPECT_EQ(copy.hash(), kv.hash());
     EXPECT_EQ(copy.key_count(), kv.key_count());
     EXPECT_TRUE(copy == kv);
-    copy.apply(put("k1", "changed"));
+    copy.apply(put("k1", "changed"), 501);
     EXPECT_FALSE(copy == kv);
     EXPECT_NE(copy.hash(), kv.hash());
 }
@@ -103,8 +103,11 @@ Snapshot snapshot_of(const std::map<std::string, std::string>& m, Index index) {
     Snapshot s;
     s.last_included_index = index;
     s.last_included_term = 3;
-    for (const auto& [k, v] : m)
+    for (const auto& [k, v] : m) {
         s.kv.emplace_back(k, Blob(v));
+        s.kv_meta.push_back(
+            KeyMeta{static_cast<int64_t>(v.size() % 5 + 1), static_cast<Index>(v.size())});
+    }
     Session session;
     session.last_seq = index;
     session.last_result.value = "r";
