@@ -41,7 +41,10 @@ constexpr size_t kArchiveMagicBytes = 12;
 // 2: messages and the Ready carry refusals, trace records their notes,
 // campaign actions their force flag. A version-1 file is refused (its
 // records lack those fields; nothing reads both layouts).
-constexpr uint32_t kArchiveVersion = 2;
+// 3: lease reads and clock drift: appends carry their heartbeat round, a
+// leader's progress the round each follower answered, a node slot its
+// clock's drift, a clock_drift action its rate; read_mode may be "lease".
+constexpr uint32_t kArchiveVersion = 3;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.
