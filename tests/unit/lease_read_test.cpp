@@ -15,6 +15,7 @@
 
 #include "check/linearizability.h"
 #include "format/scenario_json.h"
+#include "format/scenario_limits.h"
 #include "sim/world.h"
 
 namespace sim {
@@ -130,6 +131,17 @@ TEST(ClockDrift, FastFollowerLeasesRunOutInHalfTheTime) {
     ASSERT_GT(last_heard, 0);
     ASSERT_GT(lease_out, 0);
     EXPECT_EQ(lease_out - last_heard, 300'000);
+}
+
+// The run estimate (events_estimate_max) stays a lower bound under drift: a
+// leader whose clock runs slow sends fewer heartbeats, so the heartbeat
+// rounds are counted at the slowest rate a node gets (here n0's +500000 by
+// its clock_drift step: 5000 ms / 30 ms, not / 20 ms).
+TEST(ClockDrift, TheRunEstimateCountsHeartbeatsAtTheSlowestClock) {
+    auto s = load({});
+    EXPECT_EQ(estimate_run(*s, {}).heartbeat_events, 5'000'000 / 30'000 * 2 * 4);
+    auto true_clocks = load({"clock.drift_ppm=[0,0,0]", "timeline[2].ppm=0"});
+    EXPECT_EQ(estimate_run(*true_clocks, {}).heartbeat_events, 5'000'000 / 20'000 * 2 * 4);
 }
 
 }  // namespace
