@@ -746,15 +746,14 @@ void Node::start_read(const Command& cmd) {
     serve_reads();
 }
 
-// Thesis §6.4.1: the leader "would use the normal heartbeat mechanism to
-// maintain a lease. Once the leader's heartbeats were acknowledged by a
-// majority of the cluster, it would extend its lease to start + election
-// timeout / clock drift bound, since the followers shouldn't time out before
-// then." A follower that answers an append of this leader refuses votes for
-// election_timeout_us_min after it got it (its lease, §4.2.3, which needs
-// pre-vote or check-quorum), so once a quorum answered appends sent at or
-// after a moment `start`, no other leader can be elected before start +
-// election_timeout_us_min.
+// Thesis §6.4.1: the leader keeps a lease with its normal heartbeats; once
+// a majority acknowledged heartbeats sent at `start`, the lease lasts until
+// "start + election timeout / clock drift bound", as no follower times out
+// before then. A follower that answers an append of this leader refuses
+// votes for election_timeout_us_min after it got it (its lease, §4.2.3,
+// which needs pre-vote or check-quorum), so once a quorum answered appends
+// sent at or after a moment `start`, no other leader can be elected before
+// start + election_timeout_us_min.
 //
 // raft/ has no clock: the leader measures time in its own heartbeat rounds.
 // Round k begins when on_heartbeat_timeout() fires for the k-th time (0:
