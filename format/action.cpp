@@ -27,7 +27,7 @@ constexpr const char* kActionNames[] = {
     "kill",      "restart",     "pause",          "resume",          "partition", "cut",
     "heal",      "set_network", "clog",           "unclog",          "put",       "get",
     "delete",    "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
-    "delay_msg", "dup_msg",     "pause_workload", "resume_workload", "append",
+    "delay_msg", "dup_msg",     "pause_workload", "resume_workload", "append",    "clock_drift",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
               static_cast<size_t>(ActionKind::kCount));
@@ -48,6 +48,7 @@ enum ActionField : uint32_t {
     kFieldEntriesOnly = 1u << 11,
     kFieldRetry = 1u << 12,  // retry: this request's routing and retries
     kFieldForce = 1u << 13,
+    kFieldDrift = 1u << 14,  // ppm: a clock's rate
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -90,6 +91,8 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kPauseWorkload:
         case ActionKind::kResumeWorkload:
             return 0;
+        case ActionKind::kClockDrift:
+            return kFieldNodeAny | kFieldDrift;
         case ActionKind::kCount:
             break;
     }
@@ -111,6 +114,7 @@ std::vector<std::string_view> action_keys(uint32_t bits) {
     if (bits & kFieldDelay) keys.push_back("delay_ms");
     if (bits & kFieldNetwork) keys.insert(keys.end(), {"loss", "latency_ms", "duplicate"});
     if (bits & kFieldRetry) keys.push_back("retry");
+    if (bits & kFieldDrift) keys.push_back("ppm");
     return keys;
 }
 
@@ -306,6 +310,12 @@ ActionProblem check_payload(uint32_t bits, const Action& a) {
             !why.empty())
             return problem("delay_ms", why);
     }
+    if (bits & kFieldDrift) {
+        const int64_t ppm = a.drift_ppm;
+        if (auto why = int_range_reason(ppm, -kMaxDriftPpm, kMaxDriftPpm, std::to_string(ppm));
+            !why.empty())
+            return problem("ppm", why);
+    }
     if (bits & kFieldNetwork) return check_network(a);
     return {};
 }
@@ -423,6 +433,8 @@ void parse_action_payload(const Fields& f, uint32_t bits, ActionKind kind, Actio
         f.integer("msg", 0, INT64_MAX / 2, &a->msg_id);
     if ((bits & kFieldDelay) && f.require("delay_ms", needed))
         f.millis("delay_ms", 1, kMaxDelayUs, &a->delay_us);
+    if ((bits & kFieldDrift) && f.require("ppm", needed))
+        f.integer("ppm", -kMaxDriftPpm, kMaxDriftPpm, &a->drift_ppm);
     if (const JsonValue* r = (bits & kFieldRetry) ? f.get("retry") : nullptr) {
         a->has_retry = true;
         parse_retry_policy(f.ctx(), *r, f.path("retry"), &a->retry);
@@ -510,6 +522,7 @@ void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     if (bits & kFieldMsg) w.key("msg").integer(a.msg_id);
     if (bits & kFieldDelay) w.key("delay_ms").millis(a.delay_us);
     if ((bits & kFieldRetry) && a.has_retry) write_retry_policy(w, a.retry, true);
+    if (bits & kFieldDrift) w.key("ppm").integer(a.drift_ppm);
     if (bits & kFieldNetwork) {
         if (a.loss_ppm >= 0) w.key("loss").fraction(a.loss_ppm);
         if (a.latency_us_min >= 0 && a.latency_us_max >= 0) {

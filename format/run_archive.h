@@ -45,7 +45,10 @@ constexpr size_t kArchiveMagicBytes = 12;
 // key's version and mod_revision; message counts carry bytes sent (by type,
 // by node), trace sends their size in the defined encoding and drops the
 // precise cut that dropped them.
-constexpr uint32_t kArchiveVersion = 3;
+// 4: lease reads and clock drift: appends carry their heartbeat round, a
+// leader's progress the round each follower answered, a node slot its
+// clock's drift, a clock_drift action its rate; read_mode may be "lease".
+constexpr uint32_t kArchiveVersion = 4;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

@@ -77,6 +77,22 @@ std::string with_commas(int64_t n) {
     return n < 0 ? "-" + out : out;
 }
 
+namespace {
+
+// The slowest rate any node's clock has at some point (0 when none drifts
+// slow): clock.drift_ppm (nodes past its end run true) and clock_drift steps.
+int64_t slowest_drift(const Scenario& s) {
+    int64_t ppm = 0;
+    for (int64_t x : s.clock.drift_ppm)
+        ppm = std::max(ppm, x);
+    for (const Action& a : s.timeline) {
+        if (a.kind == ActionKind::kClockDrift) ppm = std::max(ppm, a.drift_ppm);
+    }
+    return std::clamp<int64_t>(ppm, 0, kMaxDriftPpm);
+}
+
+}  // namespace
+
 RunEstimate estimate_run(const Scenario& s, std::span<const Action> inputs) {
     RunEstimate e;
     e.workload_ops = workload_ops(s);
@@ -86,7 +102,10 @@ RunEstimate estimate_run(const Scenario& s, std::span<const Action> inputs) {
     for (const Action& a : inputs)
         add_step(a, &e);
     const int64_t n = s.cluster.node_count;
-    const int64_t rounds = s.duration_us / std::max<int64_t>(1, s.cluster.heartbeat_us);
+    // A lower bound: the leader's clock may be the slowest (ClockModel).
+    const int64_t rounds =
+        s.duration_us * kPpm /
+        (std::max<int64_t>(1, s.cluster.heartbeat_us) * (kPpm + slowest_drift(s)));
     e.heartbeat_events = rounds * (n - 1) * kEventsPerFollowerRound;
     e.op_events = e.ops() * n * kEventsPerOpPerNode;
     return e;

@@ -84,13 +84,9 @@ void parse_cluster(ReadCtx& ctx, const JsonValue& v, const std::string& path, ra
     if (const JsonValue* m = f.get("read_mode")) {
         std::string mode;
         if (read_string(ctx, *m, f.path("read_mode"), 32, true, &mode)) {
-            if (mode == "log") {
-                c->read_mode = raft::ReadMode::kLog;
-            } else if (mode == "read_index") {
-                c->read_mode = raft::ReadMode::kReadIndex;
-            } else {
+            if (!read_mode_from_name(mode, &c->read_mode)) {
                 ctx.fail(f.path("read_mode"),
-                         "expected \"log\" or \"read_index\", got " + shown(*m));
+                         "expected \"log\", \"read_index\" or \"lease\", got " + shown(*m));
             }
         }
     }
@@ -104,6 +100,33 @@ void parse_cluster(ReadCtx& ctx, const JsonValue& v, const std::string& path, ra
                      " ms must be less than the minimum election timeout (" +
                      format_ms(c->election_timeout_us_min) + " ms)");
     }
+    // Thesis §6.4.1: a leader's lease rests on its followers' (§4.2.3),
+    // which only pre-vote or check-quorum make them keep.
+    if (ctx.ok() && c->read_mode == raft::ReadMode::kLease && !c->pre_vote && !c->check_quorum) {
+        ctx.fail(f.path("read_mode"),
+                 "\"lease\" needs pre_vote or check_quorum (without them no follower refuses "
+                 "a vote while it hears from its leader, so a leader's lease would promise "
+                 "nothing)");
+    }
+}
+
+// One rate per node (ClockModel::drift_ppm); nodes past the list's end run
+// at the true rate.
+void parse_clock(ReadCtx& ctx, const JsonValue& v, const std::string& path, int node_count,
+                 ClockModel* c) {
+    Fields f(&ctx, v, path, {"timer_late_ms", "drift_ppm"});
+    f.millis("timer_late_ms", 0, 1'000'000, &c->timer_late_us_max);
+    const JsonValue* d = f.get("drift_ppm");
+    if (d == nullptr ||
+        !expect_array(ctx, *d, f.path("drift_ppm"), static_cast<size_t>(node_count)))
+        return;
+    std::vector<int64_t> drift(d->items.size(), 0);
+    for (size_t i = 0; i < d->items.size(); ++i) {
+        if (!read_int(ctx, d->items[i], item_path(f.path("drift_ppm"), i), -kMaxDriftPpm,
+                      kMaxDriftPpm, &drift[i]))
+            return;
+    }
+    c->drift_ppm = std::move(drift);
 }
 
 void parse_network(ReadCtx& ctx, const JsonValue& v, const std::string& path, NetworkModel* n) {
@@ -273,10 +296,8 @@ bool scenario_from_tree(ReadCtx& ctx, const JsonValue& root, const std::string& 
     if (const JsonValue* v = f.get("network"))
         parse_network(ctx, *v, f.path("network"), &s.network);
     if (const JsonValue* v = f.get("disk")) parse_disk(ctx, *v, f.path("disk"), &s.disk);
-    if (const JsonValue* v = f.get("clock")) {
-        Fields c(&ctx, *v, f.path("clock"), {"timer_late_ms"});
-        c.millis("timer_late_ms", 0, 1'000'000, &s.clock.timer_late_us_max);
-    }
+    if (const JsonValue* v = f.get("clock"))
+        parse_clock(ctx, *v, f.path("clock"), s.cluster.node_count, &s.clock);
     if (const JsonValue* v = f.get("workload"))
         parse_workload(ctx, *v, f.path("workload"), &s.workload);
     f.millis("duration_ms", 1, kMaxSimTimeUs, &s.duration_us);

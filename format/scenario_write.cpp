@@ -30,7 +30,7 @@ void write_cluster(JsonWriter& w, const raft::Config& c) {
     w.key("snapshot_catch_up_entries").integer(c.snapshot_catch_up_entries);
     w.key("max_entries_per_append").integer(c.max_entries_per_append);
     w.key("max_inflight_appends").integer(c.max_inflight_appends);
-    w.key("read_mode").string(c.read_mode == raft::ReadMode::kReadIndex ? "read_index" : "log");
+    w.key("read_mode").string(read_mode_name(c.read_mode));
     w.key("mutations").begin_array();
     for (int bit = 0; bit < 32; ++bit) {
         const char* name = raft::mutation_name(1u << bit);
@@ -57,9 +57,15 @@ void write_models(JsonWriter& w, const Scenario& s) {
     w.end_object();
     // Written only when set: files and links of other scenarios stay as
     // they were before the clock model existed.
-    if (s.clock.timer_late_us_max > 0) {
+    if (s.clock.timer_late_us_max > 0 || !s.clock.drift_ppm.empty()) {
         w.key("clock").begin_object();
-        w.key("timer_late_ms").millis(s.clock.timer_late_us_max);
+        if (s.clock.timer_late_us_max > 0) w.key("timer_late_ms").millis(s.clock.timer_late_us_max);
+        if (!s.clock.drift_ppm.empty()) {
+            w.key("drift_ppm").begin_array();
+            for (int64_t ppm : s.clock.drift_ppm)
+                w.integer(ppm);
+            w.end_array();
+        }
         w.end_object();
     }
 }

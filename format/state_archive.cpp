@@ -215,7 +215,7 @@ void serialize(A& a, raft::MsgType& x) {
 }
 template <class A>
 void serialize(A& a, raft::ReadMode& x) {
-    a.enumeration(x, 2);
+    a.enumeration(x, 3);
 }
 template <class A>
 void serialize(A& a, raft::Role& x) {
@@ -276,7 +276,7 @@ void serialize(A& a, raft::SnapshotPtr& p) {
 template <class A>
 void serialize(A& a, raft::Message& m) {
     a(m.type, m.reject, m.force, m.retryable_error, m.refusal, m.from, m.to, m.origin, m.hops);
-    a(m.voted_for, m.term);
+    a(m.voted_for, m.round, m.term);
     a(m.last_log_index, m.last_log_term, m.prev_log_index, m.prev_log_term, m.commit);
     a(m.hint_index, m.hint_term, m.match_index, m.match_term, m.read_ctx, m.error);
     a(m.entries, m.snapshot, m.cmd, m.result);
@@ -309,7 +309,7 @@ void serialize(A& a, raft::Progress::Inflight& x) {
 template <class A>
 void serialize(A& a, raft::Progress& p) {
     a(p.match_index, p.next_index, p.state, p.probe_sent, p.inflight, p.recent_active);
-    a(p.commit_sent, p.snapshot_round);
+    a(p.commit_sent, p.snapshot_round, p.round_acked);
 }
 
 template <class A>
@@ -516,7 +516,8 @@ void serialize(A& a, LazyTimer& t) {
 
 template <class A>
 void serialize(A& a, NodeSlot& s) {
-    a(s.node, s.disk, s.alive, s.paused, s.incarnation, s.election, s.lease, s.heartbeat_gen);
+    a(s.node, s.disk, s.alive, s.paused, s.incarnation, s.election, s.lease, s.drift_ppm);
+    a(s.heartbeat_gen);
     a(s.heartbeat_due_us, s.paused_heartbeat_left_us, s.fsync_done_while_paused, s.held);
     a(s.seen_term, s.seen_commit, s.seen_role, s.seen_vote);
 }
@@ -591,7 +592,7 @@ void serialize(A& a, Action& x) {
     a(x.at_us, x.kind, x.node, x.to, x.groups, x.isolate_leader_with, x.key, x.value, x.expected);
     a(x.count, x.msg_id, x.delay_us, x.loss_ppm, x.latency_us_min, x.latency_us_max);
     a(x.duplicate_ppm, x.jitter_us, x.jitter_heartbeat, x.entries_only, x.force, x.jitter_group);
-    a(x.has_retry, x.retry);
+    a(x.has_retry, x.retry, x.drift_ppm);
 }
 
 // The trace is most of a run's bytes: each record as varints, its time as the

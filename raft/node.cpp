@@ -331,6 +331,7 @@ void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
     m.prev_log_term = log_.term_at(m.prev_log_index);
     m.commit = std::min(commit_index_, m.prev_log_index);
     m.read_ctx = read_ctx;
+    m.round = static_cast<int32_t>(static_cast<uint32_t>(heartbeat_round_));
     pr.commit_sent = std::max(pr.commit_sent, m.commit);
 }
 
@@ -362,6 +363,7 @@ void Node::send_append(NodeId to, bool heartbeat) {
         m.entries = log_.slice(pr.next_index, log_.last_index(), config_.max_entries_per_append);
     }
     m.commit = commit_index_;
+    m.round = static_cast<int32_t>(static_cast<uint32_t>(heartbeat_round_));
     // The follower commits no further than the last entry this carries.
     const Index carried = m.entries.empty() ? m.prev_log_index : m.entries.back().index;
     pr.commit_sent = std::max(pr.commit_sent, std::min(m.commit, carried));
@@ -414,6 +416,10 @@ void Node::handle_append_response(const Message& m) {
     ASSERT_CMP(m.term, ==, current_term_);  // step_term filtered the others
     Progress& pr = progress_[static_cast<size_t>(m.from)];
     pr.recent_active = true;
+    // Any answer of this term, a refusal too, comes from a follower that
+    // took this node for its leader when it got the append (and started its
+    // lease then, §4.2.3).
+    pr.round_acked = std::max(pr.round_acked, round_from_wire(m.round));
     if (m.read_ctx != 0) handle_read_ack(m.from, m.read_ctx);
     if (m.reject) {
         if (pr.state == ProgressState::kSnapshot || m.prev_log_index <= pr.match_index) return;
@@ -482,6 +488,7 @@ void Node::handle_append(Message& m) {
     auto response = [&](bool after_persist) -> Message& {
         Message& r = emit(MsgType::kAppendResp, m.from, after_persist);
         r.read_ctx = m.read_ctx;
+        r.round = m.round;
         r.prev_log_index = m.prev_log_index;
         return r;
     };
@@ -678,7 +685,7 @@ void Node::handle_client_request(const Message& m) {
         return;
     }
     if (role_ == Role::kLeader) {
-        if (is_get && config_.read_mode == ReadMode::kReadIndex) {
+        if (is_get && config_.read_mode != ReadMode::kLog) {
             start_read(m.cmd);
         } else {
             propose(m.cmd, id_);
@@ -709,7 +716,7 @@ void Node::handle_prop(const Message& m) {
         maybe_forward_or_reject(m);
         return;
     }
-    if (m.cmd.op == OpType::kGet && config_.read_mode == ReadMode::kReadIndex) {
+    if (m.cmd.op == OpType::kGet && config_.read_mode != ReadMode::kLog) {
         start_read(m.cmd);  // the leader answers the client directly
         return;
     }
@@ -718,6 +725,7 @@ void Node::handle_prop(const Message& m) {
 
 // §6.4 ReadIndex: remember the commit index, confirm leadership with a
 // heartbeat round, and answer once the state machine reached that index.
+// Within a lease (§6.4.1) the lease stands in for the heartbeat round.
 void Node::start_read(const Command& cmd) {
     ASSERT_CMP(role_, ==, Role::kLeader);
     ASSERT_CMP(cmd.op, ==, OpType::kGet);
@@ -731,9 +739,61 @@ void Node::start_read(const Command& cmd) {
     r.read_index = commit_index_;
     r.acks = 1u << id_;
     r.cmd = cmd;
+    const bool lease = config_.read_mode == ReadMode::kLease && leader_lease();
+    if (lease) r.acks = (1u << config_.node_count) - 1;
     reads_.push_back(r);
-    broadcast_heartbeat(r.ctx);
+    if (!lease) broadcast_heartbeat(r.ctx);
     serve_reads();
+}
+
+// Thesis §6.4.1: the leader keeps a lease with its normal heartbeats; once
+// a majority acknowledged heartbeats sent at `start`, the lease lasts until
+// "start + election timeout / clock drift bound", as no follower times out
+// before then. A follower that answers an append of this leader refuses
+// votes for election_timeout_us_min after it got it (its lease, §4.2.3,
+// which needs pre-vote or check-quorum), so once a quorum answered appends
+// sent at or after a moment `start`, no other leader can be elected before
+// start + election_timeout_us_min.
+//
+// raft/ has no clock: the leader measures time in its own heartbeat rounds.
+// Round k begins when on_heartbeat_timeout() fires for the k-th time (0:
+// when it became leader), and the caller fires it heartbeat_us after arming
+// it, by this node's clock. Every append carries the round it was sent in;
+// if q is the latest round a quorum (this node counts as the current round)
+// has answered, then now <= start(k + 1) = start(q) + (k + 1 - q) *
+// heartbeat_us, so the lease holds while (k + 1 - q) * heartbeat_us <
+// election_timeout_us_min. That is up to a heartbeat shorter than the
+// thesis's lease, never longer. There is no drift bound: the rule assumes
+// every clock runs at the same rate. When the leader's runs slow, or the
+// followers' fast, a new leader can be elected while the old one still
+// believes its lease (a stale read) — the clock-drift fault shows it. A
+// paused process's timers stop too, so a long pause is a slow clock; and a
+// follower that restarts forgets its lease (it is volatile, as in etcd).
+bool Node::leader_lease() const {
+    if (role_ != Role::kLeader || !committed_in_term_) return false;
+    // Without pre-vote or check-quorum no follower refuses a vote (in_lease).
+    if (!config_.pre_vote && !config_.check_quorum) return false;
+    int64_t rounds[kMaxNodes];
+    const int n = config_.node_count;
+    for (int p = 0; p < n; p++) {
+        rounds[p] = p == id_ ? heartbeat_round_ : progress_[static_cast<size_t>(p)].round_acked;
+    }
+    // Insertion sort, descending: n <= 9. The quorum-th latest round.
+    for (int i = 1; i < n; i++) {
+        for (int j = i; j > 0 && rounds[j - 1] < rounds[j]; j--)
+            std::swap(rounds[j - 1], rounds[j]);
+    }
+    const int64_t q = rounds[quorum() - 1];
+    if (q < 0) return false;
+    ASSERT_CMP(q, <=, heartbeat_round_);
+    return (heartbeat_round_ + 1 - q) * config_.heartbeat_us < config_.election_timeout_us_min;
+}
+
+// An echoed round is at most a few rounds old: the low 32 bits a message
+// carries name it unambiguously.
+int64_t Node::round_from_wire(int32_t round) const {
+    const uint32_t behind = static_cast<uint32_t>(heartbeat_round_) - static_cast<uint32_t>(round);
+    return heartbeat_round_ - static_cast<int64_t>(behind);
 }
 
 void Node::handle_read_ack(NodeId from, int64_t ctx) {

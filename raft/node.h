@@ -92,6 +92,9 @@ struct Progress {
     bool recent_active = false;  // check-quorum: heard from since last check
     Index commit_sent = 0;       // the highest commit index sent to it
     int64_t snapshot_round = 0;  // snapshot: heartbeat round it was sent in
+    // The latest heartbeat round of this term from which it answered an
+    // append (lease reads, §6.4.1); -1: none yet.
+    int64_t round_acked = -1;
     bool operator==(const Progress&) const = default;
 };
 
@@ -193,6 +196,9 @@ class Node {
     const Config& config() const { return config_; }
     const std::vector<PendingRead>& pending_reads() const { return reads_; }
     bool in_lease() const;
+    // A leader's own lease (read_mode kLease, thesis §6.4.1): no other leader
+    // can have been elected yet, so it may answer reads from its state.
+    bool leader_lease() const;
     // The pending Ready's verdict on the request the last step refused
     // (see Ready::refused).
     const RefusalNote& refused() const { return ready_.refused; }
@@ -272,6 +278,7 @@ class Node {
     bool can_send(const Progress& p) const;
     void start_read(const Command& cmd);
     void handle_read_ack(NodeId from, int64_t ctx);
+    int64_t round_from_wire(int32_t round) const;
     void drop_reads();
     void serve_reads();
 

@@ -95,6 +95,28 @@ RefusalNote refusal_note(const Message& m) {
     return {};
 }
 
+const char* read_mode_name(ReadMode m) {
+    switch (m) {
+        case ReadMode::kLog:
+            return "log";
+        case ReadMode::kReadIndex:
+            return "read_index";
+        case ReadMode::kLease:
+            return "lease";
+    }
+    return "?";
+}
+
+bool read_mode_from_name(const std::string& name, ReadMode* out) {
+    for (ReadMode m : {ReadMode::kLog, ReadMode::kReadIndex, ReadMode::kLease}) {
+        if (name == read_mode_name(m)) {
+            *out = m;
+            return true;
+        }
+    }
+    return false;
+}
+
 const char* role_name(Role r) {
     switch (r) {
         case Role::kFollower:

@@ -223,6 +223,10 @@ struct Message {
     // Vote responses refused as kAlreadyVoted: whom the voter voted for in
     // this term.
     NodeId voted_for = kNone;
+    // Appends: the leader's heartbeat round when it sent them (modulo 2^32;
+    // it fills the padding before `term`); append responses echo it, so the
+    // leader knows which round a quorum has answered (lease reads, §6.4.1).
+    int32_t round = 0;
     Term term = 0;
     // Each field below has one meaning; the types that carry it are named.
     // Vote / pre-vote requests: the candidate's last log entry (§5.4.1).
@@ -271,7 +275,15 @@ enum Mutation : uint32_t {
 const char* mutation_name(uint32_t bit);
 uint32_t mutation_from_name(const std::string& name);  // 0 if unknown
 
-enum class ReadMode : uint8_t { kLog = 0, kReadIndex = 1 };
+// How a leader answers a get (§6.4): through the log like a write (kLog);
+// ReadIndex, confirming leadership with a heartbeat round (kReadIndex); or
+// from its state while its lease holds (kLease, thesis §6.4.1, etcd's
+// ReadOnlyLeaseBased), falling back to ReadIndex when it does not. A lease
+// trusts the clocks: it is safe only while they run at the same rate.
+enum class ReadMode : uint8_t { kLog = 0, kReadIndex = 1, kLease = 2 };
+// "log", "read_index", "lease": scenario files carry them.
+const char* read_mode_name(ReadMode m);
+bool read_mode_from_name(const std::string& name, ReadMode* out);  // false if unknown
 
 // The one log index that stands for a message in traces and views: the last
 // carried entry of an append (prev_log_index when it carries none, and the

@@ -127,7 +127,12 @@ void edit_ppm(const char* label, int64_t* ppm) {
 void edit_cluster(sim::Scenario& d) {
     raft::Config& c = d.cluster;
     ImGui::SetNextItemWidth(110);
-    ImGui::SliderInt("nodes", &c.node_count, 1, raft::kMaxNodes);
+    if (ImGui::SliderInt("nodes", &c.node_count, 1, raft::kMaxNodes)) {
+        // One clock rate per node at most (clock.drift_ppm).
+        std::vector<int64_t>& drift = d.clock.drift_ppm;
+        if (drift.size() > static_cast<size_t>(c.node_count))
+            drift.resize(static_cast<size_t>(c.node_count));
+    }
     edit_ms("election min", &c.election_timeout_us_min, 1, 60'000);
     ImGui::SameLine();
     edit_ms("max##election", &c.election_timeout_us_max, 1, 60'000);
@@ -139,9 +144,14 @@ void edit_cluster(sim::Scenario& d) {
     int threshold = static_cast<int>(std::min<int64_t>(c.snapshot_threshold, 1'000'000));
     if (ImGui::DragInt("snapshot every", &threshold, 10.f, 0, 1'000'000))
         c.snapshot_threshold = threshold;
-    bool read_index = c.read_mode == raft::ReadMode::kReadIndex;
-    if (ImGui::Checkbox("ReadIndex reads", &read_index)) {
-        c.read_mode = read_index ? raft::ReadMode::kReadIndex : raft::ReadMode::kLog;
+    // How gets are served (§6.4): through the log, by ReadIndex, or from a
+    // leader's lease (§6.4.1; the scenario check wants pre-vote or
+    // check-quorum with it).
+    ImGui::TextUnformatted("reads:");
+    for (raft::ReadMode m :
+         {raft::ReadMode::kLog, raft::ReadMode::kReadIndex, raft::ReadMode::kLease}) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(raft::read_mode_name(m), c.read_mode == m)) c.read_mode = m;
     }
     ImGui::TextDisabled("Protocol mutations (deliberate bugs the checkers must catch):");
     for (uint32_t bit = 1; bit != 0 && bit <= raft::kMutAckBeforeFsync; bit <<= 1) {
@@ -158,6 +168,26 @@ void edit_cluster(sim::Scenario& d) {
     }
 }
 
+// Clock drift per node (clock.drift_ppm): + runs slow, - fast. The list
+// grows only when a rate is set, and empties when all are 0 again, so
+// scenarios without drift keep their JSON.
+void edit_drift(sim::Scenario& d) {
+    std::vector<int64_t>& drift = d.clock.drift_ppm;
+    ImGui::TextUnformatted("clock drift, ppm (+ slow, - fast):");
+    for (int i = 0; i < d.cluster.node_count; i++) {
+        const auto at = static_cast<size_t>(i);
+        int ppm = at < drift.size() ? static_cast<int>(drift[at]) : 0;
+        if (i % 3 != 0) ImGui::SameLine();
+        ImGui::SetNextItemWidth(80);
+        const std::string label = "n" + std::to_string(i) + "##drift";
+        if (!ImGui::DragInt(label.c_str(), &ppm, 1000.f, -500'000, 500'000)) continue;
+        if (drift.size() <= at) drift.resize(at + 1, 0);
+        drift[at] = ppm;
+        if (std::all_of(drift.begin(), drift.end(), [](int64_t x) { return x == 0; }))
+            drift.clear();
+    }
+}
+
 void edit_faults(sim::Scenario& d) {
     edit_ms("latency min", &d.network.latency_us_min, 0, 60'000);
     ImGui::SameLine();
@@ -171,6 +201,7 @@ void edit_faults(sim::Scenario& d) {
     edit_ppm("torn write", &d.disk.torn_write_ppm);
     ImGui::SameLine();
     edit_ppm("corrupt", &d.disk.corrupt_ppm);
+    edit_drift(d);
 }
 
 // The mix's append share; the other four keep their proportions in the

@@ -443,6 +443,11 @@ std::string action_words(const TraceRecord& r) {
                    "resumes";
         case sim::ActionKind::kResumeWorkload:
             return "the background workload resumes";
+        case sim::ActionKind::kClockDrift:
+            return fmt(
+                "%s's clock changes its rate (clock drift): its timers from now on run "
+                "fast or slow",
+                who.c_str());
         default:
             return "";  // kill, restart, pause, resume: their own records tell
     }

@@ -41,6 +41,9 @@ constexpr int64_t kMaxSimTimeUs = 86'400'000'000;
 constexpr int64_t kMaxOpenEndUs = 600'000'000;
 // "delay_us_max": latencies, fsync times, timeouts, delays: 1 minute.
 constexpr int64_t kMaxDelayUs = 60'000'000;
+// "drift_ppm_max": a node's clock drift either way (ClockModel): its timers
+// last between half and one and a half times their duration.
+constexpr int64_t kMaxDriftPpm = 500'000;
 // "term_max": terms in a preset (far below overflow when a run adds to them).
 constexpr int64_t kMaxTerm = 1'000'000'000'000'000;
 

@@ -36,8 +36,15 @@ struct DiskModel {
 // The servers' clocks: a timer fires late by a uniform draw of
 // [0, timer_late_us_max] (scheduling and clock jitter). Real timers are never
 // exact; without this, nodes with equal timeouts stay in lock-step forever.
+//
+// Clock drift (a fault, Jepsen's clock nemesis): each node's clock runs at
+// its own rate. A timer node n arms for d µs of its own time fires after
+// d * (kPpm + drift_ppm[n]) / kPpm µs of simulated time (integer, rounded
+// down): drift_ppm > 0 runs slow (its timers last longer), < 0 fast. Empty,
+// or 0, keeps every timer exact. A clock_drift step changes it during a run.
 struct ClockModel {
     int64_t timer_late_us_max = 0;
+    std::vector<int64_t> drift_ppm;  // one per node, or empty (all 0)
 };
 
 // How a client picks the node of each attempt of an operation. Every
@@ -142,7 +149,8 @@ enum class ActionKind : uint8_t {
     // nodes' hashes by eye on a quiet cluster. Scripted requests go on.
     kPauseWorkload,
     kResumeWorkload,
-    kAppend,  // value appended to the key's current value (kvraft's Append)
+    kAppend,      // value appended to the key's current value (kvraft's Append)
+    kClockDrift,  // a node's clock runs at another rate from now on (drift_ppm)
     kCount
 };
 const char* action_name(ActionKind k);
@@ -189,6 +197,9 @@ struct Action {
     // has_retry; otherwise the workload's. (stress uses the workload's.)
     bool has_retry = false;
     RetryPolicy retry;
+    // clock_drift: the node's new rate (see ClockModel), for timers it arms
+    // from now on.
+    int64_t drift_ppm = 0;
     bool operator==(const Action&) const = default;
 };
 

@@ -16,6 +16,7 @@
 #include <cstdio>
 
 #include "sim/distributions.h"
+#include "sim/limits.h"
 
 namespace sim {
 
@@ -83,6 +84,9 @@ void World::setup() {
     s_.nodes.resize(static_cast<size_t>(n_));
     for (int i = 0; i < n_; i++) {
         slot(i).disk.rng = base::Rng::stream(seed_, kStreamDiskBase + static_cast<uint64_t>(i));
+        const std::vector<int64_t>& drift = scenario_->clock.drift_ppm;
+        if (static_cast<size_t>(i) < drift.size())
+            slot(i).drift_ppm = drift[static_cast<size_t>(i)];
     }
     apply_preset();
     for (int i = 0; i < n_; i++) {
@@ -471,14 +475,29 @@ void World::send_from_node(int id, raft::Message&& m) {
     send(std::move(m), false, to_client);
 }
 
+// A node's Ready asks for timers in its own clock's time.
 void World::arm_timers(int id, const raft::Ready& rd) {
+    arm_timers_sim(id, on_node_clock(id, rd.election_timer_us),
+                   on_node_clock(id, rd.lease_timer_us), on_node_clock(id, rd.heartbeat_timer_us));
+}
+
+// The clock-drift fault (ClockModel): d µs on node id's clock last this long
+// in simulated time. -1 (leave the timer alone) stays -1.
+int64_t World::on_node_clock(int id, int64_t d_us) {
+    const int64_t ppm = slot(id).drift_ppm;
+    if (ppm == 0 || d_us <= 0) return d_us;
+    ASSERT_CMP(d_us, <=, kMaxSimTimeUs);  // no overflow below: both factors are bounded
+    return d_us * (kPpm + ppm) / kPpm;
+}
+
+// Durations in simulated time; -1 leaves a timer alone.
+void World::arm_timers_sim(int id, int64_t election_us, int64_t lease_us, int64_t heartbeat_us) {
     NodeSlot& ns = slot(id);
-    if (rd.election_timer_us >= 0)
-        arm_lazy(id, EventKind::kElectionTimer, &ns.election, rd.election_timer_us);
-    if (rd.lease_timer_us >= 0) arm_lazy(id, EventKind::kLeaseTimer, &ns.lease, rd.lease_timer_us);
-    if (rd.heartbeat_timer_us >= 0) {
+    if (election_us >= 0) arm_lazy(id, EventKind::kElectionTimer, &ns.election, election_us);
+    if (lease_us >= 0) arm_lazy(id, EventKind::kLeaseTimer, &ns.lease, lease_us);
+    if (heartbeat_us >= 0) {
         ns.heartbeat_gen++;
-        ns.heartbeat_due_us = s_.now_us + rd.heartbeat_timer_us;
+        ns.heartbeat_due_us = s_.now_us + heartbeat_us;
         push_event(ns.heartbeat_due_us, EventKind::kHeartbeatTimer, id, ns.heartbeat_gen, 0);
     }
 }
@@ -654,14 +673,13 @@ void World::resume(int id) {
     if (!ns.alive || !ns.paused) return;  // nothing is stopped
     ns.paused = false;
     record(TraceRecord{0, TraceKind::kResume, 0, id, -1, ns.node.current_term(), 0, 0});
-    raft::Ready timers;
-    timers.election_timer_us = ns.election.paused_left_us;
-    timers.lease_timer_us = ns.lease.paused_left_us;
-    timers.heartbeat_timer_us = ns.paused_heartbeat_left_us;
-    if (timers.election_timer_us < 0) ns.election.due_us = -1;
-    if (timers.lease_timer_us < 0) ns.lease.due_us = -1;
-    if (timers.heartbeat_timer_us < 0) ns.heartbeat_due_us = -1;
-    arm_timers(id, timers);
+    // What was left of each timer, in simulated time (its drift was applied
+    // when it was armed).
+    if (ns.election.paused_left_us < 0) ns.election.due_us = -1;
+    if (ns.lease.paused_left_us < 0) ns.lease.due_us = -1;
+    if (ns.paused_heartbeat_left_us < 0) ns.heartbeat_due_us = -1;
+    arm_timers_sim(id, ns.election.paused_left_us, ns.lease.paused_left_us,
+                   ns.paused_heartbeat_left_us);
     if (ns.fsync_done_while_paused) {
         ns.fsync_done_while_paused = false;
         push_event(s_.now_us, EventKind::kFsyncDone, id, ns.disk.epoch, 0);

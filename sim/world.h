@@ -56,6 +56,9 @@ struct NodeSlot {
     bool paused = false;
     int32_t incarnation = 0;
     LazyTimer election, lease;
+    // The rate of its clock (ClockModel::drift_ppm): the machine's, so it
+    // outlives crashes; a clock_drift step changes it.
+    int64_t drift_ppm = 0;
     uint64_t heartbeat_gen = 0;
     int64_t heartbeat_due_us = -1;
     int64_t paused_heartbeat_left_us = -1;
@@ -286,6 +289,8 @@ class World {
     void recycle(WriteBatch* b);
     void reuse_spares(raft::Ready* rd);
     void arm_timers(int id, const raft::Ready& rd);
+    void arm_timers_sim(int id, int64_t election_us, int64_t lease_us, int64_t heartbeat_us);
+    int64_t on_node_clock(int id, int64_t d_us);
     void start_fsync(int id);
     void fsync_event(const Event& e);
     void fsync_done(int id);

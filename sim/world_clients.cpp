@@ -333,6 +333,8 @@ bool World::eligible(raft::NodeId id, ActionKind kind) const {
             return !ns.alive;
         case ActionKind::kResume:
             return ns.alive && ns.paused;
+        case ActionKind::kClockDrift:
+            return true;  // a clock runs whether its process is up or not
         default:
             return ns.alive;
     }
@@ -420,6 +422,12 @@ void World::apply_action(const Action& a) {
         case ActionKind::kPauseWorkload:
         case ActionKind::kResumeWorkload:
             s_.workload_paused = a.kind == ActionKind::kPauseWorkload;
+            break;
+        case ActionKind::kClockDrift:
+            // Timers armed from now on run at the new rate; those pending
+            // keep their deadlines.
+            for (raft::NodeId id : targets)
+                slot(id).drift_ppm = a.drift_ppm;
             break;
         case ActionKind::kPut:
         case ActionKind::kGet:

@@ -81,6 +81,7 @@ EOF
 # --set lines (one override per line).
 printf 'cluster.nodes=7\nname=seven\n' >"$C/overrides/nodes.txt"
 printf 'cluster.read_mode=read_index\nworkload.rate_per_s=50\n' >"$C/overrides/read-mode.txt"
+printf 'cluster.read_mode=lease\nclock.drift_ppm=[0, -300000, 200000]\n' >"$C/overrides/lease-drift.txt"
 printf 'timeline[0]={"at_ms": 100, "do": "kill", "node": "leader"}\n' >"$C/overrides/timeline.txt"
 printf 'network.latency_ms=[1, 30]\ndisk.fsync_ms=[2,3]\nduration_ms=1500\n' >"$C/overrides/network.txt"
 

@@ -94,8 +94,8 @@ bool cmd_read_index(Env* env, Args& a) {
     if (!one_node(env, a, &id) || a.positional().size() != 2 || !a.all_used()) {
         return a.error().empty() ? a.fail("read-index ID KEY") : false;
     }
-    if (env->config().read_mode != raft::ReadMode::kReadIndex) {
-        return a.fail("read-index needs 'create ... read_index=true'");
+    if (env->config().read_mode == raft::ReadMode::kLog) {
+        return a.fail("read-index needs 'create ... read_index=true' (or read_mode=lease)");
     }
     env->client_request(id, raft::OpType::kGet, a.positional()[1], "");
     return true;
@@ -244,6 +244,18 @@ void print_status(Env* env, int id) {
     }
     if (!p.node.pending_reads().empty()) {
         env->emit("  pending reads=" + std::to_string(p.node.pending_reads().size()));
+    }
+    // Lease reads (§6.4.1): the round each follower last answered, and
+    // whether the lease holds in the leader's current heartbeat round.
+    if (p.node.config().read_mode == raft::ReadMode::kLease) {
+        std::string acked;
+        for (int q = 0; q < env->size(); q++) {
+            if (q == id) continue;
+            const int64_t r = p.node.progress()[static_cast<size_t>(q)].round_acked;
+            acked += " " + std::to_string(q) + ":" + (r < 0 ? "none" : std::to_string(r));
+        }
+        env->emit(std::string("  lease ") + (p.node.leader_lease() ? "holds" : "lapsed") +
+                  " acked_rounds=" + acked.substr(1));
     }
 }
 

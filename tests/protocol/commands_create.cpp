@@ -68,13 +68,13 @@ bool parse_disk_line(const std::string& line, int n, std::vector<Disk>* disks, s
 
 bool read_config(Args& a, raft::Config* c, int64_t* seed) {
     bool read_index = false;
-    std::string mutation;
+    std::string mutation, read_mode;
     if (!a.get_bool("pre_vote", &c->pre_vote) || !a.get_bool("check_quorum", &c->check_quorum) ||
         !a.get_bool("step_down_on_rejection", &c->step_down_on_rejection) ||
         !a.get_int("snapshot_threshold", &c->snapshot_threshold) ||
         !a.get_int("catch_up", &c->snapshot_catch_up_entries) ||
         !a.get_bool("read_index", &read_index) || !a.get_int("seed", seed) ||
-        !a.get_string("mutation", &mutation)) {
+        !a.get_string("mutation", &mutation) || !a.get_string("read_mode", &read_mode)) {
         return false;
     }
     int64_t max_entries = c->max_entries_per_append, max_inflight = c->max_inflight_appends;
@@ -86,6 +86,8 @@ bool read_config(Args& a, raft::Config* c, int64_t* seed) {
     c->max_entries_per_append = static_cast<int32_t>(max_entries);
     c->max_inflight_appends = static_cast<int32_t>(max_inflight);
     c->read_mode = read_index ? raft::ReadMode::kReadIndex : raft::ReadMode::kLog;
+    if (!read_mode.empty() && !raft::read_mode_from_name(read_mode, &c->read_mode))
+        return a.fail("unknown read_mode " + read_mode + " (log, read_index, lease)");
     if (!mutation.empty()) {
         c->mutations = raft::mutation_from_name(mutation);
         if (c->mutations == 0) return a.fail("unknown mutation " + mutation);

@@ -13,8 +13,8 @@
 namespace sim {
 namespace {
 
-// Snapshots, loss, a crash and a restart, clients, and user inputs: every
-// kind of state a checkpoint holds.
+// Snapshots, loss, a crash and a restart, clients, lease reads, drifting
+// clocks, and user inputs: every kind of state a checkpoint holds.
 std::shared_ptr<const Scenario> busy_scenario() {
     auto s = std::make_shared<Scenario>();
     s->name = "archive-test";
@@ -25,6 +25,8 @@ std::shared_ptr<const Scenario> busy_scenario() {
     s->workload.rate_per_s = 150;
     s->workload.keys = 30;
     s->network.loss_ppm = 20'000;
+    s->cluster.read_mode = raft::ReadMode::kLease;
+    s->clock.drift_ppm = {0, 20'000, -30'000};
     Action kill;
     kill.at_us = 1'200'000;
     kill.kind = ActionKind::kKill;
@@ -54,13 +56,19 @@ std::vector<Action> user_inputs() {
     Action pause;  // checkpoints between 2.0 and 3.5 s hold a paused workload
     pause.at_us = 2'000'000;
     pause.kind = ActionKind::kPauseWorkload;
+    Action drift;
+    drift.at_us = 2'200'000;
+    drift.kind = ActionKind::kClockDrift;
+    drift.node.sel = NodeSelector::kId;
+    drift.node.id = 3;
+    drift.drift_ppm = 40'000;
     Action heal;
     heal.at_us = 3'100'000;
     heal.kind = ActionKind::kHeal;
     Action resume;
     resume.at_us = 3'500'000;
     resume.kind = ActionKind::kResumeWorkload;
-    return {put, clog, pause, heal, resume};
+    return {put, clog, pause, drift, heal, resume};
 }
 
 TimelineOptions dense() {
