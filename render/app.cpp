@@ -220,12 +220,12 @@ void draw_drawer(View& v, ImVec2 at, ImVec2 size) {
         "##drawer", nullptr,
         ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
     v.spot_rect("drawer", at, ImVec2(at.x + size.x, at.y + size.y));
-    const float close_w = ImGui::CalcTextSize("Close").x + 2 * ImGui::GetStyle().FramePadding.x;
-    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - close_w);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Panels");
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_width("Close"));
     if (ImGui::Button("Close")) v.ui.drawer_open = false;
     tooltip("Close the panels (Esc).");
     v.spot("drawer.close");
-    ImGui::SetCursorPosY(ImGui::GetStyle().WindowPadding.y);
     draw_right_panel(v);
     ImGui::End();
     ImGui::PopStyleColor();
@@ -246,7 +246,8 @@ Areas plan_areas(const View& v, ImVec2 avail, float timeline_h) {
         a.left_w = avail.x;
         return a;
     }
-    const float right_w = std::clamp(avail.x * 0.3f, 300.f, 430.f);
+    // 360 at least: the tabs' names and the control panel's rows fit.
+    const float right_w = std::clamp(avail.x * 0.3f, 360.f, 430.f);
     a.left_w = std::max(200.f, avail.x - right_w - style.ItemSpacing.x);
     return a;
 }

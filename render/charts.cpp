@@ -129,25 +129,35 @@ struct LegendItem {
     ImU32 color;
 };
 
-// A row of colour swatches and names, right-aligned on the title line; what
-// does not fit after the title continues on lines inside the plot's top.
+// A row of colour swatches and names, right-aligned on the title line; when
+// it does not fit after the title, it flows in rows over a dark box inside
+// the plot's top.
 void legend(const Chart& c, float title_end_x, const std::vector<LegendItem>& items) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    std::vector<ImVec2> at;
     float width = 0;
     for (const LegendItem& it : items)
         width += 10.f + ImGui::CalcTextSize(it.label).x + 8.f;
-    const float room = c.b.x - title_end_x - 8.f;
-    float x = width <= room ? c.b.x - width : c.a.x + 4.f;
-    float y = width <= room ? c.a.y - 16.f : c.a.y + 2.f;
+    const bool inside = width > c.b.x - title_end_x - 8.f;
+    float x = inside ? c.a.x + 4.f : c.b.x - width;
+    float y = inside ? c.a.y + 2.f : c.a.y - 16.f;
     for (const LegendItem& it : items) {
         const float w = 10.f + ImGui::CalcTextSize(it.label).x + 8.f;
-        if (x + w > c.b.x + 8.f && x > c.a.x + 4.f) {
+        if (inside && x + w > c.b.x && x > c.a.x + 4.f) {
             x = c.a.x + 4.f;
             y += 14.f;
         }
-        dl->AddRectFilled(ImVec2(x, y + 4.f), ImVec2(x + 7.f, y + 11.f), it.color);
-        dl->AddText(ImVec2(x + 10.f, y), kColText, it.label);
+        at.push_back(ImVec2(x, y));
         x += w;
+    }
+    if (inside && !items.empty()) {
+        dl->AddRectFilled(ImVec2(c.a.x + 1, c.a.y + 1), ImVec2(c.b.x - 1, y + 15.f),
+                          IM_COL32(16, 18, 23, 225));
+    }
+    for (size_t k = 0; k < items.size(); k++) {
+        dl->AddRectFilled(ImVec2(at[k].x, at[k].y + 4.f), ImVec2(at[k].x + 7.f, at[k].y + 11.f),
+                          items[k].color);
+        dl->AddText(ImVec2(at[k].x + 10.f, at[k].y), kColText, items[k].label);
     }
 }
 

@@ -194,10 +194,13 @@ void nodes_and_network(View& v) {
         if (ImGui::SmallButton("restart") && !s.alive) v.act(node_action(ActionKind::kRestart, i));
         ImGui::EndDisabled();
         v.spot("ctl.restart." + std::to_string(i));
-        ImGui::SameLine(x_select);
-        if (ImGui::SmallButton("select")) {
-            v.ui.selected_node = i;
-            v.ui.focus_tab = PanelTab::kNode;
+        // A panel too narrow for it goes without (clicking the node selects it too).
+        if (x_select + button_width("select") <= ImGui::GetWindowContentRegionMax().x) {
+            ImGui::SameLine(x_select);
+            if (ImGui::SmallButton("select")) {
+                v.ui.selected_node = i;
+                v.ui.focus_tab = PanelTab::kNode;
+            }
         }
         ImGui::PopID();
     }
