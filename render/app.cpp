@@ -125,7 +125,10 @@ void draw_status_line(View& v) {
     const session::Info& info = v.app;
     const float fork_x = ImGui::GetWindowContentRegionMax().x - 250.f;
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + fork_x - 8, p.y + 100), true);
+    // The notice gives way to the fork indicator only while there is one (a
+    // phone's line is short).
+    const float clip_x = v.timeline.forked() ? fork_x - 8 : ImGui::GetWindowContentRegionMax().x;
+    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + clip_x, p.y + 100), true);
     if (info.notice_left_s > 0 && !info.notice.empty()) {
         ImGui::TextColored(ImVec4(0.7f, 0.85f, 1, 1), "%s", info.notice.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info.notice.c_str());

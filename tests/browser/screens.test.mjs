@@ -225,6 +225,16 @@ describe('raftplay on small screens and touch', { timeout: 240_000 }, () => {
             const ratio = at70.t_us / at30.t_us;
             assert.ok(ratio > 2.0 && ratio < 2.7, `the cursor followed the finger (70%/30% = ${ratio.toFixed(2)})`);
             await shot(page, 'screens-390x844-scrubbed.png');
+            await tap(page, 'tab.charts');
+            await assertInside(page, PHONE, 'the charts');
+            await shot(page, 'screens-390x844-charts.png');
+
+            // The help fits the phone's width (it scrolls) and Esc closes it.
+            await tap(page, 'top.help');
+            s = await until(page, (s) => s.view.help_open, 'the help open');
+            await shot(page, 'screens-390x844-help.png');
+            await page.keyboard.press('Escape');
+            s = await until(page, (s) => !s.view.help_open, 'the help closed by Esc');
             assert.deepEqual(errors, []);
         } finally {
             await page.close();
