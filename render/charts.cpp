@@ -170,7 +170,8 @@ float title_end(ImVec2 o, const char* title) {
 // ===========================================================================
 
 void commit_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
-    Chart c = begin_chart(v, "##ch_commit", "commit index per node", o, size, t_max);
+    const char* title = "commit index per node";
+    Chart c = begin_chart(v, "##ch_commit", title, o, size, t_max);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     int64_t top = 1;
     for (int i = 0; i < v.node_count(); i++) {
@@ -201,14 +202,18 @@ void commit_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
             }
         }
         flush();
-        char label[16];
-        std::snprintf(label, sizeof label, "n%d", i);
-        dl->AddText(ImVec2(c.b.x - 24.f * static_cast<float>(v.node_count() - i), c.a.y - 16.f),
-                    col, label);
     }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(top));
     end_chart(c, v, buf);
+    // The node names are the legend (beside the title, or inside the plot).
+    std::vector<std::string> names;
+    for (int i = 0; i < v.node_count(); i++)
+        names.push_back("n" + std::to_string(i));
+    std::vector<LegendItem> items;
+    for (int i = 0; i < v.node_count(); i++)
+        items.push_back({names[static_cast<size_t>(i)].c_str(), node_color(i)});
+    legend(c, title_end(o, title), items);
 }
 
 // ===========================================================================
