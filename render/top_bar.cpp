@@ -227,22 +227,27 @@ constexpr const char* kCopyLinkTip =
     "Copy the exact link of this moment: scenario, seed, your actions, the time and the speed. "
     "Opening it shows exactly this.";
 
-// The width scenario_picker and checker_lamp take on one line, to decide
-// whether they start a second row (a 1024-pixel window).
-float picker_and_lamp_width() {
+// The width scenario_picker and checker_lamp take on one line (with the
+// lamp's word or without), to decide whether they start a second row (a
+// 1024-pixel window) or the lamp goes without its word (1280 pixels).
+float picker_and_lamp_width(bool word) {
     const ImGuiStyle& st = ImGui::GetStyle();
     auto button = [&](const char* t) { return ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x; };
     return 16 + 170 + st.ItemSpacing.x + ImGui::CalcTextSize("seed 00000000000").x +
            button("new seed") + st.ItemSpacing.x + button("Copy link") + 16 +
-           ImGui::GetFrameHeight() + 2 + ImGui::CalcTextSize("VIOLATION").x + 14 + 30;
+           ImGui::GetFrameHeight() + (word ? 2 + ImGui::CalcTextSize("VIOLATION").x + 14 : 0) + 30;
 }
 
-void scenario_picker(View& v) {
-    if (ImGui::GetContentRegionAvail().x < picker_and_lamp_width()) {
+// Returns whether the lamp goes without its word on this row.
+bool scenario_picker(View& v) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const bool wrap = avail < picker_and_lamp_width(false);
+    if (wrap) {
         ImGui::NewLine();
     } else {
         ImGui::SameLine(0, 16);
     }
+    const bool compact_lamp = !wrap && avail < picker_and_lamp_width(true);
     scenario_combo(v, 170);
     ImGui::SameLine();
     const float x0 = ImGui::GetCursorPosX();
@@ -256,6 +261,7 @@ void scenario_picker(View& v) {
     if (ImGui::SmallButton("Copy link")) v.push(CommandKind::kCopyLink);
     tooltip(kCopyLinkTip);
     v.spot("top.copy_link");
+    return compact_lamp;
 }
 
 // The narrow layout's third row: the drawer's button, the picker, and an
@@ -335,9 +341,9 @@ void checker_lamp(View& v, bool compact) {
 
 }  // namespace
 
-// Wide: one row (two when the window is too narrow for the picker and the
-// lamp, e.g. 1024 pixels). Narrow (a phone): transport and lamp; speed and
-// time; the drawer's button, the picker and the overflow menu.
+// Wide: one row (the lamp without its word when that is what makes it fit,
+// e.g. 1280 pixels; two rows when even that does not fit, e.g. 1024). Narrow (a phone): transport
+// and lamp; speed and time; the drawer's button, the picker and the overflow menu.
 void draw_top_bar(View& v) {
     transport(v);
     if (v.ui.narrow) {
@@ -348,8 +354,7 @@ void draw_top_bar(View& v) {
         return;
     }
     speed_and_time(v, false);
-    scenario_picker(v);
-    checker_lamp(v, false);
+    checker_lamp(v, scenario_picker(v));
 }
 
 }  // namespace render
