@@ -6,7 +6,9 @@
 #   cmake -DSRC_DIR=<scenarios> -DOUT=<file.cpp> -P cmake/embed_scenarios.cmake
 # The output is rewritten only when its content changes, so an unchanged
 # scenario folder triggers no recompilation. Files are sorted by name; the
-# JSON text is embedded verbatim inside a raw string literal.
+# JSON text is embedded inside a raw string literal without each line's
+# indentation (the page's size budget; JSON strings hold no raw newline, so
+# only whitespace between tokens goes, and line numbers stay).
 if(NOT SRC_DIR OR NOT OUT)
   message(FATAL_ERROR "embed_scenarios.cmake: set SRC_DIR and OUT")
 endif()
@@ -18,6 +20,7 @@ set(table "")
 foreach(f ${files})
   get_filename_component(name "${f}" NAME_WE)
   file(READ "${f}" text)
+  string(REGEX REPLACE "\n[ \t]+" "\n" text "${text}")
   string(FIND "${text}" ")${delim}\"" clash)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${f}: contains the raw-string delimiter ${delim}")

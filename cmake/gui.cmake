@@ -105,7 +105,10 @@ else()
       -sEXPORT_NAME=createRaftplay
       -sALLOW_MEMORY_GROWTH=1
       -sMIN_WEBGL_VERSION=2
-      -sMAX_WEBGL_VERSION=2)
+      -sMAX_WEBGL_VERSION=2
+      # No file system in the page (files come and go as bytes through embind):
+      # emscripten's FS code is left out, for the page's size budget.
+      -sFILESYSTEM=0)
     # Static files of the page (html, js, css, icons) are copied beside the module.
     file(GLOB PAGE_STATIC CONFIGURE_DEPENDS
       ${CMAKE_SOURCE_DIR}/wasm/*.html ${CMAKE_SOURCE_DIR}/wasm/*.js ${CMAKE_SOURCE_DIR}/wasm/*.css)

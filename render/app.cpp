@@ -50,6 +50,7 @@ void sync_view(App& app) {
     ui.seed_text_synced = false;
     ui.draft = s.world().scenario();
     ui.draft_valid = true;
+    ui.loss_editing = false;
     ui.violation_shown = -1;
     ui.violation_dismissed = false;
 }
@@ -124,7 +125,10 @@ void draw_status_line(View& v) {
     const session::Info& info = v.app;
     const float fork_x = ImGui::GetWindowContentRegionMax().x - 250.f;
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + fork_x - 8, p.y + 100), true);
+    // The notice gives way to the fork indicator only while there is one (a
+    // phone's line is short).
+    const float clip_x = v.timeline.forked() ? fork_x - 8 : ImGui::GetWindowContentRegionMax().x;
+    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + clip_x, p.y + 100), true);
     if (info.notice_left_s > 0 && !info.notice.empty()) {
         ImGui::TextColored(ImVec4(0.7f, 0.85f, 1, 1), "%s", info.notice.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info.notice.c_str());
@@ -208,6 +212,49 @@ void draw_lower_pane(View& v, ImVec2 size) {
     ImGui::EndTabBar();
 }
 
+// The narrow layout's drawer: the side panels over the lower part of the
+// cluster view (the caption and the top of the cluster stay in sight, so a
+// node clicked there shows its panel below), full width, with a close button.
+void draw_drawer(View& v, ImVec2 at, ImVec2 size) {
+    ImGui::SetNextWindowPos(at, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, kColPanelBg);
+    ImGui::Begin(
+        "##drawer", nullptr,
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+    v.spot_rect("drawer", at, ImVec2(at.x + size.x, at.y + size.y));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Panels");
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_width("Close"));
+    if (ImGui::Button("Close")) v.ui.drawer_open = false;
+    tooltip("Close the panels (Esc).");
+    v.spot("drawer.close");
+    draw_right_panel(v);
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+// Where the layout puts things this frame.
+struct Areas {
+    float main_h = 0, left_w = 0;
+    bool side_panel = true;  // false: the panels are in the drawer
+};
+
+Areas plan_areas(const View& v, ImVec2 avail, float timeline_h) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    Areas a;
+    a.main_h = std::max(120.f, avail.y - timeline_h - style.ItemSpacing.y);
+    a.side_panel = !v.ui.narrow;
+    if (!a.side_panel) {
+        a.left_w = avail.x;
+        return a;
+    }
+    // 360 at least: the tabs' names and the control panel's rows fit.
+    const float right_w = std::clamp(avail.x * 0.3f, 360.f, 430.f);
+    a.left_w = std::max(200.f, avail.x - right_w - style.ItemSpacing.x);
+    return a;
+}
+
 void draw_layout(View& v) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
@@ -222,14 +269,16 @@ void draw_layout(View& v) {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoBackground);
     ImGui::PopStyleVar(2);
+    // Anything that brings a panel's tab forward opens the drawer.
+    if (v.ui.narrow && v.ui.focus_tab != PanelTab::kNone) v.ui.drawer_open = true;
+    if (!v.ui.narrow) v.ui.drawer_open = false;
     draw_top_bar(v);
     draw_status_line(v);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float timeline_h = 64.f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float main_h = std::max(120.f, avail.y - timeline_h - style.ItemSpacing.y);
-    const float right_w = std::clamp(avail.x * 0.3f, 300.f, 430.f);
-    const float left_w = std::max(200.f, avail.x - right_w - style.ItemSpacing.x);
+    const Areas areas = plan_areas(v, avail, timeline_h);
+    const float main_h = areas.main_h, left_w = areas.left_w;
 
     const ImVec2 left_at = ImGui::GetCursorScreenPos();
     ImGui::BeginChild("##left", ImVec2(left_w, main_h), false,
@@ -242,18 +291,28 @@ void draw_layout(View& v) {
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_cluster_view(v, ImGui::GetContentRegionAvail());
     ImGui::EndChild();
-    const float tour_w = std::min(360.f, left_w * 0.5f);
+    v.spot_rect("cluster", cluster_at, ImVec2(cluster_at.x + left_w, cluster_at.y + cluster_h));
+    const float tour_w = areas.side_panel ? std::min(360.f, left_w * 0.5f) : left_w - 8;
     if (v.ui.show_lower) draw_lower_pane(v, ImGui::GetContentRegionAvail());
     ImGui::EndChild();
 
-    ImGui::SameLine();
-    ImGui::BeginChild("##right", ImVec2(0, main_h), true);
-    draw_right_panel(v);
-    ImGui::EndChild();
+    if (areas.side_panel) {
+        ImGui::SameLine();
+        ImGui::BeginChild("##right", ImVec2(0, main_h), true);
+        v.spot_rect("panel", ImGui::GetWindowPos(),
+                    ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                           ImGui::GetWindowPos().y + ImGui::GetWindowSize().y));
+        draw_right_panel(v);
+        ImGui::EndChild();
+    }
 
     draw_timeline_bar(v, ImVec2(avail.x, timeline_h));
     ImGui::End();
     draw_tour_panel(v, ImVec2(cluster_at.x + left_w - tour_w - 4, cluster_at.y + 4), tour_w);
+    if (v.ui.drawer_open) {
+        const float top = std::floor(main_h * 0.3f);
+        draw_drawer(v, ImVec2(left_at.x, left_at.y + top), ImVec2(avail.x, main_h - top));
+    }
     draw_error(v, ImVec2(left_at.x + 8, left_at.y + 4), left_w - 16);
     draw_help_overlay(v);
 }
@@ -274,11 +333,8 @@ std::string spots_json(const std::vector<Spot>& spots) {
     return w.take();
 }
 
-void style_once() {
-    static bool done = false;
-    if (done) return;
-    done = true;
-    ImGuiStyle& s = ImGui::GetStyle();
+ImGuiStyle base_style() {
+    ImGuiStyle s;
     ImGui::StyleColorsDark(&s);
     s.FrameRounding = 3;
     s.GrabRounding = 3;
@@ -291,6 +347,41 @@ void style_once() {
     s.Colors[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.11f, 1);
     s.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
     s.Colors[ImGuiCol_Border] = ImVec4(0.2f, 0.22f, 0.27f, 1);
+    return s;
+}
+
+// For fingers: frames about 30 pixels high, wider grabs and scrollbars.
+ImGuiStyle narrow_style() {
+    ImGuiStyle s = base_style();
+    s.ScaleAllSizes(1.3f);
+    s.FramePadding = ImVec2(10, 8);
+    s.ItemSpacing = ImVec2(8, 6);
+    s.ScrollbarSize = 20;
+    s.GrabMinSize = 18;
+    return s;
+}
+
+// Picks the layout for this frame's window width, with its style.
+void choose_layout(UiState& ui) {
+    static const ImGuiStyle wide = base_style();
+    static const ImGuiStyle narrow = narrow_style();
+    ui.narrow = ImGui::GetIO().DisplaySize.x < kNarrowWidth;
+    ImGui::GetStyle() = ui.narrow ? narrow : wide;
+}
+
+std::string layout_json(const UiState& ui) {
+    sim::JsonWriter w(sim::JsonDialect::kReport);
+    w.begin_object();
+    w.key("layout");
+    w.string(ui.narrow ? "narrow" : "wide");
+    w.key("drawer_open");
+    w.boolean(ui.drawer_open);
+    w.key("popup_open");
+    w.boolean(ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel));
+    w.key("help_open");
+    w.boolean(ui.show_help);
+    w.end_object();
+    return w.take();
 }
 
 }  // namespace
@@ -312,7 +403,7 @@ void app_destroy(App* app) {
 void app_frame(App& app, double wall_dt_s) {
     const double frame_start_ms = now_ms(app);
     session::Session& s = app.session;
-    style_once();
+    choose_layout(app.ui);
     s.play(wall_dt_s);
     sync_view(app);
     watch_violations(app);
@@ -321,6 +412,7 @@ void app_frame(App& app, double wall_dt_s) {
     draw_layout(v);
     handle_shortcuts(v);
     app.ui.spots_json = spots_json(app.ui.spots);
+    app.ui.view_json = layout_json(app.ui);
     for (Command& c : app.commands)
         s.submit(std::move(c));
     app.commands.clear();
@@ -334,6 +426,7 @@ std::string app_state_json(const App& app) {
     view.selected_node = app.ui.selected_node;
     view.selected_msg = app.ui.selected_msg;
     view.spots_json = app.ui.spots_json;
+    view.layout_json = app.ui.view_json;
     return app.session.state_json(view);
 }
 

@@ -1,13 +1,15 @@
 // render/charts.cpp — four small charts over the whole simulated span, drawn
 // with ImGui's draw list (no plotting library): commit index per node, client
-// latency, message rate by type, and who led which term. A white line marks
-// the cursor; clicking a chart scrubs there.
+// latency, message rate by type, and who led which term. Each has a time axis
+// in simulated seconds; the latency and rate charts a colour legend. A white
+// line marks the cursor; clicking a chart scrubs there.
 //
 // Data comes from Insight (derived once from the trace, kept up to the
 // horizon), so the charts show the future of a scrubbed-back cursor too.
 //
 // Index
 //   chart frame
+//   time axis and legends
 //   commit index
 //   client latency
 //   message rate
@@ -16,6 +18,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "render/draw.h"
 #include "render/ui.h"
@@ -49,7 +53,7 @@ Chart begin_chart(View& v, const char* id, const char* title, ImVec2 o, ImVec2 s
     ImGui::InvisibleButton(id, size);
     Chart c;
     c.a = ImVec2(o.x + 44.f, o.y + 18.f);
-    c.b = ImVec2(o.x + size.x - 6.f, o.y + size.y - 6.f);
+    c.b = ImVec2(o.x + size.x - 8.f, o.y + size.y - 18.f);  // the time axis's labels below
     c.t_max = std::max<int64_t>(1, t_max);
     dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(16, 18, 23, 255), 3.f);
     dl->AddRect(c.a, c.b, kColFaint);
@@ -65,8 +69,11 @@ Chart begin_chart(View& v, const char* id, const char* title, ImVec2 o, ImVec2 s
     return c;
 }
 
+void time_axis(const Chart& c);
+
 void end_chart(const Chart& c, const View& v, const char* y_label) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    time_axis(c);
     const float xc = c.x(v.world.now_us());
     dl->AddLine(ImVec2(xc, c.a.y), ImVec2(xc, c.b.y), kColCursor, 1.5f);
     dl->AddText(ImVec2(c.a.x - 40.f, c.a.y - 2.f), kColDim, y_label);
@@ -74,11 +81,97 @@ void end_chart(const Chart& c, const View& v, const char* y_label) {
 }
 
 // ===========================================================================
+// time axis and legends
+// ===========================================================================
+
+// The tick step: 1, 2 or 5 times a power of ten microseconds, so that ticks
+// are at least `min_px` apart.
+int64_t tick_step_us(int64_t t_max, float width, float min_px) {
+    const double per_px = static_cast<double>(t_max) / std::fmax(1.0, width);
+    int64_t step = 1000;  // 1 ms
+    for (int i = 0; i < 40; i++) {
+        for (const int64_t m : {1, 2, 5}) {
+            if (static_cast<double>(step * m) / per_px >= min_px) return step * m;
+        }
+        step *= 10;
+    }
+    return step;
+}
+
+// "0", "1.5", "20": simulated seconds, with the decimals the step needs.
+std::string tick_label(int64_t t_us, int64_t step_us) {
+    const int decimals = step_us >= 1'000'000 ? 0
+                         : step_us >= 100'000 ? 1
+                         : step_us >= 10'000  ? 2
+                                              : 3;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, static_cast<double>(t_us) / 1e6);
+    return buf;
+}
+
+// Ticks and labels under the plot; the last label says the unit.
+void time_axis(const Chart& c) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const int64_t step = tick_step_us(c.t_max, c.b.x - c.a.x, 56.f);
+    for (int64_t t = 0; t <= c.t_max; t += step) {
+        const float x = c.x(t);
+        dl->AddLine(ImVec2(x, c.b.y), ImVec2(x, c.b.y + 3.f), kColDim);
+        std::string label = tick_label(t, step);
+        if (t + step > c.t_max) label += " s";
+        const float w = ImGui::CalcTextSize(label.c_str()).x;
+        const float lx = std::fmin(x - w * 0.5f, c.b.x + 6.f - w);
+        dl->AddText(ImVec2(std::fmax(c.a.x - 4.f, lx), c.b.y + 3.f), kColDim, label.c_str());
+    }
+}
+
+struct LegendItem {
+    const char* label;
+    ImU32 color;
+};
+
+// A row of colour swatches and names, right-aligned on the title line; when
+// it does not fit after the title, it flows in rows over a dark box inside
+// the plot's top.
+void legend(const Chart& c, float title_end_x, const std::vector<LegendItem>& items) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    std::vector<ImVec2> at;
+    float width = 0;
+    for (const LegendItem& it : items)
+        width += 10.f + ImGui::CalcTextSize(it.label).x + 8.f;
+    const bool inside = width > c.b.x - title_end_x - 8.f;
+    float x = inside ? c.a.x + 4.f : c.b.x - width;
+    float y = inside ? c.a.y + 2.f : c.a.y - 16.f;
+    for (const LegendItem& it : items) {
+        const float w = 10.f + ImGui::CalcTextSize(it.label).x + 8.f;
+        if (inside && x + w > c.b.x && x > c.a.x + 4.f) {
+            x = c.a.x + 4.f;
+            y += 14.f;
+        }
+        at.push_back(ImVec2(x, y));
+        x += w;
+    }
+    if (inside && !items.empty()) {
+        dl->AddRectFilled(ImVec2(c.a.x + 1, c.a.y + 1), ImVec2(c.b.x - 1, y + 15.f),
+                          IM_COL32(16, 18, 23, 225));
+    }
+    for (size_t k = 0; k < items.size(); k++) {
+        dl->AddRectFilled(ImVec2(at[k].x, at[k].y + 4.f), ImVec2(at[k].x + 7.f, at[k].y + 11.f),
+                          items[k].color);
+        dl->AddText(ImVec2(at[k].x + 10.f, at[k].y), kColText, items[k].label);
+    }
+}
+
+float title_end(ImVec2 o, const char* title) {
+    return o.x + 6.f + ImGui::CalcTextSize(title).x;
+}
+
+// ===========================================================================
 // commit index
 // ===========================================================================
 
 void commit_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
-    Chart c = begin_chart(v, "##ch_commit", "commit index per node", o, size, t_max);
+    const char* title = "commit index per node";
+    Chart c = begin_chart(v, "##ch_commit", title, o, size, t_max);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     int64_t top = 1;
     for (int i = 0; i < v.node_count(); i++) {
@@ -109,23 +202,33 @@ void commit_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
             }
         }
         flush();
-        char label[16];
-        std::snprintf(label, sizeof label, "n%d", i);
-        dl->AddText(ImVec2(c.b.x - 24.f * static_cast<float>(v.node_count() - i), c.a.y - 16.f),
-                    col, label);
     }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(top));
     end_chart(c, v, buf);
+    // The node names are the legend (beside the title, or inside the plot).
+    std::vector<std::string> names;
+    for (int i = 0; i < v.node_count(); i++)
+        names.push_back("n" + std::to_string(i));
+    std::vector<LegendItem> items;
+    for (int i = 0; i < v.node_count(); i++)
+        items.push_back({names[static_cast<size_t>(i)].c_str(), node_color(i)});
+    legend(c, title_end(o, title), items);
 }
 
 // ===========================================================================
 // client latency
 // ===========================================================================
 
+// A request's outcome: ok, failed (a definite error), unknown (a timeout:
+// it may or may not have happened).
+constexpr ImU32 kColLatOk = IM_COL32(110, 200, 240, 220);
+constexpr ImU32 kColLatFail = IM_COL32(240, 90, 80, 230);
+constexpr ImU32 kColLatUnknown = IM_COL32(170, 170, 170, 220);
+
 void latency_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
-    Chart c =
-        begin_chart(v, "##ch_latency", "client latency (ok, failed, unknown)", o, size, t_max);
+    const char* title = "client latency";
+    Chart c = begin_chart(v, "##ch_latency", title, o, size, t_max);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const std::vector<LatencyPoint>& pts = v.insight.latencies();
     int64_t top = 1000;
@@ -136,13 +239,14 @@ void latency_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
     for (size_t i = first; i < pts.size(); i++) {
         const LatencyPoint& p = pts[i];
         const ImVec2 q(c.x(p.t_us), c.y(static_cast<double>(p.latency_us)));
-        const ImU32 col =
-            p.status == static_cast<uint8_t>(sim::OpStatus::kOk)     ? IM_COL32(110, 200, 240, 200)
-            : p.status == static_cast<uint8_t>(sim::OpStatus::kFail) ? IM_COL32(240, 90, 80, 220)
-                                                                     : IM_COL32(170, 170, 170, 200);
+        const ImU32 col = p.status == static_cast<uint8_t>(sim::OpStatus::kOk)     ? kColLatOk
+                          : p.status == static_cast<uint8_t>(sim::OpStatus::kFail) ? kColLatFail
+                                                                                   : kColLatUnknown;
         dl->AddRectFilled(ImVec2(q.x - 1, q.y - 1), ImVec2(q.x + 1, q.y + 1), col);
     }
     end_chart(c, v, format_duration(top).c_str());
+    legend(c, title_end(o, title),
+           {{"ok", kColLatOk}, {"failed", kColLatFail}, {"unknown", kColLatUnknown}});
 }
 
 // ===========================================================================
@@ -150,7 +254,8 @@ void latency_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
 // ===========================================================================
 
 void rate_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
-    Chart c = begin_chart(v, "##ch_rate", "messages sent per second, by type", o, size, t_max);
+    const char* title = "messages sent per second";
+    Chart c = begin_chart(v, "##ch_rate", title, o, size, t_max);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const auto& buckets = v.insight.send_buckets();
     const int columns = std::max(1, static_cast<int>(c.b.x - c.a.x) / 2);
@@ -192,6 +297,16 @@ void rate_chart(View& v, ImVec2 o, ImVec2 size, int64_t t_max) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.0f/s", top);
     end_chart(c, v, buf);
+    // The legend names the types that were sent (appends include heartbeats).
+    std::vector<LegendItem> items;
+    for (int k = 0; k < kMsgTypes; k++) {
+        bool sent = false;
+        for (const auto& col : cols)
+            sent = sent || col[static_cast<size_t>(k)] > 0;
+        const auto type = static_cast<raft::MsgType>(k);
+        if (sent) items.push_back({msg_short_name(type, false), msg_color(type, false)});
+    }
+    legend(c, title_end(o, title), items);
 }
 
 // ===========================================================================

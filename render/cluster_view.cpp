@@ -46,9 +46,9 @@ struct Layout {
 // Nodes sit on an ellipse that uses the view's width (it is wider than
 // tall), leaving room above for the info lines, below for the legend, and
 // under each node for its labels.
-Layout make_layout(ImVec2 origin, ImVec2 size, int n) {
+Layout make_layout(ImVec2 origin, ImVec2 size, int n, float bottom) {
     Layout l;
-    const float top = 36.f, bottom = 40.f, label_h = 44.f;
+    const float top = 36.f, label_h = 44.f;
     const float h = std::fmax(80.f, size.y - top - bottom);
     l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + top + (h - label_h) * 0.5f + 8.f);
     const float ry = n <= 1 ? 0.f : std::fmax(30.f, (h - label_h) * 0.5f - 26.f);
@@ -424,13 +424,29 @@ void draw_info(ImDrawList* dl, const View& v, ImVec2 origin) {
     dl->AddText(ImVec2(origin.x, origin.y + 15.f), kColDim, buf);
 }
 
-void draw_legend(ImDrawList* dl, ImVec2 origin) {
+// The legend flows in rows as wide as the view (a phone's view takes four):
+// roles first, message types from a new row. Returns the rows it takes; with
+// dl null it only counts them.
+int draw_legend(ImDrawList* dl, ImVec2 origin, float width) {
     float x = origin.x;
-    const float y = origin.y;
+    float y = origin.y;
+    int rows = 1;
+    auto place = [&](const char* label) {
+        const float w = 20 + ImGui::CalcTextSize(label).x;
+        if (x > origin.x && x + w - 6 > origin.x + width) {
+            x = origin.x;
+            y += 16;
+            rows++;
+        }
+        const ImVec2 at(x, y);
+        x += w;
+        return at;
+    };
     auto swatch = [&](ImU32 col, const char* label) {
-        dl->AddCircleFilled(ImVec2(x + 5, y + 7), 5, col);
-        dl->AddText(ImVec2(x + 13, y), kColDim, label);
-        x += 20 + ImGui::CalcTextSize(label).x;
+        const ImVec2 at = place(label);
+        if (!dl) return;
+        dl->AddCircleFilled(ImVec2(at.x + 5, at.y + 7), 5, col);
+        dl->AddText(ImVec2(at.x + 13, at.y), kColDim, label);
     };
     swatch(role_color(raft::Role::kFollower), "follower");
     swatch(role_color(raft::Role::kPreCandidate), "pre-candidate");
@@ -438,11 +454,14 @@ void draw_legend(ImDrawList* dl, ImVec2 origin) {
     swatch(role_color(raft::Role::kLeader), "leader");
     swatch(crashed_color(), "crashed");
     x = origin.x;
-    const float y2 = y + 16;
+    y += 16;
+    rows++;
     auto msg = [&](raft::MsgType t, bool hb, const char* label) {
-        dl->AddRectFilled(ImVec2(x + 1, y2 + 3), ImVec2(x + 9, y2 + 11), msg_color(t, hb), 1.5f);
-        dl->AddText(ImVec2(x + 13, y2), kColDim, label);
-        x += 20 + ImGui::CalcTextSize(label).x;
+        const ImVec2 at = place(label);
+        if (!dl) return;
+        dl->AddRectFilled(ImVec2(at.x + 1, at.y + 3), ImVec2(at.x + 9, at.y + 11), msg_color(t, hb),
+                          1.5f);
+        dl->AddText(ImVec2(at.x + 13, at.y), kColDim, label);
     };
     msg(raft::MsgType::kPreVote, false, "pre-vote");
     msg(raft::MsgType::kVote, false, "vote");
@@ -452,6 +471,7 @@ void draw_legend(ImDrawList* dl, ImVec2 origin) {
     msg(raft::MsgType::kSnapshot, false, "snapshot");
     msg(raft::MsgType::kProp, false, "forward");
     msg(raft::MsgType::kClientReq, false, "client");
+    return rows;
 }
 
 void draw_violation_banner(View& v, ImVec2 origin, ImVec2 size) {
@@ -485,7 +505,9 @@ void draw_cluster_view(View& v, ImVec2 size) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const int n = v.node_count();
-    const Layout l = make_layout(origin, size, n);
+    const float legend_w = size.x - 16.f;
+    const float legend_h = 16.f * static_cast<float>(draw_legend(nullptr, ImVec2(0, 0), legend_w));
+    const Layout l = make_layout(origin, size, n, legend_h + 8.f);
     ImGui::InvisibleButton("##cluster_canvas", size);
     const bool canvas_hovered = ImGui::IsItemHovered();
     const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
@@ -511,7 +533,7 @@ void draw_cluster_view(View& v, ImVec2 size) {
     const int64_t hovered_msg =
         draw_messages(dl, v, l, canvas_hovered ? mouse : ImVec2(-1e6f, -1e6f));
     draw_info(dl, v, ImVec2(origin.x + 8, origin.y + 6));
-    draw_legend(dl, ImVec2(origin.x + 8, origin.y + size.y - 34.f));
+    draw_legend(dl, ImVec2(origin.x + 8, origin.y + size.y - legend_h - 2.f), legend_w);
 
     if (hovered_msg != 0 && hovered_node < 0) {
         if (const sim::InFlight* f = v.world.wire().find(hovered_msg))

@@ -174,6 +174,11 @@ void client_ops(View& v) {
 void nodes_and_network(View& v) {
     using sim::ActionKind;
     heading("Nodes");
+    // Columns from the style's widths (the narrow style's buttons are wider).
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float x_kill = 34 + ImGui::CalcTextSize("pre-candidate ").x;
+    const float x_restart = x_kill + button_width("kill") + spacing;
+    const float x_select = x_restart + button_width("restart") + spacing;
     for (int i = 0; i < v.node_count(); i++) {
         const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
         ImGui::PushID(i);
@@ -184,29 +189,32 @@ void nodes_and_network(View& v) {
             "%-13s", s.alive ? (s.paused ? "paused" : raft::role_name(s.node.role())) : "crashed");
         // Both buttons, always in their places: a kill does not turn the
         // button under the mouse into a restart.
-        ImGui::SameLine(140);
+        ImGui::SameLine(x_kill);
         ImGui::BeginDisabled(!s.alive);
         if (ImGui::SmallButton("kill") && s.alive) v.act(node_action(ActionKind::kKill, i));
         ImGui::EndDisabled();
         v.spot("ctl.kill." + std::to_string(i));
-        ImGui::SameLine(180);
+        ImGui::SameLine(x_restart);
         ImGui::BeginDisabled(s.alive);
         if (ImGui::SmallButton("restart") && !s.alive) v.act(node_action(ActionKind::kRestart, i));
         ImGui::EndDisabled();
         v.spot("ctl.restart." + std::to_string(i));
-        ImGui::SameLine(240);
-        if (ImGui::SmallButton("select")) {
-            v.ui.selected_node = i;
-            v.ui.focus_tab = PanelTab::kNode;
+        // A panel too narrow for it goes without (clicking the node selects it too).
+        if (x_select + button_width("select") <= ImGui::GetWindowContentRegionMax().x) {
+            ImGui::SameLine(x_select);
+            if (ImGui::SmallButton("select")) {
+                v.ui.selected_node = i;
+                v.ui.focus_tab = PanelTab::kNode;
+            }
         }
         ImGui::PopID();
     }
     if (ImGui::Button("Kill leader")) v.act(leader_action(ActionKind::kKill));
     v.spot("ctl.kill_leader");
-    ImGui::SameLine();
+    same_line_fits(button_width("Kill all"));
     if (ImGui::Button("Kill all")) v.act(all_action(ActionKind::kKill));
     v.spot("ctl.kill_all");
-    ImGui::SameLine();
+    same_line_fits(button_width("Restart all"));
     if (ImGui::Button("Restart all")) v.act(all_action(ActionKind::kRestart));
     v.spot("ctl.restart_all");
 
@@ -219,7 +227,7 @@ void nodes_and_network(View& v) {
     }
     tooltip("Partition the leader away from everyone (check-quorum makes it step down).");
     v.spot("ctl.isolate_leader");
-    ImGui::SameLine();
+    same_line_fits(button_width("Split majority/minority"));
     if (ImGui::Button("Split majority/minority")) {
         sim::Action a;
         a.kind = ActionKind::kPartition;
@@ -228,19 +236,30 @@ void nodes_and_network(View& v) {
     }
     tooltip("The leader ends up in a minority: its new entries cannot commit.");
     v.spot("ctl.split");
-    ImGui::SameLine();
+    same_line_fits(button_width("Heal"));
     if (ImGui::Button("Heal")) v.act(heal_action());
     v.spot("ctl.heal");
+    // The slider shows the network's loss now (the scenario's, or the last
+    // Set loss at or before the cursor) unless the user is choosing another.
+    if (!v.ui.loss_editing) {
+        v.ui.loss_pct = static_cast<int>((v.world.network().model().loss_ppm + 5'000) / 10'000);
+    }
     ImGui::SetNextItemWidth(120);
     ImGui::SliderInt("##loss", &v.ui.loss_pct, 0, 100, "loss %d%%");
+    v.spot("ctl.loss");
+    if (ImGui::IsItemActivated()) v.ui.loss_editing = true;
     ImGui::SameLine();
     if (ImGui::Button("Set loss")) {
         sim::Action a;
         a.kind = ActionKind::kSetNetwork;
         a.loss_ppm = static_cast<int64_t>(v.ui.loss_pct) * 10'000;
         v.act(a);
+        v.ui.loss_editing = false;
     }
-    tooltip("Change the probability that a message is lost, from now on.");
+    tooltip(
+        "Change the probability that a message is lost, from now on. The slider shows the "
+        "loss at the cursor until you move it.");
+    v.spot("ctl.set_loss");
 }
 
 // ===========================================================================

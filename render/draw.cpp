@@ -5,6 +5,7 @@
 //   icons
 //   shapes
 //   text
+//   flow
 #include "render/draw.h"
 
 #include <cmath>
@@ -296,6 +297,20 @@ std::string short_hash(uint64_t h) {
 
 void tooltip(const char* text) {
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", text);
+}
+
+// ===========================================================================
+// flow
+// ===========================================================================
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+void same_line_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+        ImGui::SameLine();
 }
 
 }  // namespace render

@@ -68,4 +68,11 @@ std::string endpoint_name(int32_t id);
 std::string short_hash(uint64_t h);
 void tooltip(const char* text);  // on the last item, when hovered
 
+// ---- flow ------------------------------------------------------------------------------
+// A button's width for its label in the current style.
+float button_width(const char* label);
+// The next item goes beside the last one when `width` more pixels fit in the
+// window, else on a new line (a narrow panel wraps a row of buttons).
+void same_line_fits(float width);
+
 }  // namespace render

@@ -45,12 +45,14 @@ bool pressed(ImGuiKey key, bool repeat = true) {
 }
 
 // Esc closes the topmost thing: an open popup (combo, menu), the help, the
-// error; then it clears the selection.
+// drawer (narrow layout), the error; then it clears the selection.
 void escape(View& v) {
     if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
         ImGui::ClosePopupToLevel(0, true);
     } else if (v.ui.show_help) {
         v.ui.show_help = false;
+    } else if (v.ui.drawer_open) {
+        v.ui.drawer_open = false;
     } else if (!v.app.error.empty()) {
         v.push(CommandKind::kDismissError);
     } else {
@@ -146,7 +148,9 @@ void key_row(const char* keys, const char* what) {
     ImGui::TableSetColumnIndex(0);
     ImGui::TextColored(ImVec4(1, 0.85f, 0.5f, 1), "%s", keys);
     ImGui::TableSetColumnIndex(1);
+    ImGui::PushTextWrapPos(0);  // a phone-wide help wraps the long ones
     ImGui::TextUnformatted(what);
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace
@@ -157,7 +161,11 @@ void draw_help_overlay(View& v) {
     ImGui::SetNextWindowPos(
         ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
         ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(640, 0), ImGuiCond_Always);  // height: fit the content
+    // Height: fit the content, within the window (a phone scrolls it).
+    const float width = std::min(640.f, vp->WorkSize.x - 16.f);
+    ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0),
+                                        ImVec2(width, std::max(100.f, vp->WorkSize.y - 16.f)));
     ImGui::SetNextWindowBgAlpha(0.97f);
     bool open = true;
     if (!ImGui::Begin("raftplay help", &open,
@@ -173,7 +181,7 @@ void draw_help_overlay(View& v) {
         "of the scenario, the seed and your actions, so the address bar is an exact replay link.");
     ImGui::PopTextWrapPos();
     ImGui::Separator();
-    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingStretchProp)) {
         key_row("Space", "play / pause");
         key_row("Left / Right", "step one event back / forward");
         key_row("Shift+Left / Right",
@@ -188,7 +196,8 @@ void draw_help_overlay(View& v) {
         key_row("s / c", "space-time diagram / charts in the lower pane");
         key_row("g / n", "all logs side by side / the narrated event list in the lower pane");
         key_row("l", "show / hide the lower pane");
-        key_row("Esc", "close a menu, the help or the error; clear the selection");
+        key_row("Esc",
+                "close a menu, the help, the panels' drawer or the error; clear the selection");
         key_row("? or h", "this help");
         ImGui::EndTable();
     }
@@ -231,10 +240,20 @@ void draw_help_overlay(View& v) {
         "its progress. Pause workload quiets the background clients (an action: links replay "
         "it) so that the hashes agree.");
     bullet(
+        "Top bar: (behind) = the simulation cannot keep up with the speed asked (at 1x the clock "
+        "otherwise follows the wall clock); simulating... = a jump computed over frames.");
+    bullet(
+        "Charts: time axis in simulated seconds; legends: message types (rate), ok / failed / "
+        "unknown (latency). Space-time: a red cross on a message's own line is a loss.");
+    bullet(
+        "Narrow window (a phone): Panels opens the panels' drawer (Close or Esc closes it); "
+        "seed, new seed and Copy link are in the ... menu. Tap to click, drag to scrub.");
+    bullet(
         "Guided tour (the panel over the cluster): chapter by chapter with its progress, "
         "Previous / Next, and tasks (\"Kill the leader\") it waits for; Do it for me does the "
-        "task. It slows down where things happen; the link keeps the chapter. Bug hunts (in "
-        "the Scenario tab) run a deliberately broken rule until the checkers catch it.");
+        "task. It slows down where things happen; the link keeps the chapter. Bug hunts (their own "
+        "group in the scenario picker and the Scenario tab) open at their own seed and run a "
+        "deliberately broken rule until the checkers catch it.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     if (!open) v.ui.show_help = false;

@@ -1,6 +1,6 @@
 // render/spacetime_view.cpp — the space-time (Lamport) diagram: one lane per
 // node (coloured by its role over time, dashed while crashed), one arrow per
-// message from its send to its delivery, crosses where messages were lost,
+// message from its send to its delivery, a cross on a lost message's line,
 // and markers for elections, crashes and restarts. The right edge follows the
 // cursor; clicking or dragging in the diagram scrubs (the timeline bar and
 // the cluster view follow), the mouse wheel zooms.
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <span>
 
 #include "render/draw.h"
 #include "render/ui.h"
@@ -105,6 +106,41 @@ void draw_lane_markers(ImDrawList* dl, const Frame& f, const View& v) {
 // arrows
 // ===========================================================================
 
+// Where a lost message's cross sits on its line from a (the sender's lane) to
+// b (the receiver's): half a lane before the receiver, so it is plainly on
+// the message's own line, never on the receiver's lane (where a crash's
+// cross is) nor on a third node's lane in between.
+ImVec2 loss_point(ImVec2 a, ImVec2 b, float lane_h) {
+    const float dy = std::fabs(b.y - a.y);
+    const float f = dy < lane_h * 0.75f ? 0.5f : 1.f - lane_h * 0.5f / dy;
+    return ImVec2(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
+}
+
+// A drop record names sender, receiver, type and term, not the message: its
+// send is taken to be the latest matching send before it, searched a bounded
+// way back. Two such messages in flight at once (pipelined appends) were sent
+// a few ms apart, which is all the drawing needs. -1: not found.
+constexpr uint32_t kDropSearchMax = 4000;
+
+int64_t send_time_of_drop(std::span<const sim::TraceRecord> trace, uint32_t drop) {
+    const sim::TraceRecord& d = trace[drop];
+    for (uint32_t i = drop, n = 0; i-- > 0 && n < kDropSearchMax; n++) {
+        const sim::TraceRecord& r = trace[i];
+        if (r.kind == sim::TraceKind::kSend && r.node == d.node && r.peer == d.peer &&
+            r.msg_type == d.msg_type && r.term == d.term) {
+            return r.t_us;
+        }
+    }
+    return -1;
+}
+
+// The lost message's line, dashed red, up to its cross.
+void draw_loss(ImDrawList* dl, const Frame& f, ImVec2 a, ImVec2 b) {
+    const ImVec2 p = loss_point(a, b, f.lane_h);
+    dashed_line(dl, a, p, with_alpha(kColBad, 0.8f), 1.2f, 4.f, 3.f);
+    cross(dl, p, 3.5f, kColBad, 1.5f);
+}
+
 void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float thickness) {
     dl->AddLine(a, b, col, thickness);
     const ImVec2 d(b.x - a.x, b.y - a.y);
@@ -124,7 +160,10 @@ int draw_history(ImDrawList* dl, const Frame& f, const View& v) {
         const sim::TraceRecord& r = trace[*--it];
         if (r.t_us < f.t0) break;
         if (r.kind == sim::TraceKind::kDrop) {
-            cross(dl, ImVec2(f.x(r.t_us), f.y(r.peer)), 3.5f, kColBad, 1.5f);
+            const int64_t sent_us = send_time_of_drop(trace, *it);
+            const ImVec2 b(f.x(r.t_us), f.y(r.peer));
+            const ImVec2 a(sent_us < 0 ? b.x : std::fmax(f.x0, f.x(sent_us)), f.y(r.node));
+            draw_loss(dl, f, a, b);
             continue;
         }
         if (r.kind != sim::TraceKind::kDeliver) continue;
@@ -154,13 +193,11 @@ void draw_in_flight(ImDrawList* dl, const Frame& f, const View& v, int budget) {
         const ImVec2 a(std::fmax(f.x0, f.x(m.sent_us)), f.y(from));
         const int64_t due =
             m.deliver_us >= 0 ? m.deliver_us : v.world.now_us() + (f.t1 - f.t0) / 20;
-        ImVec2 b(std::fmin(f.x1, f.x(due)), f.y(to));
+        const ImVec2 b(std::fmin(f.x1, f.x(due)), f.y(to));
         const ImU32 col =
             msg_color(m.msg.type, m.msg.type == raft::MsgType::kAppend && m.msg.entries.empty());
         if (m.lost) {
-            b = ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
-            dashed_line(dl, a, b, with_alpha(kColBad, 0.8f), 1.2f, 4.f, 3.f);
-            cross(dl, b, 3.5f, kColBad, 1.5f);
+            draw_loss(dl, f, a, b);
         } else {
             dashed_line(dl, a, b, with_alpha(col, 0.8f), 1.2f, 4.f, 3.f);
             arrow_head(dl, b, ImVec2(b.x - a.x, b.y - a.y), 6.f, with_alpha(col, 0.8f));
@@ -233,8 +270,8 @@ void draw_spacetime(View& v, ImVec2 size) {
     dl->PopClipRect();
     draw_labels(dl, f, v, o.x + 8.f);
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%s .. %s   (wheel: zoom, drag: scrub)",
-                  format_time(std::max<int64_t>(0, f.t0)).c_str(), format_time(f.t1).c_str());
+    std::snprintf(buf, sizeof buf, "%s .. %s   %s", format_time(std::max<int64_t>(0, f.t0)).c_str(),
+                  format_time(f.t1).c_str(), v.ui.narrow ? "" : "(wheel: zoom, drag: scrub)");
     dl->AddText(ImVec2(f.x0, o.y + size.y - 16.f), kColDim, buf);
     dl->PopClipRect();
     if (active) {

@@ -56,7 +56,9 @@ void draw_ticks(ImDrawList* dl, const Axis& a, float y0, float y1) {
         const float x = a.x(t);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 4), kColFaint);
         const std::string label = t == 0 ? "0" : format_duration(t);
-        dl->AddText(ImVec2(x + 2, y1 + 2), kColDim, label.c_str());
+        // The last label ends at the bar's end rather than past the window.
+        const float w = ImGui::CalcTextSize(label.c_str()).x;
+        dl->AddText(ImVec2(std::fmin(x + 2, a.x1 + 8 - w), y1 + 2), kColDim, label.c_str());
     }
     (void)y0;
 }

@@ -13,6 +13,7 @@
 //   time and speed
 //   scenario and seed
 //   lamp
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -88,9 +89,8 @@ std::string speed_label(float log10_speed) {
     return buf;
 }
 
-void speed_and_time(View& v) {
-    ImGui::SameLine(0, 12);
-    ImGui::SetNextItemWidth(130);
+void speed_slider(View& v, float width) {
+    ImGui::SetNextItemWidth(width);
     float speed_log10 = v.speed_log10();
     const std::string label = speed_label(speed_log10);
     if (ImGui::SliderFloat("##speed", &speed_log10, -3.f, 2.f, label.c_str()))
@@ -108,27 +108,20 @@ void speed_and_time(View& v) {
         }
         ImGui::EndPopup();
     }
-    ImGui::SameLine(0, 12);
+}
+
+void duration_tooltip(const View& v) {
+    if (!ImGui::IsItemHovered()) return;
     const sim::World& w = v.world;
-    const float em = ImGui::CalcTextSize("0").x;
-    float x0 = ImGui::GetCursorPosX();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ImVec4(0.95f, 0.95f, 1, 1), "t = %s", format_time(w.now_us()).c_str());
-    v.spot("top.time");
-    end_slot(x0, 17 * em);
-    x0 = ImGui::GetCursorPosX();
-    const bool past_script = w.now_us() > w.scenario().duration_us;
-    ImGui::TextDisabled("/ %s%s #%lld", format_time(w.scenario().duration_us).c_str(),
-                        past_script ? " +" : "", static_cast<long long>(w.events()));
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip(
-            "Simulated time / where the scenario's script ends, and the number of events so "
-            "far.\nThe run goes on past the script (a +: it has) up to %s; simulated %s so far "
-            "(horizon).",
-            format_time(v.app.end_us).c_str(), format_time(v.timeline.horizon_us()).c_str());
-    }
-    end_slot(x0, 25 * em);
-    x0 = ImGui::GetCursorPosX();
+    ImGui::SetTooltip(
+        "Simulated time / where the scenario's script ends (%s), and the number of events so "
+        "far (%lld).\nThe run goes on past the script (a +: it has) up to %s; simulated %s so "
+        "far (horizon).",
+        format_time(w.scenario().duration_us).c_str(), static_cast<long long>(w.events()),
+        format_time(v.app.end_us).c_str(), format_time(v.timeline.horizon_us()).c_str());
+}
+
+void playback_status(View& v) {
     if (v.app.busy) {
         ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "simulating...");
     } else if (v.app.at_end) {
@@ -143,6 +136,32 @@ void speed_and_time(View& v) {
         ImGui::TextUnformatted("");
     }
     v.spot("top.status");
+}
+
+// `compact` (the narrow layout) leaves out the script's end and the event
+// count; the time's tooltip says them.
+void speed_and_time(View& v, bool compact) {
+    if (!compact) ImGui::SameLine(0, 12);
+    speed_slider(v, compact ? 120.f : 130.f);
+    ImGui::SameLine(0, 12);
+    const sim::World& w = v.world;
+    const float em = ImGui::CalcTextSize("0").x;
+    float x0 = ImGui::GetCursorPosX();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImVec4(0.95f, 0.95f, 1, 1), "t = %s", format_time(w.now_us()).c_str());
+    v.spot("top.time");
+    if (compact) duration_tooltip(v);
+    end_slot(x0, (compact ? 14 : 17) * em);
+    if (!compact) {
+        x0 = ImGui::GetCursorPosX();
+        const bool past_script = w.now_us() > w.scenario().duration_us;
+        ImGui::TextDisabled("/ %s%s #%lld", format_time(w.scenario().duration_us).c_str(),
+                            past_script ? " +" : "", static_cast<long long>(w.events()));
+        duration_tooltip(v);
+        end_slot(x0, 25 * em);
+    }
+    x0 = ImGui::GetCursorPosX();
+    playback_status(v);
     end_slot(x0, 13 * em);
 }
 
@@ -150,68 +169,148 @@ void speed_and_time(View& v) {
 // scenario and seed
 // ===========================================================================
 
-void scenario_picker(View& v) {
-    ImGui::SameLine(0, 16);
+void description_tooltip(const std::string& description) {
+    if (!ImGui::IsItemHovered() || description.empty()) return;
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(360);
+    ImGui::TextUnformatted(description.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+// One group of the picker (the tour's group: "" the scenarios, "Bug hunts").
+// A bug hunt opens at its tour's seed, where its broken rule shows, as in
+// the Scenario tab; a scenario keeps the current seed.
+void picker_group(View& v, const std::string& group) {
+    for (const BuiltinScenario& b : *v.app.builtins) {
+        if (b.tour.group != group) continue;
+        const bool selected = b.name == v.app.builtin_name;
+        if (ImGui::Selectable(b.name.c_str(), selected)) {
+            Command c;
+            c.kind = CommandKind::kLoadBuiltin;
+            c.text = b.name;
+            c.seed = b.tour.seed != 0 ? b.tour.seed : v.app.seed;
+            v.commands.push_back(std::move(c));
+        }
+        v.spot("top.scenario." + b.name);
+        description_tooltip(b.scenario.description);
+    }
+}
+
+void scenario_combo(View& v, float width) {
     const std::string current =
         v.app.builtin_name.empty() ? "custom: " + v.world.scenario().name : v.app.builtin_name;
-    ImGui::SetNextItemWidth(170);
+    ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo("##scenario", current.c_str(), ImGuiComboFlags_HeightLarge)) {
-        for (const BuiltinScenario& b : *v.app.builtins) {
-            const bool selected = b.name == v.app.builtin_name;
-            if (ImGui::Selectable(b.name.c_str(), selected)) {
-                Command c;
-                c.kind = CommandKind::kLoadBuiltin;
-                c.text = b.name;
-                c.seed = v.app.seed;
-                v.commands.push_back(std::move(c));
-            }
-            if (ImGui::IsItemHovered() && !b.scenario.description.empty()) {
-                ImGui::BeginTooltip();
-                ImGui::PushTextWrapPos(360);
-                ImGui::TextUnformatted(b.scenario.description.c_str());
-                ImGui::PopTextWrapPos();
-                ImGui::EndTooltip();
-            }
-        }
+        picker_group(v, "");
+        ImGui::Separator();
+        ImGui::TextDisabled("Bug hunts: a broken rule to catch in the act");
+        picker_group(v, "Bug hunts");
         ImGui::EndCombo();
     }
     v.spot("top.scenario");
-    if (ImGui::IsItemHovered() && !v.world.scenario().description.empty()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(360);
-        ImGui::TextUnformatted(v.world.scenario().description.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
+    description_tooltip(v.world.scenario().description);
+}
+
+void new_seed_command(View& v) {
+    Command c;
+    c.kind = CommandKind::kRestart;
+    // A new seed from the old one (no wall clock: the page stays reproducible).
+    c.seed = (v.app.seed * 6364136223846793005ull + 1442695040888963407ull) >> 33;
+    v.commands.push_back(std::move(c));
+}
+
+constexpr const char* kNewSeedTip =
+    "Restart this scenario with another seed (the input log is cleared). Undo (Ctrl+Z, or the "
+    "browser's Back) returns to this run.";
+constexpr const char* kCopyLinkTip =
+    "Copy the exact link of this moment: scenario, seed, your actions, the time and the speed. "
+    "Opening it shows exactly this.";
+
+// The width scenario_picker and checker_lamp take on one line (with the
+// lamp's word or without), to decide whether they start a second row (a
+// 1024-pixel window) or the lamp goes without its word (1280 pixels).
+float picker_and_lamp_width(bool word) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    auto button = [&](const char* t) { return ImGui::CalcTextSize(t).x + 2 * st.FramePadding.x; };
+    return 16 + 170 + st.ItemSpacing.x + ImGui::CalcTextSize("seed 00000000000").x +
+           button("new seed") + st.ItemSpacing.x + button("Copy link") + 16 +
+           ImGui::GetFrameHeight() + (word ? 2 + ImGui::CalcTextSize("VIOLATION").x + 14 : 0) + 30;
+}
+
+// Returns whether the lamp goes without its word on this row.
+bool scenario_picker(View& v) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const bool wrap = avail < picker_and_lamp_width(false);
+    if (wrap) {
+        ImGui::NewLine();
+    } else {
+        ImGui::SameLine(0, 16);
     }
+    const bool compact_lamp = !wrap && avail < picker_and_lamp_width(true);
+    scenario_combo(v, 170);
     ImGui::SameLine();
     const float x0 = ImGui::GetCursorPosX();
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(v.app.seed));
     end_slot(x0, ImGui::CalcTextSize("seed 00000000000").x);
-    if (ImGui::SmallButton("new seed")) {
-        Command c;
-        c.kind = CommandKind::kRestart;
-        // A new seed from the old one (no wall clock: the page stays reproducible).
-        c.seed = (v.app.seed * 6364136223846793005ull + 1442695040888963407ull) >> 33;
-        v.commands.push_back(std::move(c));
-    }
-    tooltip(
-        "Restart this scenario with another seed (the input log is cleared). Undo (Ctrl+Z, "
-        "or the browser's Back) returns to this run.");
+    if (ImGui::SmallButton("new seed")) new_seed_command(v);
+    tooltip(kNewSeedTip);
     v.spot("top.new_seed");
     ImGui::SameLine();
     if (ImGui::SmallButton("Copy link")) v.push(CommandKind::kCopyLink);
-    tooltip(
-        "Copy the exact link of this moment: scenario, seed, your actions, the time and the "
-        "speed. Opening it shows exactly this.");
+    tooltip(kCopyLinkTip);
     v.spot("top.copy_link");
+    return compact_lamp;
+}
+
+// The narrow layout's third row: the drawer's button, the picker, and an
+// overflow menu with the seed, new seed and Copy link.
+void narrow_scenario_row(View& v) {
+    // The label stays the same (nothing moves); the button is lit while open.
+    if (v.ui.drawer_open)
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const bool toggle = ImGui::Button("Panels");
+    if (v.ui.drawer_open) ImGui::PopStyleColor();
+    if (toggle) v.ui.drawer_open = !v.ui.drawer_open;
+    tooltip("Control, Node, Message, Scenario and Checks, in a drawer over the cluster.");
+    v.spot("top.panels");
+    ImGui::SameLine();
+    const float more_w = ImGui::CalcTextSize("...").x + 2 * ImGui::GetStyle().FramePadding.x;
+    scenario_combo(v, ImGui::GetContentRegionAvail().x - more_w - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    if (ImGui::Button("...")) ImGui::OpenPopup("##more");
+    tooltip("Seed, new seed, Copy link");
+    v.spot("top.more");
+    if (ImGui::BeginPopup("##more")) {
+        ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(v.app.seed));
+        if (ImGui::Selectable("New seed")) new_seed_command(v);
+        tooltip(kNewSeedTip);
+        v.spot("top.new_seed");
+        if (ImGui::Selectable("Copy link")) v.push(CommandKind::kCopyLink);
+        tooltip(kCopyLinkTip);
+        v.spot("top.copy_link");
+        if (ImGui::Selectable(v.ui.show_lower ? "Hide the lower pane" : "Show the lower pane"))
+            v.ui.show_lower = !v.ui.show_lower;
+        ImGui::EndPopup();
+    }
 }
 
 // ===========================================================================
 // lamp
 // ===========================================================================
 
-void checker_lamp(View& v) {
+// The lamp's word, in a slot as wide as the longer one.
+void lamp_word(bool ok) {
+    const float x0 = ImGui::GetCursorPosX();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ok ? ImVec4(0.5f, 0.85f, 0.6f, 1) : ImVec4(1, 0.4f, 0.4f, 1),
+                       ok ? "safe" : "VIOLATION");
+    end_slot(x0, ImGui::CalcTextSize("VIOLATION").x + 14);
+}
+
+// `compact`: the lamp alone (its tooltip says the word).
+void checker_lamp(View& v, bool compact) {
     const sim::World& w = v.world;
     const bool lin_bad =
         v.app.lin.checked && v.app.lin.result.verdict == sim::LinResult::kViolation;
@@ -229,25 +328,33 @@ void checker_lamp(View& v) {
                           v.app.lin.checked ? ", linearizability" : "");
     }
     v.spot("top.lamp");
-    ImGui::SameLine(0, 2);
-    const float x0 = ImGui::GetCursorPosX();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ok ? ImVec4(0.5f, 0.85f, 0.6f, 1) : ImVec4(1, 0.4f, 0.4f, 1),
-                       ok ? "safe" : "VIOLATION");
-    end_slot(x0, ImGui::CalcTextSize("VIOLATION").x + 14);
-    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 24);
-    if (ImGui::Button("?", ImVec2(22, 0))) v.ui.show_help = !v.ui.show_help;
+    if (!compact) {
+        ImGui::SameLine(0, 2);
+        lamp_word(ok);
+    }
+    const float help_w = std::max(22.f, ImGui::GetFrameHeight());
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - help_w - 2);
+    if (ImGui::Button("?", ImVec2(help_w, 0))) v.ui.show_help = !v.ui.show_help;
     tooltip("Help and keyboard shortcuts (?)");
     v.spot("top.help");
 }
 
 }  // namespace
 
+// Wide: one row (the lamp without its word when that is what makes it fit,
+// e.g. 1280 pixels; two rows when even that does not fit, e.g. 1024). Narrow (a phone): transport
+// and lamp; speed and time; the drawer's button, the picker and the overflow menu.
 void draw_top_bar(View& v) {
     transport(v);
-    speed_and_time(v);
-    scenario_picker(v);
-    checker_lamp(v);
+    if (v.ui.narrow) {
+        checker_lamp(v, true);
+        speed_and_time(v, true);
+        ImGui::NewLine();
+        narrow_scenario_row(v);
+        return;
+    }
+    speed_and_time(v, false);
+    checker_lamp(v, scenario_picker(v));
 }
 
 }  // namespace render

@@ -57,6 +57,12 @@ struct UiState {
     PanelTab focus_tab = PanelTab::kNone;
     bool show_help = false;
     bool show_lower = true;
+    // The narrow layout (a phone: the window is narrower than kNarrowWidth):
+    // the side panels live in a drawer over the lower part of the cluster
+    // view, opened from the top bar (or by anything that brings a tab
+    // forward), and the style is scaled for fingers.
+    bool narrow = false;
+    bool drawer_open = false;
     // Lower pane: the tab to bring forward on the next frame.
     enum class Lower : uint8_t {
         kNone,
@@ -78,6 +84,7 @@ struct UiState {
     char value[128] = "blue";
     int stress_count = 100;
     int loss_pct = 10;
+    bool loss_editing = false;  // moved by the user, not yet Set: not synced from the world
     // Node panel's own key/value fields.
     char node_key[64] = "x";
     char node_value[128] = "1";
@@ -97,7 +104,12 @@ struct UiState {
     // Named widgets drawn this frame, and their JSON for state().
     std::vector<Spot> spots;
     std::string spots_json = "{}";
+    // The layout's state for tests: {layout, drawer_open, popup_open}.
+    std::string view_json = "{}";
 };
+
+// Below this window width (CSS pixels) the page uses the narrow layout.
+constexpr float kNarrowWidth = 800.f;
 
 // ---------------------------------------------------------------------------
 // One frame's view of the session.

@@ -170,7 +170,8 @@ struct Info {
 struct ViewReport {
     int selected_node = -1;
     int64_t selected_msg = 0;
-    std::string spots_json = "{}";  // named widgets' rectangles, an object
+    std::string spots_json = "{}";   // named widgets' rectangles, an object
+    std::string layout_json = "{}";  // the view's layout state (narrow, drawer, popup), an object
 };
 
 // Percentiles over a ring of recent samples.

@@ -237,6 +237,8 @@ std::string Session::state_json(const ViewReport& view) const {
     w.uinteger(frames_);
     w.key("ui");
     w.raw(view.spots_json);
+    w.key("view");
+    w.raw(view.layout_json);
     w.end_object();
     return w.take();
 }

@@ -27,6 +27,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -52,6 +53,11 @@ struct Page {
     double pixel_ratio = 0;
     uint64_t frames = 0;
     std::vector<SDL_Event> deferred;  // key events held for the next frame
+    // A finger lifted: from the next frame ImGui sees no mouse (SDL leaves
+    // its touch-made mouse where the finger was, and a tooltip would stay
+    // up as if hovered) until the next finger or real mouse moves.
+    bool touch_lifted = false;
+    bool hide_mouse = false;
 };
 
 Page page;
@@ -121,9 +127,28 @@ void platform_requests() {
     }
 }
 
+// Touch bookkeeping for hide_mouse: a touch-made release hides the mouse
+// from the next frame on (the release itself must still land on its button);
+// a touch-made press or move, or a real mouse's move, shows it again.
+void note_touch(const SDL_Event& e) {
+    const bool touch = (e.type == SDL_MOUSEBUTTONUP || e.type == SDL_MOUSEBUTTONDOWN)
+                           ? e.button.which == SDL_TOUCH_MOUSEID
+                           : e.type == SDL_MOUSEMOTION && e.motion.which == SDL_TOUCH_MOUSEID;
+    if (e.type == SDL_MOUSEBUTTONUP && touch) {
+        page.touch_lifted = true;
+    } else if (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEMOTION) {
+        page.touch_lifted = false;
+        page.hide_mouse = false;
+    }
+}
+
 void frame() {
     const double frame_start_ms = emscripten_get_now();
-    shell::pump_events(page.deferred, [](SDL_Event& e) { ImGui_ImplSDL2_ProcessEvent(&e); });
+    page.hide_mouse = page.touch_lifted;
+    shell::pump_events(page.deferred, [](SDL_Event& e) {
+        note_touch(e);
+        ImGui_ImplSDL2_ProcessEvent(&e);
+    });
     follow_window_size();
 
     const double now_ms = emscripten_get_now();
@@ -132,6 +157,7 @@ void frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    if (page.hide_mouse && page.touch_lifted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     render::app_frame(*page.app, wall_dt_s);
     ImGui::Render();

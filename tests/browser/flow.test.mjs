@@ -5,7 +5,9 @@
 // truncated link keeps its scenario and seed, explains itself and keeps the
 // address; playback goes on past the scenario's script; the speed survives a
 // reload through the link; 0 ms clicks count, Esc closes popups and the top
-// bar does not move. Screenshots land in build/artifacts/ for review.
+// bar does not move; Back undoes a new seed and a switch of scenario; a bug
+// hunt from the top-bar picker opens at its own seed. Screenshots land in
+// build/artifacts/ for review.
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS
 // (build/artifacts), RAFTPLAY_CLI (build/native/raftplay, for replay).
 import assert from 'node:assert/strict';
@@ -209,6 +211,52 @@ describe('raftplay page flow', () => {
         }
     });
 
+    test('Back undoes a new seed and a switch of scenario', async () => {
+        const { page, errors } = await openAt('v=1&s=leader-failure&seed=5&t=2000000', 2_000_000);
+        try {
+            const before = await state(page);
+            await click(page, 'top.new_seed');
+            const reseeded = await until(page, (s) => !s.busy && s.seed !== 5, 'the new seed');
+            assert.equal(reseeded.scenario, 'leader-failure');
+            await page.evaluate(() => history.back());
+            let back = await until(page, (s) => !s.busy && s.seed === 5 && s.t_us === 2_000_000, 'Back to seed 5');
+            assert.equal(back.digest, before.digest, 'Back restores the run exactly');
+            await click(page, 'top.scenario');
+            await click(page, 'top.scenario.figure-8');
+            const switched = await until(page, (s) => !s.busy && s.scenario === 'figure-8', 'the switch');
+            assert.equal(switched.seed, 5, 'a scenario opens at the current seed');
+            await page.evaluate(() => history.back());
+            back = await until(page, (s) => !s.busy && s.scenario === 'leader-failure', 'Back to leader-failure');
+            assert.equal(back.seed, 5);
+            assert.equal(back.t_us, 2_000_000);
+            assert.equal(back.digest, before.digest, 'Back restores the run before the switch exactly');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
+    test('a bug hunt from the top-bar picker is in its own group and opens at its own seed', async () => {
+        const { page, errors } = await openAt('v=1&s=leader-failure&seed=5&t=1000000', 1_000_000);
+        try {
+            await click(page, 'top.scenario');
+            const ui = (await state(page)).ui;
+            const rows = Object.entries(ui).filter(([n]) => n.startsWith('top.scenario.'));
+            const hunts = rows.filter(([n]) => n.startsWith('top.scenario.bug-hunt-'));
+            const plain = rows.filter(([n]) => !n.startsWith('top.scenario.bug-hunt-'));
+            assert.ok(hunts.length >= 3 && plain.length >= 10, `the picker lists both (${rows.length})`);
+            const lastPlain = Math.max(...plain.map(([, r]) => r[1]));
+            assert.ok(hunts.every(([, r]) => r[1] > lastPlain), 'the bug hunts come after every scenario');
+            await shot(page, 'flow-picker-groups.png');
+            await click(page, 'top.scenario.bug-hunt-commit-old-term');
+            const s = await until(page, (s) => s.scenario === 'bug-hunt-commit-old-term', 'the bug hunt');
+            assert.equal(s.seed, 34, 'at the seed where its broken rule shows, not the current one');
+            noErrors(errors);
+        } finally {
+            await page.close();
+        }
+    });
+
     test('a truncated link keeps its scenario and seed, says what it left out, keeps the address', async () => {
         const source = await openAt('v=1&s=figure-8&seed=7&t=1500000', 1_500_000);
         let full;
@@ -342,8 +390,10 @@ describe('raftplay page flow', () => {
             assert.deepEqual(await at(), early, 'no top-bar button moved');
             // A popup (the scenario list), closed by Esc; then the page takes clicks again.
             await click(page, 'top.scenario');
+            assert.equal((await state(page)).view.popup_open, true, 'the scenario list is open');
             await shot(page, 'flow-scenario-popup.png');
             await key(page, 'Escape');
+            assert.equal((await state(page)).view.popup_open, false, 'Esc closed the scenario list');
             const before = (await state(page)).playing;
             await click(page, 'top.play');
             assert.equal((await state(page)).playing, !before, 'after Esc a click reaches the page');
