@@ -41,7 +41,8 @@ constexpr size_t kArchiveMagicBytes = 12;
 // 2: messages and the Ready carry refusals, trace records their notes,
 // campaign actions their force flag. A version-1 file is refused (its
 // records lack those fields; nothing reads both layouts).
-constexpr uint32_t kArchiveVersion = 2;
+// 3: actions carry a trigger (when), the world state the triggers' progress.
+constexpr uint32_t kArchiveVersion = 3;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

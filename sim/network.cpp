@@ -65,6 +65,39 @@ void Network::partition(const std::vector<int>& group) {
     }
 }
 
+void Network::disconnect(int id) {
+    ASSERT(id >= 0 && id < n_);
+    for (int j = 0; j < n_; j++) {
+        if (j == id) continue;
+        cut_[link(id, j)] = kCutAll;
+        cut_[link(j, id)] = kCutAll;
+    }
+}
+
+bool Network::isolated(int id) const {
+    for (int j = 0; j < n_; j++) {
+        if (j != id && (cut_[link(id, j)] != kCutAll || cut_[link(j, id)] != kCutAll)) return false;
+    }
+    return n_ > 1;
+}
+
+void Network::reconnect(const std::vector<int>& ids) {
+    std::vector<bool> back(static_cast<size_t>(n_)), away(static_cast<size_t>(n_));
+    for (int id : ids) {
+        ASSERT(id >= 0 && id < n_);
+        back[static_cast<size_t>(id)] = true;
+    }
+    for (int j = 0; j < n_; j++)
+        away[static_cast<size_t>(j)] = !back[static_cast<size_t>(j)] && isolated(j);
+    for (int id : ids) {
+        for (int j = 0; j < n_; j++) {
+            if (j == id || away[static_cast<size_t>(j)]) continue;
+            cut_[link(id, j)] = 0;
+            cut_[link(j, id)] = 0;
+        }
+    }
+}
+
 void Network::unclog(int from, int to, int64_t now_us, std::vector<int64_t>* released) {
     clog_[link(from, to)] = 0;
     release_clogged(now_us, released);

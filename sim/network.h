@@ -131,6 +131,13 @@ class Network {
         return c != 0;
     }
     void cut_link(int from, int to, bool entries_only);
+    // MIT 6.5840's disconnect / connect: a disconnected node is cut from
+    // every other node both ways; reconnecting nodes restores their links to
+    // each other and to every node that is not itself disconnected (cut from
+    // all others both ways).
+    void disconnect(int id);
+    void reconnect(const std::vector<int>& ids);
+    bool isolated(int id) const;
     void clog(int from, int to);
     // group[i]: node i's side; every pair on different sides is cut both ways.
     void partition(const std::vector<int>& group);

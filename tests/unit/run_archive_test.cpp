@@ -190,8 +190,9 @@ TEST(RunArchive, FlippedBytesForeignFilesAndNewerVersionsAreNamed) {
     EXPECT_NE(decode_error(foreign).find("not a raftplay archive"), std::string::npos);
     EXPECT_NE(decode_error("{\"format\": \"raftplay-run\"}").find("not a raftplay archive"),
               std::string::npos);
-    EXPECT_NE(decode_error(frame_archive_payload(payload(), 3))
-                  .find("version 3 is newer than this build (2)"),
+    EXPECT_NE(decode_error(frame_archive_payload(payload(), kArchiveVersion + 1))
+                  .find("version " + std::to_string(kArchiveVersion + 1) +
+                        " is newer than this build (" + std::to_string(kArchiveVersion) + ")"),
               std::string::npos);
     EXPECT_NE(decode_error(frame_archive_payload(payload(), 1)).find("version 1 is older"),
               std::string::npos);
