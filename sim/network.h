@@ -137,7 +137,10 @@ class Network {
     // all others both ways).
     void disconnect(int id);
     void reconnect(const std::vector<int>& ids);
-    bool isolated(int id) const;
+    bool isolated(int id) const {
+        ASSERT(static_cast<uint32_t>(id) < static_cast<uint32_t>(n_));
+        return disconnected_[static_cast<size_t>(id)] != 0;
+    }
     void clog(int from, int to);
     // group[i]: node i's side; every pair on different sides is cut both ways.
     void partition(const std::vector<int>& group);
@@ -177,6 +180,7 @@ class Network {
         f("clog", self.clog_);
         f("clogged", self.clogged_);
         f("counts", self.counts_);
+        f("disconnected", self.disconnected_);
     }
 
   private:
@@ -201,6 +205,9 @@ class Network {
     std::vector<uint8_t> clog_;     // clog_[from * n + to]
     std::vector<int64_t> clogged_;  // message ids held by clogs
     MessageCounts counts_;
+    // disconnected_[i]: node i was disconnected (and not reconnected since,
+    // nor healed or partitioned anew): MIT's per-server "connected" flag.
+    std::vector<int8_t> disconnected_;
 };
 
 }  // namespace sim
