@@ -40,8 +40,8 @@ std::string check_leader(const World& w, const ExpectAt& at,
     if (at.leader == 1 && leader == raft::kNone)
         return moment(at) + "expected a leader in term " + std::to_string(top) + ", found none";
     if (at.leader == 0 && leader != raft::kNone) {
-        return moment(at) + "expected no leader, node " + std::to_string(leader) +
-               " leads term " + std::to_string(top);
+        return moment(at) + "expected no leader, node " + std::to_string(leader) + " leads term " +
+               std::to_string(top);
     }
     return "";
 }
@@ -58,7 +58,8 @@ std::string check_expect_at(const World& w, const ExpectAt& at) {
         const std::string who = "node " + std::to_string(id);
         const raft::Index commit = n.node.commit_index();
         if (at.commit_index_min >= 0 && (!n.alive || commit < at.commit_index_min)) {
-            return moment(at) + who + (n.alive ? " committed " + std::to_string(commit) : " is down") +
+            return moment(at) + who +
+                   (n.alive ? " committed " + std::to_string(commit) : " is down") +
                    ", expected at least " + std::to_string(at.commit_index_min);
         }
         if (at.commit_index_max >= 0 && n.alive && commit > at.commit_index_max) {
@@ -100,11 +101,10 @@ ExpectReport run_expectations(std::shared_ptr<const Scenario> scenario, uint64_t
     }
     const auto leaders = w.leaders();
     if (e.leader_within_us >= 0 && (leaders.empty() || leaders[0].at_us > e.leader_within_us)) {
-        rep.failures.push_back("no leader within " + std::to_string(e.leader_within_us / 1000) +
-                               " ms" +
-                               (leaders.empty() ? "" : " (first at " +
-                                                           std::to_string(leaders[0].at_us / 1000) +
-                                                           " ms)"));
+        rep.failures.push_back(
+            "no leader within " + std::to_string(e.leader_within_us / 1000) + " ms" +
+            (leaders.empty() ? ""
+                             : " (first at " + std::to_string(leaders[0].at_us / 1000) + " ms)"));
     }
     if (e.elections_min >= 0 && static_cast<int64_t>(leaders.size()) < e.elections_min) {
         rep.failures.push_back(std::to_string(leaders.size()) + " elections, expected at least " +

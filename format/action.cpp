@@ -282,9 +282,11 @@ ActionProblem check_node_ref(const NodeRef& ref, const char* field, NodeRule rul
 ActionProblem check_subject(const Action& a, uint32_t bits) {
     if (a.has_when) return {};
     if ((bits & kFieldAnyNode) && a.node.sel == NodeSelector::kSubject)
-        return problem("node", "\"trigger\" names the node of a step's trigger: this step has no when");
+        return problem("node",
+                       "\"trigger\" names the node of a step's trigger: this step has no when");
     if ((bits & kFieldLink) && a.to.sel == NodeSelector::kSubject)
-        return problem("to", "\"trigger\" names the node of a step's trigger: this step has no when");
+        return problem("to",
+                       "\"trigger\" names the node of a step's trigger: this step has no when");
     return {};
 }
 
@@ -300,8 +302,8 @@ ActionProblem check_trigger(const ActionRules& rules, const Action& a) {
     if (static_cast<size_t>(t.kind) >= static_cast<size_t>(TriggerKind::kCount))
         return problem("when.event", "unknown event");
     const bool msg = t.kind == TriggerKind::kSend || t.kind == TriggerKind::kDeliver;
-    for (auto [id, field] : {std::pair{t.node, msg ? "when.from" : "when.node"},
-                             std::pair{t.to, "when.to"}}) {
+    for (auto [id, field] :
+         {std::pair{t.node, msg ? "when.from" : "when.node"}, std::pair{t.to, "when.to"}}) {
         if (id == raft::kNone) continue;
         if (auto why = node_range_reason(id, std::to_string(id), rules.node_count); !why.empty())
             return problem(field, why);
@@ -310,8 +312,8 @@ ActionProblem check_trigger(const ActionRules& rules, const Action& a) {
         return problem("when.to", "same node as \"from\" (a message goes between two nodes)");
     if ((t.kind == TriggerKind::kCommit || t.kind == TriggerKind::kApply) &&
         !int_range_reason(t.index, 1, INT64_MAX / 2, std::to_string(t.index)).empty())
-        return problem("when.index", int_range_reason(t.index, 1, INT64_MAX / 2,
-                                                      std::to_string(t.index)));
+        return problem("when.index",
+                       int_range_reason(t.index, 1, INT64_MAX / 2, std::to_string(t.index)));
     if (t.msg_type >= static_cast<uint8_t>(raft::MsgType::kCount))
         return problem("when.msg", "unknown message type");
     if (auto why = int_range_reason(t.count, 1, kTriggerCountMax, std::to_string(t.count));
@@ -630,8 +632,8 @@ void read_trigger_names(const Fields& f, Trigger* t) {
             if (text == op_status_name(st)) t->status = static_cast<int32_t>(st);
         }
         if (f.ok() && t->status < 0)
-            f.ctx().fail(f.path("status"),
-                         "unknown status " + shown(*f.get("status")) + " (known: ok, fail, unknown)");
+            f.ctx().fail(f.path("status"), "unknown status " + shown(*f.get("status")) +
+                                               " (known: ok, fail, unknown)");
     }
 }
 
@@ -642,12 +644,14 @@ void parse_when(const Fields& step, int node_count, Action* a) {
     ReadCtx& ctx = step.ctx();
     const std::string path = step.path("when");
     if (v->kind != JsonKind::kObject) {
-        ctx.fail(path, std::string("expected an object (a trigger), got ") + json_kind_name(v->kind));
+        ctx.fail(path,
+                 std::string("expected an object (a trigger), got ") + json_kind_name(v->kind));
         return;
     }
     Trigger t;
-    Fields ev(&ctx, *v, path, {"event", "role", "index", "msg", "from", "to", "node", "status",
-                               "count", "delay_ms"});
+    Fields ev(
+        &ctx, *v, path,
+        {"event", "role", "index", "msg", "from", "to", "node", "status", "count", "delay_ms"});
     if (!read_trigger_kind(ctx, ev, &t.kind)) return;
     Fields f(&ctx, *v, path, trigger_keys(t.kind), kTriggerNames[static_cast<size_t>(t.kind)]);
     read_trigger_names(f, &t);

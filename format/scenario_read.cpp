@@ -262,8 +262,8 @@ void parse_expect_at(ReadCtx& ctx, const JsonValue& v, const std::string& path, 
     if (const JsonValue* n = f.get("nodes"); n && expect_array(ctx, *n, f.path("nodes"), 32)) {
         for (size_t i = 0; i < n->items.size() && ctx.ok(); i++) {
             raft::NodeId id = raft::kNone;
-            if (read_node_id(ctx, n->items[i], item_path(f.path("nodes"), i),
-                             s.cluster.node_count, &id))
+            if (read_node_id(ctx, n->items[i], item_path(f.path("nodes"), i), s.cluster.node_count,
+                             &id))
                 out->nodes.push_back(id);
         }
     }
@@ -281,14 +281,15 @@ void parse_expect_at(ReadCtx& ctx, const JsonValue& v, const std::string& path, 
         ctx.fail(f.path("commit_index_min"), "greater than commit_index_max");
     if (ctx.ok() && out->leader < 0 && out->commit_index_min < 0 && out->commit_index_max < 0 &&
         out->term_max < 0)
-        ctx.fail(path, "checks nothing (give leader, commit_index_min, commit_index_max or term_max)");
+        ctx.fail(path,
+                 "checks nothing (give leader, commit_index_min, commit_index_max or term_max)");
 }
 
 // Read after duration_ms and the cluster (a moment must be in the run, a node in it).
 void parse_expect(ReadCtx& ctx, const JsonValue& v, const std::string& path, Scenario* s) {
-    Fields f(&ctx, v, path,
-             {"converged", "linearizable", "leader_within_ms", "elections_min", "elections_max",
-              "at"});
+    Fields f(
+        &ctx, v, path,
+        {"converged", "linearizable", "leader_within_ms", "elections_min", "elections_max", "at"});
     Expectations& e = s->expect;
     f.boolean("converged", &s->expect_converged);
     f.boolean("linearizable", &e.linearizable);

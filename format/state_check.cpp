@@ -112,7 +112,8 @@ std::string check_network(const Bounds& b, const WorldState& s) {
         if constexpr (std::is_same_v<T, std::vector<uint8_t>>) {  // cut, clog
             if (f.size() != links) why = "link tables of the wrong size";
         } else if constexpr (std::is_same_v<T, std::vector<int8_t>>) {  // disconnected
-            if (f.size() != static_cast<size_t>(b.nodes)) why = "a disconnected table of the wrong size";
+            if (f.size() != static_cast<size_t>(b.nodes))
+                why = "a disconnected table of the wrong size";
             for (int8_t x : f)
                 if (x != 0 && x != 1) why = "a disconnected flag other than 0 or 1";
         } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {  // clogged

@@ -187,8 +187,8 @@ bool trigger_kind_from_name(const std::string& name, TriggerKind* out);
 
 struct Trigger {
     TriggerKind kind = TriggerKind::kRole;
-    raft::NodeId node = raft::kNone;  // the event's node (a message's sender); kNone: any
-    raft::NodeId to = raft::kNone;    // send / deliver: the receiver; kNone: any
+    raft::NodeId node = raft::kNone;        // the event's node (a message's sender); kNone: any
+    raft::NodeId to = raft::kNone;          // send / deliver: the receiver; kNone: any
     raft::Role role = raft::Role::kLeader;  // role
     int64_t index = 0;                      // commit / apply
     uint8_t msg_type = 0;                   // send / deliver: raft::MsgType
@@ -264,7 +264,7 @@ struct Action {
 struct ExpectAt {
     int64_t at_us = 0;
     std::vector<raft::NodeId> nodes;
-    int32_t leader = -1;  // 1: the scope has a leader, 0: it has none
+    int32_t leader = -1;            // 1: the scope has a leader, 0: it has none
     int64_t commit_index_min = -1;  // every node of the scope committed at least this
     int64_t commit_index_max = -1;  // no node of the scope committed beyond this
     int64_t term_max = -1;          // no node of the scope is past this term
@@ -274,7 +274,7 @@ struct ExpectAt {
 // What a scenario promises of every seed it runs with (tests/scenarios/,
 // check/expect.h). All optional; the defaults check nothing.
 struct Expectations {
-    bool linearizable = false;     // the client history is linearizable
+    bool linearizable = false;      // the client history is linearizable
     int64_t leader_within_us = -1;  // the first leader is elected by then
     int32_t elections_min = -1;     // at least this many leader elections in the run
     int32_t elections_max = -1;     // at most this many (no needless elections)

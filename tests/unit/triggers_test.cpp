@@ -17,15 +17,15 @@ namespace {
 
 std::shared_ptr<const Scenario> scenario(const std::string& body) {
     const std::string text = R"({"name": "triggers", "cluster": {"nodes": 3},
-        "duration_ms": 4000, )" + body + "}";
+        "duration_ms": 4000, )" +
+                             body + "}";
     auto s = std::make_shared<Scenario>();
     std::string err;
     EXPECT_TRUE(parse_scenario(text, "test", {}, s.get(), &err)) << err;
     return s;
 }
 
-const std::string kWorkload =
-    R"("workload": {"clients": 2, "rate_per_s": 50, "keys": 10}, )";
+const std::string kWorkload = R"("workload": {"clients": 2, "rate_per_s": 50, "keys": 10}, )";
 
 std::unique_ptr<World> run(std::shared_ptr<const Scenario> s, uint64_t seed = 1) {
     auto w = std::make_unique<World>(std::move(s), seed);
@@ -61,7 +61,8 @@ TEST(Triggers, RoleLeaderFiresAtTheFirstElectionAndBindsTheNewLeader) {
     EXPECT_EQ(w->fired_triggers()[0].subject, first_leader.node);
     EXPECT_EQ(w->fired_triggers()[0].step, 0);
     EXPECT_FALSE(w->nodes()[static_cast<size_t>(first_leader.node)].alive);
-    const int64_t crash = first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
+    const int64_t crash =
+        first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
     ASSERT_GE(crash, 0);
     EXPECT_EQ(w->trace()[static_cast<size_t>(crash)].t_us, first_leader.at_us);  // delay 0
     EXPECT_EQ(w->trace()[static_cast<size_t>(crash)].node, first_leader.node);
@@ -94,7 +95,8 @@ TEST(Triggers, ThirdFsyncOfANodeWithDelay) {
     ASSERT_EQ(w->fired_triggers().size(), 1u);
     EXPECT_EQ(w->fired_triggers()[0].at_us, t);
     EXPECT_EQ(w->fired_triggers()[0].subject, 1);
-    const int64_t crash = first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
+    const int64_t crash =
+        first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
     ASSERT_GE(crash, 0);
     EXPECT_EQ(w->trace()[static_cast<size_t>(crash)].t_us, t + 7'000);
     EXPECT_EQ(w->trace()[static_cast<size_t>(crash)].node, 1);
@@ -111,7 +113,8 @@ TEST(Triggers, CommitOfAnIndexCrashesTheLeader) {
     EXPECT_EQ(w->fired_triggers()[0].at_us, c.t_us);
     EXPECT_EQ(w->fired_triggers()[0].subject, c.node);
     // The leader that committed it is the one killed.
-    const int64_t crash = first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
+    const int64_t crash =
+        first(*w, [](const TraceRecord& r) { return r.kind == TraceKind::kCrash; });
     ASSERT_GE(crash, 0);
     EXPECT_EQ(w->trace()[static_cast<size_t>(crash)].node, c.node);
 }
@@ -143,7 +146,8 @@ TEST(Triggers, SendAndDeliverWithEnds) {
     const raft::NodeId lead = run(scenario(kWorkload + R"("timeline": [])"))->leaders()[0].node;
     const raft::NodeId to = (lead + 1) % 3, from = (lead + 2) % 3;
     auto w = run(scenario(kWorkload + R"("timeline": [
-        {"when": {"event": "send", "msg": "append", "to": )" + std::to_string(to) +
+        {"when": {"event": "send", "msg": "append", "to": )" +
+                          std::to_string(to) +
                           R"(, "count": 4}, "do": "pause", "node": "trigger"},
         {"when": {"event": "deliver", "msg": "append_resp", "from": )" +
                           std::to_string(from) + R"(}, "do": "resume", "node": "all"}])"));
