@@ -313,8 +313,11 @@ int cmd_replay(int argc, char** argv) {
     const std::string digest = w.digest_hex();
     // The triggers fire again from the scenario and seed: compare them with
     // the recorded firings (never applied as inputs, which would run twice).
+    // A share link carries none (its digest covers them).
     const std::string fired =
-        sim::compare_fired(run.triggers_fired, w.fired_triggers(), w.now_us());
+        run.triggers_fired.empty()
+            ? ""
+            : sim::compare_fired(run.triggers_fired, w.fired_triggers(), w.now_us());
     const bool match = (run.digest.empty() || run.digest == digest) && fired.empty();
     std::cout << replay_report_json(w, run, match, args.has("--summary")) << "\n";
     if (!match) {
