@@ -6,6 +6,7 @@
 // deterministic, survive seeks and checkpoints, and replay from a run file.
 #include <gtest/gtest.h>
 
+#include "check/fuzz.h"
 #include "format/run_archive.h"
 #include "format/run_file.h"
 #include "format/scenario_json.h"
@@ -352,6 +353,33 @@ TEST(Triggers, EveryKindRoundTripsThroughTheScenarioFormat) {
     // The run archive's scenario is this JSON; the runs agree.
     EXPECT_EQ(run(s, 2)->digest_hex(),
               run(std::make_shared<const Scenario>(back), 2)->digest_hex());
+}
+
+// Shrinking keeps a triggered step the failure needs and drops the rest; a
+// triggered heal does not pin a liveness phase (its time is the run's).
+TEST(Triggers, ShrinkKeepsTheTriggeredStepTheFailureNeeds) {
+    auto s = scenario(kWorkload + R"("timeline": [
+        {"at_ms": 500, "do": "put", "node": 0, "key": "a", "value": "1"},
+        {"at_ms": 700, "do": "put", "node": 1, "key": "b", "value": "2"},
+        {"when": {"event": "fsync", "node": 1, "count": 3}, "do": "kill", "node": "trigger"},
+        {"at_ms": 900, "do": "get", "node": 2, "key": "a"},
+        {"when": {"event": "commit", "index": 5, "delay_ms": 100}, "do": "heal"},
+        {"at_ms": 1100, "do": "snapshot", "node": 0}])");
+    // "Fails" when node 1 ends crashed: only the triggered kill does that.
+    auto fails = [](const Scenario& c) {
+        World w(std::make_shared<const Scenario>(c), 1);
+        w.run_to_end();
+        return !w.nodes()[1].alive;
+    };
+    ASSERT_TRUE(fails(*s));
+    ShrinkOptions keep;
+    keep.keep_liveness_phase = true;
+    ShrinkStats st;
+    const Scenario small = shrink_scenario(*s, fails, keep, &st);
+    ASSERT_EQ(small.timeline.size(), 1u);
+    EXPECT_TRUE(small.timeline[0].has_when);
+    EXPECT_EQ(small.timeline[0].when.kind, TriggerKind::kFsync);
+    EXPECT_TRUE(fails(small));
 }
 
 // MIT's disconnect / connect: a node's own flag, not a guess from its links.
