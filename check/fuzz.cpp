@@ -406,11 +406,13 @@ Indexes ddmin(Indexes items, const std::function<bool(const Indexes&)>& test) {
 }
 
 // Steps at or after the last heal block are the liveness phase: a liveness
-// failure must keep them, or "did not converge" would be trivially true.
+// failure must keep them, or "did not converge" would be trivially true. A
+// triggered heal runs at a moment only the run knows (its at_ms is when it
+// is armed): it starts no fixed phase, and ddmin may drop it like any step.
 int64_t liveness_start_us(const Scenario& s) {
     int64_t t = INT64_MAX;
     for (const Action& a : s.timeline) {
-        if (a.kind == ActionKind::kHeal) t = a.at_us;
+        if (a.kind == ActionKind::kHeal && !a.has_when) t = a.at_us;
     }
     return t;
 }

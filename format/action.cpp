@@ -15,6 +15,7 @@
 
 #include "format/retry_policy.h"
 #include "format/scenario_limits.h"
+#include "sim/history.h"
 
 namespace sim {
 namespace {
@@ -28,6 +29,7 @@ constexpr const char* kActionNames[] = {
     "heal",      "set_network", "clog",           "unclog",          "put",       "get",
     "delete",    "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
     "delay_msg", "dup_msg",     "pause_workload", "resume_workload", "append",    "clock_drift",
+    "disconnect", "reconnect",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
               static_cast<size_t>(ActionKind::kCount));
@@ -59,6 +61,8 @@ uint32_t action_fields(ActionKind k) {
         case ActionKind::kPause:
         case ActionKind::kResume:
         case ActionKind::kSnapshot:
+        case ActionKind::kDisconnect:
+        case ActionKind::kReconnect:
             return kFieldNodeAny;
         case ActionKind::kPartition:
             return kFieldGroups;
@@ -115,6 +119,7 @@ std::vector<std::string_view> action_keys(uint32_t bits) {
     if (bits & kFieldNetwork) keys.insert(keys.end(), {"loss", "latency_ms", "duplicate"});
     if (bits & kFieldRetry) keys.push_back("retry");
     if (bits & kFieldDrift) keys.push_back("ppm");
+    keys.push_back("when");
     return keys;
 }
 
@@ -126,7 +131,17 @@ constexpr struct {
     {NodeSelector::kFollower, "follower"},
     {NodeSelector::kAll, "all"},
     {NodeSelector::kRandom, "random"},
+    {NodeSelector::kLeaderNext, "leader+1"},
+    {NodeSelector::kFollowersOfLeader, "followers_of_leader"},
+    {NodeSelector::kSubject, "trigger"},
+    {NodeSelector::kSubject, "subject"},  // a second name; written as "trigger"
 };
+constexpr const char* kSelectorList =
+    "leader, leader+1, follower, followers_of_leader, all, random, trigger";
+
+bool multi_node(NodeSelector sel) {
+    return sel == NodeSelector::kAll || sel == NodeSelector::kFollowersOfLeader;
+}
 
 const char* selector_name(NodeSelector sel) {
     for (const auto& s : kSelectors) {
@@ -134,6 +149,69 @@ const char* selector_name(NodeSelector sel) {
     }
     return "?";
 }
+
+constexpr const char* kTriggerNames[] = {"role",    "commit", "apply",      "send",
+                                         "deliver", "fsync",  "client_done"};
+static_assert(sizeof(kTriggerNames) / sizeof(kTriggerNames[0]) ==
+              static_cast<size_t>(TriggerKind::kCount));
+constexpr int64_t kTriggerCountMax = 1'000'000;
+
+// The keys of a `when` object for each event.
+std::vector<std::string_view> trigger_keys(TriggerKind k) {
+    std::vector<std::string_view> keys = {"event", "count", "delay_ms"};
+    switch (k) {
+        case TriggerKind::kRole:
+            keys.insert(keys.end(), {"role", "node"});
+            break;
+        case TriggerKind::kCommit:
+        case TriggerKind::kApply:
+            keys.insert(keys.end(), {"index", "node"});
+            break;
+        case TriggerKind::kSend:
+        case TriggerKind::kDeliver:
+            keys.insert(keys.end(), {"msg", "from", "to"});
+            break;
+        case TriggerKind::kFsync:
+            keys.push_back("node");
+            break;
+        case TriggerKind::kClientDone:
+            keys.insert(keys.end(), {"status", "node"});
+            break;
+        case TriggerKind::kCount:
+            break;
+    }
+    return keys;
+}
+
+bool role_from_name(const std::string& name, raft::Role* out) {
+    for (auto r : {raft::Role::kFollower, raft::Role::kPreCandidate, raft::Role::kCandidate,
+                   raft::Role::kLeader}) {
+        if (name == raft::role_name(r)) {
+            *out = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool msg_type_from_name(const std::string& name, uint8_t* out) {
+    for (int t = 0; t < static_cast<int>(raft::MsgType::kCount); t++) {
+        if (name == raft::msg_type_name(static_cast<raft::MsgType>(t))) {
+            *out = static_cast<uint8_t>(t);
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string msg_type_list() {
+    std::string list;
+    for (int t = 0; t < static_cast<int>(raft::MsgType::kCount); t++)
+        list += (t ? ", " : "") + std::string(raft::msg_type_name(static_cast<raft::MsgType>(t)));
+    return list;
+}
+
+constexpr OpStatus kDoneStatuses[] = {OpStatus::kOk, OpStatus::kFail, OpStatus::kUnknown};
 
 enum class NodeRule : uint8_t { kAny, kOne, kIdOnly };
 
@@ -193,14 +271,61 @@ ActionProblem check_node_ref(const NodeRef& ref, const char* field, NodeRule rul
         return problem(field, node_range_reason(ref.id, std::to_string(ref.id), node_count));
     const std::string name = selector_name(ref.sel);
     if (name == "?") return problem(field, "unknown node selector");
-    if (rule == NodeRule::kIdOnly) {
+    if (rule == NodeRule::kIdOnly && ref.sel != NodeSelector::kSubject) {
         return problem(field, "expected a node id: " + action +
                                   " takes ids, not selectors, got \"" + name + "\"");
     }
-    if (ref.sel == NodeSelector::kAll && rule == NodeRule::kOne) {
-        return problem(field, "\"all\" is not allowed for " + action +
+    if (multi_node(ref.sel) && rule == NodeRule::kOne) {
+        return problem(field, "\"" + name + "\" is not allowed for " + action +
                                   ": pick one node (an id, leader, follower or random)");
     }
+    return {};
+}
+
+// "trigger" names the node of a triggered step's event: nothing elsewhere.
+ActionProblem check_subject(const Action& a, uint32_t bits) {
+    if (a.has_when) return {};
+    if ((bits & kFieldAnyNode) && a.node.sel == NodeSelector::kSubject)
+        return problem("node",
+                       "\"trigger\" names the node of a step's trigger: this step has no when");
+    if ((bits & kFieldLink) && a.to.sel == NodeSelector::kSubject)
+        return problem("to",
+                       "\"trigger\" names the node of a step's trigger: this step has no when");
+    return {};
+}
+
+// A trigger's fields: which ones its event takes is the reader's to check
+// (unknown keys); here the ranges, which the page's actions meet too.
+ActionProblem check_trigger(const ActionRules& rules, const Action& a) {
+    if (!a.has_when) return {};
+    const Trigger& t = a.when;
+    if (rules.duration_us < 0)
+        return problem("when", "only a scenario's timeline steps take a trigger");
+    if (a.jitter_us != 0 || a.jitter_heartbeat)
+        return problem("jitter_ms", "a triggered step takes delay_ms in its when, not jitter");
+    if (static_cast<size_t>(t.kind) >= static_cast<size_t>(TriggerKind::kCount))
+        return problem("when.event", "unknown event");
+    const bool msg = t.kind == TriggerKind::kSend || t.kind == TriggerKind::kDeliver;
+    for (auto [id, field] :
+         {std::pair{t.node, msg ? "when.from" : "when.node"}, std::pair{t.to, "when.to"}}) {
+        if (id == raft::kNone) continue;
+        if (auto why = node_range_reason(id, std::to_string(id), rules.node_count); !why.empty())
+            return problem(field, why);
+    }
+    if (t.node != raft::kNone && t.node == t.to)
+        return problem("when.to", "same node as \"from\" (a message goes between two nodes)");
+    if ((t.kind == TriggerKind::kCommit || t.kind == TriggerKind::kApply) &&
+        !int_range_reason(t.index, 1, INT64_MAX / 2, std::to_string(t.index)).empty())
+        return problem("when.index",
+                       int_range_reason(t.index, 1, INT64_MAX / 2, std::to_string(t.index)));
+    if (t.msg_type >= static_cast<uint8_t>(raft::MsgType::kCount))
+        return problem("when.msg", "unknown message type");
+    if (auto why = int_range_reason(t.count, 1, kTriggerCountMax, std::to_string(t.count));
+        !why.empty())
+        return problem("when.count", why);
+    if (auto why = millis_range_reason(t.delay_us, 0, kMaxDelayUs, format_ms(t.delay_us));
+        !why.empty())
+        return problem("when.delay_ms", why);
     return {};
 }
 
@@ -211,7 +336,7 @@ ActionProblem check_nodes(const ActionRules& rules, uint32_t bits, const Action&
     if (!p.ok() || !(bits & kFieldLink)) return p;
     p = check_node_ref(a.to, "to", rule, a.kind, rules.node_count);
     if (!p.ok()) return p;
-    if (a.node.id == a.to.id)
+    if (a.node == a.to)
         return problem("to", "same node as \"node\" (a link joins two different nodes)");
     return {};
 }
@@ -334,7 +459,9 @@ ActionProblem validate(const ActionRules& rules, const Action& a) {
         return problem("do", "unknown action");
     const uint32_t bits = action_fields(a.kind);
     ActionProblem p = check_timing(rules, a);
+    if (p.ok()) p = check_trigger(rules, a);
     if (p.ok()) p = check_nodes(rules, bits, a);
+    if (p.ok()) p = check_subject(a, bits);
     if (p.ok() && (bits & kFieldGroups)) p = check_partition(rules, a);
     if (p.ok()) p = check_payload(bits, a);
     return p;
@@ -364,9 +491,8 @@ bool read_node_ref(ReadCtx& ctx, const JsonValue& v, const std::string& path, in
         return read_node_id(ctx, v, path, node_count, &out->id);
     }
     if (v.kind != JsonKind::kString) {
-        return ctx.fail(path, std::string("expected a node id or one of leader, follower, all, "
-                                          "random; got ") +
-                                  json_kind_name(v.kind));
+        return ctx.fail(path, std::string("expected a node id or one of ") + kSelectorList +
+                                  "; got " + json_kind_name(v.kind));
     }
     for (const auto& s : kSelectors) {
         if (v.text != s.name) continue;
@@ -374,8 +500,8 @@ bool read_node_ref(ReadCtx& ctx, const JsonValue& v, const std::string& path, in
         out->id = raft::kNone;
         return true;
     }
-    return ctx.fail(path, "unknown node selector " + shown(v) +
-                              " (expected a node id or one of leader, follower, all, random)");
+    return ctx.fail(path, "unknown node selector " + shown(v) + " (expected a node id or one of " +
+                              kSelectorList + ")");
 }
 
 void parse_groups(ReadCtx& ctx, const JsonValue& v, const std::string& path, int node_count,
@@ -478,6 +604,81 @@ void parse_jitter(const Fields& f, Action* a) {
     f.string("jitter_group", kJitterGroupBytesMax, true, &a->jitter_group);
 }
 
+bool read_trigger_kind(ReadCtx& ctx, const Fields& f, TriggerKind* out) {
+    std::string text;
+    if (!f.require("event", "required (what the step waits for)")) return false;
+    if (!read_string(ctx, *f.get("event"), f.path("event"), 32, true, &text)) return false;
+    if (trigger_kind_from_name(text, out)) return true;
+    std::string list;
+    for (const char* n : kTriggerNames)
+        list += (list.empty() ? "" : ", ") + std::string(n);
+    return ctx.fail(f.path("event"),
+                    "unknown event " + shown(*f.get("event")) + " (known: " + list + ")");
+}
+
+void read_trigger_node(const Fields& f, std::string_view key, int node_count, raft::NodeId* out) {
+    if (const JsonValue* v = f.get(key)) read_node_id(f.ctx(), *v, f.path(key), node_count, out);
+}
+
+void read_trigger_names(const Fields& f, Trigger* t) {
+    std::string text;
+    if (t->kind == TriggerKind::kRole && f.require("role", "required for a role event")) {
+        f.string("role", 32, true, &text);
+        if (f.ok() && !role_from_name(text, &t->role)) {
+            f.ctx().fail(f.path("role"), "unknown role " + shown(*f.get("role")) +
+                                             " (known: follower, pre_candidate, candidate, "
+                                             "leader)");
+        }
+    }
+    const bool msg = t->kind == TriggerKind::kSend || t->kind == TriggerKind::kDeliver;
+    if (msg && f.require("msg", "required for a message event")) {
+        f.string("msg", 32, true, &text);
+        if (f.ok() && !msg_type_from_name(text, &t->msg_type)) {
+            f.ctx().fail(f.path("msg"), "unknown message type " + shown(*f.get("msg")) +
+                                            " (known: " + msg_type_list() + ")");
+        }
+    }
+    if (t->kind == TriggerKind::kClientDone && f.get("status")) {
+        f.string("status", 32, true, &text);
+        for (OpStatus st : kDoneStatuses) {
+            if (text == op_status_name(st)) t->status = static_cast<int32_t>(st);
+        }
+        if (f.ok() && t->status < 0)
+            f.ctx().fail(f.path("status"), "unknown status " + shown(*f.get("status")) +
+                                               " (known: ok, fail, unknown)");
+    }
+}
+
+// "when": {"event": .., filters.., "count": n, "delay_ms": d}
+void parse_when(const Fields& step, int node_count, Action* a) {
+    const JsonValue* v = step.get("when");
+    if (v == nullptr) return;
+    ReadCtx& ctx = step.ctx();
+    const std::string path = step.path("when");
+    if (v->kind != JsonKind::kObject) {
+        ctx.fail(path,
+                 std::string("expected an object (a trigger), got ") + json_kind_name(v->kind));
+        return;
+    }
+    Trigger t;
+    Fields ev(
+        &ctx, *v, path,
+        {"event", "role", "index", "msg", "from", "to", "node", "status", "count", "delay_ms"});
+    if (!read_trigger_kind(ctx, ev, &t.kind)) return;
+    Fields f(&ctx, *v, path, trigger_keys(t.kind), kTriggerNames[static_cast<size_t>(t.kind)]);
+    read_trigger_names(f, &t);
+    const bool msg = t.kind == TriggerKind::kSend || t.kind == TriggerKind::kDeliver;
+    read_trigger_node(f, msg ? "from" : "node", node_count, &t.node);
+    read_trigger_node(f, "to", node_count, &t.to);
+    if ((t.kind == TriggerKind::kCommit || t.kind == TriggerKind::kApply) &&
+        f.require("index", "required for a commit or apply event"))
+        f.integer("index", 1, INT64_MAX / 2, &t.index);
+    f.integer("count", 1, kTriggerCountMax, &t.count);
+    f.millis("delay_ms", 0, kMaxDelayUs, &t.delay_us);
+    a->has_when = true;
+    a->when = t;
+}
+
 // `timed`: a step (at_ms required); else an action with no time (a tour's task).
 bool parse_action(ReadCtx& ctx, const JsonValue& v, const std::string& path,
                   const ActionRules& rules, Action* out, bool timed = true) {
@@ -487,7 +688,10 @@ bool parse_action(ReadCtx& ctx, const JsonValue& v, const std::string& path,
     std::vector<std::string_view> keys = action_keys(bits);
     if (!timed) keys.erase(keys.begin());  // "at_ms"
     Fields f(&ctx, v, path, keys, action_name(a.kind));
-    if (timed && f.require("at_ms")) f.millis("at_ms", 0, kMaxSimTimeUs, &a.at_us);
+    parse_when(f, rules.node_count, &a);
+    // A triggered step's at_ms is optional: from when its trigger is armed.
+    if (timed && (a.has_when ? f.get("at_ms") != nullptr : f.require("at_ms")))
+        f.millis("at_ms", 0, kMaxSimTimeUs, &a.at_us);
     parse_jitter(f, &a);
     parse_action_nodes(f, bits, a.kind, rules.node_count, &a);
     if (bits & kFieldGroups) parse_partition(f, rules.node_count, &a);
@@ -532,10 +736,28 @@ void write_action_payload(JsonWriter& w, const Action& a, uint32_t bits) {
     }
 }
 
+void write_when(JsonWriter& w, const Trigger& t) {
+    w.key("when").begin_object();
+    w.key("event").string(kTriggerNames[static_cast<size_t>(t.kind)]);
+    const bool msg = t.kind == TriggerKind::kSend || t.kind == TriggerKind::kDeliver;
+    if (t.kind == TriggerKind::kRole) w.key("role").string(raft::role_name(t.role));
+    if (t.kind == TriggerKind::kCommit || t.kind == TriggerKind::kApply)
+        w.key("index").integer(t.index);
+    if (msg) w.key("msg").string(raft::msg_type_name(static_cast<raft::MsgType>(t.msg_type)));
+    if (t.node != raft::kNone) w.key(msg ? "from" : "node").integer(t.node);
+    if (msg && t.to != raft::kNone) w.key("to").integer(t.to);
+    if (t.kind == TriggerKind::kClientDone && t.status >= 0)
+        w.key("status").string(op_status_name(static_cast<OpStatus>(t.status)));
+    if (t.count != 1) w.key("count").integer(t.count);
+    if (t.delay_us != 0) w.key("delay_ms").millis(t.delay_us);
+    w.end_object();
+}
+
 void write_action(JsonWriter& w, const Action& a) {
     uint32_t bits = action_fields(a.kind);
     w.begin_object();
     w.key("at_ms").millis(a.at_us);
+    if (a.has_when) write_when(w, a.when);
     w.key("do").string(action_name(a.kind));
     if (a.jitter_heartbeat) {
         w.key("jitter_ms").string("heartbeat");
@@ -576,6 +798,21 @@ bool action_from_name(const std::string& name, ActionKind* out) {
     for (size_t i = 0; i < static_cast<size_t>(ActionKind::kCount); ++i) {
         if (name == kActionNames[i]) {
             *out = static_cast<ActionKind>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+const char* trigger_kind_name(TriggerKind k) {
+    size_t i = static_cast<size_t>(k);
+    return i < static_cast<size_t>(TriggerKind::kCount) ? kTriggerNames[i] : "?";
+}
+
+bool trigger_kind_from_name(const std::string& name, TriggerKind* out) {
+    for (size_t i = 0; i < static_cast<size_t>(TriggerKind::kCount); ++i) {
+        if (name == kTriggerNames[i]) {
+            *out = static_cast<TriggerKind>(i);
             return true;
         }
     }

@@ -48,7 +48,9 @@ constexpr size_t kArchiveMagicBytes = 12;
 // 4: lease reads and clock drift: appends carry their heartbeat round, a
 // leader's progress the round each follower answered, a node slot its
 // clock's drift, a clock_drift action its rate; read_mode may be "lease".
-constexpr uint32_t kArchiveVersion = 4;
+// 5: actions carry a trigger (when), the world state the triggers' progress;
+// disconnect / reconnect actions, a node slot its disconnected flag.
+constexpr uint32_t kArchiveVersion = 5;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

@@ -27,7 +27,18 @@ struct RunFile {
     std::vector<Action> inputs;  // user actions, in time order
     std::string digest;          // lowercase hex; may be empty
     int64_t cursor_us = -1;      // the moment the user was looking at; -1 none
+    // When each triggered step fired (scenario timeline index, time, the
+    // node it was about), as the recording run saw it: a replay derives
+    // them again from the scenario and seed and compares (it never applies
+    // them as inputs, which would run the steps twice). Written only when
+    // not empty ("triggers_fired"), so files without triggers are unchanged.
+    std::vector<FiredTrigger> triggers_fired;
 };
+
+// Whether a replay's firings agree with the recorded ones up to `until_us`
+// (the replay may stop before the recording did); "" or what differs.
+std::string compare_fired(const std::vector<FiredTrigger>& recorded,
+                          const std::vector<FiredTrigger>& replayed, int64_t until_us);
 
 // Errors start with `source_name` and name the field path, e.g.
 //   run.json: inputs[2].node: node id 7 out of range (cluster has 5 nodes)

@@ -19,7 +19,8 @@ constexpr int64_t kEventsPerFollowerRound = 4;
 constexpr int64_t kEventsPerOpPerNode = 6;
 constexpr int64_t kOpBytes = static_cast<int64_t>(sizeof(HistoryOp)) + 32;
 
-// Operations a step adds, and their bytes.
+// Operations a step adds, and their bytes. A triggered step (`when`) fires
+// at most once, so it counts as one step whether or not it ever fires.
 void add_step(const Action& a, RunEstimate* e) {
     switch (a.kind) {
         case ActionKind::kStress:

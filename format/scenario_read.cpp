@@ -276,9 +276,61 @@ void parse_preset(ReadCtx& ctx, const JsonValue& v, const std::string& path, int
 // 2. The scenario
 // ===========================================================================
 
+// One moment's checks: {"at_ms": t, "nodes": [..], "leader": b, ...}.
+void parse_expect_at(ReadCtx& ctx, const JsonValue& v, const std::string& path, const Scenario& s,
+                     ExpectAt* out) {
+    Fields f(&ctx, v, path,
+             {"at_ms", "nodes", "leader", "commit_index_min", "commit_index_max", "term_max"});
+    if (f.require("at_ms")) f.millis("at_ms", 0, s.duration_us, &out->at_us);
+    if (const JsonValue* n = f.get("nodes"); n && expect_array(ctx, *n, f.path("nodes"), 32)) {
+        for (size_t i = 0; i < n->items.size() && ctx.ok(); i++) {
+            raft::NodeId id = raft::kNone;
+            if (read_node_id(ctx, n->items[i], item_path(f.path("nodes"), i), s.cluster.node_count,
+                             &id))
+                out->nodes.push_back(id);
+        }
+    }
+    if (const JsonValue* l = f.get("leader")) {
+        bool b = false;
+        f.boolean("leader", &b);
+        (void)l;
+        out->leader = b ? 1 : 0;
+    }
+    f.integer("commit_index_min", 0, INT64_MAX / 2, &out->commit_index_min);
+    f.integer("commit_index_max", 0, INT64_MAX / 2, &out->commit_index_max);
+    f.integer("term_max", 0, INT64_MAX / 2, &out->term_max);
+    if (ctx.ok() && out->commit_index_min >= 0 && out->commit_index_max >= 0 &&
+        out->commit_index_min > out->commit_index_max)
+        ctx.fail(f.path("commit_index_min"), "greater than commit_index_max");
+    if (ctx.ok() && out->leader < 0 && out->commit_index_min < 0 && out->commit_index_max < 0 &&
+        out->term_max < 0)
+        ctx.fail(path,
+                 "checks nothing (give leader, commit_index_min, commit_index_max or term_max)");
+}
+
+// Read after duration_ms and the cluster (a moment must be in the run, a node in it).
 void parse_expect(ReadCtx& ctx, const JsonValue& v, const std::string& path, Scenario* s) {
-    Fields f(&ctx, v, path, {"converged"});
+    Fields f(
+        &ctx, v, path,
+        {"converged", "linearizable", "leader_within_ms", "elections_min", "elections_max", "at"});
+    Expectations& e = s->expect;
     f.boolean("converged", &s->expect_converged);
+    f.boolean("linearizable", &e.linearizable);
+    f.millis("leader_within_ms", 0, s->duration_us, &e.leader_within_us);
+    f.integer("elections_min", 0, 1'000'000, &e.elections_min);
+    f.integer("elections_max", 0, 1'000'000, &e.elections_max);
+    if (ctx.ok() && e.elections_max >= 0 && e.elections_min > e.elections_max)
+        ctx.fail(f.path("elections_min"), "greater than elections_max");
+    const JsonValue* at = f.get("at");
+    if (at == nullptr || !expect_array(ctx, *at, f.path("at"), 1'000)) return;
+    for (size_t i = 0; i < at->items.size() && ctx.ok(); i++) {
+        ExpectAt a;
+        const std::string p = item_path(f.path("at"), i);
+        parse_expect_at(ctx, at->items[i], p, *s, &a);
+        if (ctx.ok() && !e.at.empty() && a.at_us < e.at.back().at_us)
+            ctx.fail(join_path(p, "at_ms"), "before the previous check's at_ms");
+        e.at.push_back(std::move(a));
+    }
 }
 
 }  // namespace

@@ -130,6 +130,36 @@ void write_preset(JsonWriter& w, const std::vector<PresetNode>& preset) {
     w.end_array();
 }
 
+// The fields past "converged" only when set: scenarios without them are
+// written byte for byte as before (share links, run files).
+void write_expect(JsonWriter& w, const Scenario& s) {
+    const Expectations& e = s.expect;
+    w.key("expect").begin_object().key("converged").boolean(s.expect_converged);
+    if (e.linearizable) w.key("linearizable").boolean(true);
+    if (e.leader_within_us >= 0) w.key("leader_within_ms").millis(e.leader_within_us);
+    if (e.elections_min >= 0) w.key("elections_min").integer(e.elections_min);
+    if (e.elections_max >= 0) w.key("elections_max").integer(e.elections_max);
+    if (!e.at.empty()) {
+        w.key("at").begin_array();
+        for (const ExpectAt& a : e.at) {
+            w.begin_object().key("at_ms").millis(a.at_us);
+            if (!a.nodes.empty()) {
+                w.key("nodes").begin_array();
+                for (raft::NodeId id : a.nodes)
+                    w.integer(id);
+                w.end_array();
+            }
+            if (a.leader >= 0) w.key("leader").boolean(a.leader == 1);
+            if (a.commit_index_min >= 0) w.key("commit_index_min").integer(a.commit_index_min);
+            if (a.commit_index_max >= 0) w.key("commit_index_max").integer(a.commit_index_max);
+            if (a.term_max >= 0) w.key("term_max").integer(a.term_max);
+            w.end_object();
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+
 }  // namespace
 
 void write_scenario(JsonWriter& w, const Scenario& s) {
@@ -141,7 +171,7 @@ void write_scenario(JsonWriter& w, const Scenario& s) {
     write_workload(w, s.workload);
     write_preset(w, s.preset);
     w.key("duration_ms").millis(s.duration_us);
-    w.key("expect").begin_object().key("converged").boolean(s.expect_converged).end_object();
+    write_expect(w, s);
     w.key("timeline");
     write_actions(w, s.timeline);
     w.end_object();

@@ -540,11 +540,25 @@ void serialize(A& a, Client& c) {
 }
 
 template <class A>
+void serialize(A& a, TriggerState& t) {
+    a(t.seen, t.nodes_counted, t.fired);
+}
+
+template <class A>
+void serialize(A& a, FiredTrigger& f) {
+    a(f.step, f.at_us, f.subject);
+}
+
+template <class A>
+void serialize(A& a, Action& x);
+
+template <class A>
 void serialize(A& a, WorldState& s) {
     a(s.now_us, s.next_seq, s.events, s.next_action, s.queue, s.net, s.nodes, s.clients);
     a(s.workload_rng, s.fault_rng, s.select_rng, s.clock_rng);
     a(s.digest, s.checker, s.halted, s.workload_paused, s.limit_reached, s.history_bytes);
     a(s.trace_size, s.history_size, s.leaders_size);
+    a(s.triggers, s.triggers_armed, s.fired, s.fired_log);
 }
 
 // ===========================================================================
@@ -579,7 +593,7 @@ void serialize(A& a, ActionKind& k) {
 
 template <class A>
 void serialize(A& a, NodeSelector& s) {
-    a.enumeration(s, static_cast<uint64_t>(NodeSelector::kNone) + 1);
+    a.enumeration(s, static_cast<uint64_t>(NodeSelector::kCount));
 }
 
 template <class A>
@@ -588,11 +602,21 @@ void serialize(A& a, NodeRef& r) {
 }
 
 template <class A>
+void serialize(A& a, TriggerKind& k) {
+    a.enumeration(k, static_cast<uint64_t>(TriggerKind::kCount));
+}
+
+template <class A>
+void serialize(A& a, Trigger& t) {
+    a(t.kind, t.node, t.to, t.role, t.index, t.msg_type, t.status, t.count, t.delay_us);
+}
+
+template <class A>
 void serialize(A& a, Action& x) {
     a(x.at_us, x.kind, x.node, x.to, x.groups, x.isolate_leader_with, x.key, x.value, x.expected);
     a(x.count, x.msg_id, x.delay_us, x.loss_ppm, x.latency_us_min, x.latency_us_max);
     a(x.duplicate_ppm, x.jitter_us, x.jitter_heartbeat, x.entries_only, x.force, x.jitter_group);
-    a(x.has_retry, x.retry, x.drift_ppm);
+    a(x.has_retry, x.retry, x.drift_ppm, x.has_when, x.when);
 }
 
 // The trace is most of a run's bytes: each record as varints, its time as the

@@ -111,6 +111,11 @@ std::string check_network(const Bounds& b, const WorldState& s) {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, std::vector<uint8_t>>) {  // cut, clog
             if (f.size() != links) why = "link tables of the wrong size";
+        } else if constexpr (std::is_same_v<T, std::vector<int8_t>>) {  // disconnected
+            if (f.size() != static_cast<size_t>(b.nodes))
+                why = "a disconnected table of the wrong size";
+            for (int8_t x : f)
+                if (x != 0 && x != 1) why = "a disconnected flag other than 0 or 1";
         } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {  // clogged
             if (!ids_ok(b, f)) why = "clogged message ids out of range";
         }
@@ -148,6 +153,33 @@ std::string check_sizes(const WorldState& s, const RunLogs& logs) {
 
 }  // namespace
 
+namespace {
+
+// One state per triggered step of the scenario, the armed count agreeing
+// with them, fired steps in time order, logged firings naming real steps.
+std::string check_triggers(const Scenario& sc, const WorldState& s) {
+    size_t steps = 0;
+    for (const Action& a : sc.timeline)
+        steps += a.has_when ? 1 : 0;
+    if (s.triggers.size() != steps) return "trigger states do not match the triggered steps";
+    int32_t armed = 0;
+    for (const TriggerState& t : s.triggers)
+        armed += t.fired ? 0 : 1;
+    if (armed != s.triggers_armed) return "armed trigger count is wrong";
+    for (size_t i = 0; i < s.fired.size(); i++) {
+        if (s.fired[i].has_when || (i > 0 && s.fired[i].at_us < s.fired[i - 1].at_us))
+            return "fired steps out of order";
+    }
+    for (const FiredTrigger& f : s.fired_log) {
+        if (f.step < 0 || static_cast<size_t>(f.step) >= sc.timeline.size() ||
+            !sc.timeline[static_cast<size_t>(f.step)].has_when)
+            return "a fired trigger names no triggered step";
+    }
+    return "";
+}
+
+}  // namespace
+
 std::string check_loaded_state(const Scenario& sc, const RunLogs& logs, const WorldState& s) {
     Bounds b;
     b.nodes = sc.cluster.node_count;
@@ -168,6 +200,7 @@ std::string check_loaded_state(const Scenario& sc, const RunLogs& logs, const Wo
     }
     if (std::string why = check_network(b, s); !why.empty()) return why;
     if (std::string why = check_watches(b, s.checker); !why.empty()) return why;
+    if (std::string why = check_triggers(sc, s); !why.empty()) return why;
     return check_sizes(s, logs);
 }
 

@@ -118,6 +118,17 @@ void write_leaders(JsonWriter& w, const World& world) {
         w.end_object();
     }
     w.end_array();
+    // Only when a triggered step fired: summaries of other runs are unchanged.
+    if (world.fired_triggers().empty()) return;
+    w.key("triggers_fired").begin_array();
+    for (const FiredTrigger& f : world.fired_triggers()) {
+        w.begin_object();
+        w.key("step").integer(f.step);
+        w.key("at_us").integer(f.at_us);
+        w.key("node").integer(f.subject);
+        w.end_object();
+    }
+    w.end_array();
 }
 
 void write_safety(JsonWriter& w, const World& world) {

@@ -419,6 +419,10 @@ std::string action_words(const TraceRecord& r) {
             return fmt("a link from %s is clogged: its messages wait", who.c_str());
         case sim::ActionKind::kUnclog:
             return fmt("a link from %s is unclogged", who.c_str());
+        case sim::ActionKind::kDisconnect:
+            return fmt("%s is disconnected from every other node", who.c_str());
+        case sim::ActionKind::kReconnect:
+            return fmt("%s is reconnected", who.c_str());
         case sim::ActionKind::kPut:
         case sim::ActionKind::kGet:
         case sim::ActionKind::kDelete:

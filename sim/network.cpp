@@ -31,6 +31,7 @@ Network::Network(int nodes, const NetworkModel& model, base::Rng rng)
     : n_(nodes), model_(model), rng_(rng) {
     ASSERT_CMP(nodes, >, 0);
     cut_.assign(static_cast<size_t>(n_ * n_), 0);
+    disconnected_.assign(static_cast<size_t>(n_), 0);
     clog_.assign(static_cast<size_t>(n_ * n_), 0);
 }
 
@@ -62,10 +63,39 @@ void Network::clog(int from, int to) {
 
 void Network::partition(const std::vector<int>& group) {
     ASSERT_CMP(group.size(), ==, static_cast<size_t>(n_));
+    std::fill(disconnected_.begin(), disconnected_.end(), 0);  // a partition replaces them
     for (int i = 0; i < n_; i++) {
         for (int j = 0; j < n_; j++) {
             cut_[link(i, j)] =
                 group[static_cast<size_t>(i)] != group[static_cast<size_t>(j)] ? kCutPartition : 0;
+        }
+    }
+}
+
+void Network::disconnect(int id) {
+    ASSERT(id >= 0 && id < n_);
+    disconnected_[static_cast<size_t>(id)] = 1;
+    for (int j = 0; j < n_; j++) {
+        if (j == id) continue;
+        cut_[link(id, j)] = kCutAll;
+        cut_[link(j, id)] = kCutAll;
+    }
+}
+
+void Network::reconnect(const std::vector<int>& ids) {
+    std::vector<bool> back(static_cast<size_t>(n_)), away(static_cast<size_t>(n_));
+    for (int id : ids) {
+        ASSERT(id >= 0 && id < n_);
+        back[static_cast<size_t>(id)] = true;
+    }
+    for (int j = 0; j < n_; j++)
+        away[static_cast<size_t>(j)] = !back[static_cast<size_t>(j)] && isolated(j);
+    for (int id : ids) {
+        disconnected_[static_cast<size_t>(id)] = 0;
+        for (int j = 0; j < n_; j++) {
+            if (j == id || away[static_cast<size_t>(j)]) continue;
+            cut_[link(id, j)] = 0;
+            cut_[link(j, id)] = 0;
         }
     }
 }
@@ -78,6 +108,7 @@ void Network::unclog(int from, int to, int64_t now_us, std::vector<int64_t>* rel
 void Network::heal(int64_t now_us, std::vector<int64_t>* released) {
     std::fill(cut_.begin(), cut_.end(), 0);
     std::fill(clog_.begin(), clog_.end(), 0);
+    std::fill(disconnected_.begin(), disconnected_.end(), 0);
     release_clogged(now_us, released);
 }
 

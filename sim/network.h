@@ -160,6 +160,16 @@ class Network {
         return c == kCutPartition ? kDropPartition : c == kCutEntries ? kDropEntriesOnly : kDropCut;
     }
     void cut_link(int from, int to, bool entries_only);
+    // MIT 6.5840's disconnect / connect: a disconnected node is cut from
+    // every other node both ways; reconnecting nodes restores their links to
+    // each other and to every node that is not itself disconnected (cut from
+    // all others both ways).
+    void disconnect(int id);
+    void reconnect(const std::vector<int>& ids);
+    bool isolated(int id) const {
+        ASSERT(static_cast<uint32_t>(id) < static_cast<uint32_t>(n_));
+        return disconnected_[static_cast<size_t>(id)] != 0;
+    }
     void clog(int from, int to);
     // group[i]: node i's side; every pair on different sides is cut both ways.
     void partition(const std::vector<int>& group);
@@ -199,6 +209,7 @@ class Network {
         f("clog", self.clog_);
         f("clogged", self.clogged_);
         f("counts", self.counts_);
+        f("disconnected", self.disconnected_);
     }
 
   private:
@@ -234,6 +245,9 @@ class Network {
     std::vector<uint8_t> clog_;     // clog_[from * n + to]
     std::vector<int64_t> clogged_;  // message ids held by clogs
     MessageCounts counts_;
+    // disconnected_[i]: node i was disconnected (and not reconnected since,
+    // nor healed or partitioned anew): MIT's per-server "connected" flag.
+    std::vector<int8_t> disconnected_;
 };
 
 }  // namespace sim

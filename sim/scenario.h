@@ -115,8 +115,23 @@ struct PresetNode {
 };
 
 // A node reference in a step: an id, or a selector resolved when the step
-// runs (a seeded choice for "follower" and "random").
-enum class NodeSelector : uint8_t { kId = 0, kLeader, kFollower, kAll, kRandom, kNone };
+// runs (a seeded choice for "follower" and "random"). kLeaderNext ("leader+1")
+// is the next node id after the leader, wrapping; kFollowersOfLeader every
+// live node but the leader; kSubject ("trigger") the node a triggered step's
+// event was about (the node that just became candidate, fsynced, ...).
+// The newer selectors come after kNone so that saved runs keep their values.
+enum class NodeSelector : uint8_t {
+    kId = 0,
+    kLeader,
+    kFollower,
+    kAll,
+    kRandom,
+    kNone,
+    kLeaderNext,
+    kFollowersOfLeader,
+    kSubject,
+    kCount
+};
 struct NodeRef {
     NodeSelector sel = NodeSelector::kNone;
     raft::NodeId id = raft::kNone;
@@ -151,10 +166,55 @@ enum class ActionKind : uint8_t {
     kResumeWorkload,
     kAppend,      // value appended to the key's current value (kvraft's Append)
     kClockDrift,  // a node's clock runs at another rate from now on (drift_ppm)
+    // MIT 6.5840's disconnect / connect: the node is cut off from every
+    // other node both ways; reconnect restores its links to every node that
+    // is not itself disconnected (sim::Network::disconnect).
+    kDisconnect,
+    kReconnect,
     kCount
 };
 const char* action_name(ActionKind k);
 bool action_from_name(const std::string& name, ActionKind* out);
+
+// What a triggered step waits for: the count-th trace event of a kind that
+// matches the filters, at or after the step's at_us (when it is armed).
+// Evaluated as the trace records are produced, so a firing is a pure
+// function of the scenario and the seed.
+enum class TriggerKind : uint8_t {
+    kRole = 0,    // node became `role`
+    kCommit,      // node's commit index reached `index` (each node counts once)
+    kApply,       // node applied entry `index`
+    kSend,        // a message of `msg_type` left `node` (for `to`)
+    kDeliver,     // a message of `msg_type` from `node` reached `to`
+    kFsync,       // node's disk completed an fsync
+    kClientDone,  // a client operation completed (through `node`), with `status`
+    kCount
+};
+const char* trigger_kind_name(TriggerKind k);
+bool trigger_kind_from_name(const std::string& name, TriggerKind* out);
+
+struct Trigger {
+    TriggerKind kind = TriggerKind::kRole;
+    raft::NodeId node = raft::kNone;        // the event's node (a message's sender); kNone: any
+    raft::NodeId to = raft::kNone;          // send / deliver: the receiver; kNone: any
+    raft::Role role = raft::Role::kLeader;  // role
+    int64_t index = 0;                      // commit / apply
+    uint8_t msg_type = 0;                   // send / deliver: raft::MsgType
+    int32_t status = -1;                    // client_done: OpStatus, -1 any
+    int32_t count = 1;                      // fires on the count-th match
+    int64_t delay_us = 0;                   // the step runs this long after the match
+    bool operator==(const Trigger&) const = default;
+};
+
+// When a triggered step fired. A replay derives these again from the
+// scenario and seed; the run file records them so that a replay can show
+// it did (sim::World::fired_triggers, format/run_file.h).
+struct FiredTrigger {
+    int32_t step = 0;      // index into the scenario's timeline
+    int64_t at_us = 0;     // the moment of the matching event
+    int32_t subject = -1;  // the node the event was about (-1: none)
+    bool operator==(const FiredTrigger&) const = default;
+};
 
 // One step of a scenario timeline or one user action of the input log.
 struct Action {
@@ -200,7 +260,41 @@ struct Action {
     // clock_drift: the node's new rate (see ClockModel), for timers it arms
     // from now on.
     int64_t drift_ppm = 0;
+    // A triggered step (timeline only): armed at at_us, it runs `when.delay_us`
+    // after the trigger's event instead of at at_us (see TriggerKind).
+    bool has_when = false;
+    Trigger when;
     bool operator==(const Action&) const = default;
+};
+
+// A check at a moment of the run (expect.at). Scope: `nodes`, or when empty
+// every live node that is not disconnected (cut off from all others both
+// ways: MIT's "connected servers"). "A leader" is a node of the scope that is
+// leader in the highest term any node of the scope has (MIT's
+// checkOneLeader). -1: not checked.
+struct ExpectAt {
+    int64_t at_us = 0;
+    std::vector<raft::NodeId> nodes;
+    int32_t leader = -1;            // 1: the scope has a leader, 0: it has none
+    int64_t commit_index_min = -1;  // every node of the scope committed at least this
+    int64_t commit_index_max = -1;  // no node of the scope committed beyond this
+    int64_t term_max = -1;          // no node of the scope is past this term
+    bool operator==(const ExpectAt&) const = default;
+};
+
+// What a scenario promises of every seed it runs with (tests/scenarios/,
+// check/expect.h). All optional; the defaults check nothing.
+struct Expectations {
+    bool linearizable = false;      // the client history is linearizable
+    int64_t leader_within_us = -1;  // the first leader is elected by then
+    int32_t elections_min = -1;     // at least this many leader elections in the run
+    int32_t elections_max = -1;     // at most this many (no needless elections)
+    std::vector<ExpectAt> at;       // checks at moments, in time order
+    bool operator==(const Expectations&) const = default;
+    bool any() const {
+        return linearizable || leader_within_us >= 0 || elections_min >= 0 || elections_max >= 0 ||
+               !at.empty();
+    }
 };
 
 struct Scenario {
@@ -216,6 +310,7 @@ struct Scenario {
     std::vector<Action> timeline;  // sorted by at_us (stable)
     // Story expectations the scenario tests assert (optional).
     bool expect_converged = false;  // at the end all live nodes agree on kv hash
+    Expectations expect;            // the rest of `expect` (check/expect.h)
 };
 
 }  // namespace sim

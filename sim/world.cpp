@@ -41,6 +41,7 @@ uint64_t node_seed(uint64_t seed, int id, int incarnation) {
 World::World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vector<Action> inputs)
     : scenario_(std::move(scenario)), seed_(seed), n_(scenario_->cluster.node_count) {
     actions_ = scenario_->timeline;
+    split_trigger_steps();
     apply_jitter();
     std::stable_sort(actions_.begin(), actions_.end(),
                      [](const Action& a, const Action& b) { return a.at_us < b.at_us; });
@@ -142,8 +143,7 @@ void World::push_event(int64_t t_us, EventKind kind, int32_t node, uint64_t gen,
 int64_t World::next_time() const {
     int64_t t = INT64_MAX;
     if (!s_.queue.empty()) t = s_.queue.top_time();
-    if (s_.next_action < actions_.size()) t = std::min(t, actions_[s_.next_action].at_us);
-    return t;
+    return std::min(t, next_action_time());
 }
 
 bool World::step_inner(int64_t limit_us) {
@@ -151,12 +151,13 @@ bool World::step_inner(int64_t limit_us) {
     // Stale timers are skipped silently; bound the skipping anyway.
     for (int guard = 0; guard < 1'000'000; guard++) {
         const int64_t te = s_.queue.empty() ? INT64_MAX : s_.queue.top_time();
-        const int64_t ta =
-            s_.next_action < actions_.size() ? actions_[s_.next_action].at_us : INT64_MAX;
+        const int64_t ta = next_action_time();
         // An action stamped t applies after every event at times <= t.
         if (ta < te && ta <= limit_us) {
             s_.now_us = std::max(s_.now_us, ta);
-            const Action a = actions_[s_.next_action++];
+            Action a;
+            const bool taken = take_next_action(&a);
+            ASSERT(taken);
             apply_action(a);
             s_.events++;
             return true;

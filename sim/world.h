@@ -107,6 +107,14 @@ struct LeaderRecord {
     int64_t at_us = 0;
 };
 
+// A triggered step's progress (sim/world_triggers.cpp): matches so far and,
+// for commit / apply, the nodes already counted (each node counts once).
+struct TriggerState {
+    int32_t seen = 0;
+    uint32_t nodes_counted = 0;  // bit per node id (kMaxNodes <= 32)
+    bool fired = false;
+};
+
 // Everything that changes as the run goes, copied wholesale for checkpoints.
 struct WorldState {
     int64_t now_us = 0;
@@ -126,6 +134,14 @@ struct WorldState {
     // nullptr while none did.
     const char* limit_reached = nullptr;
     int64_t history_bytes = 0;  // the history's estimated memory (limits.h)
+    // Triggered steps: one state per World::trigger_steps_ entry; how many
+    // are still armed (a zero makes record() skip the matching); the steps
+    // that fired and wait for their time, by time then firing order; and
+    // every firing so far.
+    std::vector<TriggerState> triggers;
+    int32_t triggers_armed = 0;
+    std::vector<Action> fired;
+    std::vector<FiredTrigger> fired_log;
     // Sizes of the append-only logs when this state was current.
     // (The checker's own lengths are in `checker`.)
     size_t trace_size = 0, history_size = 0, leaders_size = 0;
@@ -223,6 +239,8 @@ class World {
     std::span<const LeaderRecord> leaders() const { return {leaders_.data(), s_.leaders_size}; }
     std::span<const Violation> violations() const { return checker_.violations(s_.checker); }
     const std::vector<Action>& inputs() const { return inputs_; }
+    // When each triggered step fired, in firing order.
+    const std::vector<FiredTrigger>& fired_triggers() const { return s_.fired_log; }
     const MessageCounts& counts() const { return s_.net.counts(); }
     bool halted() const { return s_.halted; }
     // The named limit (sim/limits.h) that stopped the run, or nullptr.
@@ -246,6 +264,7 @@ class World {
     [[gnu::always_inline]] void record(TraceRecord r) {
         r.t_us = s_.now_us;
         s_.digest.add(r);
+        if (s_.triggers_armed > 0) match_triggers(r);
         if (record_trace) {
             log_put(trace_, s_.trace_size, r);
         } else {
@@ -253,6 +272,12 @@ class World {
         }
     }
     void dispatch(const Event& e);
+    // Triggered steps (world_triggers.cpp).
+    void split_trigger_steps();
+    void match_triggers(const TraceRecord& r);
+    void fire_trigger(size_t i, raft::NodeId subject);
+    int64_t next_action_time() const;
+    bool take_next_action(Action* out);
     [[gnu::always_inline]] NodeSlot& slot(int id) {
         // Against n_ (== nodes.size()): no division by sizeof(NodeSlot).
         ASSERT_CMP(static_cast<uint32_t>(id), <, static_cast<uint32_t>(n_));
@@ -335,6 +360,9 @@ class World {
     uint64_t seed_;
     int n_;
     std::vector<Action> actions_;  // scenario timeline merged with inputs, by time
+    // The timeline's triggered steps and their indexes in it (never in actions_).
+    std::vector<Action> trigger_steps_;
+    std::vector<int32_t> trigger_step_index_;
     std::vector<Action> inputs_;
     WorldState s_;
     std::vector<TraceRecord> trace_;

@@ -335,6 +335,12 @@ bool World::eligible(raft::NodeId id, ActionKind kind) const {
             return ns.alive && ns.paused;
         case ActionKind::kClockDrift:
             return true;  // a clock runs whether its process is up or not
+        // The network's, whatever the process does: a selector picks among
+        // the nodes still connected (disconnect) or cut off (reconnect).
+        case ActionKind::kDisconnect:
+            return !s_.net.isolated(id);
+        case ActionKind::kReconnect:
+            return s_.net.isolated(id);
         default:
             return ns.alive;
     }
@@ -349,6 +355,14 @@ std::vector<raft::NodeId> World::resolve(const NodeRef& ref, ActionKind kind) {
             break;
         case NodeSelector::kLeader:
             if (lead != raft::kNone) out.push_back(lead);
+            break;
+        case NodeSelector::kLeaderNext:  // "leader+1": the next id after the leader, wrapping
+            if (lead != raft::kNone) out.push_back((lead + 1) % n_);
+            break;
+        case NodeSelector::kFollowersOfLeader:
+            for (int i = 0; lead != raft::kNone && i < n_; i++) {
+                if (i != lead && eligible(i, kind)) out.push_back(i);
+            }
             break;
         case NodeSelector::kAll:
             for (int i = 0; i < n_; i++) {
@@ -365,7 +379,9 @@ std::vector<raft::NodeId> World::resolve(const NodeRef& ref, ActionKind kind) {
             if (!pool.empty()) out.push_back(pool[s_.select_rng.below(pool.size())]);
             break;
         }
+        case NodeSelector::kSubject:  // bound to an id when its trigger fired; else no node
         case NodeSelector::kNone:
+        case NodeSelector::kCount:
             break;
     }
     for (raft::NodeId id : out)
@@ -401,6 +417,13 @@ void World::apply_action(const Action& a) {
         case ActionKind::kClog:
         case ActionKind::kUnclog:
             apply_link_action(a, targets);
+            break;
+        case ActionKind::kDisconnect:
+            for (raft::NodeId id : targets)
+                s_.net.disconnect(id);
+            break;
+        case ActionKind::kReconnect:
+            s_.net.reconnect(targets);
             break;
         case ActionKind::kHeal:
             released_.clear();

@@ -174,6 +174,7 @@ void World::apply_link_action(const Action& a, const std::vector<raft::NodeId>& 
     const raft::NodeId to = a.to.sel == NodeSelector::kId ? a.to.id : raft::kNone;
     if (targets.empty() || to < 0 || to >= n_) return;  // nothing to act on (a selector found none)
     const raft::NodeId from = targets.front();
+    if (from == to) return;  // a trigger's node bound to the link's other end: no link
     switch (a.kind) {
         case ActionKind::kCutLink:
             s_.net.cut_link(from, to, a.entries_only);

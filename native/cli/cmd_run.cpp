@@ -311,11 +311,20 @@ int cmd_replay(int argc, char** argv) {
     w.run_until(run.cursor_us >= 0 ? run.cursor_us : scenario->duration_us);
     if (w.limit_reached()) return bad_input("replay", limit_message(path, w));
     const std::string digest = w.digest_hex();
-    const bool match = run.digest.empty() || run.digest == digest;
+    // The triggers fire again from the scenario and seed: compare them with
+    // the recorded firings (never applied as inputs, which would run twice).
+    // A share link carries none (its digest covers them).
+    const std::string fired =
+        run.triggers_fired.empty()
+            ? ""
+            : sim::compare_fired(run.triggers_fired, w.fired_triggers(), w.now_us());
+    const bool match = (run.digest.empty() || run.digest == digest) && fired.empty();
     std::cout << replay_report_json(w, run, match, args.has("--summary")) << "\n";
     if (!match) {
-        std::cerr << "raftplay replay: digest mismatch: recorded " << run.digest << ", got "
-                  << digest << "\n";
+        if (!fired.empty()) std::cerr << "raftplay replay: trigger mismatch: " << fired << "\n";
+        if (!run.digest.empty() && run.digest != digest)
+            std::cerr << "raftplay replay: digest mismatch: recorded " << run.digest << ", got "
+                      << digest << "\n";
         return kExitViolation;
     }
     return kExitOk;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/scripts/native_vs_wasm.sh — world = f(scenario, seed, inputs) holds
-# across compilers and standard libraries: every built-in scenario at 20 seeds
+# across compilers and standard libraries: every built-in scenario and every
+# port of a peer test (tests/scenarios/, triggered steps included) at 20 seeds
 # gives the same digest (and event count) natively (g++/libstdc++,
 # build/native/raftplay) and in WebAssembly (clang/libc++ under node,
 # build/wasm/raftplay-node.js).
@@ -37,7 +38,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 mismatches=0
 runs=0
-for file in scenarios/*.json; do
+for file in scenarios/*.json tests/scenarios/*.json; do
     name="$(basename "$file" .json)"
     if ! "$NATIVE" run "$file" --seeds "$SEEDS" >"$TMP/native" 2>"$TMP/native.err" &&
         ! grep -q digest "$TMP/native"; then
