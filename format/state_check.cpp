@@ -135,6 +135,15 @@ bool event_ok(const Bounds& b, const Event& e) {
     return e.node >= 0 && e.node < (client ? b.clients : b.nodes);
 }
 
+// A lazy timer's current event (its generation) is the one its event_us
+// names (World::lazy_due asserts it).
+bool lazy_timer_event_ok(const WorldState& s, const Event& e) {
+    if (e.kind != EventKind::kElectionTimer && e.kind != EventKind::kLeaseTimer) return true;
+    const NodeSlot& n = s.nodes[static_cast<size_t>(e.node)];
+    const LazyTimer& t = e.kind == EventKind::kElectionTimer ? n.election : n.lease;
+    return static_cast<uint64_t>(e.arg) != t.gen || t.event_us == e.t_us;
+}
+
 std::string check_network(const Bounds& b, const WorldState& s) {
     const auto links = static_cast<size_t>(b.nodes) * static_cast<size_t>(b.nodes);
     if (s.net.nodes() != b.nodes) return "a network of " + std::to_string(s.net.nodes()) + " nodes";
@@ -158,6 +167,7 @@ std::string check_network(const Bounds& b, const WorldState& s) {
         if (e.t_us < s.now_us) return "an event before the state's time";
         if (e.kind == EventKind::kClientNext && !s.clients[static_cast<size_t>(e.node)].workload)
             return "a workload event for a scripted client";
+        if (!lazy_timer_event_ok(s, e)) return "a timer event where its timer has none";
     }
     return "";
 }

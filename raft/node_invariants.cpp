@@ -40,6 +40,10 @@ Node::BrokenRule Node::broken_rule() const {
         return {"snapshot index <= last_applied", snapshot_index(), last_applied_};
     if (log_.last_term() > current_term_)
         return {"the log's last term <= current_term", log_.last_term(), current_term_};
+    // The disk confirms only what this node asked it to write.
+    if (durable_hard_state_.current_term > current_term_)
+        return {"the durable term <= current_term", durable_hard_state_.current_term,
+                current_term_};
     const auto node = [&](NodeId p) {
         return static_cast<uint32_t>(p) < static_cast<uint32_t>(config_.node_count);
     };
