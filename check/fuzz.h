@@ -1,6 +1,6 @@
-// check/fuzz.h — randomized fault schedules, the verdict of a run, and
-// shrinking a failing scenario (delta debugging). Pure functions over
-// Scenario, shared by `raftplay fuzz`/`shrink` and the tests.
+// check/fuzz.h — randomized fault schedules and the verdict of a run. Pure
+// functions over Scenario, shared by `raftplay fuzz`/`shrink` and the tests;
+// shrinking a failing scenario is check/shrink.h.
 //
 // A fuzz scenario is the base scenario plus a fault schedule drawn from the
 // seed, materialized as ordinary timeline steps (so a fuzz run is a plain
@@ -11,11 +11,10 @@
 //
 // Must not read a clock, use threads or do I/O: the same inputs always give
 // the same scenarios and verdicts. Effort is bounded (linearizability state
-// budget, shrink run budget).
+// budget).
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -86,31 +85,5 @@ Verdict judge(const World& world, const JudgeOptions& options);
 // `raftplay run NAME --seed N`, which does not redraw a fuzz schedule).
 Verdict run_and_judge(std::shared_ptr<const Scenario> scenario, uint64_t seed,
                       const JudgeOptions& options, const std::string& reproduce = "");
-
-// ---------------------------------------------------------------------------
-// Shrinking.
-
-struct ShrinkOptions {
-    int32_t max_runs = 400;  // a bound on the candidate runs tried
-    // For liveness failures: keep the steps from the last heal on and the
-    // duration, or "did not converge" would hold trivially.
-    bool keep_liveness_phase = false;
-};
-struct ShrinkStats {
-    int32_t runs = 0;
-    size_t steps_before = 0, steps_after = 0;
-};
-
-// Reduces `failing` while `still_fails` holds: delta debugging (ddmin) over
-// the timeline steps, then the workload (clients, rate, keys, mix), then the
-// duration. Returns the smallest failing scenario found; `failing` itself
-// when nothing smaller fails. `still_fails(failing)` should be true.
-Scenario shrink_scenario(const Scenario& failing,
-                         const std::function<bool(const Scenario&)>& still_fails,
-                         const ShrinkOptions& options, ShrinkStats* stats);
-
-// The predicate shrink uses for a run: same seed, same outcome kind.
-std::function<bool(const Scenario&)> same_outcome(uint64_t seed, Outcome outcome,
-                                                  const JudgeOptions& options);
 
 }  // namespace sim

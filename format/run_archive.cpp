@@ -140,7 +140,7 @@ std::string check_checkpoint(const RunArchive& ar, size_t i, const Timeline::Che
     WorldState unpacked;
     std::string why;
     if (!Timeline::unpack_checked(c, &unpacked, &why)) return why;
-    return "";
+    return check_unpacked_state(unpacked);
 }
 
 bool load_checkpoints(ArchiveIn& a, const std::string& source, RunArchive* out,

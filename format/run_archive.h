@@ -19,9 +19,14 @@
 // crash or an exception: every size is bounded by a named limit before
 // anything is allocated, and everything that can be checked structurally is
 // (the node count against the scenario, ids in range, checkpoints in order
-// and within the run, the packed logs decodable). The checksum detects
-// accidents, not forgery: a state crafted to pass these checks can still
-// trip an ASSERT when it runs. verify_run_archive (`raftplay replay FILE`)
+// and within the run, the packed logs decodable, each node's own rules,
+// the disks' logs, and what the handlers of the messages it holds assert:
+// state_check.cpp). The checksum detects accidents, not forgery: those
+// checks are what keeps a crafted state from an ASSERT when it runs (the
+// fuzz harness runs every archive it accepts, and still finds states they
+// miss: one known is an append response acknowledging past its leader's
+// log, which the leader's invariant sweep then catches). Whether a state is one the
+// run could reach is for verify_run_archive (`raftplay replay FILE`), which
 // re-simulates and compares everything.
 #pragma once
 

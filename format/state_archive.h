@@ -179,6 +179,11 @@ void load_inputs(ArchiveIn& a, std::vector<Action>* inputs);
 std::string save_checkpoint_state(const WorldState& s);
 // The structural checks alone (state_check.cpp): "" when `s` may run.
 std::string check_loaded_state(const Scenario& scenario, const RunLogs& logs, const WorldState& s);
+// The second stage, on the state Timeline::unpack_checked made of a loaded
+// checkpoint (logs, snapshots and stores in place): each node's own rules
+// (raft::Node::broken_rule_between_inputs), the disks' logs, and what the
+// handlers of the messages it holds assert. "" when it may run.
+std::string check_unpacked_state(const WorldState& s);
 bool load_checkpoint_state(const std::string& bytes, const Scenario& scenario, const RunLogs& logs,
                            WorldState* out, std::string* error);
 

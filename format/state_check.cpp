@@ -2,6 +2,7 @@
 // from a run archive passes before any of it runs (state_archive.h,
 // check_loaded_state). Kept apart from the serialize functions: those say
 // how a state is written, these what a loaded one may hold.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -11,11 +12,15 @@
 
 namespace sim {
 
-// What the world indexes by or compares against: node and client ids,
-// message ids, the logs' sizes. A check that fails names what is wrong. The
-// protocol's own invariants (raft/node_invariants.cpp) are not re-checked
-// here: a forged state that passes these checks can still trip an ASSERT
-// when it runs; `raftplay replay` verifies a file by re-simulating it.
+// Two stages. check_loaded_state, on the decoded state (logs and snapshots
+// still packed): what the world indexes by or compares against (node and
+// client ids, message ids, the logs' sizes) and what the handlers a message
+// reaches assert about it. check_unpacked_state, on the state as a restore
+// would install it: each node's own rules (raft::Node's invariant sweep, an
+// empty Ready, a well-formed log), the disks' logs, and what needs the
+// unpacked snapshots. A check that fails names what is wrong. What these
+// cannot see is whether the state is one the run could reach: `raftplay
+// replay` verifies a file by re-simulating it.
 
 namespace {
 
@@ -26,13 +31,39 @@ struct Bounds {
     int64_t duration_us = 0;
 };
 
-// Protocol messages index the nodes' progress by their ends; client traffic
-// names a client by its index or kClientBase plus it (the world checks those
-// on arrival).
+// An append's entries follow its previous entry, in terms up to its own.
+bool append_ok(const raft::Message& m) {
+    raft::Index next = m.prev_log_index + 1;
+    raft::Term term = std::max<raft::Term>(1, m.prev_log_term);  // a follower appends after it
+    for (const raft::Entry& e : m.entries) {
+        if (e.index != next++ || e.term < term || e.term > m.term) return false;
+        term = e.term;
+    }
+    return m.prev_log_index >= 0;
+}
+
+// What the node handlers and the world assert about a message: protocol
+// messages index the nodes' progress by their ends and carry their sender's
+// term; a request from a client names the node it goes to (the client is
+// named by cmd.client_id, which the world checks on arrival); a forwarded
+// proposal names the node that answers its client; a refusal rides only on a
+// response that refuses.
 bool message_ok(const Bounds& b, const raft::Message& m) {
     auto node = [&](raft::NodeId id) { return id >= 0 && id < b.nodes; };
-    if (!raft::is_client_traffic(m.type)) return node(m.from) && node(m.to) && m.from != m.to;
-    return m.origin >= -1 && m.origin < b.nodes && m.hops >= 0;
+    if (m.refusal != raft::Refusal::kNone && !m.reject) return false;
+    switch (m.type) {
+        case raft::MsgType::kClientReq:
+            return node(m.to) && m.hops == 0;
+        case raft::MsgType::kClientResp:
+            return node(m.from) && m.to == raft::kNone;
+        case raft::MsgType::kProp:
+            return node(m.from) && node(m.to) && m.from != m.to && node(m.origin) && m.hops >= 1 &&
+                   m.hops <= 3;
+        default:
+            break;
+    }
+    if (!node(m.from) || !node(m.to) || m.from == m.to || m.term < 1) return false;
+    return m.type != raft::MsgType::kAppend || append_ok(m);
 }
 
 bool messages_ok(const Bounds& b, const std::vector<raft::Message>& ms) {
@@ -81,7 +112,8 @@ std::string check_node(const Bounds& b, const Scenario& sc, size_t i, const Node
         static_cast<size_t>(s.disk.fsync_covering) > s.disk.pending.size())
         return "held messages or fsync out of range";
     for (const WriteBatch& w : s.disk.pending)
-        if (!messages_ok(b, w.after_persist)) return "a message waiting on the disk out of range";
+        if (!messages_ok(b, w.after_persist))
+            return "a message waiting on the disk out of range or malformed";
     if (s.seen_vote < -1 || s.seen_vote >= b.nodes) return "traced vote out of range";
     return "";
 }
@@ -101,6 +133,15 @@ bool event_ok(const Bounds& b, const Event& e) {
                         e.kind == EventKind::kClientDeadline;
     if (e.kind == EventKind::kDeliver) return e.arg >= 1 && e.arg < b.next_msg_id;
     return e.node >= 0 && e.node < (client ? b.clients : b.nodes);
+}
+
+// A lazy timer's current event (its generation) is the one its event_us
+// names (World::lazy_due asserts it).
+bool lazy_timer_event_ok(const WorldState& s, const Event& e) {
+    if (e.kind != EventKind::kElectionTimer && e.kind != EventKind::kLeaseTimer) return true;
+    const NodeSlot& n = s.nodes[static_cast<size_t>(e.node)];
+    const LazyTimer& t = e.kind == EventKind::kElectionTimer ? n.election : n.lease;
+    return static_cast<uint64_t>(e.arg) != t.gen || t.event_us == e.t_us;
 }
 
 std::string check_network(const Bounds& b, const WorldState& s) {
@@ -123,11 +164,15 @@ std::string check_network(const Bounds& b, const WorldState& s) {
     if (!why.empty()) return why;
     for (const auto& [id, f] : s.net.wire())
         if (id >= b.next_msg_id || !message_ok(b, f.msg))
-            return "a message on the wire out of range";
+            return "a message on the wire out of range or malformed";
     EventQueue q = s.queue;
     while (!q.empty()) {
         const Event e = q.pop();
         if (e.seq >= s.next_seq || !event_ok(b, e)) return "an event out of range";
+        if (e.t_us < s.now_us) return "an event before the state's time";
+        if (e.kind == EventKind::kClientNext && !s.clients[static_cast<size_t>(e.node)].workload)
+            return "a workload event for a scripted client";
+        if (!lazy_timer_event_ok(s, e)) return "a timer event where its timer has none";
     }
     return "";
 }
@@ -202,6 +247,91 @@ std::string check_loaded_state(const Scenario& sc, const RunLogs& logs, const Wo
     if (std::string why = check_watches(b, s.checker); !why.empty()) return why;
     if (std::string why = check_triggers(sc, s); !why.empty()) return why;
     return check_sizes(s, logs);
+}
+
+namespace {
+
+// A node's private counter, read through its field list (as imaged() does).
+int64_t next_read_ctx(const raft::Node& n) {
+    int64_t out = 0;
+    raft::Node::visit_fields(n, [&](const char* name, const auto& field) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, int64_t>) {
+            if (std::strcmp(name, "next_read_ctx") == 0) out = field;
+        }
+    });
+    return out;
+}
+
+// Taken only after applying an entry (index and term >= 1): a follower
+// installing it compacts its log there (RaftLog::compact asserts the term).
+bool snapshot_ok(const raft::SnapshotPtr& s) {
+    return s == nullptr || (s->last_included_index >= 1 && s->last_included_term >= 1);
+}
+
+// A message as its receiver will step it: an InstallSnapshot carries its
+// snapshot; a ReadIndex acknowledgement names a read its leader registered.
+bool unpacked_message_ok(const WorldState& s, const raft::Message& m) {
+    if (!snapshot_ok(m.snapshot)) return false;
+    if (m.type == raft::MsgType::kSnapshot && m.snapshot == nullptr) return false;
+    if (m.type != raft::MsgType::kAppendResp || m.read_ctx == 0) return true;
+    const raft::Node& leader = s.nodes[static_cast<size_t>(m.to)].node;
+    return m.read_ctx > 0 && m.read_ctx < next_read_ctx(leader);
+}
+
+// What recovery reads back into a new node (Node::restore appends it entry
+// by entry, up to the first damaged one): every entry where it was written
+// (recover asserts it), and up to the damage terms ascending and none past
+// the durable term; sealed entries in the write queue.
+std::string check_disk(size_t nodes, const DurableState& d, const Disk& disk) {
+    // A restarted node adopts the durable hard state: a term, a vote for a node.
+    auto hard_state_ok = [&](const raft::HardState& h) {
+        return h.current_term >= 0 && h.voted_for >= -1 &&
+               h.voted_for < static_cast<raft::NodeId>(nodes);
+    };
+    if (!snapshot_ok(d.snapshot)) return "durable snapshot at index or term 0";
+    if (!hard_state_ok(d.hard_state)) return "durable hard state out of range";
+    raft::Index next = d.snapshot_index() + 1;
+    raft::Term term = d.snapshot ? d.snapshot->last_included_term : 1;
+    bool damaged = false;
+    for (const StoredEntry& e : d.log) {
+        if (e.entry.index != next++) return "durable log out of order";
+        damaged = damaged || e.checksum != e.entry.hash;  // a torn or corrupted write
+        if (damaged) continue;
+        if (e.entry.term < term || e.entry.term > d.hard_state.current_term)
+            return "durable log terms out of order or past the durable term";
+        term = e.entry.term;
+    }
+    for (const WriteBatch& w : disk.pending) {
+        if (!snapshot_ok(w.snapshot) || !hard_state_ok(w.hard_state))
+            return "queued snapshot or hard state out of range";
+        for (const raft::Entry& e : w.entries)
+            if (e.index < 1 || e.hash == 0) return "queued entry unsealed or at index 0";
+    }
+    return "";
+}
+
+std::string check_unpacked_node(const WorldState& s, const NodeSlot& n) {
+    if (const char* why = n.node.broken_rule_between_inputs()) return why;
+    if (!snapshot_ok(n.node.snapshot())) return "snapshot at index or term 0";
+    if (std::string why = check_disk(s.nodes.size(), n.disk.durable, n.disk); !why.empty())
+        return why;
+    for (const WriteBatch& w : n.disk.pending) {
+        for (const raft::Message& m : w.after_persist)
+            if (!unpacked_message_ok(s, m)) return "a message waiting on the disk";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string check_unpacked_state(const WorldState& s) {
+    for (size_t i = 0; i < s.nodes.size(); i++) {
+        const std::string why = check_unpacked_node(s, s.nodes[i]);
+        if (!why.empty()) return "node " + std::to_string(i) + ": " + why;
+    }
+    for (const auto& [id, f] : s.net.wire())
+        if (!unpacked_message_ok(s, f.msg)) return "a message on the wire";
+    return "";
 }
 
 }  // namespace sim

@@ -7,6 +7,12 @@
 
 namespace raft {
 
+// The encoders write only what the decoders accept (enumerators in range,
+// keys and session ids strictly increasing): an encoder that breaks that is
+// a programmer error and asserts. The decoders read outside bytes, so what
+// they find wrong is a false return; they assert only on their caller's
+// arguments (a position inside the input).
+
 void put_varint(uint64_t v, std::string* out) {
     while (v >= 0x80) {
         out->push_back(static_cast<char>((v & 0x7f) | 0x80));
@@ -43,6 +49,7 @@ bool get_signed(const std::string& in, size_t* pos, int64_t* v) {
 }
 
 bool get_string(const std::string& in, size_t* pos, std::string* s) {
+    ASSERT_CMP(*pos, <=, in.size());  // for in.size() - *pos below
     uint64_t n = 0;
     if (!get_varint(in, pos, &n) || n > in.size() - *pos) return false;
     s->assign(in, *pos, static_cast<size_t>(n));
@@ -51,6 +58,7 @@ bool get_string(const std::string& in, size_t* pos, std::string* s) {
 }
 
 void encode_entry(const Entry& e, Index* prev_index, std::string* out) {
+    ASSERT(e.type <= EntryType::kConfig && e.cmd.op <= OpType::kAppend);  // get_enum's ranges
     put_signed(e.index - *prev_index, out);
     *prev_index = e.index;
     put_signed(e.term, out);
@@ -87,6 +95,7 @@ bool get_enum(const std::string& in, size_t* pos, Enum max, Enum* out) {
 }  // namespace
 
 bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e) {
+    ASSERT_CMP(*pos, <=, in.size());  // the readers compute in.size() - *pos
     int64_t delta = 0;
     if (!get_signed(in, pos, &delta) || !get_signed(in, pos, &e->term)) return false;
     // Garbage can hold any delta: an index that would overflow is malformed,
@@ -117,6 +126,7 @@ void encode_entries(const std::vector<Entry>& entries, std::string* out) {
 }
 
 bool decode_entries(const std::string& in, size_t* pos, std::vector<Entry>* out) {
+    ASSERT_CMP(*pos, <=, in.size());
     uint64_t n = 0;
     if (!get_varint(in, pos, &n) || n > in.size()) return false;
     out->clear();
@@ -176,6 +186,8 @@ void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) 
     put_signed(s.last_included_index, out);
     put_signed(s.last_included_term, out);
     put_varint(s.sessions.size(), out);
+    for (size_t i = 0; i < s.sessions.size(); i++)
+        ASSERT(i == 0 || s.sessions[i - 1].first < s.sessions[i].first);  // get_sessions' order
     for (const auto& [id, session] : s.sessions) {
         put_signed(id, out);
         put_signed(session.last_seq, out);
@@ -184,12 +196,16 @@ void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) 
     ASSERT_CMP(s.kv_meta.size(), ==, s.kv.size());
     if (!base) {
         put_varint(s.kv.size(), out);
-        for (size_t i = 0; i < s.kv.size(); i++)
+        for (size_t i = 0; i < s.kv.size(); i++) {
+            // get_whole_kv's order; the diff below relies on it too.
+            ASSERT(i == 0 || s.kv[i - 1].first < s.kv[i].first);
             put_pair(s, i, out);
+        }
         return;
     }
     ASSERT_CMP(base->kv_meta.size(), ==, base->kv.size());
-    // Both are sorted by key: one merge walk finds the differences.
+    // Both are sorted by key: one merge walk finds the differences. (The
+    // base was encoded whole first, which checked its order.)
     std::string ops;
     uint64_t count = 0;
     size_t a = 0, b = 0;
@@ -294,6 +310,8 @@ bool get_diff_kv(const std::string& in, size_t* pos, uint64_t n, const Snapshot&
 }  // namespace
 
 bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, Snapshot* out) {
+    ASSERT_CMP(*pos, <=, in.size());
+    ASSERT(base != out);  // the result is merged from base
     uint64_t n = 0;
     if (!get_signed(in, pos, &out->last_included_index) ||
         !get_signed(in, pos, &out->last_included_term) || !get_sessions(in, pos, out) ||

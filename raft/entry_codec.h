@@ -1,6 +1,7 @@
 // raft/entry_codec.h — a compact, deterministic byte encoding of log entries
 // and snapshots (varints and length-prefixed strings), used where much state
-// is stored at once: world checkpoints. Not a wire format; no versioning.
+// is stored at once (checkpoints of many nodes). Not a wire format; no
+// versioning.
 // Decoding is fuzzed (tests/fuzz/entry_codec_fuzz.cpp).
 #pragma once
 

@@ -19,6 +19,8 @@ uint64_t KvStore::pair_hash(uint64_t key_hash, const std::string& v) {
 }
 
 size_t KvStore::probe(const std::string& k, uint64_t key_hash) const {
+    // A power of two with a free position: the mask works and the loop ends.
+    ASSERT(!index_.empty() && size_ < index_.size());
     const size_t mask = index_.size() - 1;
     for (size_t i = static_cast<size_t>(key_hash >> 32) & mask;; i = (i + 1) & mask) {
         const uint32_t e = index_[i];
@@ -35,6 +37,8 @@ void KvStore::index_grow() {
 // An index of n positions (a power of two) with every live slot, inserted in
 // key order, so the layout depends only on the content.
 void KvStore::index_build(size_t n) {
+    ASSERT((n & (n - 1)) == 0);    // a power of two: positions are masked
+    ASSERT_CMP(n, >=, 2 * size_);  // at most half full: probe runs stay short
     index_.assign(n, 0);
     for (const std::vector<uint32_t>& c : chunks_) {
         for (uint32_t s : c) {
@@ -49,6 +53,7 @@ void KvStore::index_build(size_t n) {
 // Removes position pos, shifting later members of its probe run back so
 // that no search stops early (no tombstones).
 void KvStore::index_erase(size_t pos) {
+    ASSERT(pos < index_.size() && index_[pos] != 0);  // a position that holds a slot
     const size_t mask = index_.size() - 1;
     size_t hole = pos;
     for (size_t i = (pos + 1) & mask; index_[i] != 0; i = (i + 1) & mask) {
@@ -63,6 +68,7 @@ void KvStore::index_erase(size_t pos) {
 }
 
 size_t KvStore::chunk_for(const std::string& k) const {
+    ASSERT(!chunks_.empty() && last_prefix_.size() == chunks_.size());
     const uint64_t p = key_prefix(k);
     size_t lo = 0, hi = chunks_.size();
     while (lo < hi) {
@@ -150,6 +156,7 @@ void KvStore::set(const std::string& k, const Blob& v, Index index) {
     const bool last = i == c.size();
     c.insert(c.begin() + static_cast<std::ptrdiff_t>(i), s);
     size_++;
+    ASSERT_CMP(c.size(), <=, kChunkMax + 1);  // one insert past the limit at most: split below
     if (last) note_last_key(ci);
     if (c.size() > kChunkMax) {
         std::vector<uint32_t> upper(c.begin() + kChunkMax / 2, c.end());
@@ -170,10 +177,13 @@ void KvStore::erase(const std::string& k) {
     if (size_ == 0) return;
     const size_t at = probe(k, base::hash_bytes(k));
     if (index_[at] == 0) return;
+    const uint32_t indexed = index_[at] - 1;
     index_erase(at);
     const size_t ci = chunk_for(k);
     std::vector<uint32_t>& c = chunks_[ci];
     const size_t i = position(c, k);
+    // The key order and the hash index agree on the key's slot.
+    ASSERT(i < c.size() && c[i] == indexed);
     const uint32_t s = c[i];
     hash_ -= pool_hash_[s];
     pool_[s] = Pair();
@@ -212,6 +222,7 @@ bool KvStore::operator==(const KvStore& o) const {
 }
 
 CommandResult KvStore::apply(const Command& cmd, Index index) {
+    ASSERT_CMP(cmd.op, <=, OpType::kAppend);  // every operation has a case below
     Session& session = sessions_[cmd.client_id];
     if (cmd.seq != 0 && cmd.seq <= session.last_seq) {
         // §8: a duplicate of an executed command answers from the session
@@ -264,10 +275,15 @@ Snapshot KvStore::to_snapshot(Index index, Term term) const {
         }
     }
     s.sessions.assign(sessions_.begin(), sessions_.end());
+    ASSERT_CMP(s.kv.size(), ==, size_);  // every chunk walked, no slot twice
     return s;
 }
 
 void KvStore::restore(const Snapshot& snap) {
+    // The pairs become the chunks as they are: they must be in key order
+    // (decoders reject anything else, to_snapshot writes it so).
+    for (size_t i = 1; i < snap.kv.size(); i++)
+        ASSERT_MSG(snap.kv[i - 1].first < snap.kv[i].first, "snapshot keys strictly increasing");
     chunks_.clear();
     last_prefix_.clear();
     sessions_.clear();

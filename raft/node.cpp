@@ -24,6 +24,10 @@ namespace raft {
 
 Node::Node(NodeId id, const Config& config, uint64_t rng_seed)
     : id_(id), config_(config), rng_(rng_seed) {
+    // Vote and read bitmasks hold one bit per node; ids index the progress.
+    ASSERT(config.node_count >= 1 && config.node_count <= kMaxNodes);
+    ASSERT(static_cast<uint32_t>(id) < static_cast<uint32_t>(config.node_count));
+    ASSERT_CMP(config.election_timeout_us_min, <=, config.election_timeout_us_max);
     progress_.resize(static_cast<size_t>(config.node_count));
 }
 
@@ -50,6 +54,8 @@ void Node::restore(const HardState& hs, const SnapshotPtr& snap,
 
 void Node::start() {
     const InputCheck check(this);
+    // A fresh or recovered process starts as a follower that knows no leader.
+    ASSERT(role_ == Role::kFollower && leader_ == kNone);
     reset_election_timer();
 }
 
@@ -96,6 +102,11 @@ void Node::step(Message&& m) {
     ASSERT_CMP(m.type, <, MsgType::kCount);
     ASSERT_MSG(m.type != MsgType::kClientResp, "client responses go to clients, not nodes");
     ASSERT_CMP(m.to, ==, id_);
+    // Node traffic comes from another node: the handlers index progress and
+    // vote bitmasks by m.from (one unsigned compare: a negative id wraps).
+    ASSERT(is_client_traffic(m.type) ||
+           (static_cast<uint32_t>(m.from) < static_cast<uint32_t>(config_.node_count) &&
+            m.from != id_));
     if (!step_term(m)) return;
     switch (m.type) {
         case MsgType::kPreVote:
@@ -136,10 +147,8 @@ void Node::step(Message&& m) {
 // server into a follower of that term; a lower term is stale. Returns whether
 // the message should still be handled.
 bool Node::step_term(const Message& m) {
-    ASSERT(is_client_traffic(m.type) || (m.from >= 0 && m.from < config_.node_count));
-    ASSERT(is_client_traffic(m.type) || m.from != id_);
-    if (is_client_traffic(m.type)) return true;
-    ASSERT_CMP(m.term, >, 0);  // every node message carries its sender's term
+    if (is_client_traffic(m.type)) return true;  // (step checked the sender of the rest)
+    ASSERT_CMP(m.term, >, 0);                    // every node message carries its sender's term
     const bool vote_request = m.type == MsgType::kPreVote || m.type == MsgType::kVote;
     if (m.term > current_term_) {
         // Thesis §4.2.3: a server that heard from a leader recently ignores
@@ -200,6 +209,8 @@ void Node::on_election_timeout() {
     if (role_ == Role::kLeader) {
         if (config_.check_quorum) check_quorum();
         if (role_ == Role::kLeader) ready_.election_timer_us = config_.election_timeout_us_min;
+        // Re-armed either way: a deposed leader drew a fresh timeout.
+        ASSERT_CMP(ready_.election_timer_us, >=, 0);
         return;
     }
     // §5.2: no word from a leader for an election timeout: campaign.
@@ -208,11 +219,15 @@ void Node::on_election_timeout() {
     } else {
         become_candidate();
     }
+    // A campaign always re-arms the timer (or a lost election would never
+    // be retried), and a follower is no longer one.
+    ASSERT(role_ != Role::kFollower && ready_.election_timer_us >= 0);
 }
 
 void Node::on_heartbeat_timeout() {
     const InputCheck check(this);
     if (role_ != Role::kLeader) return;
+    ASSERT_CMP(progress_.size(), ==, static_cast<size_t>(config_.node_count));
     heartbeat_round_++;
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
@@ -262,6 +277,10 @@ void Node::on_hard_state_persisted(const HardState& hs) {
 }
 
 void Node::persist_hard_state() {
+    // A vote names a node; what is written never goes behind what is durable.
+    ASSERT(voted_for_ == kNone ||
+           static_cast<uint32_t>(voted_for_) < static_cast<uint32_t>(config_.node_count));
+    ASSERT_CMP(current_term_, >=, durable_hard_state_.current_term);
     ready_.has_hard_state = true;
     ready_.hard_state = HardState{current_term_, voted_for_};
 }
@@ -315,6 +334,7 @@ void Node::broadcast_append() {
 }
 
 void Node::broadcast_heartbeat(int64_t read_ctx) {
+    ASSERT_CMP(read_ctx, <, next_read_ctx_);  // 0, or a read this leader registered
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p != id_) send_heartbeat(p, read_ctx);
     }
@@ -652,6 +672,8 @@ void Node::take_snapshot() {
 
 void Node::reply_client(const Command& cmd, const CommandResult& r, bool retryable,
                         const char* error) {
+    // A retryable answer says why; a result carries no error.
+    ASSERT((error != nullptr) == retryable);
     Message m;
     m.type = MsgType::kClientResp;
     m.from = id_;
@@ -678,6 +700,8 @@ void Node::propose(const Command& cmd, NodeId origin) {
 }
 
 void Node::handle_client_request(const Message& m) {
+    ASSERT_CMP(m.type, ==, MsgType::kClientReq);
+    ASSERT_CMP(m.hops, ==, 0);  // straight from the client; forwarding makes a kProp
     const bool is_get = m.cmd.op == OpType::kGet;
     if (is_get && role_ != Role::kLeader && has_mutation(kMutFollowerLocalReads)) {
         // Deliberately broken: a follower's state may be stale.
@@ -696,6 +720,8 @@ void Node::handle_client_request(const Message& m) {
 }
 
 void Node::maybe_forward_or_reject(const Message& m) {
+    ASSERT(m.type == MsgType::kClientReq || m.type == MsgType::kProp);
+    ASSERT_CMP(role_, !=, Role::kLeader);  // a leader proposes or reads itself
     if (leader_ == kNone || leader_ == id_ || m.hops >= 3) {
         reply_client(m.cmd, CommandResult{}, true, "no leader");
         return;
@@ -712,6 +738,11 @@ void Node::maybe_forward_or_reject(const Message& m) {
 }
 
 void Node::handle_prop(const Message& m) {
+    ASSERT_CMP(m.type, ==, MsgType::kProp);
+    // A forwarded request: a follower answers its client once applied, so
+    // origin names a node; it was forwarded at least once, and at most 3 times.
+    ASSERT(static_cast<uint32_t>(m.origin) < static_cast<uint32_t>(config_.node_count));
+    ASSERT(m.hops >= 1 && m.hops <= 3);
     if (role_ != Role::kLeader) {
         maybe_forward_or_reject(m);
         return;
@@ -798,6 +829,7 @@ int64_t Node::round_from_wire(int32_t round) const {
 
 void Node::handle_read_ack(NodeId from, int64_t ctx) {
     ASSERT_CMP(ctx, <, next_read_ctx_);  // a context this leader issued
+    ASSERT(static_cast<uint32_t>(from) < static_cast<uint32_t>(config_.node_count));  // 1u << from
     // A heartbeat round confirms every read registered before it.
     for (PendingRead& r : reads_) {
         if (r.ctx <= ctx) r.acks |= 1u << from;
@@ -809,6 +841,7 @@ void Node::serve_reads() {
     if (role_ != Role::kLeader) return;
     while (!reads_.empty()) {
         const PendingRead& r = reads_.front();
+        ASSERT_CMP(r.read_index, <=, commit_index_);  // §6.4: it waits for this commit
         if (std::popcount(r.acks) < quorum() || last_applied_ < r.read_index) break;
         reply_client(r.cmd, kv_.read(r.cmd.key), false, nullptr);
         reads_.erase(reads_.begin());
@@ -816,6 +849,7 @@ void Node::serve_reads() {
 }
 
 void Node::drop_reads() {
+    ASSERT_CMP(role_, ==, Role::kLeader);  // only a leader holds reads; it is stepping down
     for (const PendingRead& r : reads_)
         reply_client(r.cmd, CommandResult{}, true, "not leader");
     for (const Command& c : deferred_reads_)

@@ -137,10 +137,10 @@ class Node {
     void take_snapshot();
 
     // ---- checkpoint image ----------------------------------------------------
-    // The one door for checkpoints (sim/timeline.cpp): a node's bulky state
-    // moves out into an Image, the small rest (terms, indexes, progress,
-    // timers) is copied as-is, and the image moves back. Between take_image
-    // and put_image the node must not be stepped.
+    // The one door for whoever checkpoints a node: its bulky state moves out
+    // into an Image, the small rest (terms, indexes, progress, timers) is
+    // copied as-is, and the image moves back. Between take_image and
+    // put_image the node must not be stepped.
     struct Image {
         std::vector<Entry> log;  // the entries after the log's offset
         SnapshotPtr snapshot;    // the latest snapshot this node holds
@@ -152,6 +152,13 @@ class Node {
     };
     Image take_image();
     void put_image(Image&& image);
+    // The first rule of this node's own state that its state breaks, or
+    // nullptr: the invariant sweep's rules (node_invariants.cpp), plus what
+    // holds between inputs (an empty Ready) and the whole log's shape
+    // (consecutive indexes, terms that never decrease). For a node whose
+    // state came from outside, checked before it is stepped: every handler's
+    // ASSERTs assume these rules.
+    const char* broken_rule_between_inputs() const;
 
     Ready take_ready() {
         Ready r = std::move(ready_);
@@ -205,12 +212,12 @@ class Node {
 
     // ---- field list, for file formats ---------------------------------------------
     // Calls f(name, field) for every data member, in declaration order; Self
-    // is Node or const Node. It exists so that a saved-run format above this
-    // layer (format/state_archive.cpp, built on cereal) can save and load a
-    // node's private state without raft/ knowing any format or library, and
-    // without an accessor per field. A new member must be listed here (the
-    // archive's round-trip test in tests/unit/run_archive_test.cpp fails
-    // otherwise); the format's version then goes up.
+    // is Node or const Node. It exists so that a file format in a layer above
+    // can save and load a node's private state without raft/ knowing any
+    // format or library, and without an accessor per field: it is that
+    // format's deliberate field list, beside Image (docs/architecture.md). A
+    // new member must be listed here, or a format's round trip loses it (the
+    // format's round-trip test says so); the format's version then goes up.
     template <class Self, class F>
     static void visit_fields(Self& self, F&& f) {
         f("id", self.id_);
@@ -367,9 +374,16 @@ class Node {
         Term term_;
         NodeId voted_for_;
     };
+    // A broken rule: its name and, for a comparison, both sides (the sweep
+    // prints them as ASSERT_CMP does).
+    struct BrokenRule {
+        const char* what = nullptr;
+        int64_t a = 0, b = 0;
+    };
     void check_invariants() const;
-    void check_role_invariants() const;
-    void check_leader_invariants() const;
+    BrokenRule broken_rule() const;
+    BrokenRule broken_role_rule() const;
+    BrokenRule broken_leader_rule() const;
 };
 
 }  // namespace raft

@@ -93,6 +93,8 @@ void Node::campaign(bool force) {
     const InputCheck check(this);
     if (role_ == Role::kLeader) return;
     become_candidate();
+    // Its own vote counts only once durable: never a leader in this step.
+    ASSERT_CMP(role_, ==, Role::kCandidate);
     if (force) {
         for (Message& m : ready_.msgs) {
             if (m.type == MsgType::kVote) m.force = true;
@@ -155,6 +157,7 @@ void Node::handle_vote_request(const Message& m) {
 // that is not newer), then the log (with the voter's last entry, so the
 // refusal shows both (index, term)s).
 void Node::explain_vote_refusal(bool can_vote, bool pre, Message* r) const {
+    ASSERT(r->reject && r->refusal == Refusal::kNone);  // a refused vote, not yet explained
     if (!can_vote) {
         r->refusal = pre ? Refusal::kStaleTerm : Refusal::kAlreadyVoted;
         if (!pre) r->voted_for = voted_for_;
@@ -166,6 +169,9 @@ void Node::explain_vote_refusal(bool can_vote, bool pre, Message* r) const {
 }
 
 void Node::handle_vote_response(const Message& m) {
+    // The sender's bit (1u << m.from) must exist; a node never answers itself.
+    ASSERT(static_cast<uint32_t>(m.from) < static_cast<uint32_t>(config_.node_count) &&
+           m.from != id_);
     const bool pre = m.type == MsgType::kPreVoteResp;
     if (pre ? role_ != Role::kPreCandidate : role_ != Role::kCandidate) return;
     if (m.reject) {

@@ -1,6 +1,7 @@
 // raft/types.cpp — names of the protocol vocabulary and the entry hash.
 #include "raft/types.h"
 
+#include "base/assert.h"
 #include "base/hash.h"
 #include "raft/kv.h"
 
@@ -78,6 +79,9 @@ const char* refusal_name(Refusal r) {
 }
 
 RefusalNote refusal_note(const Message& m) {
+    // A refusal rides only on a response that refuses (Message::refusal).
+    ASSERT(m.refusal == Refusal::kNone || m.reject);
+    ASSERT_CMP(m.refusal, <, Refusal::kCount);
     switch (m.refusal) {
         case Refusal::kAlreadyVoted:
             return {m.refusal, m.voted_for, 0, m.term, true};

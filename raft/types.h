@@ -1,7 +1,7 @@
 // raft/types.h — the vocabulary of the protocol: ids, entries, commands,
 // messages, hard state, snapshots and the protocol configuration.
 //
-// Owns plain data only. Must not include anything from sim/ or render/, and
+// Owns plain data only. Must not include anything from the layers above it, and
 // nothing that knows about clocks, threads or randomness. Every field that is
 // serialized (disk, checkpoints, traces) has a fixed width.
 #pragma once
@@ -54,9 +54,8 @@ class Blob {
 // (an absent key counts as empty). Appended last: the values are hashed and
 // serialized, so existing kinds keep theirs.
 enum class OpType : uint8_t { kPut = 0, kGet = 1, kDelete = 2, kCas = 3, kAppend = 4 };
-// "put", "get", "delete", "cas", "append": the one table of operation names. Client
-// histories (format/history_json) and run logs carry them, so they must not
-// change.
+// "put", "get", "delete", "cas", "append": the one table of operation names. Saved
+// client histories and run logs carry them, so they must not change.
 const char* op_name(OpType op);
 
 struct Command {

@@ -42,6 +42,7 @@ void Checker::record_commit_terms(CheckerState& cs, const raft::Node& n) {
 }
 
 void Checker::report_went_back(const NodeWatch& w, const raft::Node& n) {
+    ASSERT(pending_.empty());  // reported once per input, before anything else
     if (n.current_term() < w.last_term) {
         pending_.push_back(make("monotonic_term", node_name(n.id()) + " term went back from " +
                                                       std::to_string(w.last_term) + " to " +

@@ -106,6 +106,7 @@ void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
 // never a read outside `in` or an unbounded allocation.
 bool decode_literals(const std::string& in, size_t* pos, uint64_t count, raft::Index next,
                      std::vector<raft::Entry>* list) {
+    ASSERT_CMP(*pos, <=, in.size());
     raft::Index prev = next - 1;
     for (uint64_t i = 0; i < count; i++) {
         raft::Entry e;
@@ -129,6 +130,7 @@ bool decode_copy(const std::vector<raft::Entry>& src, uint64_t count, raft::Inde
 
 bool decode_list(const std::string& in, size_t* pos, std::vector<std::vector<raft::Entry>>* lists,
                  size_t k) {
+    ASSERT_CMP(k, <, lists->size());  // copies name only the lists before k
     std::vector<raft::Entry>& list = (*lists)[k];
     uint64_t n = 0;
     if (!raft::get_varint(in, pos, &n)) return false;
@@ -270,6 +272,7 @@ void encode_checksums(const std::vector<StoredEntry>& log, std::string* out) {
 }
 
 bool decode_checksums(const std::string& in, size_t* pos, std::vector<StoredEntry>* log) {
+    ASSERT_CMP(*pos, <=, in.size());
     // Each pair takes at least two bytes: the loop ends within the input.
     for (;;) {
         uint64_t k = 0, sum = 0;
@@ -317,6 +320,8 @@ Timeline::Timeline(std::shared_ptr<const Scenario> scenario, uint64_t seed,
     world_ = std::make_unique<World>(scenario_, seed_, std::move(inputs));
     world_->record_trace = options_.record_trace;
     take_checkpoint();
+    // Every seek and fork relies on a checkpoint at time 0.
+    ASSERT(checkpoints_.size() == 1 && checkpoints_.front().state.events == 0);
 }
 
 size_t Timeline::checkpoint_bytes() const {
@@ -324,6 +329,7 @@ size_t Timeline::checkpoint_bytes() const {
     for (size_t i = 0; i < checkpoints_.size(); i++) {
         const Checkpoint& c = checkpoints_[i];
         b += c.bytes;
+        ASSERT(c.snapshots != nullptr);  // pack and the archive's loader always set one
         // Only neighbours share a block (thinning keeps that true).
         if (i == 0 || c.snapshots != checkpoints_[i - 1].snapshots) b += c.snapshots->capacity();
     }
@@ -469,6 +475,9 @@ void Timeline::restore_checkpoint(const Checkpoint& c) {
 void Timeline::take_checkpoint() {
     const Checkpoint* previous = checkpoints_.empty() ? nullptr : &checkpoints_.back();
     Checkpoint c = pack(world_->state_for_checkpoint(), previous);
+    // Checkpoints ascend: restore_nearest and seek_time pick the last one
+    // before a point by scanning in order.
+    ASSERT(previous == nullptr || previous->state.events < c.state.events);
     checkpoints_.push_back(std::move(c));
     thin_checkpoints();
 }
@@ -539,6 +548,7 @@ void Timeline::seek_event(int64_t event) {
         if (!world_->step(end_us())) break;
         note_progress();
     }
+    ASSERT_CMP(world_->events(), <=, event);  // a seek never overshoots its event
 }
 
 void Timeline::seek_time(int64_t t_us) {

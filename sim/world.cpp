@@ -48,6 +48,11 @@ World::World(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::vecto
     setup();
     for (Action& a : inputs)
         add_input(std::move(a));
+    // One slot per node, and the script in time order (step_inner applies
+    // the next action when its time comes).
+    ASSERT_CMP(s_.nodes.size(), ==, static_cast<size_t>(n_));
+    ASSERT(std::is_sorted(actions_.begin(), actions_.end(),
+                          [](const Action& a, const Action& b) { return a.at_us < b.at_us; }));
 }
 
 // Jittered steps get their time from a stream of their own, so adding
@@ -186,6 +191,7 @@ void World::run_until(int64_t t_us, int64_t max_events) {
 }
 
 void World::add_input(Action a) {
+    ASSERT_CMP(s_.next_action, <=, actions_.size());
     if (a.at_us < s_.now_us) a.at_us = s_.now_us;
     inputs_.push_back(a);
     // After every action already applied and every action stamped <= at_us.
@@ -455,6 +461,11 @@ void World::handle_ready(int id, raft::Ready& rd) {
 // The Ready's writes go to the disk's queue as one batch, with the messages
 // that must wait for them (persist before acknowledging).
 void World::persist(int id, raft::Ready& rd) {
+    ASSERT(rd.needs_persist());  // an empty batch would fsync for nothing
+    // One batch replaces the disk's log from its first entry on: the entries
+    // of one Ready are consecutive.
+    ASSERT(rd.entries.empty() || rd.entries.back().index - rd.entries.front().index + 1 ==
+                                     static_cast<raft::Index>(rd.entries.size()));
     WriteBatch b;
     b.has_hard_state = rd.has_hard_state;
     b.hard_state = rd.hard_state;
@@ -571,6 +582,7 @@ void World::start_fsync(int id) {
 // An fsync completes, unless the disk's process crashed since (a new epoch);
 // a paused process learns of it when it resumes.
 void World::fsync_event(const Event& e) {
+    ASSERT_CMP(e.kind, ==, EventKind::kFsyncDone);
     NodeSlot& ns = slot(e.node);
     if (static_cast<uint64_t>(e.arg) != ns.disk.epoch || !ns.alive) return;
     if (ns.paused) {
@@ -582,6 +594,8 @@ void World::fsync_event(const Event& e) {
 
 void World::fsync_done(int id) {
     NodeSlot& ns = slot(id);
+    // fsync_event and resume filter: a crashed or paused process learns of no fsync.
+    ASSERT(ns.alive && !ns.paused);
     std::vector<WriteBatch> done;
     done.swap(fsynced_);
     const FsyncResult r = ns.disk.complete_fsync(&done);
@@ -619,12 +633,15 @@ void World::build_node(int id) {
     ns.seen_commit = ns.node.commit_index();
     ns.seen_role = ns.node.role();
     ns.seen_vote = ns.node.voted_for();
+    // Everything recovered from the disk is durable.
+    ASSERT_CMP(ns.node.persisted_index(), ==, ns.node.log().last_index());
     checker_.on_restart(s_.checker, ns.node);
 }
 
 void World::crash(int id) {
     NodeSlot& ns = slot(id);
     if (!ns.alive) return;  // a selector may name a dead node; killing it again does nothing
+    ASSERT(ns.held.empty() || ns.paused);  // only a paused process holds arrivals
     checker_.on_crash(s_.checker, id, ns.disk.durable);
     record(TraceRecord{0, TraceKind::kCrash, 0, id, -1, ns.node.current_term(), 0, 0});
     ns.disk.crash(s_.fault_rng, scenario_->disk);
@@ -638,16 +655,22 @@ void World::crash(int id) {
     ns.lease = LazyTimer{ns.lease.gen + 1};
     ns.heartbeat_gen++;
     ns.heartbeat_due_us = -1;
+    // The write queue died with the process: restart starts a new one.
+    ASSERT(ns.disk.pending.empty() && ns.disk.fsync_covering == 0);
     take_violations();
 }
 
 void World::restart(int id) {
     NodeSlot& ns = slot(id);
-    if (ns.alive) return;  // restarting a live node does nothing
+    if (ns.alive) return;     // restarting a live node does nothing
+    ASSERT(ns.held.empty());  // crash dropped them; arrivals at a dead node drop
     ns.incarnation++;
     // A new process starts with an empty write queue (crash() emptied it).
     ns.disk.reset_queue();
     build_node(id);
+    // §5.1: the commit index is volatile; a new process knows as committed
+    // only what its snapshot covers.
+    ASSERT_CMP(ns.node.commit_index(), ==, ns.node.snapshot_index());
     ns.alive = true;
     record(TraceRecord{0, TraceKind::kRestart, 0, id, -1, ns.node.current_term(),
                        ns.node.log().last_index(), 0});
@@ -658,6 +681,7 @@ void World::restart(int id) {
 void World::pause(int id) {
     NodeSlot& ns = slot(id);
     if (!ns.alive || ns.paused) return;  // nothing runs that could stop
+    ASSERT(ns.held.empty());             // a running process reads what arrives
     ns.paused = true;
     for (LazyTimer* t : {&ns.election, &ns.lease}) {
         t->paused_left_us = t->due_us >= 0 ? t->due_us - s_.now_us : -1;
@@ -672,6 +696,8 @@ void World::pause(int id) {
 void World::resume(int id) {
     NodeSlot& ns = slot(id);
     if (!ns.alive || !ns.paused) return;  // nothing is stopped
+    // pause() cancelled the lazy timers' events: arm_timers below pushes new ones.
+    ASSERT(ns.election.event_us < 0 && ns.lease.event_us < 0);
     ns.paused = false;
     record(TraceRecord{0, TraceKind::kResume, 0, id, -1, ns.node.current_term(), 0, 0});
     // What was left of each timer, in simulated time (its drift was applied

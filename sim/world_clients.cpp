@@ -103,6 +103,7 @@ raft::Command World::random_command(Client& c) {
 
 void World::client_next(int c) {
     Client& cl = client(c);
+    ASSERT(cl.workload);  // only the workload's clients draw operations
     const Workload& w = scenario_->workload;
     if (w.stop_us >= 0 && s_.now_us >= w.stop_us) return;
     if (cl.busy) {
@@ -208,6 +209,7 @@ void World::arm_client_timer(int c, EventKind kind, int64_t due_us) {
 void World::client_retry(int c) {
     Client& cl = client(c);
     if (s_.now_us != cl.retry_timer_us) return;  // superseded by an earlier re-arm
+    ASSERT(!cl.busy || cl.op >= 0);              // a busy client has its operation in the history
     cl.retry_timer_us = -1;
     if (!cl.busy || cl.retry_due_us < 0) return;
     if (s_.now_us < cl.retry_due_us) {
@@ -240,6 +242,7 @@ raft::NodeId World::retry_target(const Client& cl) const {
 void World::client_deadline(int c) {
     Client& cl = client(c);
     if (s_.now_us != cl.deadline_timer_us) return;
+    ASSERT(!cl.busy || cl.op >= 0);  // a busy client has its operation in the history
     cl.deadline_timer_us = -1;
     if (!cl.busy || cl.deadline_due_us < 0) return;
     if (s_.now_us < cl.deadline_due_us) {
@@ -307,6 +310,7 @@ void World::client_complete(int c, OpStatus status, const raft::CommandResult& r
 }
 
 int World::scripted_client(raft::NodeId node) {
+    ASSERT(static_cast<uint32_t>(node) < static_cast<uint32_t>(n_));  // its home is a node
     for (Client& cl : s_.clients) {
         if (!cl.workload && !cl.busy && cl.remaining == 0) {
             cl.home = node;
@@ -516,6 +520,7 @@ void World::apply_client_action(const Action& a, raft::NodeId node) {
 void World::start_stress(const Action& a, raft::NodeId node) {
     const int32_t count = std::max(0, a.count);
     const int32_t workers = std::min<int32_t>(count, 4);
+    ASSERT_CMP(a.kind, ==, ActionKind::kStress);
     for (int32_t w = 0; w < workers; w++) {
         const int c = scripted_client(node);
         Client& cl = client(c);

@@ -52,6 +52,10 @@ void note_message(const raft::Message& m, TraceRecord* r) {
 // ===========================================================================
 
 void World::send(raft::Message&& m, bool from_client, bool to_client) {
+    // The flag decides where it goes (a client, or slot(m.to)): only a
+    // response goes to a client. (Network::copies checks that a client never
+    // sends to a client, and link() the ends of node traffic.)
+    ASSERT(to_client == (m.type == raft::MsgType::kClientResp));
     const int copies = s_.net.copies(from_client, to_client);
     // Sized once, before the last copy moves m onto the wire.
     const int64_t bytes = raft::wire_bytes(m);
@@ -95,6 +99,8 @@ void World::drop_message(int64_t msg_id, int64_t reason, int64_t rule) {
 }
 
 void World::deliver(int64_t msg_id, int64_t event_t_us) {
+    // The event is the message's own (World::send scheduled it), never early.
+    ASSERT(msg_id >= 1 && event_t_us == s_.now_us);
     InFlight* found = nullptr;
     switch (s_.net.arrive(msg_id, event_t_us, &found)) {
         case Arrival::kStale:  // removed by the user, or re-timed (delay)

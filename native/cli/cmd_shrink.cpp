@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "check/fuzz.h"
+#include "check/shrink.h"
 #include "format/json.h"
 #include "native/cli/cli.h"
 #include "native/cli/run_util.h"

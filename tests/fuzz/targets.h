@@ -46,7 +46,9 @@ Outcome entry_codec_target(std::string_view data);
 // archive's magic is a whole file (header checks included); any other input
 // is a payload, framed with its correct checksum first so that the decoder
 // proper is reached. Accepted archives must re-encode to bytes that decode
-// and re-encode to themselves.
+// and re-encode to themselves, and must run: opened at their last
+// checkpoint and from up to nine checkpoints, a bounded number of events
+// each, with no ASSERT (a forged state the checks let through aborts here).
 Outcome run_archive_target(std::string_view data);
 // The JSON lines of `raftplay fuzz --format jsonl` (read_fuzz_lines, as
 // `raftplay fuzz-report` reads them): round trip, and merges.

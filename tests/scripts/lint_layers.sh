@@ -4,6 +4,8 @@
 # render/ (views) includes no SDL, GL or wall clock (that glue is shell/'s,
 # linked only by the mains); and no arrow points up: each layer includes only
 # its own folder and the layers below it (docs/architecture.md's table).
+# shell/ sits under the two mains only: it includes neither of them, and
+# nothing but native/ and wasm/ includes it (not tests/ either).
 # Checks #include lines only; proves itself on a fixture first so a broken
 # pattern cannot pass silently.
 set -euo pipefail
@@ -27,6 +29,7 @@ declare -A above=(
     [check]='session|render|shell|native|wasm'
     [session]='render|shell|native|wasm'
     [render]='shell|native|wasm'
+    [shell]='native|wasm'
 )
 up_rule() { printf '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(%s)/' "$1"; }
 printf '#include "sim/world.h"\n' | grep -Eq "$(up_rule "${above[raft]}")" ||
@@ -35,12 +38,17 @@ printf '#include "raft/node.h"\n' | grep -Eq "$(up_rule "${above[sim]}")" &&
     { echo "layer lint: the arrow rule flags a downward include" >&2; exit 1; }
 
 status=0
-for layer in base raft sim format check session render; do
+for layer in base raft sim format check session render shell; do
     if grep -EnH "$(up_rule "${above[$layer]}")" "$layer"/*.h "$layer"/*.cpp; then
         echo "layer lint: $layer/ includes a layer above it (lines above)" >&2
         status=1
     fi
 done
+# Only the mains use shell/ (the lower layers are covered by the loop).
+if grep -rEnH --include='*.h' --include='*.cpp' "$(up_rule shell)" tests; then
+    echo "layer lint: only native/ and wasm/ may include shell/ (lines above)" >&2
+    status=1
+fi
 if grep -EnH "$session_rule" session/*.h session/*.cpp; then
     echo "layer lint: session/ must not include the lines above" >&2
     status=1
@@ -49,5 +57,5 @@ if grep -EnH "$render_rule" render/*.h render/*.cpp; then
     echo "layer lint: render/ must not include the lines above" >&2
     status=1
 fi
-[ "$status" -eq 0 ] && echo "layer lint: arrows point down; session/ and render/ clean (self-test ok)"
+[ "$status" -eq 0 ] && echo "layer lint: arrows point down; shell/ only under the mains; session/ and render/ clean (self-test ok)"
 exit "$status"

@@ -64,7 +64,7 @@ TEST(AssertDeathTest, InvariantSweepCatchesALogAheadOfTheTerm) {
     im.log.back().term = 5;
     n.put_image(std::move(im));
     EXPECT_DEATH(n.on_heartbeat_timeout(),
-                 "log_.last_term\\(\\) <= current_term_(.|\n)*with 5 and 1");
+                 "the log's last term <= current_term(.|\n)*with 5 and 1");
 }
 
 TEST(AssertDeathTest, SteppingANodeWhoseStateIsInAnImageAborts) {

@@ -1,4 +1,4 @@
-// tests/unit/cli_fuzz_test.cpp — the fuzzer and the shrinker (check/fuzz.h):
+// tests/unit/cli_fuzz_test.cpp — the fuzzer and the shrinker (check/fuzz.h, check/shrink.h):
 // schedules are deterministic and load back from JSON; ddmin finds the
 // failure-inducing steps; 200+ seeds of randomized faults pass every checker
 // (safety, linearizability, liveness); each protocol mutation is caught
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "check/fuzz.h"
+#include "check/shrink.h"
 #include "format/scenario_json.h"
 
 namespace sim {
