@@ -269,10 +269,21 @@ bool snapshot_ok(const raft::SnapshotPtr& s) {
 }
 
 // A message as its receiver will step it: an InstallSnapshot carries its
-// snapshot; a ReadIndex acknowledgement names a read its leader registered.
+// snapshot; a ReadIndex acknowledgement names a read its leader registered;
+// an accepted append or snapshot response to the leader of its term matches
+// no further than that leader's log (a follower holds only what the leader
+// sent it, and a leader never truncates its log), or the leader's match_index
+// would pass its own last index and its invariant sweep abort.
 bool unpacked_message_ok(const WorldState& s, const raft::Message& m) {
     if (!snapshot_ok(m.snapshot)) return false;
     if (m.type == raft::MsgType::kSnapshot && m.snapshot == nullptr) return false;
+    if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&
+        !m.reject) {
+        const raft::Node& to = s.nodes[static_cast<size_t>(m.to)].node;
+        if (to.role() == raft::Role::kLeader && to.current_term() == m.term &&
+            m.match_index > to.log().last_index())
+            return false;
+    }
     if (m.type != raft::MsgType::kAppendResp || m.read_ctx == 0) return true;
     const raft::Node& leader = s.nodes[static_cast<size_t>(m.to)].node;
     return m.read_ctx > 0 && m.read_ctx < next_read_ctx(leader);
