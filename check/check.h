@@ -13,9 +13,15 @@
 //     .cpp                      whose history holds an append
 //   fuzz.h, fuzz.cpp            randomized fault schedules,     make_fuzz_scenario, judge,
 //                               the verdict of a run            run_and_judge
+//   fuzz_report.h, .cpp         fuzz reports as JSON lines,     failure_signature,
+//                               shards and their merge          read_fuzz_lines,
+//                                                               merge_fuzz_reports
 //   shrink.h, shrink.cpp        delta debugging of a failing    shrink_scenario, same_outcome
 //                               scenario (steps, workload,
 //                               duration)
+//   expect.h, expect.cpp        a scenario's expectations       (see expect.h)
+//                               against a finished run (the
+//                               peer-test ports)
 //
 // Its rules:
 //   - Deterministic: the same inputs give the same verdict and the same
@@ -34,7 +40,9 @@
 // include it.
 #pragma once
 
+#include "check/expect.h"
 #include "check/fuzz.h"
+#include "check/fuzz_report.h"
 #include "check/linearizability.h"
 #include "check/linearizability_append.h"
 #include "check/shrink.h"
