@@ -269,7 +269,8 @@ bool snapshot_ok(const raft::SnapshotPtr& s) {
 }
 
 // A message as its receiver will step it: an InstallSnapshot carries its
-// snapshot; a ReadIndex acknowledgement names a read its leader registered;
+// snapshot; a ReadIndex context (a heartbeat's, or its acknowledgement's)
+// names a read its leader registered;
 // an accepted append or snapshot response to the leader of its term matches
 // no further than that leader's log (a follower holds only what the leader
 // sent it, and a leader never truncates its log), or the leader's match_index
@@ -284,9 +285,18 @@ bool unpacked_message_ok(const WorldState& s, const raft::Message& m) {
             m.match_index > to.log().last_index())
             return false;
     }
-    if (m.type != raft::MsgType::kAppendResp || m.read_ctx == 0) return true;
-    const raft::Node& leader = s.nodes[static_cast<size_t>(m.to)].node;
-    return m.read_ctx > 0 && m.read_ctx < next_read_ctx(leader);
+    if (m.read_ctx < 0) return false;
+    if (m.read_ctx == 0) return true;
+    // A ReadIndex context reaches handle_read_ack (which asserts that its
+    // leader issued it) only at the leader of the message's term: the
+    // response's receiver, or the request's sender, to whom the follower
+    // echoes it. A leader that crashed or stepped down since ignores it, so
+    // only a live leadership constrains it (a restarted node counts afresh).
+    const bool ack = m.type == raft::MsgType::kAppendResp;
+    if (!ack && m.type != raft::MsgType::kAppend) return true;
+    const raft::Node& leader = s.nodes[static_cast<size_t>(ack ? m.to : m.from)].node;
+    if (leader.role() != raft::Role::kLeader || leader.current_term() != m.term) return true;
+    return m.read_ctx < next_read_ctx(leader);
 }
 
 // What recovery reads back into a new node (Node::restore appends it entry
