@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "check/fuzz.h"
+#include "check/shrink.h"
 #include "format/run_archive.h"
 #include "format/run_file.h"
 #include "format/scenario_json.h"
