@@ -23,10 +23,10 @@
 // the disks' logs, and what the handlers of the messages it holds assert:
 // state_check.cpp). The checksum detects accidents, not forgery: those
 // checks are what keeps a crafted state from an ASSERT when it runs (the
-// fuzz harness runs every archive it accepts, and still finds states they
-// miss: one known is an append response acknowledging past its leader's
-// log, which the leader's invariant sweep then catches). Whether a state is one the
-// run could reach is for verify_run_archive (`raftplay replay FILE`), which
+// fuzz harness runs every archive it accepts; the states it found them
+// missing are forged in memory and refused by name in
+// tests/unit/fuzz_regression_test.cpp). Whether a state is one the run could
+// reach is for verify_run_archive (`raftplay replay FILE`), which
 // re-simulates and compares everything.
 #pragma once
 
