@@ -25,10 +25,10 @@ namespace {
 // ===========================================================================
 
 constexpr const char* kActionNames[] = {
-    "kill",      "restart",     "pause",          "resume",          "partition", "cut",
-    "heal",      "set_network", "clog",           "unclog",          "put",       "get",
-    "delete",    "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
-    "delay_msg", "dup_msg",     "pause_workload", "resume_workload", "append",    "clock_drift",
+    "kill",       "restart",     "pause",          "resume",          "partition", "cut",
+    "heal",       "set_network", "clog",           "unclog",          "put",       "get",
+    "delete",     "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
+    "delay_msg",  "dup_msg",     "pause_workload", "resume_workload", "append",    "clock_drift",
     "disconnect", "reconnect",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
