@@ -47,7 +47,12 @@ struct FailureSignature {
     std::string event;
     std::string role;
     bool operator==(const FailureSignature&) const = default;
-    auto operator<=>(const FailureSignature&) const = default;
+    // Spelled out: Debian emscripten's libc++ has no <=> for std::string.
+    bool operator<(const FailureSignature& o) const {
+        if (check != o.check) return check < o.check;
+        if (event != o.event) return event < o.event;
+        return role < o.role;
+    }
 };
 
 // The signature of a failed run. For a safety failure `world` is the run that

@@ -115,6 +115,9 @@ std::string check_node(const Bounds& b, const Scenario& sc, size_t i, const Node
         if (!messages_ok(b, w.after_persist))
             return "a message waiting on the disk out of range or malformed";
     if (s.seen_vote < -1 || s.seen_vote >= b.nodes) return "traced vote out of range";
+    // World::on_node_clock scales timers by it (drift_ppm_max bounds the product).
+    if (s.drift_ppm < -kMaxDriftPpm || s.drift_ppm > kMaxDriftPpm)
+        return "clock drift beyond drift_ppm_max";
     return "";
 }
 
@@ -275,8 +278,21 @@ bool snapshot_ok(const raft::SnapshotPtr& s) {
 // no further than that leader's log (a follower holds only what the leader
 // sent it, and a leader never truncates its log), or the leader's match_index
 // would pass its own last index and its invariant sweep abort.
+// A command names a client of the run: the node that applies it answers
+// that client, and the world asserts that the client exists.
+bool command_ok(const WorldState& s, const raft::Command& c) {
+    return c.client_id >= 0 && static_cast<size_t>(c.client_id) < s.clients.size();
+}
+
+bool entries_ok(const WorldState& s, const std::vector<raft::Entry>& es) {
+    for (const raft::Entry& e : es)
+        if (e.type == raft::EntryType::kCommand && !command_ok(s, e.cmd)) return false;
+    return true;
+}
+
 bool unpacked_message_ok(const WorldState& s, const raft::Message& m) {
-    if (!snapshot_ok(m.snapshot)) return false;
+    if (!snapshot_ok(m.snapshot) || !entries_ok(s, m.entries)) return false;
+    if (raft::is_client_traffic(m.type) && !command_ok(s, m.cmd)) return false;
     if (m.type == raft::MsgType::kSnapshot && m.snapshot == nullptr) return false;
     if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&
         !m.reject) {
@@ -333,6 +349,12 @@ std::string check_disk(size_t nodes, const DurableState& d, const Disk& disk) {
 
 std::string check_unpacked_node(const WorldState& s, const NodeSlot& n) {
     if (const char* why = n.node.broken_rule_between_inputs()) return why;
+    if (!entries_ok(s, n.node.log().entries())) return "a log entry names no client of the run";
+    for (const StoredEntry& e : n.disk.durable.log)
+        if (e.entry.type == raft::EntryType::kCommand && !command_ok(s, e.entry.cmd))
+            return "a durable entry names no client of the run";
+    for (const WriteBatch& w : n.disk.pending)
+        if (!entries_ok(s, w.entries)) return "a queued entry names no client of the run";
     if (!snapshot_ok(n.node.snapshot())) return "snapshot at index or term 0";
     if (std::string why = check_disk(s.nodes.size(), n.disk.durable, n.disk); !why.empty())
         return why;

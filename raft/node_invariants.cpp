@@ -38,6 +38,10 @@ Node::BrokenRule Node::broken_rule() const {
                 std::max(commit_index_, persisted_index_), last};
     if (snapshot_index() > last_applied_)
         return {"snapshot index <= last_applied", snapshot_index(), last_applied_};
+    // Every entry has a term (§5.3: the term in which a leader received it);
+    // terms ascend along the log, so the first entry's is the least.
+    if (last >= log_.first_index() && log_.term_at(log_.first_index()) < 1)
+        return {"log entries have terms >= 1", log_.term_at(log_.first_index()), 1};
     if (log_.last_term() > current_term_)
         return {"the log's last term <= current_term", log_.last_term(), current_term_};
     // The disk confirms only what this node asked it to write.
@@ -65,11 +69,13 @@ Node::BrokenRule Node::broken_role_rule() const {
         case Role::kPreCandidate:  // a pre-candidate has not changed its term or vote
             if (leader_ == id_) return {"a follower does not lead", leader_, id_};
             break;
-        case Role::kCandidate:  // §5.2: it votes for itself
+        case Role::kCandidate:  // §5.2: it votes for itself, in the term it started
+            if (current_term_ < 1) return {"a candidate's term >= 1", current_term_, 1};
             if (voted_for_ != id_ || leader_ != kNone)
                 return {"a candidate voted for itself and knows no leader", voted_for_, leader_};
             break;
         case Role::kLeader:
+            if (current_term_ < 1) return {"a leader's term >= 1", current_term_, 1};
             if (voted_for_ != id_ || leader_ != id_)
                 return {"a leader voted for and leads itself", voted_for_, leader_};
             break;

@@ -260,8 +260,20 @@ Outcome run_archive_target(std::string_view data) {
         fail("encode_run_archive output does not decode");
     }
     require(sim::encode_run_archive(reread) == again, "run archive round trip changed the run");
-    run_opened_archive(std::move(archive));
     return Outcome{true, ""};
+}
+
+Outcome run_archive_open_target(std::string_view data) {
+    const Outcome decoded = run_archive_target(data);
+    if (!decoded.accepted) return decoded;
+    std::string bytes(data);
+    if (!sim::is_run_archive(bytes)) bytes = sim::frame_archive_payload(bytes);
+    sim::RunArchive archive;
+    std::string error;
+    require(sim::decode_run_archive(bytes, kSourceName, &archive, &error),
+            "an accepted archive does not decode again");
+    run_opened_archive(std::move(archive));
+    return decoded;
 }
 
 Outcome fuzz_report_target(std::string_view data) {
@@ -295,6 +307,7 @@ Target target_by_name(std::string_view name) {
     if (name == "history") return history_target;
     if (name == "entry_codec") return entry_codec_target;
     if (name == "run_archive") return run_archive_target;
+    if (name == "run_archive_open") return run_archive_open_target;
     if (name == "fuzz_report") return fuzz_report_target;
     return nullptr;
 }
