@@ -152,7 +152,9 @@ void client_ops(View& v) {
         v.act(client_action(ActionKind::kDelete, v.ui.ctl_node, v.ui.key, ""));
     v.spot("ctl.delete");
     ImGui::EndDisabled();
-    ImGui::SameLine(0, 16);
+    // The count and STRESS stay together: on a narrow panel (a phone's
+    // drawer) they wrap to their own line rather than run past the edge.
+    same_line_fits(80 + ImGui::GetStyle().ItemSpacing.x + button_width("STRESS"));
     ImGui::SetNextItemWidth(80);
     ImGui::InputInt("##stress_n", &v.ui.stress_count, 0, 0);
     v.ui.stress_count = std::clamp(v.ui.stress_count, 1, 100'000);
