@@ -10,24 +10,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, centre, pageHelpers }
+    from './harness.mjs';
 import { serveFolder } from './serve.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
-const TIMEOUT_MS = 90_000;
 const PHONE = { width: 390, height: 844 };
 
 let context;
@@ -56,45 +47,7 @@ after(async () => {
 
 // ---- helpers ------------------------------------------------------------------------
 
-async function open(hash) {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-    await page.goto(server.url + '#' + hash);
-    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
-                               { timeout: TIMEOUT_MS, polling: 50 });
-    return { page, errors };
-}
-
-const state = (page) => page.evaluate(() => window.raftplay.state());
-
-async function frames(page, n = 2) {
-    const f0 = await page.evaluate(() => window.raftplay.frames());
-    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
-                               { timeout: TIMEOUT_MS, polling: 10 });
-}
-
-async function until(page, predicate, what) {
-    try {
-        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null,
-                                   { timeout: TIMEOUT_MS, polling: 50 });
-    } catch (e) {
-        const s = await state(page);
-        delete s.ui;
-        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
-    }
-    return state(page);
-}
-
-async function spot(page, name) {
-    await frames(page, 1);
-    const rect = (await state(page)).ui[name];
-    assert.ok(rect, `widget ${name} is not on screen`);
-    return rect;
-}
-
-const centre = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
+const { state, open, frames, until, spot } = pageHelpers(() => context, () => server.url);
 
 // A finger's tap (touchstart and touchend; SDL turns them into a click).
 async function tap(page, name) {
