@@ -9,6 +9,10 @@
 // writes and reads. raft::Node and raft::RaftLog keep their state private and
 // list it through visit_fields (raft/ stays free of cereal).
 //
+// Over 800 lines (819): the serializers follow the world's types one to one,
+// and the trace's compact encoding sits with them; that encoding is the
+// piece to move out (format/trace_archive.cpp) when this file grows again.
+//
 // Index:
 //   1. ArchiveOut / ArchiveIn
 //   2. raft/types.h, raft/log.h, raft/node.h
