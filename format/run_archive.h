@@ -55,7 +55,10 @@ constexpr size_t kArchiveMagicBytes = 12;
 // clock's drift, a clock_drift action its rate; read_mode may be "lease".
 // 5: actions carry a trigger (when), the world state the triggers' progress;
 // disconnect / reconnect actions, a node slot its disconnected flag.
-constexpr uint32_t kArchiveVersion = 5;
+// 6: membership (thesis ch. 4): configuration entries, a snapshot's and a
+// node's configuration, leadership transfer, the config's initial voters
+// and joint consensus, the membership actions.
+constexpr uint32_t kArchiveVersion = 6;
 constexpr size_t kArchiveHeaderBytes = kArchiveMagicBytes + 4 + 8 + 8;
 // "archive_bytes_max": an archive file, checked against its size before
 // reading it.

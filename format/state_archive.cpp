@@ -234,6 +234,14 @@ void serialize(A& a, raft::Refusal& x) {
     a.enumeration(x, static_cast<uint64_t>(raft::Refusal::kCount));
 }
 template <class A>
+void serialize(A& a, raft::ConfChangeType& x) {
+    a.enumeration(x, static_cast<uint64_t>(raft::ConfChangeType::kCount));
+}
+template <class A>
+void serialize(A& a, raft::Membership& m) {
+    a(m.voters, m.outgoing, m.learners, m.auto_leave);
+}
+template <class A>
 void serialize(A& a, raft::RefusalNote& x) {
     a(x.why, x.node, x.index, x.term, x.answered);
 }
@@ -258,6 +266,7 @@ void serialize(A& a, raft::CommandResult& r) {
 template <class A>
 void serialize(A& a, raft::Entry& e) {
     a(e.term, e.index, e.type, e.origin, e.cmd, e.hash);
+    a(e.conf_type, e.conf_node, e.conf);
 }
 
 template <class A>
@@ -291,7 +300,7 @@ void serialize(A& a, raft::Config& c) {
     a(c.node_count, c.election_timeout_us_min, c.election_timeout_us_max, c.heartbeat_us);
     a(c.pre_vote, c.check_quorum, c.step_down_on_rejection, c.snapshot_threshold);
     a(c.snapshot_catch_up_entries, c.max_entries_per_append, c.max_inflight_appends);
-    a(c.read_mode, c.mutations);
+    a(c.read_mode, c.mutations, c.initial_voters, c.joint_consensus);
 }
 
 template <class A>

@@ -70,6 +70,18 @@ void encode_entry(const Entry& e, Index* prev_index, std::string* out) {
     put_string(e.cmd.key, out);
     put_string(e.cmd.value, out);
     put_string(e.cmd.expected, out);
+    if (e.type == EntryType::kConfig) {  // (the other kinds keep their encoding)
+        out->push_back(static_cast<char>(e.conf_type));
+        put_signed(e.conf_node, out);
+        put_membership(e.conf, out);
+    }
+}
+
+void put_membership(const Membership& m, std::string* out) {
+    put_varint(m.voters, out);
+    put_varint(m.outgoing, out);
+    put_varint(m.learners, out);
+    out->push_back(static_cast<char>(m.auto_leave));
 }
 
 namespace {
@@ -94,6 +106,34 @@ bool get_enum(const std::string& in, size_t* pos, Enum max, Enum* out) {
 
 }  // namespace
 
+// A configuration: masks of at most kMaxNodes bits, at least one voter.
+bool get_membership(const std::string& in, size_t* pos, Membership* m) {
+    uint64_t voters = 0, outgoing = 0, learners = 0;
+    bool auto_leave = false;
+    if (!get_varint(in, pos, &voters) || !get_varint(in, pos, &outgoing) ||
+        !get_varint(in, pos, &learners) || !get_enum(in, pos, true, &auto_leave)) {
+        return false;
+    }
+    constexpr uint64_t kAll = (uint64_t(1) << kMaxNodes) - 1;
+    if (voters == 0 || ((voters | outgoing | learners) & ~kAll) != 0) return false;
+    *m = Membership{static_cast<uint32_t>(voters), static_cast<uint32_t>(outgoing),
+                    static_cast<uint32_t>(learners), auto_leave};
+    return true;
+}
+
+namespace {
+
+// A configuration entry's change (a node id or kNone) and configuration.
+bool decode_conf(const std::string& in, size_t* pos, Entry* e) {
+    if (!get_enum(in, pos, ConfChangeType::kLeaveJoint, &e->conf_type) ||
+        !get_int32(in, pos, &e->conf_node) || !get_membership(in, pos, &e->conf)) {
+        return false;
+    }
+    return e->conf_node >= kNone && e->conf_node < kMaxNodes;
+}
+
+}  // namespace
+
 bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e) {
     ASSERT_CMP(*pos, <=, in.size());  // the readers compute in.size() - *pos
     int64_t delta = 0;
@@ -114,6 +154,7 @@ bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* 
     }
     e->cmd.value = std::move(value);
     e->cmd.expected = std::move(expected);
+    if (e->type == EntryType::kConfig && !decode_conf(in, pos, e)) return false;
     e->seal();
     return true;
 }
@@ -185,6 +226,7 @@ enum DiffOp : uint8_t { kDiffSet = 0, kDiffErase = 1 };
 void encode_snapshot(const Snapshot& s, const Snapshot* base, std::string* out) {
     put_signed(s.last_included_index, out);
     put_signed(s.last_included_term, out);
+    put_membership(s.membership, out);
     put_varint(s.sessions.size(), out);
     for (size_t i = 0; i < s.sessions.size(); i++)
         ASSERT(i == 0 || s.sessions[i - 1].first < s.sessions[i].first);  // get_sessions' order
@@ -314,7 +356,8 @@ bool decode_snapshot(const std::string& in, size_t* pos, const Snapshot* base, S
     ASSERT(base != out);  // the result is merged from base
     uint64_t n = 0;
     if (!get_signed(in, pos, &out->last_included_index) ||
-        !get_signed(in, pos, &out->last_included_term) || !get_sessions(in, pos, out) ||
+        !get_signed(in, pos, &out->last_included_term) ||
+        !get_membership(in, pos, &out->membership) || !get_sessions(in, pos, out) ||
         !get_varint(in, pos, &n) || n > in.size()) {
         return false;
     }

@@ -23,6 +23,10 @@ bool get_varint(const std::string& in, size_t* pos, uint64_t* v);
 bool get_signed(const std::string& in, size_t* pos, int64_t* v);
 bool get_string(const std::string& in, size_t* pos, std::string* s);
 
+// A configuration (raft::Membership), as entries and snapshots carry it.
+void put_membership(const Membership& m, std::string* out);
+bool get_membership(const std::string& in, size_t* pos, Membership* m);
+
 // One entry; its index is stored as a delta from *prev_index (updated).
 void encode_entry(const Entry& e, Index* prev_index, std::string* out);
 bool decode_entry(const std::string& in, size_t* pos, Index* prev_index, Entry* e);

@@ -24,6 +24,10 @@ constexpr MutationName kMutationNames[] = {
     {kMutSkipUpToDateCheck, "skip_up_to_date_check"},
     {kMutFollowerLocalReads, "follower_local_reads"},
     {kMutAckBeforeFsync, "ack_before_fsync"},
+    {kMutSingleServerBug, "single_server_bug"},
+    {kMutConfOnCommit, "conf_on_commit"},
+    {kMutCountLearnerVotes, "count_learner_votes"},
+    {kMutTransferKeepsProposing, "transfer_keeps_proposing"},
 };
 
 }  // namespace

@@ -34,6 +34,7 @@ Node::Node(NodeId id, const Config& config, uint64_t rng_seed)
     ASSERT(static_cast<uint32_t>(id) < static_cast<uint32_t>(config.node_count));
     ASSERT_CMP(config.election_timeout_us_min, <=, config.election_timeout_us_max);
     progress_.resize(static_cast<size_t>(config.node_count));
+    membership_ = bootstrap_membership(config);
 }
 
 void Node::restore(const HardState& hs, const SnapshotPtr& snap,
@@ -55,6 +56,7 @@ void Node::restore(const HardState& hs, const SnapshotPtr& snap,
     }
     // Everything recovered from the disk is durable by definition.
     persisted_index_ = log_.last_index();
+    adopt_log_membership();  // §4.1: the latest configuration in the log
 }
 
 void Node::start() {
@@ -140,6 +142,9 @@ void Node::step(Message&& m) {
         case MsgType::kClientReq:
             handle_client_request(m);
             break;
+        case MsgType::kTimeoutNow:
+            handle_timeout_now(m);
+            break;
         case MsgType::kClientResp:
         case MsgType::kCount:
             break;
@@ -218,6 +223,11 @@ void Node::on_election_timeout() {
         ASSERT_CMP(ready_.election_timer_us, >=, 0);
         return;
     }
+    // A learner, a removed server or a spare never campaigns (§4.2.1).
+    if (!promotable()) {
+        reset_election_timer();
+        return;
+    }
     // §5.2: no word from a leader for an election timeout: campaign.
     if (config_.pre_vote) {
         become_pre_candidate();
@@ -234,8 +244,8 @@ void Node::on_heartbeat_timeout() {
     if (role_ != Role::kLeader) return;
     ASSERT_CMP(progress_.size(), ==, static_cast<size_t>(config_.node_count));
     heartbeat_round_++;
-    for (NodeId p = 0; p < config_.node_count; p++) {
-        if (p == id_) continue;
+    for (uint32_t set = peers(); set != 0; set &= set - 1) {
+        const auto p = static_cast<NodeId>(std::countr_zero(set));
         Progress& pr = progress_[static_cast<size_t>(p)];
         // A probe or snapshot that got no answer for a while was probably
         // lost: allow another one.
@@ -245,6 +255,7 @@ void Node::on_heartbeat_timeout() {
             pr.probe_sent = false;
         }
     }
+    check_transfer_timeout();
     broadcast_heartbeat(0);
     broadcast_append();
     ready_.heartbeat_timer_us = config_.heartbeat_us;
@@ -310,6 +321,7 @@ void Node::append_own(Entry&& e) {
     ASSERT_CMP(e.term, ==, current_term_);  // §5.3: a leader appends in its own term
     ASSERT_CMP(e.index, ==, log_.last_index() + 1);
     ready_.entries.push_back(e);  // for the disk
+    if (e.type == EntryType::kConfig) on_conf_appended(e);
     log_.append(std::move(e));
 }
 
@@ -327,8 +339,8 @@ bool Node::can_send(const Progress& p) const {
 
 void Node::broadcast_append() {
     ASSERT_CMP(role_, ==, Role::kLeader);
-    for (NodeId p = 0; p < config_.node_count; p++) {
-        if (p == id_) continue;
+    for (uint32_t set = peers(); set != 0; set &= set - 1) {
+        const auto p = static_cast<NodeId>(std::countr_zero(set));
         Progress& pr = progress_[static_cast<size_t>(p)];
         // Pipelining: several appends may be in flight in replicate state.
         for (int guard = 0; guard < config_.max_inflight_appends + 1; guard++) {
@@ -340,9 +352,8 @@ void Node::broadcast_append() {
 
 void Node::broadcast_heartbeat(int64_t read_ctx) {
     ASSERT_CMP(read_ctx, <, next_read_ctx_);  // 0, or a read this leader registered
-    for (NodeId p = 0; p < config_.node_count; p++) {
-        if (p != id_) send_heartbeat(p, read_ctx);
-    }
+    for (uint32_t set = peers(); set != 0; set &= set - 1)
+        send_heartbeat(static_cast<NodeId>(std::countr_zero(set)), read_ctx);
 }
 
 void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
@@ -366,8 +377,8 @@ void Node::send_heartbeat(NodeId to, int64_t read_ctx) {
 // commit gets an empty append now, unless an append this step carried it.
 void Node::propagate_commit() {
     if (role_ != Role::kLeader) return;
-    for (NodeId p = 0; p < config_.node_count; p++) {
-        if (p == id_) continue;
+    for (uint32_t set = peers(); set != 0; set &= set - 1) {
+        const auto p = static_cast<NodeId>(std::countr_zero(set));
         const Progress& pr = progress_[static_cast<size_t>(p)];
         if (pr.state == ProgressState::kSnapshot) continue;
         if (pr.commit_sent < std::min(commit_index_, pr.match_index)) send_heartbeat(p, 0);
@@ -460,6 +471,7 @@ void Node::handle_append_response(const Message& m) {
         maybe_commit();
     }
     pr.next_index = std::max(pr.next_index, pr.match_index + 1);
+    if (m.from == lead_transferee_) maybe_send_timeout_now();
     size_t acked = 0;
     while (acked < pr.inflight.size() && pr.inflight[acked].last_index <= pr.match_index)
         acked++;
@@ -544,17 +556,23 @@ void Node::handle_append(Message& m) {
         ready_.refused = refusal_note(r);
         return;
     }
+    bool conf_changed = false;
     for (Entry& e : m.entries) {
         if (e.index <= log_.snapshot_index()) continue;
         if (log_.has(e.index)) {
             if (log_.term_at(e.index) == e.term) continue;
             // §5.3 step 3: a conflicting entry and all that follow it go.
+            // A configuration among them goes too (§4.1: the server falls
+            // back to the latest one left in its log).
+            conf_changed |= e.index <= conf_index_;
             log_.truncate_from(e.index);
             persisted_index_ = std::min(persisted_index_, e.index - 1);
         }
+        conf_changed |= e.type == EntryType::kConfig;
         ready_.entries.push_back(e);  // for the disk
         log_.append(std::move(e));    // the message is consumed
     }
+    if (conf_changed) adopt_log_membership();
     const Index last_new = m.prev_log_index + static_cast<Index>(m.entries.size());
     set_commit(std::min(m.commit, last_new));  // §5.3 step 5
     // Figure 2: acknowledge only what is durable.
@@ -584,6 +602,7 @@ void Node::handle_snapshot(const Message& m) {
     commit_index_ = last_applied_ = s.last_included_index;
     persisted_index_ =
         keep ? std::max(persisted_index_, s.last_included_index) : s.last_included_index;
+    adopt_log_membership();  // the snapshot's, or a later one the kept log holds
     ready_.snapshot = m.snapshot;
     r.match_index = s.last_included_index;
     respond(std::move(r), true);
@@ -599,12 +618,7 @@ void Node::maybe_commit() {
     const int n = config_.node_count;
     for (int p = 0; p < n; p++)
         matches[p] = progress_[static_cast<size_t>(p)].match_index;
-    // Insertion sort, descending: n <= 9.
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && matches[j - 1] < matches[j]; j--)
-            std::swap(matches[j - 1], matches[j]);
-    }
-    const Index candidate = matches[quorum() - 1];
+    const Index candidate = quorum_value(matches);
     if (candidate <= commit_index_) return;
     // §5.4.2 / Figure 8: only entries of the current term commit by counting
     // replicas; earlier ones commit indirectly with them.
@@ -640,6 +654,7 @@ void Node::apply_committed() {
     }
     maybe_snapshot();
     serve_reads();
+    maybe_finish_conf();
 }
 
 // A snapshot copies the whole store, so the interval grows with it: at least
@@ -663,7 +678,9 @@ void Node::take_snapshot() {
     if (last_applied_ <= snapshot_index()) return;
     const Term t = log_.term_at(last_applied_);
     ASSERT_CMP(t, >, 0);  // the applied entry is still in the log
-    auto snap = std::make_shared<const Snapshot>(kv_.to_snapshot(last_applied_, t));
+    Snapshot s = kv_.to_snapshot(last_applied_, t);
+    s.membership = membership_at(last_applied_);  // before snapshot_ moves past it
+    auto snap = std::make_shared<const Snapshot>(std::move(s));
     snapshot_ = snap;
     const Index keep_after =
         last_applied_ - std::max<int64_t>(0, config_.snapshot_catch_up_entries);
@@ -716,7 +733,7 @@ void Node::handle_client_request(const Message& m) {
     if (role_ == Role::kLeader) {
         if (is_get && config_.read_mode != ReadMode::kLog) {
             start_read(m.cmd);
-        } else {
+        } else if (!refuse_while_transferring(m.cmd)) {
             propose(m.cmd, id_);
         }
         return;
@@ -756,7 +773,7 @@ void Node::handle_prop(const Message& m) {
         start_read(m.cmd);  // the leader answers the client directly
         return;
     }
-    propose(m.cmd, m.origin);
+    if (!refuse_while_transferring(m.cmd)) propose(m.cmd, m.origin);
 }
 
 // §6.4 ReadIndex: remember the commit index, confirm leadership with a
@@ -776,7 +793,7 @@ void Node::start_read(const Command& cmd) {
     r.acks = 1u << id_;
     r.cmd = cmd;
     const bool lease = config_.read_mode == ReadMode::kLease && leader_lease();
-    if (lease) r.acks = (1u << config_.node_count) - 1;
+    if (lease) r.acks = membership_.members() | r.acks;
     reads_.push_back(r);
     if (!lease) broadcast_heartbeat(r.ctx);
     serve_reads();
@@ -814,12 +831,7 @@ bool Node::leader_lease() const {
     for (int p = 0; p < n; p++) {
         rounds[p] = p == id_ ? heartbeat_round_ : progress_[static_cast<size_t>(p)].round_acked;
     }
-    // Insertion sort, descending: n <= 9. The quorum-th latest round.
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && rounds[j - 1] < rounds[j]; j--)
-            std::swap(rounds[j - 1], rounds[j]);
-    }
-    const int64_t q = rounds[quorum() - 1];
+    const int64_t q = quorum_value(rounds);  // the latest round a quorum answered
     if (q < 0) return false;
     ASSERT_CMP(q, <=, heartbeat_round_);
     return (heartbeat_round_ + 1 - q) * config_.heartbeat_us < config_.election_timeout_us_min;
@@ -847,7 +859,7 @@ void Node::serve_reads() {
     while (!reads_.empty()) {
         const PendingRead& r = reads_.front();
         ASSERT_CMP(r.read_index, <=, commit_index_);  // §6.4: it waits for this commit
-        if (std::popcount(r.acks) < quorum() || last_applied_ < r.read_index) break;
+        if (!quorum_of(r.acks) || last_applied_ < r.read_index) break;
         reply_client(r.cmd, kv_.read(r.cmd.key), false, nullptr);
         reads_.erase(reads_.begin());
     }

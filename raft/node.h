@@ -135,6 +135,15 @@ class Node {
     // User actions.
     void campaign(bool force);
     void take_snapshot();
+    // Administrative requests to a leader (thesis ch. 4 and §3.10); kNone
+    // when accepted, else why not (an expected answer, not an error).
+    // A configuration change: appended at once and in effect here from then
+    // (§4.1); with Config::joint_consensus a voter change enters C_old,new,
+    // which the leader leaves by itself once it commits (§4.3).
+    ConfRefusal propose_conf_change(ConfChangeType type, NodeId node);
+    // Leadership transfer: stop taking proposals, bring `target` up to date,
+    // then send it TimeoutNow; given up after an election timeout.
+    ConfRefusal transfer_leadership(NodeId target);
 
     // ---- checkpoint image ----------------------------------------------------
     // The one door for whoever checkpoints a node: its bulky state moves out
@@ -201,6 +210,14 @@ class Node {
     uint32_t votes_granted() const { return votes_granted_; }
     uint32_t votes_rejected() const { return votes_rejected_; }
     const Config& config() const { return config_; }
+    // The configuration this node is in: its log's latest (committed or not).
+    const Membership& membership() const { return membership_; }
+    // The index of that configuration's entry; 0: it came from the snapshot
+    // or is the bootstrap one.
+    Index conf_index() const { return conf_index_; }
+    // The configuration at index i of this node's log (i >= its snapshot's).
+    Membership membership_at(Index i) const;
+    NodeId lead_transferee() const { return lead_transferee_; }
     const std::vector<PendingRead>& pending_reads() const { return reads_; }
     bool in_lease() const;
     // A leader's own lease (read_mode kLease, thesis §6.4.1): no other leader
@@ -243,6 +260,11 @@ class Node {
         f("reads", self.reads_);
         f("deferred_reads", self.deferred_reads_);
         f("next_read_ctx", self.next_read_ctx_);
+        f("membership", self.membership_);
+        f("conf_index", self.conf_index_);
+        f("lead_transferee", self.lead_transferee_);
+        f("transfer_round", self.transfer_round_);
+        f("timeout_now_sent", self.timeout_now_sent_);
         f("ready", self.ready_);
         f("imaged", self.imaged_);
     }
@@ -269,6 +291,8 @@ class Node {
     void handle_snapshot_response(const Message& m);
     void handle_client_request(const Message& m);
     void handle_prop(const Message& m);
+    void handle_timeout_now(const Message& m);
+    bool refuse_while_transferring(const Command& cmd);
 
     // Leader replication.
     void propose(const Command& cmd, NodeId origin);
@@ -290,6 +314,26 @@ class Node {
     void serve_reads();
 
     void rebuild_state_machine();
+
+    // Membership (raft/node_membership.cpp).
+    ConfRefusal append_conf_change(ConfChangeType type, NodeId node);
+    void adopt_log_membership();
+    void on_conf_appended(const Entry& e);
+    void maybe_finish_conf();
+    void maybe_send_timeout_now();
+    void check_transfer_timeout();
+    // The configuration quorums are counted in: the latest one (the
+    // committed one under kMutConfOnCommit).
+    Membership quorum_conf() const;
+    bool quorum_of(uint32_t acks) const;
+    // The greatest value that a quorum of the configuration has reached,
+    // from one value per node id (the median rule of §5.3, for each half
+    // of a joint configuration).
+    int64_t quorum_value(const int64_t* by_node) const;
+    // The peers a leader replicates to and a candidate asks: every member
+    // but itself.
+    uint32_t peers() const { return membership_.members() & ~(uint32_t(1) << id_); }
+    bool promotable() const { return membership_.is_voter(id_); }
 
     // Followers.
     bool log_up_to_date(Index last_index, Term last_term) const;
@@ -316,7 +360,6 @@ class Node {
                       const char* error);
     void maybe_forward_or_reject(const Message& m);
 
-    int quorum() const { return config_.node_count / 2 + 1; }
     bool has_mutation(Mutation mu) const { return (config_.mutations & mu) != 0; }
 
     NodeId id_ = kNone;
@@ -349,6 +392,15 @@ class Node {
     std::vector<PendingRead> reads_;
     std::vector<Command> deferred_reads_;  // waiting for the first commit in term
     int64_t next_read_ctx_ = 1;
+
+    // Membership (thesis ch. 4).
+    Membership membership_;
+    Index conf_index_ = 0;
+    // Leadership transfer (§3.10): the target, the heartbeat round it began
+    // in, and whether TimeoutNow went out.
+    NodeId lead_transferee_ = kNone;
+    int64_t transfer_round_ = 0;
+    bool timeout_now_sent_ = false;
 
     Ready ready_;
     bool imaged_ = false;  // the bulky state is out in an Image

@@ -39,6 +39,7 @@ void Node::become_follower(Term term, NodeId leader) {
     role_ = Role::kFollower;
     leader_ = leader;
     votes_granted_ = votes_rejected_ = 0;
+    lead_transferee_ = kNone;
     if (was_leader) reset_election_timer();
 }
 
@@ -63,7 +64,7 @@ void Node::become_pre_candidate() {
     votes_rejected_ = 0;
     reset_election_timer();
     send_requests(MsgType::kPreVote, current_term_ + 1, false);
-    if (std::popcount(votes_granted_) >= quorum()) become_candidate();
+    if (quorum_of(votes_granted_)) become_candidate();
 }
 
 void Node::become_candidate() {
@@ -86,12 +87,12 @@ void Node::count_own_vote() {
     ASSERT_CMP(role_, ==, Role::kCandidate);
     if (durable_hard_state_ != HardState{current_term_, id_}) return;
     votes_granted_ |= 1u << id_;
-    if (std::popcount(votes_granted_) >= quorum()) become_leader();
+    if (quorum_of(votes_granted_)) become_leader();
 }
 
 void Node::campaign(bool force) {
     const InputCheck check(this);
-    if (role_ == Role::kLeader) return;
+    if (role_ == Role::kLeader || !promotable()) return;
     become_candidate();
     // Its own vote counts only once durable: never a leader in this step.
     ASSERT_CMP(role_, ==, Role::kCandidate);
@@ -105,8 +106,10 @@ void Node::campaign(bool force) {
 void Node::send_requests(MsgType type, Term term, bool force) {
     ASSERT(type == MsgType::kPreVote ? term == current_term_ + 1
                                      : type == MsgType::kVote && term == current_term_);
-    for (NodeId p = 0; p < config_.node_count; p++) {
-        if (p == id_) continue;
+    // Every member is asked, learners too: only voters' answers count
+    // (quorum_of), so a learner's vote is seen and shown, never counted.
+    for (uint32_t set = peers(); set != 0; set &= set - 1) {
+        const auto p = static_cast<NodeId>(std::countr_zero(set));
         Message m;
         m.type = type;
         m.to = p;
@@ -179,13 +182,13 @@ void Node::handle_vote_response(const Message& m) {
     } else {
         votes_granted_ |= 1u << m.from;
     }
-    if (std::popcount(votes_granted_) >= quorum()) {
+    if (quorum_of(votes_granted_)) {
         if (pre) {
             become_candidate();
         } else {
             become_leader();
         }
-    } else if (std::popcount(votes_rejected_) >= quorum() && config_.step_down_on_rejection) {
+    } else if (quorum_of(votes_rejected_) && config_.step_down_on_rejection) {
         // etcd's rule (an option): give up at once. By default the candidate
         // waits for its own timeout (Figure 2), so refused candidates do not
         // all restart in lock-step.
@@ -197,11 +200,12 @@ void Node::handle_vote_response(const Message& m) {
 void Node::become_leader() {
     ASSERT_CMP(role_, ==, Role::kCandidate);
     ASSERT_CMP(voted_for_, ==, id_);
-    ASSERT_CMP(std::popcount(votes_granted_), >=, quorum());  // §5.2: a majority
+    ASSERT(quorum_of(votes_granted_));  // §5.2: a majority (of both halves when joint, §4.3)
     role_ = Role::kLeader;
     leader_ = id_;
     heartbeat_round_ = 0;
     committed_in_term_ = false;
+    lead_transferee_ = kNone;
     for (NodeId p = 0; p < config_.node_count; p++) {
         Progress& pr = progress_[static_cast<size_t>(p)];
         pr = Progress();
@@ -228,14 +232,14 @@ void Node::become_leader() {
 // election timeout steps down, so clients can find the real leader.
 void Node::check_quorum() {
     ASSERT_CMP(role_, ==, Role::kLeader);
-    int active = 1;
+    uint32_t active = 1u << id_;
     for (NodeId p = 0; p < config_.node_count; p++) {
         if (p == id_) continue;
         Progress& pr = progress_[static_cast<size_t>(p)];
-        if (pr.recent_active) active++;
+        if (pr.recent_active) active |= 1u << p;
         pr.recent_active = false;
     }
-    if (active < quorum()) become_follower(current_term_, kNone);
+    if (!quorum_of(active)) become_follower(current_term_, kNone);
 }
 
 }  // namespace raft

@@ -52,6 +52,8 @@ const char* msg_type_name(MsgType t) {
             return "client_req";
         case MsgType::kClientResp:
             return "client_resp";
+        case MsgType::kTimeoutNow:
+            return "timeout_now";
         case MsgType::kCount:
             break;
     }
@@ -135,6 +137,81 @@ const char* role_name(Role r) {
     return "?";
 }
 
+const char* conf_change_name(ConfChangeType t) {
+    switch (t) {
+        case ConfChangeType::kAddVoter:
+            return "add_voter";
+        case ConfChangeType::kRemove:
+            return "remove";
+        case ConfChangeType::kAddLearner:
+            return "add_learner";
+        case ConfChangeType::kPromote:
+            return "promote";
+        case ConfChangeType::kEnterJoint:
+            return "enter_joint";
+        case ConfChangeType::kLeaveJoint:
+            return "leave_joint";
+        case ConfChangeType::kCount:
+            break;
+    }
+    return "?";
+}
+
+const char* conf_refusal_name(ConfRefusal r) {
+    switch (r) {
+        case ConfRefusal::kNone:
+            return "";
+        case ConfRefusal::kNotLeader:
+            return "not_leader";
+        case ConfRefusal::kInFlight:
+            return "in_flight";
+        case ConfRefusal::kNotCommittedInTerm:
+            return "not_committed_in_term";
+        case ConfRefusal::kTransferring:
+            return "transferring";
+        case ConfRefusal::kInvalid:
+            return "invalid";
+        case ConfRefusal::kCount:
+            break;
+    }
+    return "?";
+}
+
+namespace {
+void append_ids(uint32_t set, std::string* out) {
+    bool first = true;
+    for (NodeId i = 0; i < kMaxNodes; i++) {
+        if (((set >> i) & 1u) == 0) continue;
+        if (!first) *out += ',';
+        *out += std::to_string(i);
+        first = false;
+    }
+}
+}  // namespace
+
+std::string membership_text(const Membership& m) {
+    std::string s;
+    append_ids(m.voters, &s);
+    if (m.joint()) {
+        s += " | ";
+        append_ids(m.outgoing, &s);
+        s += " (joint)";
+    }
+    if (m.learners != 0) {
+        s += " +learners ";
+        append_ids(m.learners, &s);
+    }
+    return s;
+}
+
+Membership bootstrap_membership(const Config& c) {
+    const int32_t n = c.initial_voters > 0 ? c.initial_voters : c.node_count;
+    ASSERT(n >= 1 && n <= c.node_count);
+    Membership m;
+    m.voters = (uint32_t(1) << n) - 1;
+    return m;
+}
+
 void Entry::seal() {
     hash = entry_hash(*this);
 }
@@ -149,6 +226,12 @@ uint64_t entry_hash(const Entry& e) {
     h = base::hash_bytes(e.cmd.key, h);
     h = base::hash_bytes(e.cmd.value, h);
     h = base::hash_bytes(e.cmd.expected, h);
+    if (e.type == EntryType::kConfig) {  // (the other kinds keep the hash they had)
+        h = base::hash_word(h, static_cast<uint64_t>(e.conf_type) |
+                                   static_cast<uint64_t>(static_cast<uint32_t>(e.conf_node)) << 8);
+        h = base::hash_word(h, e.conf.voters | static_cast<uint64_t>(e.conf.outgoing) << 32);
+        h = base::hash_word(h, e.conf.learners | static_cast<uint64_t>(e.conf.auto_leave) << 32);
+    }
     return base::hash_finalize(h);
 }
 

@@ -6,6 +6,7 @@
 // serialized (disk, checkpoints, traces) has a fixed width.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -91,6 +92,60 @@ struct CommandResult {
 };
 
 // ---------------------------------------------------------------------------
+// Cluster membership (thesis ch. 4), one bit per node id (kMaxNodes <= 32).
+// A configuration takes effect on a server as soon as its entry is in the
+// server's log, committed or not (§4.1); during joint consensus (§4.3) the
+// old voters stay in `outgoing` and every decision needs a majority of both.
+struct Membership {
+    uint32_t voters = 0;      // the configuration (C_new while joint)
+    uint32_t outgoing = 0;    // C_old while joint, else 0
+    uint32_t learners = 0;    // non-voting members (§4.2.1): replicated to, never counted
+    bool auto_leave = false;  // joint: the leader leaves it once the joint entry commits
+    bool joint() const { return outgoing != 0; }
+    uint32_t members() const { return voters | outgoing | learners; }
+    bool is_voter(NodeId id) const { return ((voters | outgoing) >> id) & 1u; }
+    bool is_learner(NodeId id) const { return (learners >> id) & 1u; }
+    bool operator==(const Membership&) const = default;
+};
+// A majority of `set` among `acks` (an empty set imposes nothing: the
+// outgoing half of a configuration that is not joint).
+inline bool majority_of(uint32_t set, uint32_t acks) {
+    return 2 * std::popcount(acks & set) > std::popcount(set);
+}
+// "0,1,2" or "0,1,2 | 0,1,3 (joint) +learners 4": the one text form.
+std::string membership_text(const Membership& m);
+
+// What a configuration-change entry changed (the whole new configuration
+// is in the entry: a server that catches up from an empty log, or after a
+// truncation, adopts it without knowing the one before).
+enum class ConfChangeType : uint8_t {
+    kAddVoter = 0,
+    kRemove,  // a voter or a learner leaves
+    kAddLearner,
+    kPromote,     // a learner becomes a voter
+    kEnterJoint,  // C_old,new (joint consensus, §4.3)
+    kLeaveJoint,  // C_new
+    kCount
+};
+// "add_voter", "remove", "add_learner", "promote", "enter_joint",
+// "leave_joint": traces and summaries carry them.
+const char* conf_change_name(ConfChangeType t);
+
+// Why a leader refused a configuration change or a transfer (the caller's
+// action gets it back; the trace names it).
+enum class ConfRefusal : uint8_t {
+    kNone = 0,
+    kNotLeader,
+    kInFlight,            // a change is appended but not yet committed (§4.1: one at a time)
+    kNotCommittedInTerm,  // a new leader commits an entry of its term first (Ongaro, raft-dev 2015)
+    kTransferring,        // a leadership transfer is under way (§3.10)
+    kInvalid,             // not a member / already one / no voter would remain / not a voter
+    kCount
+};
+// "", "not_leader", "in_flight", "not_committed_in_term", "transferring", "invalid"
+const char* conf_refusal_name(ConfRefusal r);
+
+// ---------------------------------------------------------------------------
 // Log entries. §5.3: each entry stores a command and the term in which the
 // leader received it. A new leader appends a no-op of its own term (§8).
 enum class EntryType : uint8_t { kNoop = 0, kCommand = 1, kConfig = 2 };
@@ -107,6 +162,10 @@ struct Entry {
     // entry's content seals it again; recovery from disk recomputes instead
     // of trusting it.
     uint64_t hash = 0;
+    // kConfig entries: the change and the whole configuration after it.
+    ConfChangeType conf_type = ConfChangeType::kAddVoter;
+    NodeId conf_node = kNone;
+    Membership conf;
     void seal();
     bool operator==(const Entry&) const = default;
 };
@@ -136,6 +195,9 @@ struct Snapshot {
     std::vector<std::pair<std::string, Blob>> kv;       // sorted by key
     std::vector<KeyMeta> kv_meta;                       // kv_meta[i] is kv[i]'s; empty: all 0
     std::vector<std::pair<int32_t, Session>> sessions;  // sorted by id
+    // The configuration in force at last_included_index (§4.1, §7): a server
+    // restored from the snapshot alone knows its cluster.
+    Membership membership;
     bool operator==(const Snapshot&) const = default;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
@@ -154,6 +216,9 @@ enum class MsgType : uint8_t {
     kProp,        // a follower forwarding a client command to the leader
     kClientReq,   // client -> node
     kClientResp,  // node -> client
+    // Leadership transfer (§3.10): the leader tells its caught-up target to
+    // campaign at once, past leases and pre-vote.
+    kTimeoutNow,
     kCount
 };
 const char* msg_type_name(MsgType t);
@@ -270,6 +335,12 @@ enum Mutation : uint32_t {
     kMutSkipUpToDateCheck = 1u << 2,   // grant votes to candidates with stale logs
     kMutFollowerLocalReads = 1u << 3,  // followers answer gets from local state
     kMutAckBeforeFsync = 1u << 4,      // append_resp leaves before entries are durable
+    // A new leader accepts a configuration change before an entry of its own
+    // term commits: the single-server change bug (Ongaro, raft-dev 2015).
+    kMutSingleServerBug = 1u << 5,
+    kMutConfOnCommit = 1u << 6,       // a configuration counts once committed, not once appended
+    kMutCountLearnerVotes = 1u << 7,  // learners' votes and acks count toward quorums
+    kMutTransferKeepsProposing = 1u << 8,  // a transferring leader still accepts proposals
 };
 const char* mutation_name(uint32_t bit);
 uint32_t mutation_from_name(const std::string& name);  // 0 if unknown
@@ -322,7 +393,16 @@ struct Config {
     int32_t max_inflight_appends = 4;  // pipelining window per follower
     ReadMode read_mode = ReadMode::kLog;
     uint32_t mutations = kMutNone;
+    // The initial configuration: nodes 0 .. initial_voters-1 are its voters
+    // (0: all node_count). The others are spare servers a configuration
+    // change can add (thesis ch. 4); they start with an empty log.
+    int32_t initial_voters = 0;
+    // Voter changes by joint consensus (§4.3, etcd's ConfChangeV2 with auto
+    // leave) instead of one server at a time (§4.1).
+    bool joint_consensus = false;
 };
+// The configuration a server starts with (before any entry or snapshot).
+Membership bootstrap_membership(const Config& c);
 
 enum class Role : uint8_t { kFollower = 0, kPreCandidate, kCandidate, kLeader };
 const char* role_name(Role r);

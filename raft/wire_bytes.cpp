@@ -27,6 +27,8 @@ static_assert(kWireResultBytes == 1 + 1 + 8 + 8 + 4,
               "ok, found, version, mod_revision, value length");
 static_assert(kWireSnapshotHeaderBytes == 8 + 8 + 4 + 4,
               "last included index and term, pair and session counts");
+static_assert(kWireMembershipBytes == 4 + 4 + 4 + 1, "voters, outgoing, learners, auto_leave");
+static_assert(kWireConfChangeBytes == 1 + 4, "change type, node");
 static_assert(kWirePairBytes == 4 + 4 + 8 + 8, "key and value lengths, version, mod_revision");
 static_assert(kWireSessionBytes == 4 + 8, "client_id, last_seq");
 
@@ -42,12 +44,21 @@ int64_t result_wire_bytes(const CommandResult& r) {
 }
 
 int64_t entry_wire_bytes(const Entry& e) {
-    // Only a command entry carries a command; a no-op carries nothing more.
-    return kWireEntryHeaderBytes + (e.type == EntryType::kCommand ? command_wire_bytes(e.cmd) : 0);
+    // Only a command entry carries a command, and only a configuration
+    // entry its change and configuration; a no-op carries nothing more.
+    switch (e.type) {
+        case EntryType::kCommand:
+            return kWireEntryHeaderBytes + command_wire_bytes(e.cmd);
+        case EntryType::kConfig:
+            return kWireEntryHeaderBytes + kWireConfChangeBytes + kWireMembershipBytes;
+        case EntryType::kNoop:
+            break;
+    }
+    return kWireEntryHeaderBytes;
 }
 
 int64_t snapshot_wire_bytes(const Snapshot& s) {
-    int64_t n = kWireSnapshotHeaderBytes;
+    int64_t n = kWireSnapshotHeaderBytes + kWireMembershipBytes;
     for (const auto& [key, value] : s.kv)
         n += kWirePairBytes + static_cast<int64_t>(key.size() + value.size());
     for (const auto& [id, session] : s.sessions)
@@ -87,6 +98,8 @@ int64_t wire_bytes(const Message& m) {
         case MsgType::kClientResp:
             body = kResponseIdBody + result_wire_bytes(m.result);
             break;
+        case MsgType::kTimeoutNow:
+            break;  // the header says it all
         case MsgType::kCount:
             break;
     }

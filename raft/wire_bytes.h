@@ -22,9 +22,11 @@ constexpr int64_t kWireEntryHeaderBytes = 21;  // term, index, type, origin
 constexpr int64_t kWireCommandBytes = 25;      // + key, value and expected
 constexpr int64_t kWireResultBytes = 22;       // + value
 constexpr int64_t kWireSnapshotHeaderBytes = 24;
-constexpr int64_t kWirePairBytes = 24;     // + key and value
-constexpr int64_t kWireSessionBytes = 12;  // + the last result
-constexpr int64_t kHardStateBytes = 12;    // current_term, voted_for
+constexpr int64_t kWireMembershipBytes = 13;  // voters, outgoing, learners, auto_leave
+constexpr int64_t kWireConfChangeBytes = 5;   // change type, node
+constexpr int64_t kWirePairBytes = 24;        // + key and value
+constexpr int64_t kWireSessionBytes = 12;     // + the last result
+constexpr int64_t kHardStateBytes = 12;       // current_term, voted_for
 constexpr int64_t kStoredEntryChecksumBytes = 8;
 
 int64_t command_wire_bytes(const Command& c);

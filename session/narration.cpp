@@ -44,6 +44,8 @@ const char* message_words(raft::MsgType t) {
             return "client request";
         case raft::MsgType::kClientResp:
             return "client reply";
+        case raft::MsgType::kTimeoutNow:
+            return "TimeoutNow (campaign now)";
         case raft::MsgType::kCount:
             break;
     }

@@ -71,6 +71,8 @@ std::string fields(const raft::Message& m) {
             return " " + command_text(m.cmd);
         case MsgType::kClientResp:
             return client_resp_fields(m);
+        case MsgType::kTimeoutNow:
+            return "";
         case MsgType::kCount:
             break;
     }

@@ -79,7 +79,8 @@ TEST(WireBytes, SizesFollowTheDocumentedTable) {
     raft::Message install;
     install.type = raft::MsgType::kSnapshot;
     install.snapshot = snap;
-    const int64_t snapshot_bytes = 24 + (24 + 1 + 2) + (24 + 2 + 0) + (12 + 22 + 1);
+    // Header with the configuration, two pairs, one session.
+    const int64_t snapshot_bytes = 24 + 13 + (24 + 1 + 2) + (24 + 2 + 0) + (12 + 22 + 1);
     EXPECT_EQ(raft::snapshot_wire_bytes(*snap), snapshot_bytes);
     EXPECT_EQ(raft::wire_bytes(install), 24 + snapshot_bytes);
 }
@@ -102,7 +103,7 @@ TEST(WireBytes, DiskHoldsHardStateEntriesWithChecksumsAndTheSnapshot) {
     snap->kv = {{"k1", raft::Blob("abcd")}};
     d.write_snapshot(snap);
     EXPECT_EQ(d.persisted_bytes(), 12);  // the snapshot covers the entry
-    EXPECT_EQ(d.snapshot_bytes(), 24 + 24 + 2 + 4);
+    EXPECT_EQ(d.snapshot_bytes(), 24 + 13 + 24 + 2 + 4);
 }
 
 // ===========================================================================
@@ -263,7 +264,7 @@ LogSize log_size(int64_t snapshot_threshold) {
     r.bound = raft::kHardStateBytes + 2 * (20 + 5) * entry_max;
     // The store's pairs plus each client's session, whose last result holds
     // no value for a put.
-    r.snapshot_bound = 24 + 10 * (24 + 5 + 100) + 3 * (12 + 22);
+    r.snapshot_bound = 24 + 13 + 10 * (24 + 5 + 100) + 3 * (12 + 22);
     World w(s, 2);
     while (w.step(s->duration_us)) {
         for (const NodeSlot& n : w.nodes()) {

@@ -103,6 +103,7 @@ Snapshot snapshot_of(const std::map<std::string, std::string>& m, Index index) {
     Snapshot s;
     s.last_included_index = index;
     s.last_included_term = 3;
+    s.membership = Membership{0b01111, 0b00111, 0b10000, true};  // a joint one, with a learner
     for (const auto& [k, v] : m) {
         s.kv.emplace_back(k, Blob(v));
         s.kv_meta.push_back(
