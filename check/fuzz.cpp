@@ -105,9 +105,45 @@ enum FaultKind : int {
     kFCampaign,
     kFSnapshot,
     kFKillBurst,
-    kFCount
+    kFCount,
+    // Drawn only with FuzzOptions::membership (after the others, so that
+    // schedules without it keep their draws).
+    kFAddNode = kFCount,
+    kFAddLearner,
+    kFPromote,
+    kFRemove,
+    kFTransfer,
+    kFAllCount
 };
-constexpr int64_t kFaultWeights[kFCount] = {14, 20, 6, 8, 14, 5, 4, 3, 8, 5, 6, 3, 14};
+constexpr int64_t kFaultWeights[kFAllCount] = {14, 20, 6, 8, 14, 5, 4, 3, 8, 5, 6, 3, 14,
+                                               // add_node, add_learner, promote, remove, transfer
+                                               8, 5, 6, 10, 8};
+
+// A membership change or a transfer, asked of whoever leads at t.
+Action random_membership(base::Rng& rng, int64_t t, int kind, int n) {
+    Action a = make_step(t, ActionKind::kAddNode);
+    switch (kind) {
+        case kFAddNode:
+            break;  // the lowest spare
+        case kFAddLearner:
+            a.kind = ActionKind::kAddLearner;
+            break;
+        case kFPromote:
+            a.kind = ActionKind::kPromote;
+            a.node = id_ref(random_node(rng, n));
+            break;
+        case kFRemove:
+            a.kind = ActionKind::kRemoveNode;
+            a.node = random_target(rng, n, 30);  // the leader, sometimes (§4.2.2)
+            break;
+        default:
+            a.kind = ActionKind::kTransferLeader;
+            a.node =
+                rng.chance(1, 2) ? sel_ref(NodeSelector::kLeaderNext) : id_ref(random_node(rng, n));
+            break;
+    }
+    return a;
+}
 
 // A crash in the middle of an election: the moment votes are granted and
 // not yet durable. The election is provoked by killing the leader (votes
@@ -132,10 +168,14 @@ void add_election_crash(base::Rng& rng, int64_t t, int64_t end_us, std::vector<A
 }
 
 // Appends one fault at time t (a burst appends two).
-void add_fault(base::Rng& rng, int64_t t, int64_t end_us, const Scenario& base,
+void add_fault(base::Rng& rng, int64_t t, int64_t end_us, const Scenario& base, bool membership,
                std::vector<Action>* out) {
     const int n = base.cluster.node_count;
-    const int kind = draw_weighted(rng, kFaultWeights, kFCount);
+    const int kind = draw_weighted(rng, kFaultWeights, membership ? kFAllCount : kFCount);
+    if (kind >= kFCount) {
+        out->push_back(random_membership(rng, t, kind, n));
+        return;
+    }
     Action a = make_step(t, ActionKind::kKill);
     switch (kind) {
         case kFKill:
@@ -232,7 +272,7 @@ std::vector<Action> random_faults(const Scenario& base, uint64_t seed, int64_t f
     const size_t max_steps = static_cast<size_t>(std::max(0, o.faults_max));
     while (out.size() < max_steps) {
         if (t >= to_us) break;
-        add_fault(rng, t, to_us, base, &out);
+        add_fault(rng, t, to_us, base, o.membership, &out);
         t += rng.range(o.fault_gap_us_min, std::max(o.fault_gap_us_min, o.fault_gap_us_max));
     }
     if (out.size() > max_steps) out.resize(max_steps);
@@ -244,13 +284,17 @@ Scenario make_fuzz_scenario(const Scenario& base, uint64_t seed, const FuzzOptio
     const int64_t safety_us = o.safety_us > 0 ? o.safety_us : base.duration_us;
     s.name = base.name.size() <= 90 ? base.name + "-fuzz" : base.name;
     s.cluster.mutations |= o.mutations;
+    if (o.membership && s.cluster.initial_voters == 0 && s.cluster.node_count < raft::kMaxNodes) {
+        s.cluster.initial_voters = s.cluster.node_count;
+        s.cluster.node_count = std::min(raft::kMaxNodes, s.cluster.node_count + 2);
+    }
     s.duration_us = std::min(kMaxSimTimeUs, safety_us + o.liveness_us);
     s.timeline.clear();
     for (const Action& a : base.timeline) {
         if (a.at_us < safety_us) s.timeline.push_back(a);
     }
     const int64_t first = std::min(o.first_fault_us, safety_us);
-    for (Action& a : random_faults(base, seed, first, safety_us, o))
+    for (Action& a : random_faults(s, seed, first, safety_us, o))
         s.timeline.push_back(std::move(a));
     std::stable_sort(s.timeline.begin(), s.timeline.end(),
                      [](const Action& a, const Action& b) { return a.at_us < b.at_us; });

@@ -39,6 +39,11 @@ struct FuzzOptions {
     int32_t faults_max = 32;
     // Protocol mutations OR-ed into the cluster configuration.
     uint32_t mutations = 0;
+    // Membership changes and leadership transfers among the faults (thesis
+    // ch. 4, §3.10): add_node, add_learner, promote, remove_node and
+    // transfer_leader. A base without spare servers gets two (its nodes
+    // stay the initial voters). Off, the schedules are those of before.
+    bool membership = false;
 };
 
 // The base of `raftplay fuzz` when no scenario is named: 5 nodes, election

@@ -30,11 +30,37 @@ namespace {
 // ===========================================================================
 
 constexpr const char* kActionNames[] = {
-    "kill",       "restart",     "pause",          "resume",          "partition", "cut",
-    "heal",       "set_network", "clog",           "unclog",          "put",       "get",
-    "delete",     "cas",         "stress",         "campaign",        "snapshot",  "drop_msg",
-    "delay_msg",  "dup_msg",     "pause_workload", "resume_workload", "append",    "clock_drift",
-    "disconnect", "reconnect",
+    "kill",
+    "restart",
+    "pause",
+    "resume",
+    "partition",
+    "cut",
+    "heal",
+    "set_network",
+    "clog",
+    "unclog",
+    "put",
+    "get",
+    "delete",
+    "cas",
+    "stress",
+    "campaign",
+    "snapshot",
+    "drop_msg",
+    "delay_msg",
+    "dup_msg",
+    "pause_workload",
+    "resume_workload",
+    "append",
+    "clock_drift",
+    "disconnect",
+    "reconnect",
+    "add_node",
+    "add_learner",
+    "promote",
+    "remove_node",
+    "transfer_leader",
 };
 static_assert(sizeof(kActionNames) / sizeof(kActionNames[0]) ==
               static_cast<size_t>(ActionKind::kCount));
@@ -55,7 +81,8 @@ enum ActionField : uint32_t {
     kFieldEntriesOnly = 1u << 11,
     kFieldRetry = 1u << 12,  // retry: this request's routing and retries
     kFieldForce = 1u << 13,
-    kFieldDrift = 1u << 14,  // ppm: a clock's rate
+    kFieldDrift = 1u << 14,         // ppm: a clock's rate
+    kFieldNodeOptional = 1u << 15,  // node may be left out (add_node: the lowest spare)
 };
 constexpr uint32_t kFieldAnyNode = kFieldNodeAny | kFieldNodeOne | kFieldLink;
 
@@ -102,6 +129,13 @@ uint32_t action_fields(ActionKind k) {
             return 0;
         case ActionKind::kClockDrift:
             return kFieldNodeAny | kFieldDrift;
+        case ActionKind::kAddNode:
+        case ActionKind::kAddLearner:
+            return kFieldNodeOne | kFieldNodeOptional;
+        case ActionKind::kPromote:
+        case ActionKind::kRemoveNode:
+        case ActionKind::kTransferLeader:
+            return kFieldNodeOne;
         case ActionKind::kCount:
             break;
     }
@@ -337,6 +371,7 @@ ActionProblem check_trigger(const ActionRules& rules, const Action& a) {
 ActionProblem check_nodes(const ActionRules& rules, uint32_t bits, const Action& a) {
     if (!(bits & kFieldAnyNode)) return {};
     const NodeRule rule = node_rule(bits);
+    if ((bits & kFieldNodeOptional) && a.node.sel == NodeSelector::kNone) return {};
     ActionProblem p = check_node_ref(a.node, "node", rule, a.kind, rules.node_count);
     if (!p.ok() || !(bits & kFieldLink)) return p;
     p = check_node_ref(a.to, "to", rule, a.kind, rules.node_count);
@@ -542,7 +577,8 @@ void parse_action_nodes(const Fields& f, uint32_t bits, ActionKind kind, int nod
                         Action* a) {
     if (!(bits & kFieldAnyNode)) return;
     std::string needed = std::string("required for ") + action_name(kind);
-    if (f.require("node", needed))
+    const bool optional = (bits & kFieldNodeOptional) && f.get("node") == nullptr;
+    if (!optional && f.require("node", needed))
         read_node_ref(f.ctx(), *f.get("node"), f.path("node"), node_count, &a->node);
     if ((bits & kFieldLink) && f.require("to", needed))
         read_node_ref(f.ctx(), *f.get("to"), f.path("to"), node_count, &a->to);

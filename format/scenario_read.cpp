@@ -69,8 +69,12 @@ void parse_cluster(ReadCtx& ctx, const JsonValue& v, const std::string& path, ra
     Fields f(&ctx, v, path,
              {"nodes", "election_timeout_ms", "heartbeat_ms", "pre_vote", "check_quorum",
               "step_down_on_rejection", "snapshot_threshold", "snapshot_catch_up_entries",
-              "max_entries_per_append", "max_inflight_appends", "read_mode", "mutations"});
+              "max_entries_per_append", "max_inflight_appends", "read_mode", "mutations", "voters",
+              "joint_consensus"});
     f.integer("nodes", 1, raft::kMaxNodes, &c->node_count);
+    // Thesis ch. 4: the initial configuration; the other servers are spares.
+    f.integer("voters", 1, raft::kMaxNodes, &c->initial_voters);
+    f.boolean("joint_consensus", &c->joint_consensus);
     f.millis_range("election_timeout_ms", 1 * kMs, kMaxDelayUs, &c->election_timeout_us_min,
                    &c->election_timeout_us_max);
     f.millis("heartbeat_ms", 1, kMaxDelayUs, &c->heartbeat_us);
@@ -92,6 +96,12 @@ void parse_cluster(ReadCtx& ctx, const JsonValue& v, const std::string& path, ra
     }
     if (const JsonValue* m = f.get("mutations"))
         parse_mutations(ctx, *m, f.path("mutations"), &c->mutations);
+    if (ctx.ok() && c->initial_voters > c->node_count) {
+        ctx.fail(f.path("voters"), std::to_string(c->initial_voters) + " voters but only " +
+                                       std::to_string(c->node_count) +
+                                       " nodes (the voters are nodes 0 .. voters-1; the rest "
+                                       "are spares that add_node can add)");
+    }
     // §5.6: broadcastTime << electionTimeout, or followers time out between
     // heartbeats and elections never settle.
     if (ctx.ok() && c->heartbeat_us >= c->election_timeout_us_min) {

@@ -26,6 +26,8 @@ void write_cluster(JsonWriter& w, const raft::Config& c) {
     // Written only when set: files and links of default scenarios stay as
     // they were before the option existed.
     if (c.step_down_on_rejection) w.key("step_down_on_rejection").boolean(true);
+    if (c.initial_voters > 0) w.key("voters").integer(c.initial_voters);
+    if (c.joint_consensus) w.key("joint_consensus").boolean(true);
     w.key("snapshot_threshold").integer(c.snapshot_threshold);
     w.key("snapshot_catch_up_entries").integer(c.snapshot_catch_up_entries);
     w.key("max_entries_per_append").integer(c.max_entries_per_append);

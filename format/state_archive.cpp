@@ -532,7 +532,15 @@ void serialize(A& a, NodeSlot& s) {
     a(s.node, s.disk, s.alive, s.paused, s.incarnation, s.election, s.lease, s.drift_ppm);
     a(s.heartbeat_gen);
     a(s.heartbeat_due_us, s.paused_heartbeat_left_us, s.fsync_done_while_paused, s.held);
-    a(s.seen_term, s.seen_commit, s.seen_role, s.seen_vote);
+    a(s.seen_term, s.seen_commit, s.seen_role, s.seen_vote, s.spare);
+}
+
+template <class A>
+void serialize(A& a, MembershipStats& m) {
+    for (int32_t& n : m.entries)
+        a(n);
+    a(m.refused, m.transfers_started, m.transfers_completed, m.transfers_aborted);
+    a(m.transfer_from, m.transfer_to, m.transfer_term);
 }
 
 template <class A>
@@ -572,6 +580,7 @@ void serialize(A& a, WorldState& s) {
     a(s.digest, s.checker, s.halted, s.workload_paused, s.limit_reached, s.history_bytes);
     a(s.trace_size, s.history_size, s.leaders_size);
     a(s.triggers, s.triggers_armed, s.fired, s.fired_log);
+    a(s.membership);
 }
 
 // ===========================================================================

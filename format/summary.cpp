@@ -9,6 +9,7 @@
 #include "format/summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <vector>
 
 #include "format/json.h"
@@ -85,6 +86,23 @@ void write_header(JsonWriter& w, const World& world) {
     w.key("leader").integer(world.leader());
 }
 
+void write_ids(JsonWriter& w, const char* key, uint32_t set) {
+    w.key(key).begin_array();
+    for (uint32_t b = set; b != 0; b &= b - 1)
+        w.integer(std::countr_zero(b));
+    w.end_array();
+}
+
+// A node's view of the configuration: the latest in its log.
+void write_config(JsonWriter& w, const raft::Membership& m) {
+    w.key("config").begin_object();
+    write_ids(w, "voters", m.voters);
+    write_ids(w, "learners", m.learners);
+    w.key("joint").boolean(m.joint());
+    if (m.joint()) write_ids(w, "outgoing", m.outgoing);
+    w.end_object();
+}
+
 void write_node(JsonWriter& w, const NodeSlot& slot) {
     const raft::Node& n = slot.node;
     w.begin_object();
@@ -105,6 +123,25 @@ void write_node(JsonWriter& w, const NodeSlot& slot) {
     w.key("incarnation").integer(slot.incarnation);
     w.key("persisted_bytes").integer(slot.disk.durable.persisted_bytes());
     w.key("snapshot_bytes").integer(slot.disk.durable.snapshot_bytes());
+    write_config(w, n.membership());
+    w.key("spare").boolean(slot.spare);
+    w.end_object();
+}
+
+// Configuration changes and leadership transfers (thesis ch. 4, §3.10).
+void write_membership(JsonWriter& w, const World& world) {
+    const MembershipStats& m = world.state().membership;
+    w.key("membership").begin_object();
+    w.key("entries").begin_object();
+    for (size_t t = 0; t < m.entries.size(); t++)
+        w.key(raft::conf_change_name(static_cast<raft::ConfChangeType>(t))).integer(m.entries[t]);
+    w.end_object();
+    w.key("refused").integer(m.refused);
+    w.key("transfers").begin_object();
+    w.key("started").integer(m.transfers_started);
+    w.key("completed").integer(m.transfers_completed);
+    w.key("aborted").integer(m.transfers_aborted);
+    w.end_object();
     w.end_object();
 }
 
@@ -294,6 +331,7 @@ void write_summary(JsonWriter& w, const World& world, const SummaryOptions& o) {
         write_node(w, slot);
     w.end_array();
     write_leaders(w, world);
+    write_membership(w, world);
     w.key("checks").begin_object();
     write_safety(w, world);
     write_linearizability(w, world, o);

@@ -134,6 +134,27 @@ void write_node_fields(JsonWriter& w, const TraceRecord& r) {
         case TraceKind::kAction:
             w.key("action").string(action_name(static_cast<ActionKind>(r.aux)));
             break;
+        case TraceKind::kConfChange: {
+            w.key("target").integer(r.peer);
+            w.key("change").string(
+                raft::conf_change_name(static_cast<raft::ConfChangeType>(r.aux & 0xff)));
+            const auto why = static_cast<raft::ConfRefusal>(r.aux >> 8);
+            w.key("index").integer(r.index);
+            if (why != raft::ConfRefusal::kNone)
+                w.key("refused").string(raft::conf_refusal_name(why));
+            break;
+        }
+        case TraceKind::kTransfer: {
+            const auto ev = static_cast<TransferEvent>(r.aux);
+            w.key("target").integer(r.peer);
+            w.key("event").string(transfer_event_name(ev));
+            if (ev == TransferEvent::kRefused)
+                w.key("refused").string(
+                    raft::conf_refusal_name(static_cast<raft::ConfRefusal>(r.index)));
+            if (ev == TransferEvent::kCompleted || ev == TransferEvent::kAborted)
+                w.key("new_leader").integer(r.index);
+            break;
+        }
         default:
             w.key("index").integer(r.index);
             break;

@@ -3,6 +3,7 @@
 #include "sim/checker.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "base/assert.h"
@@ -60,6 +61,7 @@ void Checker::on_leader(CheckerState& cs, const raft::Node& n,
                         std::span<const raft::RaftLog* const> logs) {
     ASSERT_CMP(static_cast<int>(n.role()), ==, static_cast<int>(raft::Role::kLeader));
     check_election_safety(cs, n);
+    if (!(disabled & kCheckConfigQuorum)) check_election_quorum(n);
     if (!(disabled & kCheckLeaderCompleteness)) check_leader_completeness(cs, n);
     sweep(logs);
 }
@@ -71,6 +73,66 @@ void Checker::check_election_safety(CheckerState& cs, const raft::Node& n) {
         pending_.push_back(make("election_safety",
                                 "two leaders in term " + std::to_string(n.current_term()) + ": " +
                                     node_name(it->second) + " and " + node_name(n.id())));
+    }
+}
+
+static std::string set_text(uint32_t set) {
+    std::string s = "{";
+    for (uint32_t b = set; b != 0; b &= b - 1)
+        s += (s.size() > 1 ? "," : "") + node_name(std::countr_zero(b));
+    return s + "}";
+}
+
+// The votes that made a leader are a majority of its configuration's voters
+// (thesis ch. 4: of both halves during joint consensus; a learner's vote is
+// never one of them).
+void Checker::check_election_quorum(const raft::Node& n) {
+    const raft::Membership& m = n.membership();
+    const uint32_t votes = n.votes_granted();
+    if (raft::majority_of(m.voters, votes) && (!m.joint() || raft::majority_of(m.outgoing, votes)))
+        return;
+    pending_.push_back(make("config_quorum", node_name(n.id()) + " became leader of term " +
+                                                 std::to_string(n.current_term()) +
+                                                 " with the votes of " + set_text(votes) +
+                                                 ", not a majority of its configuration " +
+                                                 raft::membership_text(m)));
+}
+
+void Checker::on_leader_commit(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+                               std::span<const DurableState* const> disks) {
+    ASSERT_CMP(logs.size(), ==, disks.size());
+    if (disabled & kCheckConfigQuorum) return;
+    const raft::Index c = n.commit_index();
+    const raft::Term t = n.log().term_at(c);
+    uint32_t stored = 0;
+    for (size_t i = 0; i < disks.size(); i++) {
+        const DurableState& d = *disks[i];
+        const StoredEntry* e = d.find(c);
+        const raft::RaftLog* log = logs[i];
+        const bool in_log = log != nullptr && (log->snapshot_index() >= c || log->term_at(c) == t);
+        if (in_log || d.snapshot_index() >= c || (e != nullptr && e->entry.term == t))
+            stored |= 1u << i;
+    }
+    const raft::Membership& m = n.membership();
+    if (raft::majority_of(m.voters, stored) &&
+        (!m.joint() || raft::majority_of(m.outgoing, stored)))
+        return;
+    pending_.push_back(make(
+        "config_quorum", node_name(n.id()) + " committed index " + std::to_string(c) + " (term " +
+                             std::to_string(t) + ") stored only on " + set_text(stored) +
+                             ", not a majority of its configuration " + raft::membership_text(m)));
+}
+
+void Checker::on_leader_append(const raft::Node& n, const std::vector<raft::Entry>& entries) {
+    if ((disabled & kCheckTransfer) || n.lead_transferee() == raft::kNone) return;
+    for (const raft::Entry& e : entries) {
+        if (e.type != raft::EntryType::kCommand) continue;
+        pending_.push_back(make("transfer_proposals",
+                                node_name(n.id()) + " appended a client command at index " +
+                                    std::to_string(e.index) + " while transferring leadership to " +
+                                    node_name(n.lead_transferee()) +
+                                    " (§3.10: it stops accepting proposals)"));
+        return;
     }
 }
 

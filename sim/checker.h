@@ -47,6 +47,8 @@ enum CheckBit : uint32_t {
     kCheckElectionSafety = 1u << 2,
     kCheckLogMatching = 1u << 3,
     kCheckStateMachine = 1u << 4,
+    kCheckConfigQuorum = 1u << 5,
+    kCheckTransfer = 1u << 6,
 };
 
 // What the checker remembers of one node.
@@ -110,6 +112,16 @@ class Checker {
     // matching over `logs` (every node's, by id).
     void on_leader(CheckerState& cs, const raft::Node& n,
                    std::span<const raft::RaftLog* const> logs);
+    // A leader's commit index advanced: the entry at it is stored by a
+    // majority of its configuration's voters (of both halves when joint;
+    // learners never count). Stored: in a node's log (`logs`, by id; a
+    // crashed node's is nullptr) or on its disk (`disks`). Whether the
+    // stored copies are durable is the durability check's concern.
+    void on_leader_commit(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+                          std::span<const DurableState* const> disks);
+    // A leader appended entries: none is a client command while it
+    // transfers leadership (§3.10).
+    void on_leader_append(const raft::Node& n, const std::vector<raft::Entry>& entries);
     // A node applied entries: state-machine safety.
     void on_apply(CheckerState& cs, const raft::Node& n, const std::vector<raft::Applied>& applied);
     // A node sent m: a granted vote or an acknowledged append is a promise.
@@ -154,6 +166,7 @@ class Checker {
     void record_commit_terms(CheckerState& cs, const raft::Node& n);
     void report_went_back(const NodeWatch& w, const raft::Node& n);
     void check_election_safety(CheckerState& cs, const raft::Node& n);
+    void check_election_quorum(const raft::Node& n);
     void check_leader_completeness(const CheckerState& cs, const raft::Node& n);
     void check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d);
     bool check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b);

@@ -9,8 +9,8 @@
 
 namespace sim {
 
-// A live leader, and every live node has applied the same index and holds the
-// same key-value hash. False with a reason otherwise.
+// A live leader, and every live member of its configuration has applied the same index and holds
+// the same key-value hash. False with a reason otherwise.
 bool converged(const World& world, std::string* why);
 
 }  // namespace sim

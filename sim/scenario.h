@@ -171,6 +171,17 @@ enum class ActionKind : uint8_t {
     // is not itself disconnected (sim::Network::disconnect).
     kDisconnect,
     kReconnect,
+    // Membership (thesis ch. 4) and leadership transfer (§3.10), asked of
+    // the leader of the moment (refused when there is none): add_node and
+    // add_learner boot a spare server (the lowest, or `node`) with an empty
+    // disk and add it as a voter / a learner; promote makes a learner a
+    // voter; remove_node takes `node` (any member, the leader too) out;
+    // transfer_leader hands leadership to `node`.
+    kAddNode,
+    kAddLearner,
+    kPromote,
+    kRemoveNode,
+    kTransferLeader,
     kCount
 };
 const char* action_name(ActionKind k);

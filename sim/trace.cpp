@@ -3,6 +3,22 @@
 
 namespace sim {
 
+const char* transfer_event_name(TransferEvent e) {
+    switch (e) {
+        case TransferEvent::kStarted:
+            return "started";
+        case TransferEvent::kCompleted:
+            return "completed";
+        case TransferEvent::kAborted:
+            return "aborted";
+        case TransferEvent::kRefused:
+            return "refused";
+        case TransferEvent::kCount:
+            break;
+    }
+    return "?";
+}
+
 const char* trace_kind_name(TraceKind k) {
     switch (k) {
         case TraceKind::kSend:
@@ -47,6 +63,10 @@ const char* trace_kind_name(TraceKind k) {
             return "action";
         case TraceKind::kViolation:
             return "violation";
+        case TraceKind::kConfChange:
+            return "conf_change";
+        case TraceKind::kTransfer:
+            return "transfer";
         case TraceKind::kCount:
             break;
     }

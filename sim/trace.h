@@ -37,9 +37,21 @@ enum class TraceKind : uint8_t {
     kClientComplete,  // aux: OpStatus
     kAction,          // aux: ActionKind
     kViolation,
+    // A membership action's outcome (thesis ch. 4): node the leader asked
+    // (-1: none), peer the server it names, index the entry appended (0:
+    // refused), aux = raft::ConfChangeType | raft::ConfRefusal << 8.
+    kConfChange,
+    // A leadership transfer (§3.10): node the leader, peer the target, aux
+    // = TransferEvent (started, completed, aborted, refused), index the
+    // raft::ConfRefusal of a refusal.
+    kTransfer,
     kCount
 };
 const char* trace_kind_name(TraceKind k);
+
+// A kTransfer record's aux.
+enum class TransferEvent : uint8_t { kStarted = 0, kCompleted, kAborted, kRefused, kCount };
+const char* transfer_event_name(TransferEvent e);  // "started", "completed", ...
 
 struct TraceRecord {
     int64_t t_us = 0;

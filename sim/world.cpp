@@ -95,6 +95,11 @@ void World::setup() {
             slot(i).drift_ppm = drift[static_cast<size_t>(i)];
     }
     apply_preset();
+    const int voters = scenario_->cluster.initial_voters;
+    for (int i = voters > 0 ? voters : n_; i < n_; i++) {
+        slot(i).spare = true;  // down until an add_node boots it
+        slot(i).alive = false;
+    }
     for (int i = 0; i < n_; i++) {
         build_node(i);
         if (slot(i).alive) {
@@ -385,8 +390,10 @@ inline void World::trace_node_changes(int id) {
     if (n.commit_index() > ns.seen_commit) {
         record(
             TraceRecord{0, TraceKind::kCommit, 0, id, -1, n.current_term(), n.commit_index(), 0});
+        if (n.role() == raft::Role::kLeader) check_leader_commit(id);
     }
     ns.seen_commit = n.commit_index();
+    if (s_.membership.transfer_to != raft::kNone) note_transfer(id);
 }
 
 // A done batch's vectors keep their capacity for later Readies.
@@ -422,6 +429,7 @@ void World::reuse_spares(raft::Ready* rd) {
 // only entries it appended itself). A retry appended again overwrites it.
 void World::note_proposals(int id, const raft::Ready& rd) {
     if (rd.entries.empty() || slot(id).node.role() != raft::Role::kLeader) return;
+    note_leader_entries(id, rd);
     for (const raft::Entry& e : rd.entries) {
         if (e.type != raft::EntryType::kCommand) continue;
         const auto c = static_cast<size_t>(e.cmd.client_id);
@@ -662,8 +670,8 @@ void World::crash(int id) {
 
 void World::restart(int id) {
     NodeSlot& ns = slot(id);
-    if (ns.alive) return;     // restarting a live node does nothing
-    ASSERT(ns.held.empty());  // crash dropped them; arrivals at a dead node drop
+    if (ns.alive || ns.spare) return;  // live, or waiting for an add_node
+    ASSERT(ns.held.empty());           // crash dropped them; arrivals at a dead node drop
     ns.incarnation++;
     // A new process starts with an empty write queue (crash() emptied it).
     ns.disk.reset_queue();

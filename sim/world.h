@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -53,6 +54,10 @@ struct NodeSlot {
     raft::Node node;
     Disk disk;
     bool alive = true;
+    // A server not in the initial configuration (Config::initial_voters)
+    // that no add_node / add_learner has booted yet: down, with an empty
+    // disk, and out of every other action's reach.
+    bool spare = false;
     bool paused = false;
     int32_t incarnation = 0;
     LazyTimer election, lease;
@@ -69,6 +74,17 @@ struct NodeSlot {
     raft::Index seen_commit = 0;
     raft::Role seen_role = raft::Role::kFollower;
     raft::NodeId seen_vote = raft::kNone;
+};
+
+// Configuration changes and leadership transfers so far (the summary's),
+// and the transfer under way.
+struct MembershipStats {
+    // Configuration entries leaders appended, by raft::ConfChangeType.
+    std::array<int32_t, static_cast<size_t>(raft::ConfChangeType::kCount)> entries{};
+    int32_t refused = 0;  // membership actions a leader (or the lack of one) refused
+    int32_t transfers_started = 0, transfers_completed = 0, transfers_aborted = 0;
+    raft::NodeId transfer_from = raft::kNone, transfer_to = raft::kNone;  // kNone: none under way
+    raft::Term transfer_term = 0;
 };
 
 struct Client {
@@ -133,6 +149,7 @@ struct WorldState {
     // The sim/limits.h limit that stopped the run ("history_ops_max", ...),
     // nullptr while none did.
     const char* limit_reached = nullptr;
+    MembershipStats membership;
     int64_t history_bytes = 0;  // the history's estimated memory (limits.h)
     // Triggered steps: one state per World::trigger_steps_ entry; how many
     // are still armed (a zero makes record() skip the matching); the steps
@@ -354,6 +371,13 @@ class World {
     void apply_node_action(const Action& a, const std::vector<raft::NodeId>& targets);
     void apply_message_action(const Action& a);
     void apply_client_action(const Action& a, raft::NodeId node);
+    // Membership and transfer (world_membership.cpp).
+    void apply_membership_action(const Action& a, const std::vector<raft::NodeId>& targets);
+    void apply_transfer(raft::NodeId lead, raft::NodeId target);
+    raft::NodeId lowest_spare() const;
+    void note_transfer(int id);
+    void note_leader_entries(int id, const raft::Ready& rd);
+    void check_leader_commit(int id);
     void start_stress(const Action& a, raft::NodeId node);
 
     std::shared_ptr<const Scenario> scenario_;

@@ -332,6 +332,9 @@ int World::scripted_client(raft::NodeId node) {
 bool World::eligible(raft::NodeId id, ActionKind kind) const {
     ASSERT(id >= 0 && id < n_);
     const NodeSlot& ns = s_.nodes[static_cast<size_t>(id)];
+    // A spare server exists only for the actions that add it.
+    const bool adds = kind == ActionKind::kAddNode || kind == ActionKind::kAddLearner;
+    if (ns.spare || adds) return ns.spare && adds;
     switch (kind) {
         case ActionKind::kRestart:
             return !ns.alive;
@@ -345,6 +348,11 @@ bool World::eligible(raft::NodeId id, ActionKind kind) const {
             return !s_.net.isolated(id);
         case ActionKind::kReconnect:
             return s_.net.isolated(id);
+        // Asked of the leader: any server it knows, up or down.
+        case ActionKind::kPromote:
+        case ActionKind::kRemoveNode:
+        case ActionKind::kTransferLeader:
+            return true;
         default:
             return ns.alive;
     }
@@ -463,6 +471,13 @@ void World::apply_action(const Action& a) {
         case ActionKind::kAppend:
         case ActionKind::kStress:
             if (!targets.empty()) apply_client_action(a, targets.front());
+            break;
+        case ActionKind::kAddNode:
+        case ActionKind::kAddLearner:
+        case ActionKind::kPromote:
+        case ActionKind::kRemoveNode:
+        case ActionKind::kTransferLeader:
+            apply_membership_action(a, targets);
             break;
         case ActionKind::kCount:
         default:

@@ -60,6 +60,9 @@ options:
   --first-fault-ms T  no fault before T ms (default 200)
   --out DIR           where failing runs are written (default fuzz-failures)
   --max-failures N    stop after N failures (default 10)
+  --membership        membership changes and leadership transfers among the
+                      faults: add_node, add_learner, promote, remove_node,
+                      transfer_leader (a base without spare servers gets two)
   --no-lin            skip the linearizability check
   --dry-run           print each seed's generated scenario (one JSON line per
                       seed, ready for `raftplay run FILE --seed N`) and run nothing
@@ -113,7 +116,8 @@ bool parse_mutations(const Args& args, uint32_t* bits, std::string* err) {
         if (bit == 0) {
             *err = "--mutation: unknown mutation '" + name +
                    "' (known: vote_without_persist, commit_old_term, skip_up_to_date_check, "
-                   "follower_local_reads, ack_before_fsync)";
+                   "follower_local_reads, ack_before_fsync, single_server_bug, conf_on_commit, "
+                   "count_learner_votes, transfer_keeps_proposing)";
             return false;
         }
         *bits |= bit;
@@ -210,6 +214,7 @@ std::string reproduce_prefix(const Args& args) {
             cmd += std::string(" ") + opt + " " + shell_quote(v);
     }
     if (args.has("--no-lin")) cmd += " --no-lin";
+    if (args.has("--membership")) cmd += " --membership";
     return cmd;
 }
 
@@ -393,7 +398,7 @@ int cmd_fuzz(int argc, char** argv) {
     const ArgSpec spec{{"--scenario", "--seeds", "--jobs", "--time-limit", "--mutation", "--set",
                         "--safety-ms", "--liveness-ms", "--out", "--max-failures", "--fault-gap-ms",
                         "--first-fault-ms", "--shard", "--format"},
-                       {"--no-lin", "--dry-run"},
+                       {"--no-lin", "--dry-run", "--membership"},
                        0};
     if (!args.parse(argc, argv, 2, spec, &err)) return bad_input("fuzz", err);
     if (args.help()) {
@@ -405,6 +410,7 @@ int cmd_fuzz(int argc, char** argv) {
         !load_base(args, &c, &err)) {
         return bad_input("fuzz", err);
     }
+    c.fuzz.membership = args.has("--membership");
     if (args.has("--dry-run")) {
         const uint64_t n = sim::shard_seed_count(c.first, c.last, c.shard_index, c.shard_count);
         for (uint64_t k = 0;; k++) {

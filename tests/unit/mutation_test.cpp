@@ -73,12 +73,14 @@ INSTANTIATE_TEST_SUITE_P(
         MutationCase{"crash-during-election.json", "durability", 20, 0},
         MutationCase{"crash-during-election.json", "election_safety", 60, kCheckDurability},
         MutationCase{"crash-during-writes.json", "durability", 10, 0},
-        MutationCase{"crash-during-writes.json", "leader_completeness", 20, kCheckDurability},
-        MutationCase{"crash-during-writes.json", "state_machine_safety", 40,
-                     kCheckDurability | kCheckLeaderCompleteness | kCheckLogMatching},
+        MutationCase{"crash-during-writes.json", "leader_completeness", 20,
+                     kCheckDurability | kCheckConfigQuorum},
+        MutationCase{
+            "crash-during-writes.json", "state_machine_safety", 40,
+            kCheckDurability | kCheckLeaderCompleteness | kCheckLogMatching | kCheckConfigQuorum},
         MutationCase{"figure-8-commit-old-term.json", "leader_completeness", 300, 0},
         MutationCase{"figure-8-commit-old-term.json", "state_machine_safety", 300,
-                     kCheckLeaderCompleteness | kCheckLogMatching},
+                     kCheckLeaderCompleteness | kCheckLogMatching | kCheckConfigQuorum},
         MutationCase{"stale-node-rejoins.json", "leader_completeness", 40, 0},
         MutationCase{"stale-follower-reads.json", "linearizability", 10, 0}));
 
