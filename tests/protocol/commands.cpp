@@ -115,7 +115,8 @@ bool cmd_conf_change(Env* env, Args& a) {
            pos[1] != raft::conf_change_name(static_cast<raft::ConfChangeType>(t)))
         t++;
     if (t == static_cast<int>(raft::ConfChangeType::kCount))
-        return a.fail("unknown change " + pos[1] + " (add_voter, remove, add_learner, promote, "
+        return a.fail("unknown change " + pos[1] +
+                      " (add_voter, remove, add_learner, promote, "
                       "enter_joint, leave_joint)");
     const auto type = static_cast<raft::ConfChangeType>(t);
     const bool wants_node = type != raft::ConfChangeType::kLeaveJoint;
