@@ -4,7 +4,8 @@
 //
 // Index
 //   (create: commands_create.cpp)
-//   inputs: campaign, ticks, client requests, snapshot, restart
+//   inputs: campaign, ticks, client requests, conf_change, transfer,
+//           snapshot, restart
 //   network: deliver, drop, partition, heal, stabilize
 //   persistence
 //   views: status, log, kv, pending, timers
@@ -101,6 +102,44 @@ bool cmd_read_index(Env* env, Args& a) {
     return true;
 }
 
+// `conf_change ID TYPE [NODE]`: TYPE is a raft::conf_change_name
+// (add_voter, remove, add_learner, promote, leave_joint); every type but
+// leave_joint names the node it changes.
+bool cmd_conf_change(Env* env, Args& a) {
+    int id = 0;
+    const auto& pos = a.positional();
+    if (!one_node(env, a, &id) || pos.size() < 2 || pos.size() > 3 || !a.all_used())
+        return a.error().empty() ? a.fail("conf_change ID TYPE [NODE]") : false;
+    int t = 0;
+    while (t < static_cast<int>(raft::ConfChangeType::kCount) &&
+           pos[1] != raft::conf_change_name(static_cast<raft::ConfChangeType>(t)))
+        t++;
+    if (t == static_cast<int>(raft::ConfChangeType::kCount))
+        return a.fail("unknown change " + pos[1] +
+                      " (add_voter, remove, add_learner, promote, "
+                      "enter_joint, leave_joint)");
+    const auto type = static_cast<raft::ConfChangeType>(t);
+    const bool wants_node = type != raft::ConfChangeType::kLeaveJoint;
+    if (pos.size() != (wants_node ? 3u : 2u))
+        return a.fail(wants_node ? "conf_change ID TYPE NODE" : "conf_change ID leave_joint");
+    int node = raft::kNone;
+    if (wants_node && !parse_node(pos[2], env->size(), &node))
+        return a.fail("'" + pos[2] + "' is not a node id");
+    env->conf_change(id, type, node);
+    return true;
+}
+
+// `transfer ID TARGET`: leadership transfer from ID to TARGET (§3.10).
+bool cmd_transfer(Env* env, Args& a) {
+    int id = 0, target = 0;
+    if (!one_node(env, a, &id) || a.positional().size() != 2 || !a.all_used())
+        return a.error().empty() ? a.fail("transfer ID TARGET") : false;
+    if (!parse_node(a.positional()[1], env->size(), &target))
+        return a.fail("'" + a.positional()[1] + "' is not a node id");
+    env->transfer(id, target);
+    return true;
+}
+
 // ===========================================================================
 // network
 // ===========================================================================
@@ -153,7 +192,7 @@ bool cmd_drop(Env* env, Args& a) {
     Filter f;
     if (!read_filter(env, a, &f)) return false;
     for (raft::Message& m : take_matching(env, f))
-        env->emit("dropped " + message_text(m));
+        env->emit("dropped " + env->text(m));
     return true;
 }
 
@@ -233,15 +272,19 @@ const char* progress_name(raft::ProgressState s) {
 
 void print_status(Env* env, int id) {
     const Peer& p = env->peer(id);
-    env->emit(status_line(p));
+    env->emit(status_line(p, env->show_conf()));
     if (p.node.role() != raft::Role::kLeader) return;
+    // The leader tracks the members of its configuration only.
+    const uint32_t members = p.node.membership().members();
     for (int q = 0; q < env->size(); q++) {
-        if (q == id) continue;
+        if (q == id || !((members >> q) & 1u)) continue;
         const raft::Progress& pr = p.node.progress()[static_cast<size_t>(q)];
         env->emit("  progress " + std::to_string(q) + " match=" + std::to_string(pr.match_index) +
                   " next=" + std::to_string(pr.next_index) + " " + progress_name(pr.state) +
                   " inflight=" + std::to_string(pr.inflight.size()));
     }
+    if (p.node.lead_transferee() != raft::kNone)
+        env->emit("  transferring to " + std::to_string(p.node.lead_transferee()));
     if (!p.node.pending_reads().empty()) {
         env->emit("  pending reads=" + std::to_string(p.node.pending_reads().size()));
     }
@@ -273,7 +316,7 @@ void print_pending(Env* env, int id) {
     for (const Write& w : env->peer(id).unpersisted) {
         std::string s = std::to_string(id) + " unpersisted" + write_text(w);
         for (const raft::Message& m : w.held)
-            s += " | holds " + message_text(m);
+            s += " | holds " + env->text(m);
         env->emit(s);
     }
 }
@@ -281,7 +324,7 @@ void print_pending(Env* env, int id) {
 bool cmd_pending(Env* env, Args& a) {
     if (!a.positional().empty() || !a.all_used()) return a.fail("takes no arguments");
     for (const raft::Message& m : env->network())
-        env->emit("in flight " + message_text(m));
+        env->emit("in flight " + env->text(m));
     for (int i = 0; i < env->size(); i++)
         print_pending(env, i);
     if (env->network().empty()) env->emit("network empty");
@@ -315,6 +358,8 @@ const std::map<std::string, FullHandler>& handlers() {
         {"tick-lease", simple(on_node(&Env::tick_lease))},
         {"propose", [](Env* e, Args& a, const Block& b, auto*) { return cmd_propose(e, a, b); }},
         {"read-index", simple(cmd_read_index)},
+        {"conf_change", simple(cmd_conf_change)},
+        {"transfer", simple(cmd_transfer)},
         {"snapshot", simple(on_node(&Env::take_snapshot))},
         {"restart", simple(on_node(&Env::restart))},
         {"deliver", simple(cmd_deliver)},

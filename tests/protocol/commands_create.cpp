@@ -78,9 +78,16 @@ bool read_config(Args& a, raft::Config* c, int64_t* seed) {
         return false;
     }
     int64_t max_entries = c->max_entries_per_append, max_inflight = c->max_inflight_appends;
-    if (!a.get_int("max_entries", &max_entries) || !a.get_int("max_inflight", &max_inflight)) {
+    int64_t voters = 0;
+    if (!a.get_int("max_entries", &max_entries) || !a.get_int("max_inflight", &max_inflight) ||
+        !a.get_int("voters", &voters) || !a.get_bool("joint", &c->joint_consensus)) {
         return false;
     }
+    // Nodes 0..voters-1 form the initial configuration; the rest are spare
+    // servers with empty logs (thesis ch. 4).
+    if (a.has("voters") && (voters < 1 || voters > c->node_count))
+        return a.fail("voters=" + std::to_string(voters) + ": 1..N");
+    c->initial_voters = static_cast<int32_t>(voters);
     if (max_entries < 1 || max_inflight < 1)
         return a.fail("max_entries and max_inflight must be >= 1");
     c->max_entries_per_append = static_cast<int32_t>(max_entries);

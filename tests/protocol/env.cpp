@@ -41,19 +41,21 @@ void Disk::write_entries(const std::vector<raft::Entry>& es) {
 void Env::create(const raft::Config& config, uint64_t seed, const std::vector<Disk>& disks) {
     config_ = config;
     seed_ = seed;
+    show_conf_ = config.initial_voters != 0 || config.joint_consensus;
     peers_.clear();
     network_.clear();
     group_.assign(disks.size(), 0);
     for (size_t i = 0; i < disks.size(); i++) {
         const int id = static_cast<int>(i);
         peers_.push_back(
-            Peer{raft::Node(id, config, seed + i), disks[i], {}, -1, -1, -1, -1, 0, {}});
+            Peer{raft::Node(id, config, seed + i), disks[i], {}, -1, -1, -1, -1, 0, {}, {}});
         Peer& p = peers_.back();
         p.node.restore(p.disk.hard_state, p.disk.snapshot, p.disk.entries);
         p.node.start();
         p.shown = Shown{p.node.role(), p.node.current_term(), p.node.voted_for(), p.node.leader(),
                         p.node.commit_index()};
-        emit(status_line(p));
+        p.shown_conf = p.node.membership();
+        emit(status_line(p, show_conf_));
         drain(id);
     }
 }
@@ -121,6 +123,26 @@ void Env::take_snapshot(int id) {
     drain(id);
 }
 
+void Env::conf_change(int id, raft::ConfChangeType type, raft::NodeId node) {
+    show_conf_ = true;
+    std::string what = raft::conf_change_name(type);
+    if (node != raft::kNone) what += " " + std::to_string(node);
+    emit(std::to_string(id) + " conf_change " + what);
+    const raft::ConfRefusal r = peer(id).node.propose_conf_change(type, node);
+    if (r != raft::ConfRefusal::kNone)
+        emit(std::string("  refused why=") + raft::conf_refusal_name(r));
+    drain(id);
+}
+
+void Env::transfer(int id, int target) {
+    show_conf_ = true;
+    emit(std::to_string(id) + " transfer leadership to " + std::to_string(target));
+    const raft::ConfRefusal r = peer(id).node.transfer_leadership(target);
+    if (r != raft::ConfRefusal::kNone)
+        emit(std::string("  refused why=") + raft::conf_refusal_name(r));
+    drain(id);
+}
+
 void Env::client_request(int id, raft::OpType op, const std::string& key,
                          const std::string& value) {
     Message m;
@@ -139,10 +161,10 @@ void Env::client_request(int id, raft::OpType op, const std::string& key,
 
 void Env::deliver(Message&& m) {
     if (cut(m.from, m.to)) {
-        emit(message_text(m) + " DROPPED (partition)");
+        emit(text(m) + " DROPPED (partition)");
         return;
     }
-    emit(message_text(m));
+    emit(text(m));
     const int to = m.to;
     peer(to).node.step(std::move(m));
     drain(to);
@@ -171,7 +193,7 @@ void Env::complete(int id, Write& w) {
     if (w.has_hard_state) p.disk.hard_state = w.hard_state;
     p.disk.write_entries(w.entries);
     for (Message& m : w.held) {
-        emit("release " + message_text(m));
+        emit("release " + text(m));
         network_.push_back(std::move(m));
     }
     indent_.clear();
@@ -236,11 +258,19 @@ void Env::print_state(int id) {
     Peer& p = peer(id);
     const raft::Node& n = p.node;
     const Shown now{n.role(), n.current_term(), n.voted_for(), n.leader(), n.commit_index()};
-    if (now == p.shown) return;
-    p.shown = now;
-    emit(std::string("state ") + raft::role_name(now.role) + " term=" + std::to_string(now.term) +
-         " vote=" + node_name(now.vote) + " leader=" + node_name(now.leader) +
-         " commit=" + std::to_string(now.commit));
+    if (now != p.shown) {
+        p.shown = now;
+        emit(std::string("state ") + raft::role_name(now.role) +
+             " term=" + std::to_string(now.term) + " vote=" + node_name(now.vote) +
+             " leader=" + node_name(now.leader) + " commit=" + std::to_string(now.commit));
+    }
+    // §4.1: a configuration is in force from the moment its entry is in the
+    // log (index 0: the snapshot's or the bootstrap one).
+    if (n.membership() != p.shown_conf) {
+        p.shown_conf = n.membership();
+        emit("conf [" + raft::membership_text(p.shown_conf) +
+             "] index=" + std::to_string(n.conf_index()));
+    }
 }
 
 void Env::arm_timers(Peer& p, const Ready& rd) {
@@ -260,21 +290,22 @@ void Env::route(int id, Ready& rd) {
     w.entries = rd.entries;
     if (w.snapshot)
         emit("write snapshot=" +
-             pair_text(w.snapshot->last_included_index, w.snapshot->last_included_term));
+             pair_text(w.snapshot->last_included_index, w.snapshot->last_included_term) +
+             (show_conf_ ? " conf=[" + raft::membership_text(w.snapshot->membership) + "]" : ""));
     if (w.has_hard_state)
         emit("write hard_state term=" + std::to_string(w.hard_state.current_term) +
              " vote=" + node_name(w.hard_state.voted_for));
     if (!w.entries.empty()) emit("write entries=" + entries_text(w.entries));
     for (Message& m : rd.msgs) {
         if (m.type == raft::MsgType::kClientResp) {
-            emit("reply " + message_text(m));
+            emit("reply " + text(m));
             continue;
         }
-        emit("send " + message_text(m));
+        emit("send " + text(m));
         network_.push_back(std::move(m));
     }
     for (Message& m : rd.msgs_after_persist) {
-        emit("hold " + message_text(m));
+        emit("hold " + text(m));
         w.held.push_back(std::move(m));
     }
     if (!rd.applied.empty()) {
@@ -305,7 +336,7 @@ std::string write_text(const Write& w) {
     return s;
 }
 
-std::string status_line(const Peer& p) {
+std::string status_line(const Peer& p, bool with_conf) {
     const raft::Node& n = p.node;
     return std::to_string(n.id()) + " " + raft::role_name(n.role()) +
            " term=" + std::to_string(n.current_term()) + " vote=" + node_name(n.voted_for()) +
@@ -314,7 +345,8 @@ std::string status_line(const Peer& p) {
            " persisted=" + std::to_string(n.persisted_index()) +
            " last=" + pair_text(n.log().last_index(), n.log().last_term()) +
            " snapshot=" + std::to_string(n.snapshot_index()) +
-           " unpersisted=" + std::to_string(p.unpersisted.size());
+           " unpersisted=" + std::to_string(p.unpersisted.size()) +
+           (with_conf ? " conf=[" + raft::membership_text(n.membership()) + "]" : "");
 }
 
 std::string log_line(const raft::Node& n) {

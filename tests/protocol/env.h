@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "raft/node.h"
+#include "tests/protocol/print.h"
 
 namespace protocol {
 
@@ -57,6 +58,8 @@ struct Peer {
     int64_t election_armed_us = -1, heartbeat_armed_us = -1, lease_armed_us = -1;
     int restarts = 0;
     Shown shown;
+    // The configuration last printed (a `conf` line appears when it changes).
+    raft::Membership shown_conf;
 };
 
 class Env {
@@ -79,6 +82,10 @@ class Env {
     void tick_lease(int id);
     void client_request(int id, raft::OpType op, const std::string& key, const std::string& value);
     void take_snapshot(int id);
+    // Administrative requests to a node (thesis ch. 4, §3.10): a refusal
+    // prints its reason, an accepted request the Ready it produced.
+    void conf_change(int id, raft::ConfChangeType type, raft::NodeId node);
+    void transfer(int id, int target);
     void deliver(raft::Message&& m);
     // Completes up to max_writes of the node's pending writes, oldest first.
     void persist(int id, int max_writes);
@@ -92,6 +99,12 @@ class Env {
     bool cut(int from, int to) const;
 
     void emit(const std::string& line) { out_->push_back(indent_ + line); }
+    // Whether the file uses membership (create voters= or joint=, or a
+    // conf_change or transfer so far): status lines then end with each
+    // node's configuration and snapshot messages name theirs. Off, the
+    // output of the files written before membership stays as it was.
+    bool show_conf() const { return show_conf_; }
+    std::string text(const raft::Message& m) const { return message_text(m, show_conf_); }
 
   private:
     void drain(int id);
@@ -107,14 +120,15 @@ class Env {
     std::vector<int> group_;
     int64_t now_us_ = 0;
     int64_t client_seq_ = 0;
+    bool show_conf_ = false;
     std::vector<std::string>* out_ = nullptr;
     std::string indent_;
 };
 
 // What one write holds, e.g. " hard_state=(term=2 vote=0) entries=(3,2)..(4,2)".
 std::string write_text(const Write& w);
-// A Node's view in one line, and its log.
-std::string status_line(const Peer& p);
+// A Node's view in one line (with its configuration when with_conf), and its log.
+std::string status_line(const Peer& p, bool with_conf);
 std::string log_line(const raft::Node& n);
 std::string kv_line(const raft::Node& n);
 

@@ -30,11 +30,13 @@ std::string append_resp_fields(const raft::Message& m) {
     return s + " match=" + pair_text(m.match_index, m.match_term);
 }
 
-std::string snapshot_fields(const raft::Message& m) {
+std::string snapshot_fields(const raft::Message& m, bool with_conf) {
     if (!m.snapshot) return " snap=none";
     const raft::Snapshot& s = *m.snapshot;
-    return " snap=" + pair_text(s.last_included_index, s.last_included_term) +
-           " keys=" + std::to_string(s.kv.size());
+    std::string t = " snap=" + pair_text(s.last_included_index, s.last_included_term) +
+                    " keys=" + std::to_string(s.kv.size());
+    if (with_conf) t += " conf=[" + raft::membership_text(s.membership) + "]";
+    return t;
 }
 
 std::string client_resp_fields(const raft::Message& m) {
@@ -46,7 +48,7 @@ std::string client_resp_fields(const raft::Message& m) {
     return s + (m.result.ok ? " ok" : " failed");
 }
 
-std::string fields(const raft::Message& m) {
+std::string fields(const raft::Message& m, bool with_conf) {
     using raft::MsgType;
     switch (m.type) {
         case MsgType::kPreVote:
@@ -60,7 +62,7 @@ std::string fields(const raft::Message& m) {
         case MsgType::kAppendResp:
             return append_resp_fields(m);
         case MsgType::kSnapshot:
-            return snapshot_fields(m);
+            return snapshot_fields(m, with_conf);
         case MsgType::kSnapshotResp:
             return std::string(m.reject ? " reject" : "") +
                    " match=" + std::to_string(m.match_index);
@@ -119,7 +121,11 @@ std::string command_text(const raft::Command& c) {
 std::string entry_text(const raft::Entry& e) {
     std::string s = "(" + std::to_string(e.index) + "," + std::to_string(e.term);
     if (e.type == raft::EntryType::kCommand) s += " " + command_text(e.cmd);
-    if (e.type == raft::EntryType::kConfig) s += " config";
+    if (e.type == raft::EntryType::kConfig) {
+        s += std::string(" config ") + raft::conf_change_name(e.conf_type);
+        if (e.conf_node != raft::kNone) s += " " + std::to_string(e.conf_node);
+        s += " [" + raft::membership_text(e.conf) + "]";
+    }
     return s + ")";
 }
 
@@ -130,13 +136,13 @@ std::string entries_text(const std::vector<raft::Entry>& es) {
     return s + "]";
 }
 
-std::string message_text(const raft::Message& m) {
+std::string message_text(const raft::Message& m, bool with_conf) {
     const std::string to = m.type == raft::MsgType::kClientResp
                                ? "client" + std::to_string(m.cmd.client_id)
                                : node_name(m.to);
     std::string s = node_name(m.from) + "->" + to + " " + raft::msg_type_name(m.type);
     if (!raft::is_client_traffic(m.type)) s += " term=" + std::to_string(m.term);
-    s += fields(m);
+    s += fields(m, with_conf);
     if (m.read_ctx != 0) s += " read_ctx=" + std::to_string(m.read_ctx);
     return s;
 }

@@ -79,8 +79,12 @@ TEST(ProtocolRunner, MalformedCommandNamesFileAndLine) {
 }
 
 TEST(ProtocolRunner, BadArgumentsAreErrors) {
-    for (const char* bad : {"campaign 7", "deliver type=votes", "create 3 pre_vot=false",
-                            "propose 0", "tick-election x", "read-index 0 k"}) {
+    for (const char* bad :
+         {"campaign 7", "deliver type=votes", "create 3 pre_vot=false", "propose 0",
+          "tick-election x", "read-index 0 k", "create 3 voters=0", "create 3 voters=4",
+          "create 3 joint=yes", "conf_change 0 add_voter", "conf_change 0 add_voter 3",
+          "conf_change 0 demote 1", "conf_change 0 leave_joint 1", "conf_change 0", "transfer 0",
+          "transfer 0 3", "transfer 0 1 2", "conf_change 0 remove 1 x=1"}) {
         std::string text = std::string("create 3\n----\nok\n\n") + bad + "\n----\nok\n";
         if (std::string(bad).rfind("create", 0) == 0) text = std::string(bad) + "\n----\nok\n";
         const std::vector<Failure> e = errors(run(text));
