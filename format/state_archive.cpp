@@ -484,9 +484,15 @@ void serialize_leader_terms(A& a, CheckerState& c) {
 }
 
 template <class A>
+void serialize(A& a, CommittedConf& c) {
+    a(c.index, c.term, c.conf, c.base);
+}
+
+template <class A>
 void serialize(A& a, CheckerState& c) {
     serialize_leader_terms(a, c);
     a(c.nodes, c.applied_size, c.commit_terms_size, c.violations_size);
+    a(c.committed_confs);
 }
 
 template <class A>

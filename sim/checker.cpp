@@ -98,10 +98,69 @@ void Checker::check_election_quorum(const raft::Node& n) {
                                                  raft::membership_text(m)));
 }
 
-void Checker::on_leader_commit(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+void Checker::on_leader_commit(CheckerState& cs, const raft::Node& n, raft::Index from,
+                               std::span<const raft::RaftLog* const> logs,
                                std::span<const DurableState* const> disks) {
     ASSERT_CMP(logs.size(), ==, disks.size());
-    if (disabled & kCheckConfigQuorum) return;
+    ASSERT_CMP(from, <, n.commit_index());
+    if (!(disabled & kCheckConfigQuorum)) check_commit_quorum(n, logs, disks);
+    if (disabled & kCheckConfigOverlap) return;
+    const raft::RaftLog& log = n.log();
+    // (A snapshot taken in the same input may cover some: the log keeps them.)
+    for (raft::Index i = std::max(from, log.snapshot_index()) + 1; i <= n.commit_index(); i++) {
+        if (log.at(i).type == raft::EntryType::kConfig) check_conf_commit(cs, n, i);
+    }
+}
+
+void Checker::check_conf_commit(CheckerState& cs, const raft::Node& n, raft::Index i) {
+    const raft::Entry& e = n.log().at(i);
+    std::vector<CommittedConf>& confs = cs.committed_confs;
+    auto it = std::lower_bound(confs.begin(), confs.end(), i,
+                               [](const CommittedConf& c, raft::Index x) { return c.index < x; });
+    if (it != confs.end() && it->index == i) return;  // known (a different one: state machine)
+    const raft::Membership before =
+        it == confs.begin() ? raft::bootstrap_membership(n.config()) : std::prev(it)->conf;
+    // The configuration this entry changed: the one before it in the log.
+    // When the log no longer reaches it (a snapshot past i - 1 taken in this
+    // input), the committed record stands in.
+    raft::Membership base = before;
+    if (i - 1 >= n.snapshot_index()) {
+        base = n.membership_at(i - 1);
+    } else {
+        for (raft::Index j = i - 1; j > n.log().snapshot_index(); j--) {
+            if (n.log().at(j).type != raft::EntryType::kConfig) continue;
+            base = n.log().at(j).conf;
+            break;
+        }
+    }
+    const CommittedConf mine{i, e.term, e.conf, base};
+    const bool before_ok = mine.base == before;
+    const bool after_ok = it == confs.end() || it->base == mine.conf;
+    const bool first = it == confs.begin();
+    it = confs.insert(it, mine);
+    if (before_ok && after_ok) return;
+    const std::string what = node_name(n.id()) + " committed the configuration " +
+                             raft::membership_text(e.conf) + " (index " + std::to_string(i) +
+                             ", term " + std::to_string(e.term) + "), a change of " +
+                             raft::membership_text(mine.base) + ", but ";
+    if (!before_ok && first) {
+        pending_.push_back(make("config_overlap", what +
+                                                      "the configuration committed before it "
+                                                      "is the initial one, " +
+                                                      raft::membership_text(before)));
+        return;
+    }
+    const CommittedConf& other = before_ok ? *std::next(it) : *std::prev(it);
+    pending_.push_back(
+        make("config_overlap",
+             what + raft::membership_text(other.conf) + " (index " + std::to_string(other.index) +
+                 ", term " + std::to_string(other.term) + ") committed as a change of " +
+                 raft::membership_text(other.base) +
+                 ": two changes of one configuration, with majorities that need not overlap"));
+}
+
+void Checker::check_commit_quorum(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+                                  std::span<const DurableState* const> disks) {
     const raft::Index c = n.commit_index();
     const raft::Term t = n.log().term_at(c);
     uint32_t stored = 0;

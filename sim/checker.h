@@ -49,6 +49,7 @@ enum CheckBit : uint32_t {
     kCheckStateMachine = 1u << 4,
     kCheckConfigQuorum = 1u << 5,
     kCheckTransfer = 1u << 6,
+    kCheckConfigOverlap = 1u << 7,
 };
 
 // What the checker remembers of one node.
@@ -64,9 +65,19 @@ struct NodeWatch {
     raft::Index last_commit = 0;
 };
 
+// A configuration entry some leader committed, with the configuration it
+// changed (the one before it in that leader's log).
+struct CommittedConf {
+    raft::Index index = 0;
+    raft::Term term = 0;
+    raft::Membership conf, base;
+};
+
 // The checker's state that changes with the run; copied for checkpoints.
 struct CheckerState {
     std::map<raft::Term, raft::NodeId> leader_of_term;
+    // Committed configuration entries by index (a handful per run).
+    std::vector<CommittedConf> committed_confs;
     std::vector<NodeWatch> nodes;  // by node id
     // Lengths of the Checker's append-only records at this state.
     size_t applied_size = 0, commit_terms_size = 0, violations_size = 0;
@@ -117,7 +128,12 @@ class Checker {
     // learners never count). Stored: in a node's log (`logs`, by id; a
     // crashed node's is nullptr) or on its disk (`disks`). Whether the
     // stored copies are durable is the durability check's concern.
-    void on_leader_commit(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+    // `from` is the leader's commit index before: a configuration entry in
+    // (from, commit] must change the configuration committed before it, and
+    // the configuration committed after it must change it (config_overlap:
+    // no two changes of the same configuration both commit, thesis §4.1).
+    void on_leader_commit(CheckerState& cs, const raft::Node& n, raft::Index from,
+                          std::span<const raft::RaftLog* const> logs,
                           std::span<const DurableState* const> disks);
     // A leader appended entries: none is a client command while it
     // transfers leadership (§3.10).
@@ -167,6 +183,9 @@ class Checker {
     void report_went_back(const NodeWatch& w, const raft::Node& n);
     void check_election_safety(CheckerState& cs, const raft::Node& n);
     void check_election_quorum(const raft::Node& n);
+    void check_commit_quorum(const raft::Node& n, std::span<const raft::RaftLog* const> logs,
+                             std::span<const DurableState* const> disks);
+    void check_conf_commit(CheckerState& cs, const raft::Node& n, raft::Index i);
     void check_leader_completeness(const CheckerState& cs, const raft::Node& n);
     void check_durability(const NodeWatch& w, raft::NodeId id, const DurableState& d);
     bool check_log_pair(const raft::RaftLog& la, const raft::RaftLog& lb, size_t a, size_t b);

@@ -366,6 +366,9 @@ void World::after_node_input(int id) {
 inline void World::trace_node_changes(int id) {
     NodeSlot& ns = slot(id);
     const raft::Node& n = ns.node;
+    // A leader that commits its own removal steps down in the same input
+    // (§4.2.2): its last commit is still a leader's.
+    const bool led = ns.seen_role == raft::Role::kLeader || n.role() == raft::Role::kLeader;
     if (n.current_term() != ns.seen_term) {
         ns.seen_term = n.current_term();
         record(TraceRecord{0, TraceKind::kTerm, 0, id, -1, n.current_term(), 0, 0});
@@ -390,7 +393,7 @@ inline void World::trace_node_changes(int id) {
     if (n.commit_index() > ns.seen_commit) {
         record(
             TraceRecord{0, TraceKind::kCommit, 0, id, -1, n.current_term(), n.commit_index(), 0});
-        if (n.role() == raft::Role::kLeader) check_leader_commit(id);
+        if (led) check_leader_commit(id, ns.seen_commit);
     }
     ns.seen_commit = n.commit_index();
     if (s_.membership.transfer_to != raft::kNone) note_transfer(id);

@@ -377,7 +377,7 @@ class World {
     raft::NodeId lowest_spare() const;
     void note_transfer(int id);
     void note_leader_entries(int id, const raft::Ready& rd);
-    void check_leader_commit(int id);
+    void check_leader_commit(int id, raft::Index from);
     void start_stress(const Action& a, raft::NodeId node);
 
     std::shared_ptr<const Scenario> scenario_;

@@ -131,7 +131,7 @@ void World::note_leader_entries(int id, const raft::Ready& rd) {
     checker_.on_leader_append(n, rd.entries);
 }
 
-void World::check_leader_commit(int id) {
+void World::check_leader_commit(int id, raft::Index from) {
     const DurableState* disks[raft::kMaxNodes] = {};
     const raft::RaftLog* logs[raft::kMaxNodes] = {};
     for (int i = 0; i < n_; i++) {
@@ -140,7 +140,8 @@ void World::check_leader_commit(int id) {
         logs[i] = ns.alive ? &ns.node.log() : nullptr;
     }
     const auto n = static_cast<size_t>(n_);
-    checker_.on_leader_commit(slot(id).node, std::span<const raft::RaftLog* const>(logs, n),
+    checker_.on_leader_commit(s_.checker, slot(id).node, from,
+                              std::span<const raft::RaftLog* const>(logs, n),
                               std::span<const DurableState* const>(disks, n));
 }
 

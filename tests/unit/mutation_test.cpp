@@ -89,7 +89,9 @@ INSTANTIATE_TEST_SUITE_P(
         MutationCase{"transfer-keeps-proposing.json", "transfer_proposals", 10, 0},
         // The single-server change bug, on the built-in bug hunt's stage.
         MutationCase{"../../../scenarios/bug-hunt-single-server.json", "leader_completeness", 20,
-                     0}));
+                     0},
+        MutationCase{"../../../scenarios/bug-hunt-single-server.json", "config_overlap", 20,
+                     kCheckLeaderCompleteness | kCheckLogMatching | kCheckStateMachine}));
 
 }  // namespace
 }  // namespace sim
