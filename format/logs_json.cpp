@@ -37,6 +37,11 @@ void write_entry(JsonWriter& w, const raft::Entry& e) {
         }
         w.end_object();
     }
+    if (e.type == raft::EntryType::kConfig) {
+        w.key("change").string(raft::conf_change_name(e.conf_type));
+        w.key("node").integer(e.conf_node);
+        w.key("config").string(raft::membership_text(e.conf));
+    }
     w.end_object();
 }
 
@@ -62,6 +67,11 @@ void write_node_log(JsonWriter& w, const NodeSlot& slot) {
     w.key("snapshot_index").integer(n.snapshot_index());
     w.key("snapshot_term").integer(n.snapshot() ? n.snapshot()->last_included_term : 0);
     w.key("log_first_index").integer(n.log().first_index());
+    // Its configuration (the latest in its log) and that entry's index
+    // (0: from its snapshot, or the initial one).
+    w.key("config").string(raft::membership_text(n.membership()));
+    w.key("config_index").integer(n.conf_index());
+    if (n.lead_transferee() != raft::kNone) w.key("transferring_to").integer(n.lead_transferee());
     w.key("log").begin_array();
     for (const raft::Entry& e : n.log().entries())
         write_entry(w, e);
