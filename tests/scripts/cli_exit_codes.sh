@@ -152,6 +152,20 @@ cat >"$TMP/dead.json" <<'EOF'
 EOF
 expect 2 "liveness failure" -- "$RP" run "$TMP/dead.json"
 
+# --- membership: a fuzzed transfer mutation, its reproduce command, run file and shrink ---
+if expect 1 "fuzz --membership transfer_keeps_proposing" -- "$RP" fuzz --membership --seeds 1..20 \
+    --mutation transfer_keeps_proposing --max-failures 1 --jobs 1 --out "$TMP/mfailures"; then
+    cp "$TMP/out" "$TMP/mfuzz.json"
+    json_check "$TMP/mfuzz.json" "d['failures'][0]['signature']['check'] == 'transfer_proposals' and '--membership' in d['failures'][0]['reproduce']" "membership fuzz report"
+    mrun="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"][0]["run_file"])' "$TMP/mfuzz.json")"
+    expect 0 "replay the membership run file" -- "$RP" replay "$mrun" && json_check "$TMP/out" "d['match']" "membership replay match"
+    expect 0 "shrink the membership failure" -- "$RP" shrink "$mrun" -o "$TMP/mshrunk.json" &&
+        json_check "$TMP/out" "d['outcome'] == 'safety' and d['steps_after'] <= d['steps_before']" "membership shrink report"
+fi
+expect 0 "fuzz --membership, correct protocol" -- "$RP" fuzz --membership --seeds 1..20 --jobs 1 --out "$TMP/mok"
+expect 1 "bug hunt single_server_bug" -- "$RP" run bug-hunt-single-server --seed 1
+expect 0 "bug hunt without its mutation" -- "$RP" run bug-hunt-single-server --seed 1 --set 'cluster.mutations=[]'
+
 # --- fuzz finds a mutation: exit 1, run file, reproduce, link; replay; shrink ------------
 if expect 1 "fuzz ack_before_fsync" -- "$RP" fuzz --seeds 1..10 --mutation ack_before_fsync \
     --max-failures 1 --jobs 1 --out "$TMP/failures"; then
