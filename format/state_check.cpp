@@ -267,8 +267,15 @@ int64_t next_read_ctx(const raft::Node& n) {
 
 // Taken only after applying an entry (index and term >= 1): a follower
 // installing it compacts its log there (RaftLog::compact asserts the term).
+// A configuration names nodes of the run and has a voter.
+bool membership_ok(const raft::Membership& m) {
+    constexpr uint32_t kAll = (uint32_t(1) << raft::kMaxNodes) - 1;
+    return m.voters != 0 && (m.members() & ~kAll) == 0;
+}
+
 bool snapshot_ok(const raft::SnapshotPtr& s) {
-    return s == nullptr || (s->last_included_index >= 1 && s->last_included_term >= 1);
+    return s == nullptr || (s->last_included_index >= 1 && s->last_included_term >= 1 &&
+                            membership_ok(s->membership));
 }
 
 // A message as its receiver will step it: an InstallSnapshot carries its
@@ -285,13 +292,18 @@ bool command_ok(const WorldState& s, const raft::Command& c) {
 }
 
 bool entries_ok(const WorldState& s, const std::vector<raft::Entry>& es) {
-    for (const raft::Entry& e : es)
+    for (const raft::Entry& e : es) {
         if (e.type == raft::EntryType::kCommand && !command_ok(s, e.cmd)) return false;
+        if (e.type == raft::EntryType::kConfig && !membership_ok(e.conf)) return false;
+    }
     return true;
 }
 
 bool unpacked_message_ok(const WorldState& s, const raft::Message& m) {
     if (!snapshot_ok(m.snapshot) || !entries_ok(s, m.entries)) return false;
+    // Every node message carries its sender's term, at least 1 (step_term
+    // asserts it; a node of term 0 has sent nothing yet).
+    if (!raft::is_client_traffic(m.type) && m.term < 1) return false;
     if (raft::is_client_traffic(m.type) && !command_ok(s, m.cmd)) return false;
     if (m.type == raft::MsgType::kSnapshot && m.snapshot == nullptr) return false;
     if ((m.type == raft::MsgType::kAppendResp || m.type == raft::MsgType::kSnapshotResp) &&

@@ -59,6 +59,15 @@ Node::BrokenRule Node::broken_rule() const {
     const uint32_t all = (uint32_t(1) << config_.node_count) - 1;
     if ((votes_granted_ | votes_rejected_) & ~all)
         return {"votes from nodes only", votes_granted_, votes_rejected_};
+    // The configuration (thesis ch. 4): a voter, nodes of the cluster, from
+    // an entry of this log; a transfer only at a leader, to a node.
+    if (membership_.voters == 0 || (membership_.members() & ~all) != 0)
+        return {"a configuration of nodes with a voter", membership_.voters, membership_.members()};
+    if (conf_index_ < 0 || conf_index_ > last)
+        return {"the configuration's entry inside the log", conf_index_, last};
+    if (lead_transferee_ != kNone && (role_ != Role::kLeader || !node(lead_transferee_)))
+        return {"a transfer only at a leader, to a node", lead_transferee_,
+                static_cast<int64_t>(role_)};
     if (const BrokenRule r = broken_role_rule(); r.what != nullptr) return r;
     return role_ == Role::kLeader ? broken_leader_rule() : BrokenRule{};
 }
