@@ -201,8 +201,11 @@ Outcome codec_snapshot(const std::string& in, size_t pos, const raft::Snapshot* 
             "snapshot round trip");
     raft::KvStore kv;
     kv.restore(s);
-    require(kv.to_snapshot(s.last_included_index, s.last_included_term) == s,
-            "store restored from a snapshot gives a different snapshot");
+    // The store holds the pairs and sessions; the configuration is the
+    // node's, which adds it to the snapshots it takes.
+    raft::Snapshot back = kv.to_snapshot(s.last_included_index, s.last_included_term);
+    back.membership = s.membership;
+    require(back == s, "store restored from a snapshot gives a different snapshot");
     return Outcome{true, ""};
 }
 
