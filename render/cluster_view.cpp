@@ -79,12 +79,12 @@ Layout make_layout(ImVec2 origin, ImVec2 size, const std::vector<bool>& spare, f
     l.hub = n <= 1 ? ImVec2(l.center.x, l.center.y + 90.f) : l.center;
     l.pos.assign(static_cast<size_t>(total), ImVec2(0, 0));
     l.side.assign(static_cast<size_t>(total), 0.f);
-    int k = 0, spares = 0;
+    int k = 0, spares = total - n;
     for (int i = 0; i < total; i++) {
         if (spare[static_cast<size_t>(i)]) {
-            // Right to left from the top right corner, under the info lines.
+            // In id order, ending at the top right corner, under the info lines.
             l.pos[static_cast<size_t>(i)] =
-                ImVec2(origin.x + size.x - 22.f - static_cast<float>(spares++) * 30.f,
+                ImVec2(origin.x + size.x - 22.f - static_cast<float>(--spares) * 30.f,
                        origin.y + kSpareRowY);
             continue;
         }
@@ -731,7 +731,7 @@ void draw_cluster_view(View& v, ImVec2 size) {
                     ImVec2(c.x + l.node_r, c.y + l.node_r));
     }
     if (spares > 0) {
-        // Left of the row (make_layout puts it right to left from the corner).
+        // Left of the row (make_layout ends it at the corner).
         const char* text = spares == 1 ? "spare" : "spares";
         const float left = origin.x + size.x - 22.f - 30.f * static_cast<float>(spares - 1) - 15.f;
         dl->AddText(ImVec2(left - ImGui::CalcTextSize(text).x, origin.y + kSpareRowY - 7.f),

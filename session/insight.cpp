@@ -36,6 +36,11 @@ void Insight::reset(const sim::Scenario& scenario) {
     for (const sim::PresetNode& p : scenario.preset) {
         if (p.id >= 0 && p.id < n) initially_alive_[static_cast<size_t>(p.id)] = p.alive;
     }
+    // Spare servers (not in the initial configuration) are down until added
+    // (sim::World's constructor: after the preset).
+    const int voters = scenario.cluster.initial_voters;
+    for (int i = voters > 0 ? voters : n; i < n; i++)
+        initially_alive_[static_cast<size_t>(i)] = false;
     markers_.clear();
     lanes_.assign(static_cast<size_t>(n), {});
     for (int i = 0; i < n; i++) {

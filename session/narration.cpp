@@ -546,6 +546,9 @@ void Narration::reset(const sim::Scenario& scenario) {
         m.voted_for = p.voted_for;
         m.alive = p.alive;
     }
+    const int voters = scenario.cluster.initial_voters;
+    for (int i = voters > 0 ? voters : n_; i < n_; i++)
+        nodes_[static_cast<size_t>(i)].alive = false;
     grants_.assign(static_cast<size_t>(n_), {});
     violations_seen_ = 0;
     events_.clear();
