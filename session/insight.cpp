@@ -24,6 +24,10 @@ const char* marker_name(MarkerKind k) {
             return "torn/corrupt write found";
         case MarkerKind::kViolation:
             return "safety violation";
+        case MarkerKind::kMembership:
+            return "membership";
+        case MarkerKind::kCount:
+            break;
     }
     return "?";
 }
@@ -108,14 +112,28 @@ void Insight::add(const sim::TraceRecord& r, uint32_t index) {
         case TraceKind::kAction: {
             const auto kind = static_cast<sim::ActionKind>(r.aux);
             // Kill/restart/pause/resume show up as their own records.
-            if (kind != sim::ActionKind::kKill && kind != sim::ActionKind::kRestart &&
-                kind != sim::ActionKind::kPause && kind != sim::ActionKind::kResume) {
+            // So do membership actions (kConfChange, kTransfer: their outcome).
+            const bool own_record =
+                kind == sim::ActionKind::kKill || kind == sim::ActionKind::kRestart ||
+                kind == sim::ActionKind::kPause || kind == sim::ActionKind::kResume ||
+                kind == sim::ActionKind::kAddNode || kind == sim::ActionKind::kAddLearner ||
+                kind == sim::ActionKind::kPromote || kind == sim::ActionKind::kRemoveNode ||
+                kind == sim::ActionKind::kTransferLeader;
+            if (!own_record) {
                 add_marker(r, index, MarkerKind::kAction);
             }
             return;
         }
         case TraceKind::kCorruption:
             return add_marker(r, index, MarkerKind::kCorruption);
+        case TraceKind::kConfChange:
+            markers_.push_back(
+                Marker{r.t_us, index, MarkerKind::kMembership, r.peer, r.term, r.aux});
+            return;
+        case TraceKind::kTransfer:
+            markers_.push_back(Marker{r.t_us, index, MarkerKind::kMembership, r.peer, r.term,
+                                      kTransferMarker + r.aux});
+            return;
         case TraceKind::kViolation:
             return add_marker(r, index, MarkerKind::kViolation);
         case TraceKind::kClientInvoke:
