@@ -291,7 +291,11 @@ Scenario make_fuzz_scenario(const Scenario& base, uint64_t seed, const FuzzOptio
     s.duration_us = std::min(kMaxSimTimeUs, safety_us + o.liveness_us);
     s.timeline.clear();
     for (const Action& a : base.timeline) {
-        if (a.at_us < safety_us) s.timeline.push_back(a);
+        if (a.at_us >= safety_us) continue;
+        s.timeline.push_back(a);
+        // A triggered step fires in the fault phase or not at all.
+        Trigger& t = s.timeline.back().when;
+        if (a.has_when && (t.until_us < 0 || t.until_us > safety_us)) t.until_us = safety_us;
     }
     const int64_t first = std::min(o.first_fault_us, safety_us);
     for (Action& a : random_faults(s, seed, first, safety_us, o))

@@ -197,7 +197,7 @@ constexpr int64_t kTriggerCountMax = 1'000'000;
 
 // The keys of a `when` object for each event.
 std::vector<std::string_view> trigger_keys(TriggerKind k) {
-    std::vector<std::string_view> keys = {"event", "count", "delay_ms"};
+    std::vector<std::string_view> keys = {"event", "count", "delay_ms", "until_ms"};
     switch (k) {
         case TriggerKind::kRole:
             keys.insert(keys.end(), {"role", "node"});
@@ -365,6 +365,10 @@ ActionProblem check_trigger(const ActionRules& rules, const Action& a) {
     if (auto why = millis_range_reason(t.delay_us, 0, kMaxDelayUs, format_ms(t.delay_us));
         !why.empty())
         return problem("when.delay_ms", why);
+    if (t.until_us != -1 && t.until_us <= a.at_us)
+        return problem("when.until_ms", format_ms(t.until_us) +
+                                            " ms is not after the step's at_ms (" +
+                                            format_ms(a.at_us) + " ms): it would never be armed");
     return {};
 }
 
@@ -702,9 +706,9 @@ void parse_when(const Fields& step, int node_count, Action* a) {
         return;
     }
     Trigger t;
-    Fields ev(
-        &ctx, *v, path,
-        {"event", "role", "index", "msg", "from", "to", "node", "status", "count", "delay_ms"});
+    Fields ev(&ctx, *v, path,
+              {"event", "role", "index", "msg", "from", "to", "node", "status", "count", "delay_ms",
+               "until_ms"});
     if (!read_trigger_kind(ctx, ev, &t.kind)) return;
     Fields f(&ctx, *v, path, trigger_keys(t.kind), kTriggerNames[static_cast<size_t>(t.kind)]);
     read_trigger_names(f, &t);
@@ -716,6 +720,7 @@ void parse_when(const Fields& step, int node_count, Action* a) {
         f.integer("index", 1, INT64_MAX / 2, &t.index);
     f.integer("count", 1, kTriggerCountMax, &t.count);
     f.millis("delay_ms", 0, kMaxDelayUs, &t.delay_us);
+    f.millis("until_ms", 0, kMaxSimTimeUs, &t.until_us);
     a->has_when = true;
     a->when = t;
 }
@@ -791,6 +796,7 @@ void write_when(JsonWriter& w, const Trigger& t) {
         w.key("status").string(op_status_name(static_cast<OpStatus>(t.status)));
     if (t.count != 1) w.key("count").integer(t.count);
     if (t.delay_us != 0) w.key("delay_ms").millis(t.delay_us);
+    if (t.until_us >= 0) w.key("until_ms").millis(t.until_us);
     w.end_object();
 }
 

@@ -631,6 +631,7 @@ void serialize(A& a, TriggerKind& k) {
 template <class A>
 void serialize(A& a, Trigger& t) {
     a(t.kind, t.node, t.to, t.role, t.index, t.msg_type, t.status, t.count, t.delay_us);
+    a(t.until_us);
 }
 
 template <class A>

@@ -214,6 +214,10 @@ struct Trigger {
     int32_t status = -1;                    // client_done: OpStatus, -1 any
     int32_t count = 1;                      // fires on the count-th match
     int64_t delay_us = 0;                   // the step runs this long after the match
+    // Disarmed from this time on: a match after it fires nothing (-1: never
+    // disarmed). The fuzzer disarms a base scenario's triggers at the end of
+    // its fault phase, so that the liveness phase stays free of faults.
+    int64_t until_us = -1;
     bool operator==(const Trigger&) const = default;
 };
 

@@ -89,6 +89,7 @@ void World::match_triggers(const TraceRecord& r) {
         TriggerState& ts = s_.triggers[i];
         const Action& step = trigger_steps_[i];
         if (ts.fired || r.t_us < step.at_us) continue;  // done, or not armed yet
+        if (step.when.until_us >= 0 && r.t_us >= step.when.until_us) continue;  // disarmed
         raft::NodeId subject = raft::kNone;
         if (!trigger_matches(step.when, r, &subject)) continue;
         if (counts_nodes_once(step.when.kind)) {

@@ -82,7 +82,14 @@ INSTANTIATE_TEST_SUITE_P(
         MutationCase{"figure-8-commit-old-term.json", "state_machine_safety", 300,
                      kCheckLeaderCompleteness | kCheckLogMatching | kCheckConfigQuorum},
         MutationCase{"stale-node-rejoins.json", "leader_completeness", 40, 0},
-        MutationCase{"stale-follower-reads.json", "linearizability", 10, 0}));
+        MutationCase{"stale-follower-reads.json", "linearizability", 10, 0},
+        // Membership (thesis ch. 4) and leadership transfer (§3.10).
+        MutationCase{"conf-on-commit.json", "config_quorum", 10, 0},
+        MutationCase{"learner-votes.json", "config_quorum", 10, 0},
+        MutationCase{"transfer-keeps-proposing.json", "transfer_proposals", 10, 0},
+        // The single-server change bug, on the built-in bug hunt's stage.
+        MutationCase{"../../../scenarios/bug-hunt-single-server.json", "leader_completeness", 20,
+                     0}));
 
 }  // namespace
 }  // namespace sim
