@@ -475,8 +475,11 @@ void draw_node_labels(ImDrawList* dl, const sim::NodeSlot& s, ImVec2 c, float r,
     dl->AddText(ImVec2(xc, y + 18.f), kColDim, commit);
 }
 
-// The server's place in the configuration, above its left shoulder.
-void draw_place_tag(ImDrawList* dl, Place place, ImVec2 c, float r) {
+// The server's place in the configuration, beside it at mid height: on the
+// left, or on the right for a node whose labels go to its left (big rings).
+// (Above it would meet the crown, the disk badge and, at the top of the
+// ring, the info lines.)
+void draw_place_tag(ImDrawList* dl, Place place, ImVec2 c, float r, float side) {
     const char* tag = place_tag(place);
     if (*tag == '\0') return;
     const ImU32 col = place == Place::kRemoved   ? kColDim
@@ -485,9 +488,10 @@ void draw_place_tag(ImDrawList* dl, Place place, ImVec2 c, float r) {
                       : place == Place::kNew     ? IM_COL32(140, 235, 160, 255)
                                                  : IM_COL32(230, 230, 150, 255);
     const ImVec2 sz = ImGui::CalcTextSize(tag);
-    const ImVec2 at(std::floor(c.x - r * 0.45f - sz.x), std::floor(c.y - r - sz.y - 2.f));
-    dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + sz.x + 2, at.y + sz.y),
-                      IM_COL32(20, 22, 28, 220), 3.f);
+    const float x = side < -0.55f ? c.x + r + 10.f : c.x - r - 10.f - sz.x;
+    const ImVec2 at(std::floor(x), std::floor(c.y - sz.y * 0.5f));
+    dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + sz.x + 3, at.y + sz.y + 1),
+                      IM_COL32(20, 22, 28, 225), 3.f);
     dl->AddText(at, col, tag);
 }
 
@@ -511,7 +515,7 @@ void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hover
             dl->PathStroke(s.alive ? role_color(n.role()) : kColDim, 0, 3.f);
         }
     }
-    draw_place_tag(dl, place, c, r);
+    draw_place_tag(dl, place, c, r, l.side[static_cast<size_t>(i)]);
     const bool selected = v.ui.selected_node == i;
     const bool leader = s.alive && n.role() == raft::Role::kLeader;
     dl->AddCircle(c, r,

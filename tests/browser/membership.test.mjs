@@ -75,7 +75,9 @@ describe('membership in the page', () => {
             assert.equal((await state(page)).inputs, inputs, 'a greyed Promote adds no input');
 
             await click(page, 'ctl.add_server');
-            s = await until(page, (s) => s.inputs === inputs + 1 && !s.busy, 'the add_server input');
+            // (until() runs the predicate in the page: the count goes in as text.)
+            s = await until(page, `(s) => s.inputs === ${inputs + 1} && !s.busy`,
+                            'the add_server input');
             assert.equal(s.t_us, 1000000, 'the action is stamped at the cursor');
             assert.deepEqual(members(s), [0, 1, 2, 3], 'n3 booted: the ring grew');
             assert.equal(leaderConf(s), '0,1,2,3', "the leader's configuration has n3");
