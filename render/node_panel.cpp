@@ -131,8 +131,8 @@ void configuration(const sim::NodeSlot& s) {
     const char* place = m.is_voter(self)     ? "a voter"
                         : m.is_learner(self) ? "a learner (replicated to, never counted)"
                                              : "not a member (removed, or not added yet)";
-    ImGui::Text("Configuration (entry %lld): it is %s", static_cast<long long>(n.conf_index()),
-                place);
+    ImGui::TextWrapped("Configuration (entry %lld): it is %s",
+                       static_cast<long long>(n.conf_index()), place);
     tooltip(
         "Thesis 4.1: a server uses the latest configuration in its log, committed or not. "
         "The entry index is where it came from (0: the initial one, or a snapshot's).");
