@@ -10,10 +10,19 @@
 // a partition are drawn red, a one-way cut with the blocked direction.
 // Clicking selects a node or a message (their panels act on them).
 //
+// The ring is the configuration (thesis ch. 4) as the leader has it (or,
+// with no leader, the latest any live server has): spare servers, not yet
+// added, wait greyed in a row above the ring; a learner is hollow with a
+// dashed rim; a server the configuration no longer has is greyed and
+// labelled "removed"; during joint consensus each voter says which
+// configuration(s) it belongs to (C_old, C_new). A leadership transfer under
+// way is an arrow from the leader to its target.
+//
 // Index
 //   layout
 //   links
 //   messages
+//   configuration
 //   nodes
 //   overlays (info, legend, violation)
 //   the view
@@ -28,6 +37,7 @@ namespace render {
 namespace {
 
 constexpr float kPi = 3.14159265f;
+constexpr float kSpareRowY = 62.f;  // under the three info lines
 
 // ===========================================================================
 // layout
@@ -41,13 +51,20 @@ struct Layout {
     float scale = 1;  // message glyph scale
     std::vector<ImVec2> pos;
     std::vector<float> side;  // cos of each node's angle: labels go beside nodes at the sides
+    std::vector<bool> spare;  // not on the ring (sim::NodeSlot::spare)
 };
 
 // Nodes sit on an ellipse that uses the view's width (it is wider than
 // tall), leaving room above for the info lines, below for the legend, and
-// under each node for its labels.
-Layout make_layout(ImVec2 origin, ImVec2 size, int n, float bottom) {
+// under each node for its labels. Only servers that exist are on it (not
+// the spares, which wait in a row at the top right); positions are indexed
+// by node id.
+Layout make_layout(ImVec2 origin, ImVec2 size, const std::vector<bool>& spare, float bottom) {
     Layout l;
+    const int total = static_cast<int>(spare.size());
+    int n = 0;
+    for (bool sp : spare)
+        n += sp ? 0 : 1;
     const float top = 36.f, label_h = 44.f;
     const float h = std::fmax(80.f, size.y - top - bottom);
     l.center = ImVec2(origin.x + size.x * 0.5f, origin.y + top + (h - label_h) * 0.5f + 8.f);
@@ -60,11 +77,23 @@ Layout make_layout(ImVec2 origin, ImVec2 size, int n, float bottom) {
     l.node_r = std::fmax(14.f, std::fmin(34.f, std::fmin(spacing * 0.26f, h * 0.11f)));
     l.scale = std::fmax(0.8f, std::fmin(1.4f, l.node_r / 26.f));
     l.hub = n <= 1 ? ImVec2(l.center.x, l.center.y + 90.f) : l.center;
-    for (int i = 0; i < n; i++) {
-        const float a = -kPi * 0.5f + 2.f * kPi * static_cast<float>(i) / static_cast<float>(n);
-        l.pos.push_back(ImVec2(l.center.x + rx * std::cos(a), l.center.y + ry * std::sin(a)));
-        l.side.push_back(n >= 7 ? std::cos(a) : 0.f);  // few nodes: room below each
+    l.pos.assign(static_cast<size_t>(total), ImVec2(0, 0));
+    l.side.assign(static_cast<size_t>(total), 0.f);
+    int k = 0, spares = total - n;
+    for (int i = 0; i < total; i++) {
+        if (spare[static_cast<size_t>(i)]) {
+            // In id order, ending at the top right corner, under the info lines.
+            l.pos[static_cast<size_t>(i)] =
+                ImVec2(origin.x + size.x - 22.f - static_cast<float>(--spares) * 30.f,
+                       origin.y + kSpareRowY);
+            continue;
+        }
+        const float a = -kPi * 0.5f + 2.f * kPi * static_cast<float>(k++) / static_cast<float>(n);
+        l.pos[static_cast<size_t>(i)] =
+            ImVec2(l.center.x + rx * std::cos(a), l.center.y + ry * std::sin(a));
+        l.side[static_cast<size_t>(i)] = n >= 7 ? std::cos(a) : 0.f;  // few nodes: room below each
     }
+    l.spare = spare;
     return l;
 }
 
@@ -97,6 +126,7 @@ void draw_links(ImDrawList* dl, const sim::World& w, const Layout& l) {
     const int n = static_cast<int>(l.pos.size());
     for (int a = 0; a < n; a++) {
         for (int b = a + 1; b < n; b++) {
+            if (l.spare[static_cast<size_t>(a)] || l.spare[static_cast<size_t>(b)]) continue;
             const ImVec2 pa = l.pos[static_cast<size_t>(a)], pb = l.pos[static_cast<size_t>(b)];
             const bool ab = w.link_cut(a, b), ba = w.link_cut(b, a);
             const bool clog = w.link_clogged(a, b) || w.link_clogged(b, a);
@@ -207,6 +237,18 @@ void draw_glyph(ImDrawList* dl, const sim::InFlight& f, ImVec2 c, ImVec2 u, floa
             dl->AddTriangleFilled(tip, l, r, col);
             break;
         }
+        case MsgType::kTimeoutNow: {  // a star: "campaign now" (§3.10)
+            ImVec2 p[10];
+            for (int k = 0; k < 10; k++) {
+                const float a = -kPi * 0.5f + kPi * static_cast<float>(k) / 5.f;
+                const float r = (k % 2 == 0 ? 2.f : 0.85f) * s;
+                p[k] = ImVec2(c.x + r * std::cos(a), c.y + r * std::sin(a));
+            }
+            for (int k = 0; k < 10; k += 2)  // five filled points around a filled core
+                dl->AddTriangleFilled(p[k], p[(k + 9) % 10], p[(k + 1) % 10], col);
+            dl->AddCircleFilled(c, s * 0.95f, col);
+            break;
+        }
         default:  // responses: a ring; rejections have a red rim
             dl->AddCircleFilled(c, s * 0.9f, with_alpha(col, 0.35f));
             dl->AddCircle(c, s * 0.9f, m.reject ? kColBad : col, 0, 2.f);
@@ -251,6 +293,100 @@ int64_t draw_messages(ImDrawList* dl, View& v, const Layout& l, ImVec2 mouse) {
         }
     }
     return hovered;
+}
+
+// ===========================================================================
+// configuration
+// ===========================================================================
+
+// The configuration the ring shows: the live leader's; with no leader, the
+// one with the highest conf_index among live servers (what the next leader
+// will most likely have); before any, the first live server's.
+const raft::Membership* shown_membership(const sim::World& w) {
+    const raft::NodeId lead = w.leader();
+    if (lead >= 0) return &w.nodes()[static_cast<size_t>(lead)].node.membership();
+    const raft::Membership* best = nullptr;
+    raft::Index best_index = -1;
+    for (const sim::NodeSlot& s : w.nodes()) {
+        if (!s.alive || s.spare || s.node.conf_index() <= best_index) continue;
+        best = &s.node.membership();
+        best_index = s.node.conf_index();
+    }
+    return best;
+}
+
+// What a server is in the shown configuration.
+enum class Place : uint8_t { kVoter, kOld, kNew, kBoth, kLearner, kRemoved };
+
+Place place_of(const raft::Membership* m, int id) {
+    if (m == nullptr) return Place::kVoter;
+    const bool in_new = (m->voters >> id) & 1u, in_old = (m->outgoing >> id) & 1u;
+    if (m->joint()) {
+        if (in_new && in_old) return Place::kBoth;
+        if (in_new) return Place::kNew;
+        if (in_old) return Place::kOld;
+    } else if (in_new) {
+        return Place::kVoter;
+    }
+    return m->is_learner(id) ? Place::kLearner : Place::kRemoved;
+}
+
+const char* place_tag(Place p) {
+    switch (p) {
+        case Place::kOld:
+            return "C_old";
+        case Place::kNew:
+            return "C_new";
+        case Place::kBoth:
+            return "C_old+new";
+        case Place::kLearner:
+            return "learner";
+        case Place::kRemoved:
+            return "removed";
+        case Place::kVoter:
+            break;
+    }
+    return "";
+}
+
+// A spare server: a small dashed circle in the row above the ring.
+void draw_spare(ImDrawList* dl, ImVec2 c, int id, bool selected) {
+    const float r = 11.f;
+    dl->AddCircleFilled(c, r, IM_COL32(34, 37, 44, 255), 24);
+    for (int k = 0; k < 12; k += 2) {
+        dl->PathArcTo(c, r, 2.f * kPi * static_cast<float>(k) / 12.f,
+                      2.f * kPi * static_cast<float>(k + 1) / 12.f, 4);
+        dl->PathStroke(selected ? kColCursor : kColDim, 0, 1.5f);
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "n%d", id);
+    const ImVec2 sz = ImGui::CalcTextSize(buf);
+    dl->AddText(ImVec2(std::floor(c.x - sz.x * 0.5f), std::floor(c.y - sz.y * 0.5f)), kColDim, buf);
+}
+
+// The transfer under way (sim::MembershipStats): a thick arrow from the
+// leader to its target, labelled.
+void draw_transfer(ImDrawList* dl, const sim::World& w, const Layout& l) {
+    const sim::MembershipStats& ms = w.state().membership;
+    const int n = static_cast<int>(l.pos.size());
+    if (ms.transfer_to < 0 || ms.transfer_from < 0 || ms.transfer_to >= n || ms.transfer_from >= n)
+        return;
+    const ImVec2 a = l.pos[static_cast<size_t>(ms.transfer_from)];
+    const ImVec2 b = l.pos[static_cast<size_t>(ms.transfer_to)];
+    const float len = std::fmax(1.f, dist(a, b));
+    const ImVec2 u((b.x - a.x) / len, (b.y - a.y) / len), side(-u.y * 9.f, u.x * 9.f);
+    const ImVec2 from(a.x + u.x * (l.node_r + 6.f) + side.x, a.y + u.y * (l.node_r + 6.f) + side.y);
+    const ImVec2 to(b.x - u.x * (l.node_r + 8.f) + side.x, b.y - u.y * (l.node_r + 8.f) + side.y);
+    const ImU32 col = msg_color(raft::MsgType::kTimeoutNow, false);
+    dashed_line(dl, from, to, with_alpha(col, 0.9f), 3.f, 10.f, 5.f);
+    arrow_head(dl, to, u, 14.f, col);
+    const ImVec2 mid = lerp(from, to, 0.5f);
+    const char* text = "transferring leadership";
+    const ImVec2 sz = ImGui::CalcTextSize(text);
+    const ImVec2 at(std::floor(mid.x - sz.x * 0.5f), std::floor(mid.y - sz.y - 4.f));
+    dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + sz.x + 3, at.y + sz.y + 1),
+                      IM_COL32(30, 20, 34, 230), 3.f);
+    dl->AddText(at, col, text);
 }
 
 // ===========================================================================
@@ -339,16 +475,47 @@ void draw_node_labels(ImDrawList* dl, const sim::NodeSlot& s, ImVec2 c, float r,
     dl->AddText(ImVec2(xc, y + 18.f), kColDim, commit);
 }
 
-void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hovered) {
+// The server's place in the configuration, beside it at mid height: on the
+// left, or on the right for a node whose labels go to its left (big rings).
+// (Above it would meet the crown, the disk badge and, at the top of the
+// ring, the info lines.)
+void draw_place_tag(ImDrawList* dl, Place place, ImVec2 c, float r, float side) {
+    const char* tag = place_tag(place);
+    if (*tag == '\0') return;
+    const ImU32 col = place == Place::kRemoved   ? kColDim
+                      : place == Place::kLearner ? IM_COL32(150, 220, 255, 255)
+                      : place == Place::kOld     ? IM_COL32(255, 190, 120, 255)
+                      : place == Place::kNew     ? IM_COL32(140, 235, 160, 255)
+                                                 : IM_COL32(230, 230, 150, 255);
+    const ImVec2 sz = ImGui::CalcTextSize(tag);
+    const float x = side < -0.55f ? c.x + r + 10.f : c.x - r - 10.f - sz.x;
+    const ImVec2 at(std::floor(x), std::floor(c.y - sz.y * 0.5f));
+    dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + sz.x + 3, at.y + sz.y + 1),
+                      IM_COL32(20, 22, 28, 225), 3.f);
+    dl->AddText(at, col, tag);
+}
+
+void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hovered, Place place) {
     const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
     const raft::Node& n = s.node;
     const ImVec2 c = l.pos[static_cast<size_t>(i)];
     const float r = l.node_r;
     ImU32 fill = s.alive ? role_color(n.role()) : crashed_color();
     if (s.alive && s.paused) fill = mix(fill, IM_COL32(90, 92, 98, 255), 0.65f);
+    // A learner is hollow (it never votes), a removed server greyed.
+    if (place == Place::kLearner) fill = mix(fill, kColPanelBg, 0.7f);
+    if (place == Place::kRemoved) fill = mix(fill, IM_COL32(70, 72, 78, 255), 0.75f);
     if (hovered) fill = mix(fill, IM_COL32(255, 255, 255, 255), 0.12f);
     draw_timer_arc(dl, s, v.world.now_us(), c, r + 6.f);
     dl->AddCircleFilled(c, r, fill, 40);
+    if (place == Place::kLearner) {
+        for (int k = 0; k < 16; k += 2) {  // a dashed rim in the role's colour
+            dl->PathArcTo(c, r - 2.f, 2.f * kPi * static_cast<float>(k) / 16.f,
+                          2.f * kPi * static_cast<float>(k + 1) / 16.f, 6);
+            dl->PathStroke(s.alive ? role_color(n.role()) : kColDim, 0, 3.f);
+        }
+    }
+    draw_place_tag(dl, place, c, r, l.side[static_cast<size_t>(i)]);
     const bool selected = v.ui.selected_node == i;
     const bool leader = s.alive && n.role() == raft::Role::kLeader;
     dl->AddCircle(c, r,
@@ -383,6 +550,13 @@ void draw_node(ImDrawList* dl, const View& v, const Layout& l, int i, bool hover
 void node_tooltip(const View& v, int i) {
     const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
     const raft::Node& n = s.node;
+    if (s.spare) {
+        ImGui::SetTooltip(
+            "n%d: a spare server, not in the configuration yet (down, empty disk).\n"
+            "Add server / Add learner in the Control tab boots it and asks the leader to add it.",
+            i);
+        return;
+    }
     ImGui::BeginTooltip();
     ImGui::Text("n%d  %s%s  term %lld", i, s.alive ? raft::role_name(n.role()) : "crashed",
                 s.paused ? " (paused)" : "", static_cast<long long>(n.current_term()));
@@ -391,6 +565,8 @@ void node_tooltip(const View& v, int i) {
                 static_cast<long long>(n.log().last_index()));
     ImGui::Text("disk: %lld unsynced writes%s", static_cast<long long>(s.disk.unsynced_entries()),
                 s.disk.fsync_in_flight() ? ", fsync in flight" : "");
+    ImGui::Text("its configuration: %s (entry %lld)", raft::membership_text(n.membership()).c_str(),
+                static_cast<long long>(n.conf_index()));
     if (s.alive && s.election.due_us >= 0 && !s.paused) {
         ImGui::Text("election timeout in %s",
                     format_duration(s.election.due_us - v.world.now_us()).c_str());
@@ -422,6 +598,11 @@ void draw_info(ImDrawList* dl, const View& v, ImVec2 origin) {
                   static_cast<double>(net.loss_ppm) / 1e4,
                   static_cast<double>(net.duplicate_ppm) / 1e4, w.wire().size());
     dl->AddText(ImVec2(origin.x, origin.y + 15.f), kColDim, buf);
+    if (const raft::Membership* m = shown_membership(w)) {
+        const std::string text = "configuration " + raft::membership_text(*m);
+        dl->AddText(ImVec2(origin.x, origin.y + 30.f), m->joint() ? kColWarn : kColDim,
+                    text.c_str());
+    }
 }
 
 // The legend flows in rows as wide as the view (a phone's view takes four):
@@ -453,6 +634,15 @@ int draw_legend(ImDrawList* dl, ImVec2 origin, float width) {
     swatch(role_color(raft::Role::kCandidate), "candidate");
     swatch(role_color(raft::Role::kLeader), "leader");
     swatch(crashed_color(), "crashed");
+    {
+        const ImVec2 at = place("learner");
+        if (dl) {
+            dl->AddCircle(ImVec2(at.x + 5, at.y + 7), 4.5f, role_color(raft::Role::kFollower), 0,
+                          2.f);
+            dl->AddText(ImVec2(at.x + 13, at.y), kColDim, "learner");
+        }
+    }
+    swatch(mix(crashed_color(), kColDim, 0.3f), "removed/spare");
     x = origin.x;
     y += 16;
     rows++;
@@ -471,6 +661,7 @@ int draw_legend(ImDrawList* dl, ImVec2 origin, float width) {
     msg(raft::MsgType::kSnapshot, false, "snapshot");
     msg(raft::MsgType::kProp, false, "forward");
     msg(raft::MsgType::kClientReq, false, "client");
+    msg(raft::MsgType::kTimeoutNow, false, "timeout-now");
     return rows;
 }
 
@@ -507,7 +698,11 @@ void draw_cluster_view(View& v, ImVec2 size) {
     const int n = v.node_count();
     const float legend_w = size.x - 16.f;
     const float legend_h = 16.f * static_cast<float>(draw_legend(nullptr, ImVec2(0, 0), legend_w));
-    const Layout l = make_layout(origin, size, n, legend_h + 8.f);
+    std::vector<bool> spare(static_cast<size_t>(n));
+    for (int i = 0; i < n; i++)
+        spare[static_cast<size_t>(i)] = v.world.nodes()[static_cast<size_t>(i)].spare;
+    const Layout l = make_layout(origin, size, spare, legend_h + 8.f);
+    const raft::Membership* conf = shown_membership(v.world);
     ImGui::InvisibleButton("##cluster_canvas", size);
     const bool canvas_hovered = ImGui::IsItemHovered();
     const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
@@ -521,15 +716,32 @@ void draw_cluster_view(View& v, ImVec2 size) {
     }
     int hovered_node = -1;
     for (int i = 0; i < n; i++) {
-        if (canvas_hovered && dist(mouse, l.pos[static_cast<size_t>(i)]) <= l.node_r + 3.f)
+        const float r = spare[static_cast<size_t>(i)] ? 11.f : l.node_r;
+        if (canvas_hovered && dist(mouse, l.pos[static_cast<size_t>(i)]) <= r + 3.f)
             hovered_node = i;
     }
+    int spares = 0;
     for (int i = 0; i < n; i++) {
-        draw_node(dl, v, l, i, hovered_node == i);
         const ImVec2 c = l.pos[static_cast<size_t>(i)];
+        if (spare[static_cast<size_t>(i)]) {
+            draw_spare(dl, c, i, v.ui.selected_node == i);
+            v.spot_rect("spare." + std::to_string(i), ImVec2(c.x - 11, c.y - 11),
+                        ImVec2(c.x + 11, c.y + 11));
+            spares++;
+            continue;
+        }
+        draw_node(dl, v, l, i, hovered_node == i, place_of(conf, i));
         v.spot_rect("node." + std::to_string(i), ImVec2(c.x - l.node_r, c.y - l.node_r),
                     ImVec2(c.x + l.node_r, c.y + l.node_r));
     }
+    if (spares > 0) {
+        // Left of the row (make_layout ends it at the corner).
+        const char* text = spares == 1 ? "spare" : "spares";
+        const float left = origin.x + size.x - 22.f - 30.f * static_cast<float>(spares - 1) - 15.f;
+        dl->AddText(ImVec2(left - ImGui::CalcTextSize(text).x, origin.y + kSpareRowY - 7.f),
+                    kColDim, text);
+    }
+    draw_transfer(dl, v.world, l);
     const int64_t hovered_msg =
         draw_messages(dl, v, l, canvas_hovered ? mouse : ImVec2(-1e6f, -1e6f));
     draw_info(dl, v, ImVec2(origin.x + 8, origin.y + 6));

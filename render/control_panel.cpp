@@ -1,7 +1,9 @@
 // render/control_panel.cpp — etcd-play's control panel: pick a node, PUT /
 // GET / DELETE / CAS a key through it, STRESS it with N writes, kill and
-// restart nodes (one or all), split the network, and a hash check showing
-// whether the nodes' key-value stores agree. Also the small action builders
+// restart nodes (one or all), split the network, change the membership
+// (add a server or a learner, promote, remove, transfer leadership: thesis
+// ch. 4 and §3.10), and a hash check showing whether the nodes' key-value
+// stores agree. Also the small action builders
 // the other panels share.
 //
 // Every button is an Action through Timeline::act (recorded in the input
@@ -12,6 +14,7 @@
 //   action builders
 //   client operations
 //   nodes and network
+//   membership
 //   hash check
 //   the panel
 #include <algorithm>
@@ -187,8 +190,10 @@ void nodes_and_network(View& v) {
         const ImU32 col = s.alive ? role_color(s.node.role()) : crashed_color();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), "n%d", i);
         ImGui::SameLine(34);
-        ImGui::TextDisabled(
-            "%-13s", s.alive ? (s.paused ? "paused" : raft::role_name(s.node.role())) : "crashed");
+        ImGui::TextDisabled("%-13s", s.spare ? "spare"
+                                     : s.alive
+                                         ? (s.paused ? "paused" : raft::role_name(s.node.role()))
+                                         : "crashed");
         // Both buttons, always in their places: a kill does not turn the
         // button under the mouse into a restart.
         ImGui::SameLine(x_kill);
@@ -197,8 +202,9 @@ void nodes_and_network(View& v) {
         ImGui::EndDisabled();
         v.spot("ctl.kill." + std::to_string(i));
         ImGui::SameLine(x_restart);
-        ImGui::BeginDisabled(s.alive);
-        if (ImGui::SmallButton("restart") && !s.alive) v.act(node_action(ActionKind::kRestart, i));
+        ImGui::BeginDisabled(s.alive || s.spare);  // a spare boots only when added
+        if (ImGui::SmallButton("restart") && !s.alive && !s.spare)
+            v.act(node_action(ActionKind::kRestart, i));
         ImGui::EndDisabled();
         v.spot("ctl.restart." + std::to_string(i));
         // A panel too narrow for it goes without (clicking the node selects it too).
@@ -265,6 +271,103 @@ void nodes_and_network(View& v) {
 }
 
 // ===========================================================================
+// membership
+// ===========================================================================
+
+// A button that is greyed, with the reason as its tooltip, when it cannot
+// act (the world would refuse; the refusal would only be traced).
+bool membership_button(View& v, const char* label, const char* spot, const std::string& why_not,
+                       const char* tip) {
+    ImGui::BeginDisabled(!why_not.empty());
+    const bool pressed = ImGui::Button(label);
+    ImGui::EndDisabled();
+    v.spot(spot);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s", why_not.empty() ? tip : why_not.c_str());
+    return pressed && why_not.empty();
+}
+
+// The leader's answer to "may I change the configuration now" as far as the
+// page can tell without asking (raft decides; these only spare a refusal).
+std::string change_blocked(const sim::World& w) {
+    const raft::NodeId lead = w.leader();
+    if (lead < 0) return "No leader: a configuration change is asked of the leader.";
+    const raft::Node& l = w.nodes()[static_cast<size_t>(lead)].node;
+    if (l.lead_transferee() != raft::kNone)
+        return "The leader is transferring leadership (§3.10): no change until it ends.";
+    if (l.conf_index() > l.commit_index())
+        return "A configuration change is still uncommitted: one at a time (thesis §4.1).";
+    return "";
+}
+
+void membership(View& v) {
+    using sim::ActionKind;
+    heading("Membership (thesis ch. 4)");
+    const sim::World& w = v.world;
+    const raft::NodeId lead = w.leader();
+    const raft::Membership* m =
+        lead >= 0 ? &w.nodes()[static_cast<size_t>(lead)].node.membership() : nullptr;
+    ImGui::TextDisabled("%s", m ? ("configuration " + raft::membership_text(*m)).c_str()
+                                : "no leader: its configuration is unknown");
+    const std::string blocked = change_blocked(w);
+    raft::NodeId spare = raft::kNone;
+    for (int i = 0; i < v.node_count() && spare < 0; i++) {
+        if (w.nodes()[static_cast<size_t>(i)].spare) spare = i;
+    }
+    const std::string no_spare = spare < 0 ? "No spare server left to add." : blocked;
+    char label[48];
+    std::snprintf(label, sizeof label, spare >= 0 ? "Add server n%d" : "Add server", spare);
+    sim::Action add;
+    add.kind = ActionKind::kAddNode;
+    if (membership_button(v, label, "ctl.add_server", no_spare,
+                          "Boot the lowest spare server with an empty disk and ask the leader to "
+                          "add it as a voter (§4.1; with joint consensus, §4.3)."))
+        v.act(add);
+    same_line_fits(button_width("Add learner n0"));
+    std::snprintf(label, sizeof label, spare >= 0 ? "Add learner n%d" : "Add learner", spare);
+    if (membership_button(v, label, "ctl.add_learner", no_spare,
+                          "Boot the lowest spare server and add it as a learner: it is "
+                          "replicated to but not counted until promoted (§4.2.1).")) {
+        add.kind = ActionKind::kAddLearner;
+        v.act(add);
+    }
+    // Promote: a learner of the leader's configuration (the first, or the
+    // one selected in the cluster view).
+    raft::NodeId learner = raft::kNone;
+    for (int i = 0; m && i < v.node_count(); i++) {
+        if (m->is_learner(i) && (learner < 0 || i == v.ui.selected_node)) learner = i;
+    }
+    std::snprintf(label, sizeof label, learner >= 0 ? "Promote n%d" : "Promote", learner);
+    same_line_fits(button_width("Promote n0"));
+    if (membership_button(v, label, "ctl.promote",
+                          learner < 0 ? "No learner to promote (add one first)." : blocked,
+                          "Make the learner a voter (select another learner to pick it)."))
+        v.act(node_action(ActionKind::kPromote, learner));
+
+    const int sel = v.ui.selected_node;
+    const bool member = m && sel >= 0 && ((m->members() >> sel) & 1u);
+    std::snprintf(label, sizeof label, member ? "Remove n%d" : "Remove selected", sel);
+    std::string why = !member ? "Select a member of the configuration (click a node)." : blocked;
+    if (membership_button(v, label, "ctl.remove", why,
+                          "Take the selected server out of the configuration; a removed leader "
+                          "steps down once the change commits (§4.2.2)."))
+        v.act(node_action(ActionKind::kRemoveNode, sel));
+    std::snprintf(label, sizeof label,
+                  sel >= 0 ? "Transfer leadership to n%d" : "Transfer leadership", sel);
+    why = lead < 0                   ? "No leader to transfer from."
+          : sel < 0                  ? "Select the server to hand leadership to."
+          : sel == lead              ? "The selected server is the leader already."
+          : !(m && m->is_voter(sel)) ? "Only a voter can become leader."
+          : !w.nodes()[static_cast<size_t>(sel)].alive ? "The selected server is down."
+                                                       : "";
+    same_line_fits(button_width(label));
+    if (membership_button(v, label, "ctl.transfer", why,
+                          "The leader stops taking proposals, brings the target up to date, and "
+                          "sends it TimeoutNow: it campaigns at once (§3.10)."))
+        v.act(node_action(ActionKind::kTransferLeader, sel));
+}
+
+// ===========================================================================
 // hash check
 // ===========================================================================
 
@@ -328,6 +431,7 @@ void hash_check(View& v) {
 void draw_control_panel(View& v) {
     client_ops(v);
     nodes_and_network(v);
+    membership(v);
     hash_check(v);
     draw_client_requests(v);
 }

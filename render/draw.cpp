@@ -69,6 +69,8 @@ ImU32 msg_color(raft::MsgType type, bool heartbeat) {
             return IM_COL32(246, 120, 186, 255);
         case MsgType::kClientResp:
             return IM_COL32(246, 176, 214, 255);
+        case MsgType::kTimeoutNow:  // stands out: a transfer's one shot (§3.10)
+            return IM_COL32(255, 92, 232, 255);
         case MsgType::kCount:
             break;
     }
@@ -129,6 +131,8 @@ const char* msg_short_name(raft::MsgType type, bool heartbeat) {
             return "REQ";
         case MsgType::kClientResp:
             return "RSP";
+        case MsgType::kTimeoutNow:
+            return "TN";
         case MsgType::kCount:
             break;
     }

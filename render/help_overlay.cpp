@@ -212,8 +212,15 @@ void draw_help_overlay(View& v) {
     bullet(
         "Messages: squares are appends (bigger with more entries), dots heartbeats, diamonds "
         "(pre-)votes, rings replies (red rim: rejected), triangles client requests and "
-        "forwards, hexagons snapshots. A red cross: lost.");
+        "forwards, hexagons snapshots, a pink star TimeoutNow. A red cross: lost.");
     bullet("Red links are cut by a partition; a bar with an arrow is a one-way cut.");
+    bullet(
+        "Membership: the ring is the leader's configuration. Spares (servers not added yet) "
+        "wait in the top right corner; a learner is hollow with a dashed rim; a server no "
+        "longer in the configuration is greyed, labelled removed; during joint consensus each "
+        "voter is tagged C_old, C_new or C_old+new. A pink dashed arrow is a leadership "
+        "transfer under way. Control tab: Add server, Add learner, Promote, Remove and "
+        "Transfer leadership (to the selected node); a greyed button says why in its tooltip.");
     bullet(
         "Timeline: click or drag to scrub. An action takes effect at the cursor, at once; "
         "acting in the past forks the timeline (undo with u).");

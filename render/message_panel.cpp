@@ -116,6 +116,9 @@ void fields(const sim::InFlight& f, int64_t now_us) {
             }
             break;
         }
+        case MsgType::kTimeoutNow:
+            field("meaning", "campaign now: the leader hands over leadership (§3.10)");
+            break;
         default:
             break;
     }

@@ -43,6 +43,8 @@ ImU32 kind_color(NarrationKind k) {
             return IM_COL32(170, 150, 220, 255);
         case NarrationKind::kViolation:
             return kColBad;
+        case NarrationKind::kMembership:
+            return msg_color(raft::MsgType::kTimeoutNow, false);
     }
     return kColText;
 }

@@ -1,10 +1,13 @@
 // render/node_panel.cpp — one node up close: its volatile and durable state
 // side by side, its log as a strip of entries, the leader's view of each
-// follower (next/match index), its key-value store, and the actions a user
-// can take on it (each becomes an input-log entry through a Command).
+// follower (next/match index), its own view of the configuration (thesis
+// ch. 4: voters, learners, joint, the entry it came from, a transfer under
+// way), its key-value store, and the actions a user can take on it (each
+// becomes an input-log entry through a Command).
 //
 // Index
 //   state table
+//   configuration
 //   log strip
 //   leader progress
 //   key-value store
@@ -99,6 +102,64 @@ void state_table(const View& v, const sim::NodeSlot& s) {
 }
 
 // ===========================================================================
+// configuration
+// ===========================================================================
+
+// "n0, n1, n2" for a bit set of node ids ("none" when empty).
+std::string id_list(uint32_t set) {
+    std::string out;
+    for (int i = 0; i < 32; i++) {
+        if (!((set >> i) & 1u)) continue;
+        if (!out.empty()) out += ", ";
+        out += "n" + std::to_string(i);
+    }
+    return out.empty() ? "none" : out;
+}
+
+// The configuration this server uses: the latest in its log, committed or
+// not (§4.1), so two servers may disagree while a change is on its way.
+void configuration(const sim::NodeSlot& s) {
+    const raft::Node& n = s.node;
+    if (s.spare) {
+        ImGui::TextDisabled(
+            "A spare server: not in any configuration yet. Add server or Add learner "
+            "(Control tab) boots it with an empty disk and asks the leader to add it.");
+        return;
+    }
+    const raft::Membership& m = n.membership();
+    const raft::NodeId self = n.id();
+    const char* place = m.is_voter(self)     ? "a voter"
+                        : m.is_learner(self) ? "a learner (replicated to, never counted)"
+                                             : "not a member (removed, or not added yet)";
+    ImGui::TextWrapped("Configuration (entry %lld): it is %s",
+                       static_cast<long long>(n.conf_index()), place);
+    tooltip(
+        "Thesis 4.1: a server uses the latest configuration in its log, committed or not. "
+        "The entry index is where it came from (0: the initial one, or a snapshot's).");
+    if (m.joint()) {
+        ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "joint consensus (§4.3): C_old %s | C_new %s",
+                           id_list(m.outgoing).c_str(), id_list(m.voters).c_str());
+        tooltip(
+            "Elections and commits need a majority of C_old and a majority of C_new. The leader "
+            "then appends C_new alone.");
+    } else {
+        ImGui::Text("voters %s", id_list(m.voters).c_str());
+    }
+    if (m.learners != 0) {
+        ImGui::SameLine();
+        ImGui::Text("  learners %s", id_list(m.learners).c_str());
+    }
+    if (n.role() == raft::Role::kLeader && n.lead_transferee() != raft::kNone) {
+        ImGui::TextColored(ImVec4(1, 0.45f, 0.9f, 1),
+                           "transferring leadership to n%d (§3.10): new proposals wait",
+                           n.lead_transferee());
+        tooltip(
+            "Thesis 3.10: the leader stops taking proposals, brings the target's log up to "
+            "date, then sends it TimeoutNow, and the target campaigns at once.");
+    }
+}
+
+// ===========================================================================
 // log strip
 // ===========================================================================
 
@@ -108,8 +169,10 @@ std::string entry_text(const raft::Entry& e) {
         std::snprintf(buf, sizeof buf, "#%lld term %lld  no-op (a new leader's first entry, §8)",
                       static_cast<long long>(e.index), static_cast<long long>(e.term));
     } else if (e.type == raft::EntryType::kConfig) {
-        std::snprintf(buf, sizeof buf, "#%lld term %lld  configuration",
-                      static_cast<long long>(e.index), static_cast<long long>(e.term));
+        std::snprintf(buf, sizeof buf, "#%lld term %lld  configuration: %s n%d -> %s",
+                      static_cast<long long>(e.index), static_cast<long long>(e.term),
+                      raft::conf_change_name(e.conf_type), e.conf_node,
+                      raft::membership_text(e.conf).c_str());
     } else {
         std::snprintf(buf, sizeof buf, "#%lld term %lld  %s %.40s%s%.40s  (client %d seq %lld)",
                       static_cast<long long>(e.index), static_cast<long long>(e.term),
@@ -171,6 +234,12 @@ void log_strip(const raft::Node& n) {
         if (e.type == raft::EntryType::kNoop)
             dl->AddCircleFilled(ImVec2(x + cell * 0.45f, p.y + h * 0.5f), 2.f,
                                 IM_COL32(0, 0, 0, 160));
+        if (e.type == raft::EntryType::kConfig) {
+            // A configuration entry: a white "C" frame (hover names the change).
+            dl->AddRect(ImVec2(a.x - 1.f, a.y - 1.f), ImVec2(b.x + 1.f, b.y + 1.f),
+                        IM_COL32(255, 255, 255, 230), 2.f, 0, 1.5f);
+            dl->AddText(ImVec2(a.x + 1.f, a.y + 3.f), IM_COL32(10, 10, 14, 255), "C");
+        }
         if (i <= n.persisted_index()) {
             dl->AddLine(ImVec2(a.x, b.y + 3.f), ImVec2(b.x, b.y + 3.f), kColGood, 2.f);  // durable
         }
@@ -189,7 +258,8 @@ void log_strip(const raft::Node& n) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled(
         "solid: committed, dashed: uncommitted, green underline: durable, colour: term, "
-        "veiled: in the snapshot, kept for followers to catch up");
+        "veiled: in the snapshot, kept for followers to catch up, white frame with C: a "
+        "configuration entry");
     ImGui::PopTextWrapPos();
 }
 
@@ -223,11 +293,14 @@ void progress_table(const raft::Node& n) {
     ImGui::TableSetupColumn("in flight");
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < pr.size(); i++) {
-        if (static_cast<raft::NodeId>(i) == n.id()) continue;
+        const auto peer = static_cast<raft::NodeId>(i);
+        // Only the members of its configuration are replicated to (§4.1).
+        if (peer == n.id() || !((n.membership().members() >> peer) & 1u)) continue;
         const raft::Progress& p = pr[i];
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::Text("n%zu", i);
+        ImGui::Text("n%zu%s%s", i, n.membership().is_learner(peer) ? " learner" : "",
+                    n.lead_transferee() == peer ? " (transferee)" : "");
         ImGui::TableSetColumnIndex(1);
         ImGui::Text("%lld", static_cast<long long>(p.match_index));
         ImGui::TableSetColumnIndex(2);
@@ -289,7 +362,9 @@ void actions(View& v, int id, const sim::NodeSlot& s) {
                       "Crash it: volatile state and unsynced writes are lost."))
         v.act(node_action(ActionKind::kKill, id));
     ImGui::SameLine();
-    if (action_button(v, "Restart", !alive, "node.restart", "Restart it from what its disk holds."))
+    if (action_button(v, "Restart", !alive && !s.spare, "node.restart",
+                      s.spare ? "A spare boots when added (Control tab: Add server)."
+                              : "Restart it from what its disk holds."))
         v.act(node_action(ActionKind::kRestart, id));
     ImGui::SameLine();
     if (action_button(v, "Pause", alive && !paused, "node.pause",
@@ -361,13 +436,17 @@ void draw_node_panel(View& v) {
     const raft::Node& n = s.node;
     const ImU32 col = s.alive ? role_color(n.role()) : crashed_color();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), "n%d  %s%s", id,
-                       s.alive ? raft::role_name(n.role()) : "crashed",
+                       s.spare   ? "spare"
+                       : s.alive ? raft::role_name(n.role())
+                                 : "crashed",
                        s.paused ? " (paused)" : "");
     ImGui::SameLine();
     ImGui::TextDisabled("term %lld", static_cast<long long>(n.current_term()));
     actions(v, id, s);
     ImGui::Separator();
     state_table(v, s);
+    ImGui::Separator();
+    configuration(s);
     ImGui::Separator();
     ImGui::Text("Log %lld..%lld", static_cast<long long>(n.log().first_index()),
                 static_cast<long long>(n.log().last_index()));

@@ -84,6 +84,10 @@ ImU32 marker_color(MarkerKind k) {
             return IM_COL32(240, 140, 60, 255);
         case MarkerKind::kViolation:
             return IM_COL32(255, 40, 40, 255);
+        case MarkerKind::kMembership:
+            return msg_color(raft::MsgType::kTimeoutNow, false);
+        case MarkerKind::kCount:
+            break;
     }
     return kColDim;
 }
@@ -97,6 +101,17 @@ std::string marker_text(const Marker& m) {
     } else if (m.kind == MarkerKind::kAction) {
         std::snprintf(buf, sizeof buf, "%s: %s %s", format_time(m.t_us).c_str(),
                       sim::action_name(static_cast<sim::ActionKind>(m.aux)), who.c_str());
+    } else if (m.kind == MarkerKind::kMembership && m.aux >= session::kTransferMarker) {
+        std::snprintf(buf, sizeof buf, "%s: leadership transfer to %s %s",
+                      format_time(m.t_us).c_str(), who.c_str(),
+                      sim::transfer_event_name(
+                          static_cast<sim::TransferEvent>(m.aux - session::kTransferMarker)));
+    } else if (m.kind == MarkerKind::kMembership) {
+        const auto why = static_cast<raft::ConfRefusal>(m.aux >> 8);
+        std::snprintf(
+            buf, sizeof buf, "%s: configuration change %s %s%s%s", format_time(m.t_us).c_str(),
+            raft::conf_change_name(static_cast<raft::ConfChangeType>(m.aux & 0xff)), who.c_str(),
+            why == raft::ConfRefusal::kNone ? "" : ", refused: ", raft::conf_refusal_name(why));
     } else {
         std::snprintf(buf, sizeof buf, "%s: %s %s", format_time(m.t_us).c_str(),
                       marker_name(m.kind), who.c_str());
@@ -109,7 +124,9 @@ const Marker* draw_markers(ImDrawList* dl, const View& v, const Axis& a, float y
                            float mouse_x, bool hovered) {
     const Marker* near = nullptr;
     float best = 5.f;
-    float last_x[8] = {-1e9f, -1e9f, -1e9f, -1e9f, -1e9f, -1e9f, -1e9f, -1e9f};
+    float last_x[static_cast<int>(MarkerKind::kCount)];
+    for (float& x : last_x)
+        x = -1e9f;
     const float mid = (y0 + y1) * 0.5f;
     for (const Marker& m : v.insight.markers()) {
         const float x = a.x(m.t_us);
@@ -132,6 +149,11 @@ const Marker* draw_markers(ImDrawList* dl, const View& v, const Axis& a, float y
                 break;
             case MarkerKind::kAction:
                 dl->AddLine(ImVec2(x, y0), ImVec2(x, mid), col, 2.f);
+                break;
+            case MarkerKind::kMembership:  // a diamond on the middle line
+                dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), with_alpha(col, 0.6f), 1.5f);
+                dl->AddQuadFilled(ImVec2(x, mid - 5), ImVec2(x + 5, mid), ImVec2(x, mid + 5),
+                                  ImVec2(x - 5, mid), col);
                 break;
             default:
                 dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), col, 2.f);

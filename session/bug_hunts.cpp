@@ -27,6 +27,11 @@ bool has_divergence(const sim::Scenario& s) {
            has_step(s, {K::kKill, K::kPause, K::kPartition, K::kCutLink, K::kClog, K::kSetNetwork});
 }
 
+bool has_conf_change(const sim::Scenario& s) {
+    using K = sim::ActionKind;
+    return has_step(s, {K::kAddNode, K::kAddLearner, K::kPromote, K::kRemoveNode});
+}
+
 bool has_reads(const sim::Scenario& s) {
     return (s.workload.clients > 0 && s.workload.get_ppm > 0) ||
            has_step(s, {sim::ActionKind::kGet});
@@ -58,6 +63,29 @@ std::string mutation_cannot_show(const sim::Scenario& s, uint32_t bit) {
             if (!has_reads(s)) return name + " cannot show here: the scenario makes no reads.";
             if (!has_divergence(s))
                 return name + " cannot show here: no fault leaves a follower stale." + tail;
+            return "";
+        case raft::kMutSingleServerBug:
+            // Two changes from leaders of different terms, one of them not
+            // committed: a change step and a fault that splits the cluster.
+            if (!has_conf_change(s))
+                return name + " cannot show here: the scenario changes no configuration.";
+            if (!has_divergence(s))
+                return name +
+                       " cannot show here: it needs a change left uncommitted by a leader that "
+                       "loses its majority, and no fault in this scenario does that." +
+                       tail;
+            return "";
+        case raft::kMutConfOnCommit:
+            if (!has_conf_change(s))
+                return name + " cannot show here: the scenario changes no configuration.";
+            return "";
+        case raft::kMutCountLearnerVotes:
+            if (!has_step(s, {sim::ActionKind::kAddLearner}))
+                return name + " cannot show here: the scenario adds no learner.";
+            return "";
+        case raft::kMutTransferKeepsProposing:
+            if (!has_step(s, {sim::ActionKind::kTransferLeader}))
+                return name + " cannot show here: the scenario transfers no leadership.";
             return "";
         default:
             return "";

@@ -6,7 +6,8 @@
 // The rules are necessary conditions read from the scenario (its timeline,
 // preset, workload), not a proof that a violation will appear: a broken
 // durability rule needs a crash, a broken election rule needs logs that
-// differ at an election, follower reads need reads and a stale follower.
+// differ at an election, follower reads need reads and a stale follower,
+// the membership mutations need the changes (or transfers) they break.
 // The Bug hunts in the picker are scenarios where each one does show.
 #pragma once
 

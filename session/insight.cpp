@@ -24,6 +24,10 @@ const char* marker_name(MarkerKind k) {
             return "torn/corrupt write found";
         case MarkerKind::kViolation:
             return "safety violation";
+        case MarkerKind::kMembership:
+            return "membership";
+        case MarkerKind::kCount:
+            break;
     }
     return "?";
 }
@@ -36,6 +40,11 @@ void Insight::reset(const sim::Scenario& scenario) {
     for (const sim::PresetNode& p : scenario.preset) {
         if (p.id >= 0 && p.id < n) initially_alive_[static_cast<size_t>(p.id)] = p.alive;
     }
+    // Spare servers (not in the initial configuration) are down until added
+    // (sim::World's constructor: after the preset).
+    const int voters = scenario.cluster.initial_voters;
+    for (int i = voters > 0 ? voters : n; i < n; i++)
+        initially_alive_[static_cast<size_t>(i)] = false;
     markers_.clear();
     lanes_.assign(static_cast<size_t>(n), {});
     for (int i = 0; i < n; i++) {
@@ -103,14 +112,28 @@ void Insight::add(const sim::TraceRecord& r, uint32_t index) {
         case TraceKind::kAction: {
             const auto kind = static_cast<sim::ActionKind>(r.aux);
             // Kill/restart/pause/resume show up as their own records.
-            if (kind != sim::ActionKind::kKill && kind != sim::ActionKind::kRestart &&
-                kind != sim::ActionKind::kPause && kind != sim::ActionKind::kResume) {
+            // So do membership actions (kConfChange, kTransfer: their outcome).
+            const bool own_record =
+                kind == sim::ActionKind::kKill || kind == sim::ActionKind::kRestart ||
+                kind == sim::ActionKind::kPause || kind == sim::ActionKind::kResume ||
+                kind == sim::ActionKind::kAddNode || kind == sim::ActionKind::kAddLearner ||
+                kind == sim::ActionKind::kPromote || kind == sim::ActionKind::kRemoveNode ||
+                kind == sim::ActionKind::kTransferLeader;
+            if (!own_record) {
                 add_marker(r, index, MarkerKind::kAction);
             }
             return;
         }
         case TraceKind::kCorruption:
             return add_marker(r, index, MarkerKind::kCorruption);
+        case TraceKind::kConfChange:
+            markers_.push_back(
+                Marker{r.t_us, index, MarkerKind::kMembership, r.peer, r.term, r.aux});
+            return;
+        case TraceKind::kTransfer:
+            markers_.push_back(Marker{r.t_us, index, MarkerKind::kMembership, r.peer, r.term,
+                                      kTransferMarker + r.aux});
+            return;
         case TraceKind::kViolation:
             return add_marker(r, index, MarkerKind::kViolation);
         case TraceKind::kClientInvoke:

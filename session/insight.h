@@ -37,8 +37,14 @@ enum class MarkerKind : uint8_t {
     kAction,  // a scripted or user action (partition, heal, put, ...)
     kCorruption,
     kViolation,
+    // A configuration change (thesis ch. 4) asked of a leader, or a step of
+    // a leadership transfer (§3.10): node = the server it is about; aux =
+    // the kConfChange record's aux, or kTransferMarker + sim::TransferEvent.
+    kMembership,
+    kCount
 };
 const char* marker_name(MarkerKind k);
+constexpr int64_t kTransferMarker = 1 << 16;
 
 struct Marker {
     int64_t t_us = 0;

@@ -189,7 +189,10 @@ struct Group {
     std::vector<std::pair<NarrationKind, std::string>> out;
     int64_t commit_index = 0;
     int32_t commit_node = -1;
+    ConfModel* conf = nullptr;
     void say(NarrationKind k, std::string text) { out.emplace_back(k, std::move(text)); }
+    // Voters in the configuration as the trace tells it (ConfModel).
+    int voters() const { return std::popcount(conf->voters); }
 };
 
 void election_timeout(Group& g) {
@@ -367,7 +370,7 @@ void leader_news(Group& g) {
         g.say(NarrationKind::kLeader,
               fmt("n%d wins the election for term %lld with %d of %d votes (%s): it becomes "
                   "leader and appends a no-op entry of its term (§5.2, §8)",
-                  id, ll(now.term), votes, g.n, from.c_str()));
+                  id, ll(now.term), votes, g.voters(), from.c_str()));
     }
 }
 
@@ -384,9 +387,10 @@ void commit_news(Group& g) {
                                      : fmt("entries %lld-%lld are", ll(from), ll(r.index));
         g.commit_index = r.index;
         g.commit_node = r.node;
+        const bool all = g.voters() == g.n;  // (no membership change: "nodes")
         g.say(NarrationKind::kCommit,
-              fmt("%s committed by n%d: a majority of the %d nodes stores %s (§5.3)", what.c_str(),
-                  r.node, g.n, from >= r.index ? "it" : "them"));
+              fmt("%s committed by n%d: a majority of the %d %s stores %s (§5.3)", what.c_str(),
+                  r.node, g.voters(), all ? "nodes" : "voters", from >= r.index ? "it" : "them"));
     }
 }
 
@@ -481,6 +485,14 @@ void process_news(Group& g) {
                       r.node));
             break;
         case TraceKind::kRestart:
+            if (is_node(r.node, g.n) && ((g.conf->spares >> r.node) & 1u)) {
+                g.conf->spares &= ~(1u << r.node);
+                g.say(NarrationKind::kMembership,
+                      fmt("n%d, a new server, boots with an empty disk: it is in no "
+                          "configuration yet and waits for the leader to reach it (thesis §4.1)",
+                          r.node));
+                break;
+            }
             g.say(NarrationKind::kFault,
                   fmt("n%d restarts from its disk as a follower in term %lld, its log up to "
                       "entry %lld; its commit index is forgotten (§5.1)",
@@ -511,6 +523,226 @@ void process_news(Group& g) {
     }
 }
 
+// ---------------------------------------------------------------------------
+// membership (thesis ch. 4) and leadership transfer (§3.10)
+
+const char* change_words(raft::ConfChangeType t) {
+    switch (t) {
+        case raft::ConfChangeType::kAddVoter:
+            return "add n%d as a voter";
+        case raft::ConfChangeType::kRemove:
+            return "remove n%d";
+        case raft::ConfChangeType::kAddLearner:
+            return "add n%d as a learner";
+        case raft::ConfChangeType::kPromote:
+            return "promote learner n%d to voter";
+        default:
+            return "change the configuration (n%d)";
+    }
+}
+
+std::string change_text(raft::ConfChangeType t, int32_t node) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, change_words(t), node);
+    return buf;
+}
+
+std::string conf_refusal_words(raft::ConfRefusal why, int32_t lead) {
+    switch (why) {
+        case raft::ConfRefusal::kNotLeader:
+            return lead >= 0 ? fmt("n%d is not the leader", lead)
+                             : std::string("there is no leader to ask");
+        case raft::ConfRefusal::kInFlight:
+            return "the previous configuration change is not committed yet: one change at a time "
+                   "(thesis §4.1)";
+        case raft::ConfRefusal::kNotCommittedInTerm:
+            return fmt(
+                "n%d has not committed an entry of its own term yet: until it does, its "
+                "configuration may be one an earlier leader never committed (thesis §4.1, the "
+                "single-server bug)",
+                lead);
+        case raft::ConfRefusal::kTransferring:
+            return "a leadership transfer is under way (§3.10)";
+        case raft::ConfRefusal::kInvalid:
+            return "it does not apply to this configuration (not a member, already one, or no "
+                   "voter would remain)";
+        default:
+            return "refused";
+    }
+}
+
+void apply_change(ConfModel& c, raft::ConfChangeType t, int32_t node) {
+    const uint32_t b = 1u << node;
+    switch (t) {
+        case raft::ConfChangeType::kAddVoter:
+        case raft::ConfChangeType::kPromote:
+            c.voters |= b;
+            c.learners &= ~b;
+            break;
+        case raft::ConfChangeType::kAddLearner:
+            c.learners |= b;
+            break;
+        case raft::ConfChangeType::kRemove:
+            c.voters &= ~b;
+            c.learners &= ~b;
+            break;
+        default:
+            break;
+    }
+    c.spares &= ~b;
+}
+
+// A leader appended a configuration entry, or refused to.
+void conf_change_news(Group& g, const TraceRecord& r) {
+    const auto type = static_cast<raft::ConfChangeType>(r.aux & 0xff);
+    const auto why = static_cast<raft::ConfRefusal>(r.aux >> 8);
+    const int32_t lead = r.node, target = r.peer;
+    const std::string what = change_text(type, target);
+    if (!is_node(target, g.n)) {
+        g.say(NarrationKind::kMembership,
+              fmt("the request to %s is refused: no spare server is left to add",
+                  type == raft::ConfChangeType::kAddLearner ? "add a learner" : "add a server"));
+        return;
+    }
+    if (why != raft::ConfRefusal::kNone) {
+        g.say(NarrationKind::kMembership, fmt("the request to %s is refused: %s", what.c_str(),
+                                              conf_refusal_words(why, lead).c_str()));
+        return;
+    }
+    const bool voters_change =
+        type != raft::ConfChangeType::kAddLearner &&
+        !(type == raft::ConfChangeType::kRemove && ((g.conf->learners >> target) & 1u));
+    g.conf->entries[r.index] = ConfModel::Note{type, target, false};
+    apply_change(*g.conf, type, target);
+    std::string text =
+        fmt("n%d appends configuration entry %lld to %s", lead, ll(r.index), what.c_str());
+    if (type == raft::ConfChangeType::kAddLearner) {
+        text +=
+            ": a learner receives the log but neither votes nor counts towards commits, so "
+            "it catches up without slowing the cluster (thesis §4.2.1)";
+    } else if (type == raft::ConfChangeType::kRemove && target == lead) {
+        text +=
+            ": it removes itself, goes on leading without counting its own vote, and steps "
+            "down once the entry commits (thesis §4.2.2)";
+    } else if (g.conf->joint_consensus && voters_change) {
+        text +=
+            ", by joint consensus: until C_new alone is committed, elections and commits "
+            "need a majority of the old voters and of the new (thesis §4.3)";
+    } else {
+        text +=
+            ": each server uses a configuration as soon as the entry is in its log, "
+            "committed or not (thesis §4.1)";
+    }
+    g.say(NarrationKind::kMembership, std::move(text));
+}
+
+void transfer_news(Group& g, const TraceRecord& r) {
+    const int32_t lead = r.node, target = r.peer;
+    switch (static_cast<sim::TransferEvent>(r.aux)) {
+        case sim::TransferEvent::kStarted:
+            g.say(NarrationKind::kMembership,
+                  fmt("n%d starts handing leadership to n%d: it takes no new client requests, "
+                      "brings n%d's log up to date, then sends it TimeoutNow (§3.10)",
+                      lead, target, target));
+            break;
+        case sim::TransferEvent::kCompleted:
+            g.say(NarrationKind::kMembership,
+                  fmt("the leadership transfer is complete: n%d leads term %lld, n%d follows "
+                      "(§3.10)",
+                      target, ll(r.term), lead));
+            break;
+        case sim::TransferEvent::kAborted:
+            g.say(NarrationKind::kMembership,
+                  r.index == lead
+                      ? fmt("n%d gives up the transfer to n%d after an election timeout and "
+                            "takes client requests again (§3.10)",
+                            lead, target)
+                      : fmt("the leadership transfer from n%d to n%d is over without it: n%lld "
+                            "leads term %lld (§3.10)",
+                            lead, target, ll(r.index), ll(r.term)));
+            break;
+        case sim::TransferEvent::kRefused:
+            g.say(NarrationKind::kMembership,
+                  fmt("the request to hand leadership to n%d is refused: %s", target,
+                      static_cast<raft::ConfRefusal>(r.index) == raft::ConfRefusal::kInvalid
+                          ? "it is not another voter of the configuration"
+                          : conf_refusal_words(static_cast<raft::ConfRefusal>(r.index), lead)
+                                .c_str()));
+            break;
+        default:
+            break;
+    }
+}
+
+// The leader applies a configuration entry: it is committed.
+// (A leader removing itself applies it as it steps down: the role before.)
+void conf_applied_news(Group& g, const TraceRecord& r) {
+    if (!is_node(r.node, g.n)) return;
+    const auto id = static_cast<size_t>(r.node);
+    if (g.after[id].role != raft::Role::kLeader && g.before[id].role != raft::Role::kLeader) return;
+    const auto it = g.conf->entries.find(r.index);
+    if (it != g.conf->entries.end()) {
+        if (it->second.told_committed) return;
+        it->second.told_committed = true;
+    }
+    if (it == g.conf->entries.end()) {
+        // Not a change anybody asked for: the leader's own C_new (§4.3).
+        g.say(NarrationKind::kMembership,
+              fmt("configuration entry %lld is committed: joint consensus is over, C_new alone "
+                  "rules (thesis §4.3)",
+                  ll(r.index)));
+        return;
+    }
+    const bool joint_entry =
+        g.conf->joint_consensus && it->second.type != raft::ConfChangeType::kAddLearner;
+    g.say(NarrationKind::kMembership,
+          joint_entry
+              ? fmt("configuration entry %lld (%s) is committed in C_old,new: the leader now "
+                    "appends C_new alone (thesis §4.3)",
+                    ll(r.index), change_text(it->second.type, it->second.target).c_str())
+              : fmt("configuration entry %lld (%s) is committed: the change is done and the next "
+                    "may start (thesis §4.1)",
+                    ll(r.index), change_text(it->second.type, it->second.target).c_str()));
+}
+
+// A leader that removed itself steps down once the removal commits.
+void removed_leader_news(Group& g) {
+    for (int id = 0; id < g.n; id++) {
+        const TraceRecord* role = last_role(g.fx, id);
+        if (role == nullptr || static_cast<raft::Role>(role->aux) != raft::Role::kFollower)
+            continue;
+        const NodeModel& was = g.before[static_cast<size_t>(id)];
+        const NodeModel& now = g.after[static_cast<size_t>(id)];
+        if (was.role != raft::Role::kLeader || now.term != was.term) continue;
+        if ((g.conf->voters >> id) & 1u) continue;
+        g.say(NarrationKind::kMembership,
+              fmt("n%d steps down: the configuration without it is committed, and the remaining "
+                  "voters elect a leader among themselves (thesis §4.2.2)",
+                  id));
+    }
+}
+
+// TimeoutNow: the transfer's target campaigns at once.
+void timeout_now_news(Group& g) {
+    const int32_t id = g.in.node;
+    const TraceRecord* role = last_role(g.fx, id);
+    if (role == nullptr || static_cast<raft::Role>(role->aux) != raft::Role::kCandidate) return;
+    g.say(NarrationKind::kElection,
+          fmt("n%d gets TimeoutNow from n%d: it starts an election for term %lld at once, "
+              "without pre-vote, and the others grant it despite their leases (§3.10)",
+              id, g.in.peer, ll(g.after[static_cast<size_t>(id)].term)));
+}
+
+void membership_news(Group& g) {
+    for (const TraceRecord& r : g.fx) {
+        if (r.kind == TraceKind::kConfChange) conf_change_news(g, r);
+        if (r.kind == TraceKind::kTransfer) transfer_news(g, r);
+        if (r.kind == TraceKind::kApply && r.aux == static_cast<int64_t>(raft::EntryType::kConfig))
+            conf_applied_news(g, r);
+    }
+    removed_leader_news(g);
+}
+
 void narrate(Group& g) {
     const TraceRecord& in = g.in;
     if (in.kind == TraceKind::kTimeout && in.aux == 0 && is_node(in.node, g.n)) {
@@ -519,12 +751,14 @@ void narrate(Group& g) {
         const auto type = static_cast<raft::MsgType>(in.msg_type);
         if (type == raft::MsgType::kVote) vote_request(g);
         if (type == raft::MsgType::kPreVote) pre_vote_request(g);
+        if (type == raft::MsgType::kTimeoutNow) timeout_now_news(g);
         term_news(g);
     } else {
         process_news(g);
     }
     leader_news(g);
     commit_news(g);
+    membership_news(g);
     snapshot_news(g);
 }
 
@@ -546,7 +780,16 @@ void Narration::reset(const sim::Scenario& scenario) {
         m.voted_for = p.voted_for;
         m.alive = p.alive;
     }
+    const int initial = scenario.cluster.initial_voters;
+    for (int i = initial > 0 ? initial : n_; i < n_; i++)  // spares: down until added
+        nodes_[static_cast<size_t>(i)].alive = false;
     grants_.assign(static_cast<size_t>(n_), {});
+    conf_ = ConfModel{};
+    const int32_t voters =
+        scenario.cluster.initial_voters > 0 ? scenario.cluster.initial_voters : n_;
+    conf_.voters = voters >= 32 ? ~0u : (1u << voters) - 1u;
+    conf_.spares = (n_ >= 32 ? ~0u : (1u << n_) - 1u) & ~conf_.voters;
+    conf_.joint_consensus = scenario.cluster.joint_consensus;
     violations_seen_ = 0;
     events_.clear();
 }
@@ -611,7 +854,7 @@ void Narration::narrate_group(const sim::World& world) {
         if (m.role == raft::Role::kCandidate || m.role == raft::Role::kLeader)
             m.votes_received |= 1u << i;
     }
-    Group g{input_, effects_, before, nodes_, n_, {}, 0, -1};
+    Group g{input_, effects_, before, nodes_, n_, {}, 0, -1, &conf_};
     narrate(g);
     for (const TraceRecord& r : effects_) {
         if (r.kind != TraceKind::kViolation) continue;
@@ -667,11 +910,20 @@ int stored_on(const sim::World& world, int32_t leader, int64_t index) {
     const raft::Node& l = world.nodes()[static_cast<size_t>(leader)].node;
     if (l.role() != raft::Role::kLeader || !world.nodes()[static_cast<size_t>(leader)].alive)
         return -1;
-    int count = l.persisted_index() >= index ? 1 : 0;
+    // Voters only (a learner's copy counts for nothing); a leader removing
+    // itself does not count its own.
+    const raft::Membership& m = l.membership();
+    int count = m.is_voter(leader) && l.persisted_index() >= index ? 1 : 0;
     for (size_t p = 0; p < l.progress().size(); p++) {
-        if (static_cast<int32_t>(p) != leader && l.progress()[p].match_index >= index) count++;
+        const auto id = static_cast<int32_t>(p);
+        if (id != leader && m.is_voter(id) && l.progress()[p].match_index >= index) count++;
     }
     return count;
+}
+
+int voter_count(const sim::World& world, int32_t leader) {
+    return std::popcount(world.nodes()[static_cast<size_t>(leader)].node.membership().voters |
+                         world.nodes()[static_cast<size_t>(leader)].node.membership().outgoing);
 }
 
 std::string event_caption(const NarratedEvent& e, const sim::World& world) {
@@ -681,7 +933,7 @@ std::string event_caption(const NarratedEvent& e, const sim::World& world) {
     const size_t colon = e.text.find(": a majority");
     if (colon == std::string::npos) return e.text;
     return e.text.substr(0, colon) +
-           fmt(": stored on %d of %zu (§5.3)", stored, world.nodes().size());
+           fmt(": stored on %d of %d (§5.3)", stored, voter_count(world, e.node));
 }
 
 }  // namespace

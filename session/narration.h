@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,7 @@ enum class NarrationKind : uint8_t {
     kAction,    // a scripted or user action
     kSnapshot,
     kViolation,
+    kMembership,  // configuration changes (thesis ch. 4) and leadership transfers (§3.10)
 };
 
 struct NarratedEvent {
@@ -70,6 +72,24 @@ struct NodeModel {
     // log term (the trace's note), so a log_behind refusal names both logs.
     raft::Term request_term = 0;
     raft::Term request_last_log_term = 0;
+};
+
+// The configuration as the trace tells it (thesis ch. 4): the voters and
+// learners after every accepted change, the servers not added yet, and each
+// configuration entry's change by index. The trace has the changes leaders
+// accepted, not the entries a later leader overwrote, so the voter count
+// ("3 of 4 votes") follows the accepted changes.
+struct ConfModel {
+    uint32_t voters = 0;
+    uint32_t learners = 0;
+    uint32_t spares = 0;  // not booted yet (sim::NodeSlot::spare)
+    bool joint_consensus = false;
+    struct Note {
+        raft::ConfChangeType type = raft::ConfChangeType::kAddVoter;
+        raft::NodeId target = raft::kNone;
+        bool told_committed = false;  // once, by the first leader that applies it
+    };
+    std::map<int64_t, Note> entries;  // configuration entries by index
 };
 
 // A bound on the narrated events kept (a long busy run commits an entry
@@ -108,6 +128,7 @@ class Narration {
     std::vector<sim::TraceRecord> effects_;
     std::vector<NodeModel> nodes_;
     std::vector<NodeModel> before_;  // the model before the group (scratch)
+    ConfModel conf_;
     std::vector<GrantRecord> grants_;
     size_t violations_seen_ = 0;
     std::vector<NarratedEvent> events_;

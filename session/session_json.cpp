@@ -48,6 +48,14 @@ void write_node(JsonWriter& w, int id, const sim::NodeSlot& s) {
     w.uinteger(n.kv().key_count());
     w.key("kv_hash");
     w.string(sim::hex64(n.kv().hash()).c_str());
+    // Its own configuration (thesis ch. 4): raft::membership_text, and the
+    // entry it came from; a spare is not added yet.
+    w.key("spare");
+    w.boolean(s.spare);
+    w.key("conf");
+    w.string(raft::membership_text(n.membership()).c_str());
+    w.key("conf_index");
+    w.integer(n.conf_index());
     w.end_object();
 }
 
@@ -167,6 +175,8 @@ void write_run(JsonWriter& w, const Session& s) {
     w.uinteger(world.inputs().size());
     w.key("in_flight");
     w.uinteger(world.wire().size());
+    w.key("transfer_to");  // a leadership transfer under way (§3.10), or -1
+    w.integer(world.state().membership.transfer_to);
     w.key("forked");
     w.boolean(tl.forked());
     w.key("markers");

@@ -7,6 +7,7 @@
 //        [--out build/artifacts/snap.png] [--eval 'JS run in the page before the wait']
 //        [--click NAME]...   (a widget named in state().ui, e.g. node.0, node.kill)
 //        [--key KEY]...      (a key press, e.g. Space, ArrowRight)
+//   Env SNAP_W, SNAP_H: the viewport (default 1280x800; 390x844 for a phone).
 import { mkdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,7 @@ const server = await serveFolder(resolve(ROOT, args.web));
 const profile = mkdtempSync(join(tmpdir(), 'raftplay-snap-'));
 const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS,
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: Number(process.env.SNAP_W || 1280), height: Number(process.env.SNAP_H || 800) },
 });
 try {
     const page = await context.newPage();

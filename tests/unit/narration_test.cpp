@@ -194,4 +194,45 @@ TEST(Narration, CaptionInTheStateJson) {
     EXPECT_NE(json.find("\"caption_t_us\":237423"), std::string::npos);
 }
 
+// Membership changes and a leadership transfer (thesis ch. 4, §3.10) told
+// event by event (tests/data/narration/membership-scenario.json: a server
+// added, a change refused while the last is uncommitted, a learner added and
+// promoted, leadership handed over and a transfer to itself refused, the
+// leader removed), each claim about a configuration entry held against the
+// leader's log.
+TEST(Narration, MembershipMatchesExpectation) {
+    std::ifstream in(data_path("membership-scenario.json"));
+    std::stringstream text;
+    text << in.rdbuf();
+    Session s;
+    ASSERT_TRUE(s.import_text(text.str(), "membership-scenario.json"));
+    seek_now(s, 4'000'000);
+    const std::string told = narrated_until(s.insight().narration(), 4'000'000, 0);
+    expect_file("membership.txt", told);
+    for (const char* want :
+         {"appends configuration entry", "as a learner", "promote learner n4",
+          "is refused: the previous configuration change is not committed yet",
+          "starts handing leadership to", "gets TimeoutNow from", "transfer is complete",
+          "it removes itself", "steps down: the configuration without it",
+          "a new server, boots with an empty disk"})
+        EXPECT_NE(told.find(want), std::string::npos) << want;
+    // Each entry the narration says a leader appended is a configuration
+    // entry in the run's logs.
+    int checked = 0;
+    for (const NarratedEvent& e : s.insight().narration().events()) {
+        long long index = 0;
+        int leader = -1;
+        if (std::sscanf(e.text.c_str(), "n%d appends configuration entry %lld", &leader, &index) !=
+            2)
+            continue;
+        // (n0 is a voter throughout and never compacts in 4 s.)
+        const raft::RaftLog& log = s.world().nodes()[0].node.log();
+        ASSERT_GE(log.last_index(), index);
+        ASSERT_LE(log.first_index(), index);
+        EXPECT_EQ(log.at(index).type, raft::EntryType::kConfig) << e.text;
+        checked++;
+    }
+    EXPECT_EQ(checked, 4);
+}
+
 }  // namespace session

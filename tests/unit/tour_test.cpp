@@ -112,7 +112,8 @@ TEST(TourFormat, EveryBuiltinRequiredByTheIssueHasATour) {
          {"default", "follower-failure", "leader-failure", "all-nodes-failure",
           "partition-minority", "partition-leader", "figure-7", "figure-8", "pre-vote-rejoin",
           "check-quorum", "snapshot-catch-up", "bug-hunt-commit-old-term",
-          "bug-hunt-ack-before-fsync", "bug-hunt-stale-vote"}) {
+          "bug-hunt-ack-before-fsync", "bug-hunt-stale-vote", "membership-grow",
+          "membership-shrink-leader", "transfer-under-load", "bug-hunt-single-server"}) {
         const BuiltinScenario* b = find_builtin(name);
         ASSERT_NE(b, nullptr) << name;
         EXPECT_GE(b->tour.chapters.size(), 3u) << name;
@@ -295,20 +296,23 @@ TEST(TourSession, ABadTourParameterKeepsTheRest) {
 }
 
 TEST(TourSession, ABugHuntStopsAtTheViolation) {
-    const BuiltinScenario* b = find_builtin("bug-hunt-commit-old-term");
-    ASSERT_NE(b, nullptr);
-    Session s;
-    Command c;
-    c.kind = CommandKind::kLoadBuiltin;
-    c.text = b->name;
-    c.seed = b->tour.seed;
-    s.execute(c);
-    for (int i = 0; i < 60 * 120 && s.world().violations().empty(); i++)
+    for (const char* name : {"bug-hunt-commit-old-term", "bug-hunt-single-server"}) {
+        SCOPED_TRACE(name);
+        const BuiltinScenario* b = find_builtin(name);
+        ASSERT_NE(b, nullptr);
+        Session s;
+        Command c;
+        c.kind = CommandKind::kLoadBuiltin;
+        c.text = b->name;
+        c.seed = b->tour.seed;
+        s.execute(c);
+        for (int i = 0; i < 60 * 120 && s.world().violations().empty(); i++)
+            s.play(1.0 / 60);
+        ASSERT_FALSE(s.world().violations().empty());
         s.play(1.0 / 60);
-    ASSERT_FALSE(s.world().violations().empty());
-    s.play(1.0 / 60);
-    EXPECT_EQ(s.tour().chapter(), s.tour().count() - 1);
-    EXPECT_FALSE(s.info().playing);
+        EXPECT_EQ(s.tour().chapter(), s.tour().count() - 1);
+        EXPECT_FALSE(s.info().playing);
+    }
 }
 
 }  // namespace
@@ -320,8 +324,10 @@ namespace {
 TEST(BugHunts, AMutationThatCannotShowSaysSo) {
     const BuiltinScenario* calm = find_builtin("default");
     ASSERT_NE(calm, nullptr);
-    for (uint32_t bit : {raft::kMutAckBeforeFsync, raft::kMutCommitOldTerm,
-                         raft::kMutVoteWithoutPersist, raft::kMutSkipUpToDateCheck}) {
+    for (uint32_t bit :
+         {raft::kMutAckBeforeFsync, raft::kMutCommitOldTerm, raft::kMutVoteWithoutPersist,
+          raft::kMutSkipUpToDateCheck, raft::kMutSingleServerBug, raft::kMutConfOnCommit,
+          raft::kMutCountLearnerVotes, raft::kMutTransferKeepsProposing}) {
         EXPECT_NE(mutation_cannot_show(calm->scenario, bit).find("cannot show here"),
                   std::string::npos)
             << raft::mutation_name(bit);
