@@ -57,17 +57,17 @@ void World::apply_membership_action(const Action& a, const std::vector<raft::Nod
     const raft::ConfChangeType type = conf_change_of(a.kind);
     raft::ConfRefusal why = raft::ConfRefusal::kNotLeader;
     raft::Index index = 0;
-    // A new server must exist before it is added: boot the spare with its
-    // empty disk (it waits, as a non-member, for the leader to reach it).
     if (target == raft::kNone) {
         why = raft::ConfRefusal::kInvalid;
     } else if (lead_ready) {
-        if (add && slot(target).spare) {
+        why = slot(lead).node.propose_conf_change(type, target);
+        if (why == raft::ConfRefusal::kNone) index = slot(lead).node.conf_index();
+        // The new server boots (with its empty disk) once the leader took
+        // it; a refused add leaves the spare as it was.
+        if (why == raft::ConfRefusal::kNone && add && slot(target).spare) {
             slot(target).spare = false;
             restart(target);
         }
-        why = slot(lead).node.propose_conf_change(type, target);
-        if (why == raft::ConfRefusal::kNone) index = slot(lead).node.conf_index();
     }
     if (why != raft::ConfRefusal::kNone) s_.membership.refused++;
     record(TraceRecord{0, TraceKind::kConfChange, 0, lead, target,
