@@ -201,7 +201,9 @@ void scenario_combo(View& v, float width) {
     const std::string current =
         v.app.builtin_name.empty() ? "custom: " + v.world.scenario().name : v.app.builtin_name;
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("##scenario", current.c_str(), ImGuiComboFlags_HeightLarge)) {
+    // Every scenario and bug hunt at once, as far as the window allows (a
+    // list that scrolls hides the bug hunts at its end).
+    if (ImGui::BeginCombo("##scenario", current.c_str(), ImGuiComboFlags_HeightLargest)) {
         picker_group(v, "");
         ImGui::Separator();
         ImGui::TextDisabled("Bug hunts: a broken rule to catch in the act");
