@@ -654,7 +654,11 @@ void Node::apply_committed() {
     }
     maybe_snapshot();
     serve_reads();
-    maybe_finish_conf();
+    // Nearly always nothing to do: a leader whose latest configuration is
+    // committed and neither joint nor without it (the check inline).
+    if (role_ == Role::kLeader && conf_index_ <= commit_index_ &&
+        (membership_.joint() || !promotable()))
+        maybe_finish_conf();
 }
 
 // A snapshot copies the whole store, so the interval grows with it: at least
