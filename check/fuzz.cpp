@@ -129,8 +129,10 @@ Action random_membership(base::Rng& rng, int64_t t, int kind, int n) {
             a.kind = ActionKind::kAddLearner;
             break;
         case kFPromote:
+            // "random": a learner of the leader's configuration, when it has one.
             a.kind = ActionKind::kPromote;
-            a.node = id_ref(random_node(rng, n));
+            a.node =
+                rng.chance(3, 4) ? sel_ref(NodeSelector::kRandom) : id_ref(random_node(rng, n));
             break;
         case kFRemove:
             a.kind = ActionKind::kRemoveNode;
@@ -174,6 +176,13 @@ void add_fault(base::Rng& rng, int64_t t, int64_t end_us, const Scenario& base, 
     const int kind = draw_weighted(rng, kFaultWeights, membership ? kFAllCount : kFCount);
     if (kind >= kFCount) {
         out->push_back(random_membership(rng, t, kind, n));
+        // A learner is usually promoted once caught up (thesis §4.2.1).
+        if (kind == kFAddLearner && rng.chance(2, 3)) {
+            const int64_t later = std::min(end_us - 1, t + rng.range(200'000, 800'000));
+            Action p = make_step(std::max(t, later), ActionKind::kPromote);
+            p.node = sel_ref(NodeSelector::kRandom);  // a learner of the leader's configuration
+            out->push_back(p);
+        }
         return;
     }
     Action a = make_step(t, ActionKind::kKill);

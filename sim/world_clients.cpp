@@ -348,8 +348,13 @@ bool World::eligible(raft::NodeId id, ActionKind kind) const {
             return !s_.net.isolated(id);
         case ActionKind::kReconnect:
             return s_.net.isolated(id);
+        // A selector picks a learner of the leader's configuration to promote.
+        case ActionKind::kPromote: {
+            const raft::NodeId lead = leader();
+            return lead != raft::kNone &&
+                   s_.nodes[static_cast<size_t>(lead)].node.membership().is_learner(id);
+        }
         // Asked of the leader: any server it knows, up or down.
-        case ActionKind::kPromote:
         case ActionKind::kRemoveNode:
         case ActionKind::kTransferLeader:
             return true;
