@@ -373,10 +373,21 @@ void membership(View& v) {
 
 void hash_check(View& v) {
     heading("Hash check");
+    // Servers out of the leader's configuration (removed, never added) get
+    // nothing more replicated: they are listed, not compared (as the
+    // convergence check does).
+    const raft::NodeId lead = v.world.leader();
+    const uint32_t members =
+        lead == raft::kNone
+            ? ~0u
+            : v.world.nodes()[static_cast<size_t>(lead)].node.membership().members();
+    auto compared = [&](const sim::NodeSlot& s) {
+        return s.alive && ((members >> s.node.id()) & 1u) != 0;
+    };
     std::map<uint64_t, int> groups;
     int live = 0;
     for (const sim::NodeSlot& s : v.world.nodes()) {
-        if (!s.alive) continue;
+        if (!compared(s)) continue;
         live++;
         groups[s.node.kv().hash()]++;
     }
@@ -385,13 +396,13 @@ void hash_check(View& v) {
     } else if (groups.size() == 1) {
         const sim::NodeSlot* any = nullptr;
         for (const sim::NodeSlot& s : v.world.nodes()) {
-            if (s.alive) any = &s;
+            if (compared(s)) any = &s;
         }
-        ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.55f, 1), "All %d live nodes agree: %zu keys, #%s",
-                           live, any->node.kv().key_count(),
-                           short_hash(any->node.kv().hash()).c_str());
+        ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.55f, 1),
+                           "All %d live members agree: %zu keys, #%s", live,
+                           any->node.kv().key_count(), short_hash(any->node.kv().hash()).c_str());
     } else {
-        ImGui::TextColored(ImVec4(1, 0.7f, 0.35f, 1), "%zu different states among %d live nodes",
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.35f, 1), "%zu different states among %d live members",
                            groups.size(), live);
         tooltip(
             "Normal while entries are still being applied; they should converge once the cluster "
@@ -409,7 +420,11 @@ void hash_check(View& v) {
         const sim::NodeSlot& s = v.world.nodes()[static_cast<size_t>(i)];
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::Text("n%d%s", i, s.alive ? "" : " (down)");
+        const char* note = s.spare                  ? " (spare)"
+                           : !((members >> i) & 1u) ? " (removed)"
+                           : !s.alive               ? " (down)"
+                                                    : "";
+        ImGui::Text("n%d%s", i, note);
         ImGui::TableSetColumnIndex(1);
         ImGui::Text("%zu", s.node.kv().key_count());
         ImGui::TableSetColumnIndex(2);
