@@ -5,7 +5,7 @@
 // app's window.raftplay (open a fragment, wait for frames, wait on state(),
 // find a widget's spot, click it, press keys, check a screenshot is not blank).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -60,6 +60,18 @@ export function useBrowser({ profile, viewport = { width: 1280, height: 800 }, h
     });
 
     return { context: () => context, url: () => server.url };
+}
+
+// `raftplay replay ARG` run natively: its JSON report, or null (with a note)
+// when the CLI is not built.
+export function replayNatively(arg) {
+    if (!existsSync(CLI)) {
+        console.log(`# ${CLI} missing: native replay not checked`);
+        return null;
+    }
+    const replay = spawnSync(CLI, ['replay', arg], { encoding: 'utf8' });
+    assert.equal(replay.status, 0, `raftplay replay failed: ${replay.stdout} ${replay.stderr}`);
+    return JSON.parse(replay.stdout);
 }
 
 export const centre = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
