@@ -7,111 +7,18 @@
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS
 // (build/artifacts), RAFTPLAY_CLI (build/native/raftplay, for replay).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, noErrors, pageHelpers, replayNatively, useBrowser } from './harness.mjs';
 
-import { serveFolder } from './serve.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CLI = resolve(ROOT, process.env.RAFTPLAY_CLI || 'build/native/raftplay');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
-const TIMEOUT_MS = 90_000;
-
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-archive-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-        acceptDownloads: true,
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+const browser = useBrowser({ profile: 'archive', acceptDownloads: true });
 
 // ---- helpers ------------------------------------------------------------------------
 
-async function open(hash = '') {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-    await page.goto(server.url + (hash ? '#' + hash : ''));
-    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
-                               { timeout: TIMEOUT_MS, polling: 50 });
-    return { page, errors };
-}
-
-const state = (page) => page.evaluate(() => window.raftplay.state());
-
-async function frames(page, n = 2) {
-    const f0 = await page.evaluate(() => window.raftplay.frames());
-    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
-                               { timeout: TIMEOUT_MS, polling: 20 });
-}
-
-async function until(page, predicate, what, timeout = TIMEOUT_MS) {
-    try {
-        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 100 });
-    } catch (e) {
-        const s = await state(page);
-        delete s.ui;
-        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
-    }
-    return state(page);
-}
-
-async function click(page, name) {
-    await frames(page, 1);
-    const rect = (await state(page)).ui[name];
-    assert.ok(rect, `widget ${name} is not on screen`);
-    await page.mouse.move(rect[0] + rect[2] / 2, rect[1] + rect[3] / 2);
-    await frames(page, 1);
-    await page.mouse.down();
-    await frames(page, 1);
-    await page.mouse.up();
-    await frames(page, 2);
-}
-
-async function key(page, k, times = 1) {
-    for (let i = 0; i < times; i++) {
-        await page.keyboard.press(k);
-        await frames(page, 2);
-    }
-}
-
-async function pause(page) {
-    if ((await state(page)).playing) await key(page, 'Space');
-    await frames(page, 2);
-    const s = await state(page);
-    assert.equal(s.playing, false, 'paused');
-    return s;
-}
+const { state, open, frames, until, clickStepwise: click, key, pause, shot } =
+    pageHelpers(browser, { framePolling: 20, untilPolling: 100 });
 
 // Import... opens the page's file picker (its hidden file input); the test
 // picks the file in it.
@@ -120,20 +27,6 @@ async function importFile(page, path) {
     const chooser = page.waitForEvent('filechooser', { timeout: 20_000 });
     await click(page, 'scn.import');
     await (await chooser).setFiles(path);
-}
-
-async function shot(page, name) {
-    await frames(page, 3);
-    const file = join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
-    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
-    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
-    console.log(`# screenshot ${file}`);
-}
-
-function noErrors(errors) {
-    assert.deepEqual(errors, [], 'the page reported errors');
 }
 
 // The moments a few steps back from the cursor: [{t_us, digest}].
@@ -226,12 +119,8 @@ describe('raftplay run archives', () => {
             await copy.page.close();
         }
 
-        if (!existsSync(CLI)) {
-            console.log(`# ${CLI} missing: native replay not checked`);
-            return;
-        }
-        const replay = spawnSync(CLI, ['replay', archive], { encoding: 'utf8' });
-        assert.equal(replay.status, 0, `raftplay replay failed: ${replay.stdout} ${replay.stderr}`);
-        assert.equal(JSON.parse(replay.stdout).digest, original.digest, 'the native replay agrees');
+        const report = replayNatively(archive);
+        if (!report) return;
+        assert.equal(report.digest, original.digest, 'the native replay agrees');
     });
 });

@@ -8,41 +8,14 @@
 // (membership-*.png) for a person to review.
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS (build/artifacts).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, centre, pageHelpers, useBrowser } from './harness.mjs';
 
-import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, centre, pageHelpers }
-    from './harness.mjs';
-import { serveFolder } from './serve.mjs';
+const browser = useBrowser({ profile: 'membership' });
 
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-membership-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
-
-const { state, open, frames, until, spot } = pageHelpers(() => context, () => server.url);
+const { state, open, frames, until, spot } = pageHelpers(browser);
 
 async function click(page, name) {
     const [x, y] = centre(await spot(page, name));

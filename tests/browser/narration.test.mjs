@@ -6,27 +6,11 @@
 // Screenshots land in build/artifacts/ for a person to review.
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS (build/artifacts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { serveFolder } from './serve.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
-const TIMEOUT_MS = 90_000;
+import { ROOT, pageHelpers, useBrowser } from './harness.mjs';
 
 // "t_us<TAB>caption" per line, written by tests/unit/narration_test.cpp.
 const CAPTIONS = readFileSync(join(ROOT, 'tests/data/narration/election-captions.txt'), 'utf8')
@@ -41,87 +25,12 @@ const EVENTS = readFileSync(join(ROOT, 'tests/data/narration/election.txt'), 'ut
         return { t: Math.round(Number(m[1]) * 1000), text: m[2] };
     });
 
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-narration-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+const browser = useBrowser({ profile: 'narration' });
 
 // ---- helpers ------------------------------------------------------------------------
 
-async function open(hash = '') {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-    await page.goto(server.url + (hash ? '#' + hash : ''));
-    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
-                               { timeout: TIMEOUT_MS, polling: 50 });
-    return { page, errors };
-}
-
-const state = (page) => page.evaluate(() => window.raftplay.state());
-
-async function frames(page, n = 2) {
-    const f0 = await page.evaluate(() => window.raftplay.frames());
-    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
-                               { timeout: TIMEOUT_MS, polling: 20 });
-}
-
-async function until(page, predicate, what, timeout = TIMEOUT_MS) {
-    try {
-        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 100 });
-    } catch (e) {
-        const s = await state(page);
-        delete s.ui;
-        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
-    }
-    return state(page);
-}
-
-async function click(page, name) {
-    await frames(page, 1);
-    const rect = (await state(page)).ui[name];
-    assert.ok(rect, `widget ${name} is not on screen`);
-    await page.mouse.move(rect[0] + rect[2] / 2, rect[1] + rect[3] / 2);
-    await frames(page, 1);
-    await page.mouse.down();
-    await frames(page, 1);
-    await page.mouse.up();
-    await frames(page, 2);
-}
-
-async function key(page, k) {
-    await page.keyboard.press(k);
-    await frames(page, 2);
-}
-
-async function shot(page, name) {
-    await frames(page, 3);
-    const file = join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
-    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
-    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
-    console.log(`# screenshot ${file}`);
-}
+const { state, open, frames, until, clickStepwise: click, key, shot } =
+    pageHelpers(browser, { framePolling: 20, untilPolling: 100 });
 
 // Opens a built-in paused at t (a share link's cursor) and waits until it is there.
 async function openAt(name, t) {

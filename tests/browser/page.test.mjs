@@ -8,54 +8,23 @@
 //      RAFTPLAY_UPDATE_SCREENSHOT=1 also writes docs/screenshot.png.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
+import { ARTIFACTS, ROOT, WEB_DIR, noErrors, useBrowser } from './harness.mjs';
 import { serveFolder } from './serve.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-
-// Exactly the flags TOOLCHAIN.md verified for WebGL2 on SwiftShader.
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
 const READY_TIMEOUT_MS = 60_000;
 const FRAMES_MIN = 30;
 
-let context;
-let profileDir;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-    });
-});
-
-after(async () => {
-    await context?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+// Each test serves the page itself (some under a sub-path).
+const browser = useBrowser({ profile: 'chromium', serve: false });
 
 // Opens a page that records every page error and console error.
 async function openPage({ prefix = '/', hash = '', viewport, initScript } = {}) {
     const server = await serveFolder(WEB_DIR, prefix);
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack || error}`));
     page.on('console', (message) => {
@@ -98,10 +67,6 @@ function assertNotBlank(file) {
     return { deviation, colours };
 }
 
-function assertNoErrors(errors) {
-    assert.deepEqual(errors, [], 'the page reported errors');
-}
-
 describe('raftplay page', () => {
     test('loads from a sub-path, draws frames, exposes state, screenshot is not blank', async () => {
         const { page, errors, server, close } = await openPage({ prefix: '/some/sub/dir/' });
@@ -125,7 +90,7 @@ describe('raftplay page', () => {
                 mkdirSync(join(ROOT, 'docs'), { recursive: true });
                 copyFileSync(file, join(ROOT, 'docs/screenshot.png'));
             }
-            assertNoErrors(errors);
+            noErrors(errors);
         } finally {
             await close();
         }
@@ -134,12 +99,12 @@ describe('raftplay page', () => {
     test('canvas fills the window in device pixels and follows resizes', async () => {
         const server = await serveFolder(WEB_DIR);
         // A persistent context fixes its scale factor; emulate a 2x screen through CDP.
-        const page = await context.newPage();
+        const page = await browser.context().newPage();
         const errors = [];
         page.on('pageerror', (error) => errors.push(`pageerror: ${error}`));
         page.on('console', (m) => m.type() === 'error' && errors.push(`console.error: ${m.text()}`));
         try {
-            const cdp = await context.newCDPSession(page);
+            const cdp = await browser.context().newCDPSession(page);
             const emulate = (width, height) => cdp.send('Emulation.setDeviceMetricsOverride', {
                 width, height, deviceScaleFactor: 2, mobile: false,
             });
@@ -169,7 +134,7 @@ describe('raftplay page', () => {
             assert.match(execFileSync('identify', ['-format', '%wx%h', file], { encoding: 'utf8' }),
                          /^2000x1400$/, 'the screenshot has device pixels');
             assertNotBlank(file);
-            assertNoErrors(errors);
+            noErrors(errors);
         } finally {
             await page.close();
             await server.close();
@@ -191,7 +156,7 @@ describe('raftplay page', () => {
             assert.match(text, /WebGL2/);
             assert.equal(await page.isVisible('#loading'), false);
             await page.screenshot({ path: join(ARTIFACTS, 'browser-no-webgl2.png') });
-            assertNoErrors(errors);
+            noErrors(errors);
         } finally {
             await close();
         }
@@ -207,7 +172,7 @@ describe('raftplay page', () => {
             const file = join(ARTIFACTS, 'browser-bad-fragment.png');
             await page.screenshot({ path: file });
             assertNotBlank(file);
-            assertNoErrors(errors);
+            noErrors(errors);
         } finally {
             await close();
         }
@@ -225,7 +190,7 @@ describe('raftplay page', () => {
             await waitForFrames(page, frames + 2);
             const state = await page.evaluate(() => window.raftplay.state());
             assert.equal(state.playing, false, 'state.playing is false while hidden');
-            assertNoErrors(errors);
+            noErrors(errors);
         } finally {
             await close();
         }

@@ -9,133 +9,24 @@
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS
 // (build/artifacts), RAFTPLAY_CLI (build/native/raftplay, for replay).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, CLI, ROOT, TIMEOUT_MS, WEB_DIR, noErrors, pageHelpers, replayNatively,
+         useBrowser } from './harness.mjs';
 
-import { serveFolder } from './serve.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CLI = resolve(ROOT, process.env.RAFTPLAY_CLI || 'build/native/raftplay');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
-const TIMEOUT_MS = 90_000;
-
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-playground-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-        acceptDownloads: true,
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+const browser = useBrowser({ profile: 'playground', acceptDownloads: true });
 
 // ---- helpers ------------------------------------------------------------------------
 
 const b64url = (text) => Buffer.from(text).toString('base64url');
 
-// Opens the page (optionally at a share fragment) and waits for frames.
-async function open(hash = '') {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-    await page.goto(server.url + (hash ? '#' + hash : ''));
-    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
-                               { timeout: TIMEOUT_MS, polling: 50 });
-    return { page, errors };
-}
-
-const state = (page) => page.evaluate(() => window.raftplay.state());
-
-async function frames(page, n = 2) {
-    const f0 = await page.evaluate(() => window.raftplay.frames());
-    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
-                               { timeout: TIMEOUT_MS, polling: 20 });
-}
-
-// Waits until state() satisfies `predicate` (a function source run in the page).
-async function until(page, predicate, what, timeout = TIMEOUT_MS) {
-    try {
-        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 100 });
-    } catch (e) {
-        const s = await state(page);
-        delete s.ui;
-        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
-    }
-    return state(page);
-}
-
-// Clicks a named widget (state().ui[name]) with the real mouse, a frame per step.
-async function click(page, name) {
-    await frames(page, 1);
-    const rect = (await state(page)).ui[name];
-    assert.ok(rect, `widget ${name} is not on screen`);
-    const [x, y] = [rect[0] + rect[2] / 2, rect[1] + rect[3] / 2];
-    await page.mouse.move(x, y);
-    await frames(page, 1);
-    await page.mouse.down();
-    await frames(page, 1);
-    await page.mouse.up();
-    await frames(page, 2);
-}
-
-async function key(page, k, times = 1) {
-    for (let i = 0; i < times; i++) {
-        await page.keyboard.press(k);
-        await frames(page, 2);
-    }
-}
-
-// Pauses through the play button if playing; returns the settled state.
-async function pause(page) {
-    if ((await state(page)).playing) await key(page, 'Space');
-    await frames(page, 2);
-    const s = await state(page);
-    assert.equal(s.playing, false, 'paused');
-    return s;
-}
-
-async function shot(page, name) {
-    await frames(page, 3);
-    const file = join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
-    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
-    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
-    console.log(`# screenshot ${file}`);
-}
-
-function noErrors(errors) {
-    assert.deepEqual(errors, [], 'the page reported errors');
-}
+// click: a named widget (state().ui[name]) with the real mouse, a frame per step.
+const { state, open, frames, until, clickStepwise: click, key, pause, shot } =
+    pageHelpers(browser, { framePolling: 20, untilPolling: 100 });
 
 // From 1/20x (the default) to 1x: four steps up the speed ladder.
 const toRealTime = (page) => key(page, '+', 4);
@@ -327,13 +218,8 @@ describe('raftplay playground', () => {
             await copy.page.close();
         }
 
-        if (!existsSync(CLI)) {
-            console.log(`# ${CLI} missing: native replay not checked`);
-            return;
-        }
-        const replay = spawnSync(CLI, ['replay', runFile], { encoding: 'utf8' });
-        assert.equal(replay.status, 0, `raftplay replay failed: ${replay.stdout} ${replay.stderr}`);
-        const report = JSON.parse(replay.stdout);
+        const report = replayNatively(runFile);
+        if (!report) return;
         assert.equal(report.match, true);
         assert.equal(report.digest, original.digest, 'the native replay reaches the same digest');
 
@@ -475,9 +361,9 @@ describe('raftplay playground', () => {
         }
         console.log(`# page files: ${raw} bytes raw, ${gz} bytes gzipped`);
         assert.ok(gz <= 600 * 1024, `the page is at most 600 KB gzipped (${gz} bytes)`);
-        const page = await context.newPage();
+        const page = await browser.context().newPage();
         try {
-            await page.goto(server.url);
+            await page.goto(browser.url());
             await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 1, null,
                                        { timeout: TIMEOUT_MS, polling: 'raf' });
             const ms = await page.evaluate(() => performance.now());

@@ -7,47 +7,17 @@
 // land in build/artifacts/ for review.
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS (build/artifacts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, centre, pageHelpers }
-    from './harness.mjs';
-import { serveFolder } from './serve.mjs';
+import { centre, pageHelpers, useBrowser } from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-screens-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: PHONE,
-        hasTouch: true,
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+const browser = useBrowser({ profile: 'screens', viewport: PHONE, hasTouch: true });
 
 // ---- helpers ------------------------------------------------------------------------
 
-const { state, open, frames, until, spot } = pageHelpers(() => context, () => server.url);
+const { state, open, frames, until, spot, shot } = pageHelpers(browser);
 
 // A finger's tap (touchstart and touchend; SDL turns them into a click).
 async function tap(page, name) {
@@ -111,15 +81,6 @@ const TOP = ['top.play', 'top.prev_marker', 'top.step_back', 'top.step_forward',
              'top.speed', 'top.time', 'top.status', 'top.scenario', 'top.new_seed', 'top.copy_link',
              'top.lamp', 'top.help', 'top.panels', 'top.more'];
 
-async function shot(page, name) {
-    await frames(page, 3);
-    const file = join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
-    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
-    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
-    console.log(`# screenshot ${file}`);
-}
 
 // ---- tests ---------------------------------------------------------------------------
 

@@ -6,105 +6,15 @@
 // panel land in build/artifacts/ for review.
 // Env: RAFTPLAY_WEB_DIR (default build/web), RAFTPLAY_ARTIFACTS (build/artifacts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { pageHelpers, useBrowser } from './harness.mjs';
 
-import { serveFolder } from './serve.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIR = resolve(ROOT, process.env.RAFTPLAY_WEB_DIR || 'build/web');
-const ARTIFACTS = resolve(ROOT, process.env.RAFTPLAY_ARTIFACTS || 'build/artifacts');
-const CHROMIUM = process.env.RAFTPLAY_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
-const TIMEOUT_MS = 90_000;
-
-let context;
-let profileDir;
-let server;
-
-before(async () => {
-    assert.ok(existsSync(join(WEB_DIR, 'index.html')), `no page in ${WEB_DIR}: build the wasm preset`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'raftplay-tour-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width: 1280, height: 800 },
-    });
-    server = await serveFolder(WEB_DIR);
-});
-
-after(async () => {
-    await context?.close();
-    await server?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+const browser = useBrowser({ profile: 'tour' });
 
 // ---- helpers ------------------------------------------------------------------------
 
-async function open(hash = '') {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.stack || e}`));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-    await page.goto(server.url + (hash ? '#' + hash : ''));
-    await page.waitForFunction(() => window.raftplay && window.raftplay.frames() >= 5, null,
-                               { timeout: TIMEOUT_MS, polling: 50 });
-    return { page, errors };
-}
-
-const state = (page) => page.evaluate(() => window.raftplay.state());
-
-async function frames(page, n = 2) {
-    const f0 = await page.evaluate(() => window.raftplay.frames());
-    await page.waitForFunction((want) => window.raftplay.frames() >= want, f0 + n,
-                               { timeout: TIMEOUT_MS, polling: 10 });
-}
-
-async function until(page, predicate, what, timeout = TIMEOUT_MS) {
-    try {
-        await page.waitForFunction(`(${predicate})(window.raftplay.state())`, null, { timeout, polling: 50 });
-    } catch (e) {
-        const s = await state(page);
-        delete s.ui;
-        throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 1500)}`);
-    }
-    return state(page);
-}
-
-async function spot(page, name) {
-    await frames(page, 1);
-    const rect = (await state(page)).ui[name];
-    assert.ok(rect, `widget ${name} is not on screen`);
-    return rect;
-}
-
-async function click(page, name) {
-    const r = await spot(page, name);
-    await page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-    await frames(page, 3);
-}
-
-async function shot(page, name) {
-    await frames(page, 3);
-    const file = join(ARTIFACTS, name);
-    await page.screenshot({ path: file });
-    const out = execFileSync('identify', ['-format', '%[fx:standard_deviation] %k', file], { encoding: 'utf8' });
-    const [deviation, colours] = out.trim().split(/\s+/).map(Number);
-    assert.ok(colours > 16 && deviation > 0.01, `${file} looks blank`);
-    console.log(`# screenshot ${file}`);
-}
+const { state, open, until, click, shot } = pageHelpers(browser);
 
 // Clicks Next until the tour shows chapter `n` (1-based).
 async function nextTo(page, n) {
