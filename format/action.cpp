@@ -8,8 +8,10 @@
 //   4. Writing steps
 //   5. Public API
 //
-// Over 800 lines (903): one table and one reader/writer pair per action kind,
-// which grew with triggers (when), clock_drift and disconnect/reconnect. The
+// Over 800 lines (950): one table and one reader/writer pair per action kind,
+// which grew with triggers (when, until_ms), clock_drift, disconnect/reconnect
+// and the five membership steps, and they must stay together: a kind's
+// fields, checks and writer are read side by side. The
 // next split is the trigger object (its fields, checks and writer) into
 // format/trigger.cpp.
 #include "format/action.h"

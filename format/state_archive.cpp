@@ -9,9 +9,11 @@
 // writes and reads. raft::Node and raft::RaftLog keep their state private and
 // list it through visit_fields (raft/ stays free of cereal).
 //
-// Over 800 lines (819): the serializers follow the world's types one to one,
-// and the trace's compact encoding sits with them; that encoding is the
-// piece to move out (format/trace_archive.cpp) when this file grows again.
+// Over 800 lines (848, with the membership fields): the serializers follow
+// the world's types one to one, and they are templates the archive
+// instantiates in this one translation unit, so a split needs them in a
+// shared header first. The trace's compact encoding is the piece to move out
+// (format/trace_archive.cpp) with that header.
 //
 // Index:
 //   1. ArchiveOut / ArchiveIn
