@@ -500,6 +500,9 @@ void World::send_from_node(int id, raft::Message&& m) {
 
 // A node's Ready asks for timers in its own clock's time.
 void World::arm_timers(int id, const raft::Ready& rd) {
+    // Most inputs arm nothing (a leader taking an append response): no
+    // clock arithmetic for them.
+    if ((rd.election_timer_us & rd.lease_timer_us & rd.heartbeat_timer_us) == -1) return;
     arm_timers_sim(id, on_node_clock(id, rd.election_timer_us),
                    on_node_clock(id, rd.lease_timer_us), on_node_clock(id, rd.heartbeat_timer_us));
 }
