@@ -156,17 +156,27 @@ void ArchiveIn::item(T& x) {
 
 // Lists: a size tag, then the elements. Loading appends one element at a
 // time while the input lasts, so memory grows with the bytes actually read.
-template <class A, class T>
-void serialize(A& a, std::vector<T>& v) {
+// A Ready's raft::MessageList takes the same bytes as a std::vector of its
+// messages.
+template <class A, class List>
+void serialize_list(A& a, List& v) {
     const uint64_t n = a.size(v.size(), "archive_items_max", kMaxArchiveItems, 1);
     if constexpr (A::kLoading) {
         v.clear();
         for (uint64_t i = 0; i < n && a.ok(); i++)
             a.item(v.emplace_back());
     } else {
-        for (T& x : v)
+        for (auto& x : v)
             a.item(x);
     }
+}
+template <class A, class T>
+void serialize(A& a, std::vector<T>& v) {
+    serialize_list(a, v);
+}
+template <class A>
+void serialize(A& a, raft::MessageList& v) {
+    serialize_list(a, v);
 }
 
 template <class A, class T, class U>

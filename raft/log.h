@@ -40,13 +40,18 @@ class RaftLog {
     // Entries [lo, hi] (inclusive), capped to max_count.
     std::vector<Entry> slice(Index lo, Index hi, int max_count) const {
         std::vector<Entry> out;
-        if (lo <= offset_) return out;
+        slice_into(lo, hi, max_count, &out);
+        return out;
+    }
+    // The same into *out (replacing what it held), reusing its capacity.
+    void slice_into(Index lo, Index hi, int max_count, std::vector<Entry>* out) const {
+        out->clear();
+        if (lo <= offset_) return;
         if (hi > last_index()) hi = last_index();
-        if (hi < lo || max_count <= 0) return out;
+        if (hi < lo || max_count <= 0) return;
         const Index n = std::min<Index>(hi - lo + 1, max_count);
         const auto first = entries_.begin() + (lo - offset_ - 1);
-        out.assign(first, first + n);  // lo > offset_ and lo + n - 1 <= last_index()
-        return out;
+        out->assign(first, first + n);  // lo > offset_ and lo + n - 1 <= last_index()
     }
 
     // Entries stay contiguous, and their terms never decrease (§5.3).

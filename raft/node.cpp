@@ -392,7 +392,8 @@ void Node::send_append(NodeId to, bool heartbeat) {
     m.prev_log_index = pr.next_index - 1;
     m.prev_log_term = log_.term_at(m.prev_log_index);
     if (!heartbeat) {
-        m.entries = log_.slice(pr.next_index, log_.last_index(), config_.max_entries_per_append);
+        log_.slice_into(pr.next_index, log_.last_index(), config_.max_entries_per_append,
+                        &m.entries);
     }
     m.commit = commit_index_;
     m.round = static_cast<int32_t>(static_cast<uint32_t>(heartbeat_round_));

@@ -42,7 +42,7 @@ struct Ready {
     std::vector<Entry> entries;
     // Messages that may leave now, and those that must wait until everything
     // above is durable.
-    std::vector<Message> msgs;
+    MessageList msgs;
     std::vector<Message> msgs_after_persist;
     // Timers to (re)arm, as durations from now; -1 leaves a timer alone.
     int64_t election_timer_us = -1;
@@ -174,6 +174,12 @@ class Node {
         ready_.clear();
         return r;
     }
+    // The host's way, once per input (the simulator's): the Ready consumed
+    // in place (the host may swap a vector out for an empty one, as the disk
+    // takes the entries to write), then done_with_ready() empties it and
+    // keeps every buffer's capacity. No vector changes hands per input.
+    Ready& ready_in_place() { return ready_; }
+    void done_with_ready() { ready_.reset(); }
     // The same into *out, whose (emptied) buffers the node reuses: no
     // allocation per input in a steady state.
     void take_ready(Ready* out) {
@@ -348,8 +354,8 @@ class Node {
     // message a node sends is built here.
     Message& emit(MsgType type, NodeId to, bool after_persist) {
         ASSERT(static_cast<uint32_t>(to) < static_cast<uint32_t>(config_.node_count) && to != id_);
-        std::vector<Message>& out = after_persist ? ready_.msgs_after_persist : ready_.msgs;
-        Message& m = out.emplace_back();
+        Message& m =
+            after_persist ? ready_.msgs_after_persist.emplace_back() : ready_.msgs.emplace_back();
         m.type = type;
         m.from = id_;
         m.to = to;

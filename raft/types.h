@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "base/assert.h"
 
 namespace raft {
 
@@ -39,6 +42,7 @@ class Blob {
     size_t size() const { return p_ ? p_->size() : 0; }
     bool empty() const { return !p_; }
     void clear() { p_.reset(); }
+    void swap(Blob& o) noexcept { p_.swap(o.p_); }
 
     bool operator==(const Blob& o) const { return p_ == o.p_ || str() == o.str(); }
     bool operator==(const std::string& s) const { return str() == s; }
@@ -266,10 +270,10 @@ inline bool is_response(MsgType t) {
            t == MsgType::kSnapshotResp || t == MsgType::kClientResp;
 }
 
-// The plain fields come first and together, the owning ones (vector, shared
-// pointers, strings) after them: a message is moved twice on its way to the
-// wire, and a contiguous run of plain fields moves as a block copy.
-struct Message {
+// A message's plain fields, together in a base: handing a message over (to
+// the wire, Message::take_from) copies them as one block and swaps only the
+// owning fields, and reset() stores them from one default block.
+struct MessageHead {
     MsgType type = MsgType::kAppend;
     // Responses: reject, and for appends the fast-backtracking hint
     // (§5.3 "the follower can include the term of the conflicting entry").
@@ -314,11 +318,140 @@ struct Message {
     // ReadIndex heartbeats carry a context the leader matches on return.
     int64_t read_ctx = 0;
     const char* error = nullptr;  // a string literal: cheap to move with the message
+    bool operator==(const MessageHead&) const = default;
+};
+
+struct Message : MessageHead {
     std::vector<Entry> entries;
     SnapshotPtr snapshot;
     // Client traffic.
     Command cmd;
     CommandResult result;
+    bool operator==(const Message&) const = default;
+
+    // A default message again, keeping the entries' capacity (a reused
+    // message builds its next append's entries without allocating). Every
+    // field is named: a field added to Message, Command or CommandResult
+    // must be added here too (messages_test checks that reset() equals a
+    // default message with every field set first).
+    void reset() {
+        static_cast<MessageHead&>(*this) = MessageHead();
+        entries.clear();
+        snapshot.reset();
+        cmd.client_id = 0;
+        cmd.seq = 0;
+        cmd.op = OpType::kPut;
+        cmd.key.clear();
+        cmd.value.clear();
+        cmd.expected.clear();
+        result.ok = true;
+        result.found = false;
+        result.value.clear();
+        result.version = 0;
+        result.mod_revision = 0;
+    }
+    // This message becomes m, without constructing, moving or destroying
+    // anything: the plain fields are copied, the owning ones swapped. m is
+    // left holding this message's old storage (its strings, blobs, the
+    // entries' capacity) and must be reset() before it is used again.
+    void take_from(Message& m) noexcept {
+        static_cast<MessageHead&>(*this) = static_cast<const MessageHead&>(m);
+        entries.swap(m.entries);
+        snapshot.swap(m.snapshot);
+        cmd.client_id = m.cmd.client_id;
+        cmd.seq = m.cmd.seq;
+        cmd.op = m.cmd.op;
+        cmd.key.swap(m.cmd.key);
+        cmd.value.swap(m.cmd.value);
+        cmd.expected.swap(m.cmd.expected);
+        result.ok = m.result.ok;
+        result.found = m.result.found;
+        result.value.swap(m.result.value);
+        result.version = m.result.version;
+        result.mod_revision = m.result.mod_revision;
+    }
+};
+
+// A Ready's messages that may leave at once. Unlike a std::vector, clear()
+// keeps the messages it held: the next emplace_back() resets one instead of
+// constructing it, and the simulator hands each message to its wire slot
+// with Message::take_from, getting the slot's old storage back for reuse.
+// No message is constructed, moved or destroyed per send in a steady state.
+// Copies hold only the messages in the list.
+class MessageList {
+  public:
+    MessageList() = default;
+    MessageList(const MessageList& o) : v_(o.begin(), o.end()), n_(o.n_) {}
+    MessageList& operator=(const MessageList& o) {
+        if (this != &o) {
+            v_.assign(o.begin(), o.end());
+            n_ = o.n_;
+        }
+        return *this;
+    }
+    MessageList(MessageList&& o) noexcept : v_(std::move(o.v_)), n_(o.n_) { o.clear_all(); }
+    MessageList& operator=(MessageList&& o) noexcept {
+        if (this != &o) {
+            v_ = std::move(o.v_);
+            n_ = o.n_;
+            o.clear_all();
+        }
+        return *this;
+    }
+    void swap(MessageList& o) noexcept {
+        v_.swap(o.v_);
+        std::swap(n_, o.n_);
+    }
+
+    size_t size() const { return n_; }
+    bool empty() const { return n_ == 0; }
+    Message* begin() { return v_.data(); }
+    Message* end() { return v_.data() + n_; }
+    const Message* begin() const { return v_.data(); }
+    const Message* end() const { return v_.data() + n_; }
+    Message& operator[](size_t i) {
+        ASSERT(i < n_);
+        return v_[i];
+    }
+    const Message& operator[](size_t i) const {
+        ASSERT(i < n_);
+        return v_[i];
+    }
+    Message& back() {
+        ASSERT(n_ > 0);
+        return v_[n_ - 1];
+    }
+
+    // Empties the list; the messages stay for reuse.
+    void clear() { n_ = 0; }
+    // A default message at the end. The reference is valid until the next
+    // message is added.
+    Message& emplace_back() {
+        if (n_ < v_.size()) {
+            Message& m = v_[n_++];
+            m.reset();
+            return m;
+        }
+        n_++;
+        return v_.emplace_back();
+    }
+    void push_back(Message&& m) {
+        if (n_ < v_.size()) {
+            v_[n_++] = std::move(m);
+        } else {
+            v_.push_back(std::move(m));
+            n_++;
+        }
+    }
+    void push_back(const Message& m) { push_back(Message(m)); }
+
+  private:
+    void clear_all() {
+        v_.clear();
+        n_ = 0;
+    }
+    std::vector<Message> v_;  // [0, n_) are the list; the rest wait for reuse
+    size_t n_ = 0;
 };
 
 // A refused response's RefusalNote, from the fields its rule filled in

@@ -111,7 +111,7 @@ class Network {
             clogged_.push_back(*id);
         }
         if (last) {
-            f.msg = std::move(m);
+            f.msg.take_from(m);  // m gets the slot's old storage back (MessageList reuses it)
         } else {
             f.msg = m;
         }

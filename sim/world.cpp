@@ -352,12 +352,12 @@ void World::after_node_input(int id) {
     ASSERT_MSG(checker_.pending().empty(), "violations are taken at the end of every input");
     NodeSlot& ns = slot(id);
     ASSERT(ns.alive && !ns.paused);
-    raft::Ready& rd = ready_;
-    ns.node.take_ready(&rd);
+    raft::Ready& rd = ns.node.ready_in_place();
     trace_node_changes(id);
     checker_.on_node_state(s_.checker, ns.node);
     handle_ready(id, rd);
     checker_.on_apply(s_.checker, ns.node, rd.applied);
+    ns.node.done_with_ready();
     take_violations();
 }
 

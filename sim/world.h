@@ -398,7 +398,6 @@ class World {
     // the re-run completes them; kept here so a restore elsewhere can put the
     // outcomes back. At most one per client.
     std::vector<std::pair<size_t, HistoryOp>> cleared_ops_;
-    raft::Ready ready_;  // scratch for after_node_input, reused for its buffers
     // Buffers recycled between Ready and the disk: a batch's entry and
     // message vectors go back to the node once its fsync is done.
     std::vector<WriteBatch> fsynced_;

@@ -111,7 +111,8 @@ Message vote_request(NodeId from, Term term, Index last_index, Term last_term) {
     return m;
 }
 
-const Message* find(const std::vector<Message>& ms, MsgType t) {
+template <class List>
+const Message* find(const List& ms, MsgType t) {
     for (const Message& m : ms) {
         if (m.type == t) return &m;
     }

@@ -39,10 +39,10 @@ Message request(MsgType type, raft::NodeId from, raft::Term term, raft::Index la
 }
 
 const Message* reply(const raft::Ready& r, MsgType type) {
-    for (const auto* q : {&r.msgs, &r.msgs_after_persist}) {
-        for (const Message& m : *q)
-            if (m.type == type) return &m;
-    }
+    for (const Message& m : r.msgs)
+        if (m.type == type) return &m;
+    for (const Message& m : r.msgs_after_persist)
+        if (m.type == type) return &m;
     return nullptr;
 }
 
