@@ -66,7 +66,8 @@ bool message_ok(const Bounds& b, const raft::Message& m) {
     return m.type != raft::MsgType::kAppend || append_ok(m);
 }
 
-bool messages_ok(const Bounds& b, const std::vector<raft::Message>& ms) {
+template <class List>
+bool messages_ok(const Bounds& b, const List& ms) {
     for (const raft::Message& m : ms)
         if (!message_ok(b, m)) return false;
     return true;

@@ -465,7 +465,8 @@ void Node::handle_append_response(const Message& m) {
     }
     if (m.match_index > pr.match_index) {
         pr.match_index = m.match_index;
-        maybe_commit();
+        // A match at or below the commit index moves no quorum past it.
+        if (m.match_index > commit_index_) maybe_commit();
     }
     pr.next_index = std::max(pr.next_index, pr.match_index + 1);
     if (m.from == lead_transferee_) maybe_send_timeout_now();

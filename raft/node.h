@@ -43,7 +43,7 @@ struct Ready {
     // Messages that may leave now, and those that must wait until everything
     // above is durable.
     MessageList msgs;
-    std::vector<Message> msgs_after_persist;
+    MessageList msgs_after_persist;
     // Timers to (re)arm, as durations from now; -1 leaves a timer alone.
     int64_t election_timer_us = -1;
     int64_t heartbeat_timer_us = -1;

@@ -444,6 +444,14 @@ class MessageList {
         }
     }
     void push_back(const Message& m) { push_back(Message(m)); }
+    // m's content at the end, by Message::take_from: m gets a kept message's
+    // old storage (reset() it before reusing m).
+    void take_back(Message& m) {
+        if (n_ == v_.size()) v_.emplace_back();
+        v_[n_++].take_from(m);
+    }
+    // Messages kept, in the list or waiting for reuse.
+    size_t capacity() const { return v_.size(); }
 
   private:
     void clear_all() {

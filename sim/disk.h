@@ -61,7 +61,7 @@ struct WriteBatch {
     raft::HardState hard_state;
     raft::SnapshotPtr snapshot;
     std::vector<raft::Entry> entries;
-    std::vector<raft::Message> after_persist;
+    raft::MessageList after_persist;
 };
 
 // What one fsync made durable, summed over its batches (the newest wins).
@@ -93,11 +93,11 @@ struct Disk {
     // Messages that must wait for every write queued so far; false (and
     // nothing taken) when nothing is pending: they may leave now. Inline: it
     // runs for every Ready that writes nothing.
-    [[gnu::always_inline]] bool hold_until_durable(std::vector<raft::Message>* msgs) {
+    [[gnu::always_inline]] bool hold_until_durable(raft::MessageList* msgs) {
         if (pending.empty()) return false;
-        auto& wait = pending.back().after_persist;
+        raft::MessageList& wait = pending.back().after_persist;
         for (raft::Message& m : *msgs)
-            wait.push_back(std::move(m));
+            wait.take_back(m);
         return true;
     }
     // Starts an fsync covering every queued batch; returns when it completes.

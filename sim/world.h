@@ -402,7 +402,7 @@ class World {
     // message vectors go back to the node once its fsync is done.
     std::vector<WriteBatch> fsynced_;
     std::vector<std::vector<raft::Entry>> spare_entries_;
-    std::vector<std::vector<raft::Message>> spare_msgs_;
+    std::vector<raft::MessageList> spare_msgs_;
     std::vector<int64_t> released_;  // scratch: ids a clog released
     std::string reproduce_command_;  // empty: the default (see reproduce_command())
     mutable int scopes_ = 0;         // RunScopes open on this world

@@ -73,7 +73,7 @@ void World::send(raft::Message&& m, bool from_client, bool to_client) {
         r.index = raft::message_log_index(msg);
         r.aux = id;
         r.bytes = bytes;
-        note_message(msg, &r);
+        if (record_trace) note_message(msg, &r);  // notes: trace only, not the digest
         record(r);
         if (f.deliver_us >= 0) {
             push_event(f.deliver_us, EventKind::kDeliver, f.to_client ? -1 : msg.to, 0, id);
@@ -133,7 +133,7 @@ void World::deliver(int64_t msg_id, int64_t event_t_us) {
     r.term = m.term;
     r.index = raft::message_log_index(m);
     r.aux = msg_id;
-    note_message(m, &r);
+    if (record_trace) note_message(m, &r);
     const size_t at = s_.trace_size;  // this record's place in the trace
     record(r);
     // Stepped in place and consumed (an append's entries move into the log):
