@@ -169,6 +169,7 @@ class Node {
     // ASSERTs assume these rules.
     const char* broken_rule_between_inputs() const;
 
+    // What the last input asks of the host, taken whole (tests, tools).
     Ready take_ready() {
         Ready r = std::move(ready_);
         ready_.clear();
@@ -177,25 +178,10 @@ class Node {
     // The host's way, once per input (the simulator's): the Ready consumed
     // in place (the host may swap a vector out for an empty one, as the disk
     // takes the entries to write), then done_with_ready() empties it and
-    // keeps every buffer's capacity. No vector changes hands per input.
+    // keeps every buffer's capacity: no allocation per input in a steady
+    // state, and no vector changes hands.
     Ready& ready_in_place() { return ready_; }
     void done_with_ready() { ready_.reset(); }
-    // The same into *out, whose (emptied) buffers the node reuses: no
-    // allocation per input in a steady state.
-    void take_ready(Ready* out) {
-        out->reset();
-        out->snapshot.swap(ready_.snapshot);
-        out->has_hard_state = std::exchange(ready_.has_hard_state, false);
-        out->hard_state = std::exchange(ready_.hard_state, HardState());
-        out->entries.swap(ready_.entries);
-        out->msgs.swap(ready_.msgs);
-        out->msgs_after_persist.swap(ready_.msgs_after_persist);
-        out->election_timer_us = std::exchange(ready_.election_timer_us, -1);
-        out->heartbeat_timer_us = std::exchange(ready_.heartbeat_timer_us, -1);
-        out->lease_timer_us = std::exchange(ready_.lease_timer_us, -1);
-        out->applied.swap(ready_.applied);
-        out->refused = std::exchange(ready_.refused, RefusalNote());
-    }
 
     // ---- read-only state (views, checkers) ------------------------------------
     NodeId id() const { return id_; }

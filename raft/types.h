@@ -332,8 +332,8 @@ struct Message : MessageHead {
     // A default message again, keeping the entries' capacity (a reused
     // message builds its next append's entries without allocating). Every
     // field is named: a field added to Message, Command or CommandResult
-    // must be added here too (messages_test checks that reset() equals a
-    // default message with every field set first).
+    // must be added here too (tests/unit/message_list_test.cpp checks that
+    // reset() equals a default message with every field set first).
     void reset() {
         static_cast<MessageHead&>(*this) = MessageHead();
         entries.clear();
