@@ -8,7 +8,7 @@
 //   4. Writing steps
 //   5. Public API
 //
-// Over 800 lines (950): one table and one reader/writer pair per action kind,
+// Over 800 lines (952): one table and one reader/writer pair per action kind,
 // which grew with triggers (when, until_ms), clock_drift, disconnect/reconnect
 // and the five membership steps, and they must stay together: a kind's
 // fields, checks and writer are read side by side. The

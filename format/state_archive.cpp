@@ -9,7 +9,7 @@
 // writes and reads. raft::Node and raft::RaftLog keep their state private and
 // list it through visit_fields (raft/ stays free of cereal).
 //
-// Over 800 lines (848, with the membership fields): the serializers follow
+// Over 800 lines (860, with the membership fields and the message lists): the serializers follow
 // the world's types one to one, and they are templates the archive
 // instantiates in this one translation unit, so a split needs them in a
 // shared header first. The trace's compact encoding is the piece to move out

@@ -443,7 +443,6 @@ class MessageList {
             n_++;
         }
     }
-    void push_back(const Message& m) { push_back(Message(m)); }
     // m's content at the end, by Message::take_from: m gets a kept message's
     // old storage (reset() it before reusing m).
     void take_back(Message& m) {
