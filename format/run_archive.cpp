@@ -238,7 +238,9 @@ RunArchive archive_of(Timeline& timeline) {
     ar.end_events = w.events();
     ar.end_us = w.now_us();
     ar.logs = logs_of(w);
-    ar.checkpoints = timeline.checkpoints();
+    // A file holds each checkpoint whole (the timeline's share log chunks).
+    for (const Timeline::Checkpoint& c : timeline.checkpoints())
+        ar.checkpoints.push_back(Timeline::self_contained(c));
     return ar;
 }
 

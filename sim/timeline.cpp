@@ -62,9 +62,11 @@ size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
     return n;
 }
 
-void encode_lists(const std::vector<EntryList>& lists, std::string* out) {
+// Encodes lists[first..]; each may copy from any list before it, including
+// lists[0..first), which are encoded elsewhere (the shared chunks).
+void encode_lists(const std::vector<EntryList>& lists, size_t first, std::string* out) {
     ASSERT(out != nullptr);
-    for (size_t k = 0; k < lists.size(); k++) {
+    for (size_t k = first; k < lists.size(); k++) {
         const EntryList& list = lists[k];
         raft::put_varint(list.size(), out);
         if (list.empty()) continue;
@@ -160,10 +162,73 @@ bool decode_list(const std::string& in, size_t* pos, std::vector<std::vector<raf
     return true;
 }
 
-bool decode_lists(const std::string& in, size_t* pos,
-                  std::vector<std::vector<raft::Entry>>* lists) {
-    for (size_t k = 0; k < lists->size(); k++) {
+bool decode_lists(const std::string& in, size_t* pos, std::vector<std::vector<raft::Entry>>* lists,
+                  size_t first) {
+    for (size_t k = first; k < lists->size(); k++) {
         if (!decode_list(in, pos, lists, k)) return false;
+    }
+    return true;
+}
+
+// ---- log chunks shared between checkpoints ------------------------------------------
+//
+// Between two checkpoints (5,120 events apart) a log mostly grows: under the
+// standard workload about two thirds of a checkpoint's distinct entries were
+// in the previous one. So the entries of every aligned block of kChunkEntries
+// indexes that a log holds whole are encoded on their own, as a chunk (a list
+// of literals), and a checkpoint whose block has the same bytes as one of the
+// previous checkpoint's chunks holds that very string. The node lists then
+// copy from the chunks as from any earlier list. A chunk decodes by itself:
+// a checkpoint never needs another one's state, only shared immutable bytes.
+constexpr raft::Index kChunkEntries = 32;
+
+using ChunkPtr = std::shared_ptr<const std::string>;
+
+size_t chunk_heap_bytes(const ChunkPtr& c) {
+    return 48 + string_bytes(*c);  // control block and string, then its characters
+}
+
+// Adds a chunk for every aligned block the node lists hold whole, unless an
+// equal one is there already: the previous checkpoint's when its bytes match
+// (shared), else new. `lists` holds the node lists; the chunks' lists are
+// inserted before them, in the order of *chunks.
+void make_chunks(std::vector<EntryList>* lists, const std::vector<ChunkPtr>* previous,
+                 std::vector<ChunkPtr>* chunks) {
+    std::vector<EntryList> chunk_lists;
+    std::string bytes;
+    for (const EntryList& list : *lists) {
+        if (list.empty()) continue;
+        const raft::Index first = list.front()->index;
+        const raft::Index last = list.back()->index;
+        raft::Index b = (first + kChunkEntries - 1) / kChunkEntries * kChunkEntries;
+        for (; b + kChunkEntries - 1 <= last; b += kChunkEntries) {
+            const auto at = static_cast<size_t>(b - first);
+            EntryList block(list.begin() + static_cast<std::ptrdiff_t>(at),
+                            list.begin() + static_cast<std::ptrdiff_t>(at) + kChunkEntries);
+            bool have = false;
+            for (size_t j = 0; j < chunk_lists.size() && !have; j++)
+                have = match_length(chunk_lists[j], block, 0) == block.size();
+            if (have) continue;
+            bytes.clear();
+            encode_lists({block}, 0, &bytes);
+            ChunkPtr chunk;
+            for (size_t j = 0; previous != nullptr && j < previous->size() && !chunk; j++) {
+                if (*(*previous)[j] == bytes) chunk = (*previous)[j];
+            }
+            if (!chunk) chunk = std::make_shared<const std::string>(bytes);
+            chunks->push_back(std::move(chunk));
+            chunk_lists.push_back(std::move(block));
+        }
+    }
+    lists->insert(lists->begin(), chunk_lists.begin(), chunk_lists.end());
+}
+
+bool decode_chunks(const std::vector<ChunkPtr>& chunks,
+                   std::vector<std::vector<raft::Entry>>* lists) {
+    ASSERT_CMP(lists->size(), >=, chunks.size());
+    for (size_t k = 0; k < chunks.size(); k++) {
+        size_t pos = 0;
+        if (!decode_list(*chunks[k], &pos, lists, k) || pos != chunks[k]->size()) return false;
     }
     return true;
 }
@@ -324,11 +389,27 @@ Timeline::Timeline(std::shared_ptr<const Scenario> scenario, uint64_t seed,
     ASSERT(checkpoints_.size() == 1 && checkpoints_.front().state.events == 0);
 }
 
+namespace {
+
+// The bytes of c's chunks that `before` (its neighbour) does not hold.
+size_t fresh_chunk_bytes(const Timeline::Checkpoint& c, const Timeline::Checkpoint* before) {
+    size_t b = 0;
+    for (const ChunkPtr& chunk : c.chunks) {
+        const bool shared = before != nullptr && std::find(before->chunks.begin(),
+                                                           before->chunks.end(),
+                                                           chunk) != before->chunks.end();
+        if (!shared) b += chunk_heap_bytes(chunk);
+    }
+    return b;
+}
+
+}  // namespace
+
 size_t Timeline::checkpoint_bytes() const {
     size_t b = 0;
     for (size_t i = 0; i < checkpoints_.size(); i++) {
         const Checkpoint& c = checkpoints_[i];
-        b += c.bytes;
+        b += c.bytes + c.fresh_chunk_bytes;
         ASSERT(c.snapshots != nullptr);  // pack and the archive's loader always set one
         // Only neighbours share a block (thinning keeps that true).
         if (i == 0 || c.snapshots != checkpoints_[i - 1].snapshots) b += c.snapshots->capacity();
@@ -360,7 +441,8 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
         for (const StoredEntry& e : durable[i])
             lists[2 * i + 1].push_back(&e.entry);
     }
-    encode_lists(lists, &c.logs);
+    if (previous != nullptr) make_chunks(&lists, &previous->chunks, &c.chunks);
+    encode_lists(lists, c.chunks.size(), &c.logs);
     for (const std::vector<StoredEntry>& d : durable)
         encode_checksums(d, &c.logs);
     std::vector<raft::SnapshotPtr> unique;
@@ -384,7 +466,30 @@ Timeline::Checkpoint Timeline::pack(WorldState& live, const Checkpoint* previous
         n.disk.durable.log.swap(durable[i]);
     }
     account(&c);
+    c.fresh_chunk_bytes = fresh_chunk_bytes(c, previous);
     return c;
+}
+
+Timeline::Checkpoint Timeline::self_contained(const Checkpoint& c) {
+    Checkpoint out = c;
+    if (c.chunks.empty()) return out;
+    const size_t m = c.chunks.size();
+    std::vector<std::vector<raft::Entry>> decoded(m + 2 * c.state.nodes.size());
+    size_t pos = 0;
+    const bool ok = decode_chunks(c.chunks, &decoded) && decode_lists(c.logs, &pos, &decoded, m);
+    ASSERT_MSG(ok, "a checkpoint the timeline packed decodes");
+    std::vector<EntryList> lists(decoded.size() - m);
+    for (size_t k = 0; k < lists.size(); k++) {
+        for (const raft::Entry& e : decoded[m + k])
+            lists[k].push_back(&e);
+    }
+    out.logs.clear();
+    encode_lists(lists, 0, &out.logs);
+    out.logs.append(c.logs, pos);  // the checksums and snapshot references
+    out.chunks.clear();
+    account(&out);
+    out.fresh_chunk_bytes = 0;
+    return out;
 }
 
 namespace {
@@ -402,15 +507,17 @@ bool unpack_into(const Timeline::Checkpoint& c, WorldState* out, std::string* er
     WorldState& st = *out;
     st = c.state;
     size_t pos = 0;
-    std::vector<std::vector<raft::Entry>> lists(2 * st.nodes.size());
+    const size_t m = c.chunks.size();
+    std::vector<std::vector<raft::Entry>> lists(m + 2 * st.nodes.size());
     std::vector<raft::Node::Image> images(st.nodes.size());  // has_kv false: rebuilt
-    if (!decode_lists(c.logs, &pos, &lists)) return *error = "malformed node logs", false;
+    if (!decode_chunks(c.chunks, &lists) || !decode_lists(c.logs, &pos, &lists, m))
+        return *error = "malformed node logs", false;
     for (size_t i = 0; i < st.nodes.size(); i++) {
         NodeSlot& n = st.nodes[i];
-        images[i].log = std::move(lists[2 * i]);
+        images[i].log = std::move(lists[m + 2 * i]);
         n.disk.durable.log.clear();
-        n.disk.durable.log.reserve(lists[2 * i + 1].size());
-        for (raft::Entry& e : lists[2 * i + 1]) {
+        n.disk.durable.log.reserve(lists[m + 2 * i + 1].size());
+        for (raft::Entry& e : lists[m + 2 * i + 1]) {
             const uint64_t sum = e.hash;  // sealed by the decoder
             n.disk.durable.log.emplace_back(std::move(e), sum);
         }
@@ -446,7 +553,9 @@ bool Timeline::unpack_checked(const Checkpoint& c, WorldState* out, std::string*
 
 void Timeline::account(Checkpoint* c) {
     c->logs.shrink_to_fit();
-    c->bytes = approx_bytes(c->state) + c->logs.capacity();
+    c->chunks.shrink_to_fit();
+    c->bytes = approx_bytes(c->state) + c->logs.capacity() +
+               c->chunks.capacity() * sizeof(c->chunks[0]);
 }
 
 std::unique_ptr<Timeline> Timeline::adopt(std::unique_ptr<World> world,
@@ -491,6 +600,10 @@ void Timeline::thin_checkpoints() {
         if (i % 2 == 0 || i + 1 == checkpoints_.size()) kept.push_back(std::move(checkpoints_[i]));
     }
     checkpoints_.swap(kept);
+    // A chunk's holders were neighbours and still are: each is counted by
+    // the first of them again.
+    for (size_t i = 1; i < checkpoints_.size(); i++)
+        checkpoints_[i].fresh_chunk_bytes = fresh_chunk_bytes(checkpoints_[i], &checkpoints_[i - 1]);
     ASSERT_CMP(checkpoints_.size(), >=, 2u);
     spacing_ *= 2;
 }

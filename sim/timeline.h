@@ -82,13 +82,26 @@ class Timeline {
         // second) each checkpoint has its own.
         std::shared_ptr<const std::string> snapshots;
         std::vector<std::weak_ptr<const raft::Snapshot>> snapshot_ids;
-        size_t bytes = 0;  // state and logs; the snapshot block is counted once
+        // Encoded blocks of log entries that `logs` copies from (see
+        // timeline.cpp). A block the previous checkpoint encoded with the same
+        // bytes is its very string. Empty in a self-contained checkpoint.
+        std::vector<std::shared_ptr<const std::string>> chunks;
+        // State, logs and the chunk pointers; the snapshot block is counted
+        // once, a chunk once in `fresh_chunk_bytes` of the first checkpoint in
+        // a run of neighbours that hold it.
+        size_t bytes = 0;
+        size_t fresh_chunk_bytes = 0;
     };
     // The checkpoints, ascending by events (the first at event 0).
     const std::vector<Checkpoint>& checkpoints() const { return checkpoints_; }
     // What a checkpoint of `live` holds (the bulky parts move out and back:
-    // live is unchanged after). `previous` lets it share a snapshot block.
+    // live is unchanged after). `previous`, the checkpoint before it, lets it
+    // share a snapshot block and log chunks; without one the checkpoint is
+    // self-contained (what a run archive stores).
     static Checkpoint pack(WorldState& live, const Checkpoint* previous);
+    // The same checkpoint, self-contained: logs encoded without chunks, as
+    // pack(live, nullptr) would encode them.
+    static Checkpoint self_contained(const Checkpoint& c);
     // Decodes a checkpoint whose packed parts (logs, snapshots) came from
     // outside, e.g. a file: false with *error when they are malformed, in
     // which case *out is unspecified. Never reads outside the bytes.
