@@ -395,9 +395,9 @@ namespace {
 size_t fresh_chunk_bytes(const Timeline::Checkpoint& c, const Timeline::Checkpoint* before) {
     size_t b = 0;
     for (const ChunkPtr& chunk : c.chunks) {
-        const bool shared = before != nullptr && std::find(before->chunks.begin(),
-                                                           before->chunks.end(),
-                                                           chunk) != before->chunks.end();
+        const bool shared =
+            before != nullptr &&
+            std::find(before->chunks.begin(), before->chunks.end(), chunk) != before->chunks.end();
         if (!shared) b += chunk_heap_bytes(chunk);
     }
     return b;
@@ -554,8 +554,8 @@ bool Timeline::unpack_checked(const Checkpoint& c, WorldState* out, std::string*
 void Timeline::account(Checkpoint* c) {
     c->logs.shrink_to_fit();
     c->chunks.shrink_to_fit();
-    c->bytes = approx_bytes(c->state) + c->logs.capacity() +
-               c->chunks.capacity() * sizeof(c->chunks[0]);
+    c->bytes =
+        approx_bytes(c->state) + c->logs.capacity() + c->chunks.capacity() * sizeof(c->chunks[0]);
 }
 
 std::unique_ptr<Timeline> Timeline::adopt(std::unique_ptr<World> world,
@@ -603,7 +603,8 @@ void Timeline::thin_checkpoints() {
     // A chunk's holders were neighbours and still are: each is counted by
     // the first of them again.
     for (size_t i = 1; i < checkpoints_.size(); i++)
-        checkpoints_[i].fresh_chunk_bytes = fresh_chunk_bytes(checkpoints_[i], &checkpoints_[i - 1]);
+        checkpoints_[i].fresh_chunk_bytes =
+            fresh_chunk_bytes(checkpoints_[i], &checkpoints_[i - 1]);
     ASSERT_CMP(checkpoints_.size(), >=, 2u);
     spacing_ *= 2;
 }

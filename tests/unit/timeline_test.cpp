@@ -224,7 +224,6 @@ TEST(Timeline, UndoAfterScrubbingBehindTheForkKeepsTheLogsWhole) {
     EXPECT_EQ(logs_fingerprint(t.world()), logs_fingerprint(straight));
 }
 
-
 // Neighbouring checkpoints share the log chunks they encode alike. Each
 // checkpoint must still restore exactly its own moment, its self-contained
 // form (what a saved run stores) must equal a fresh pack of a straight run
@@ -278,7 +277,8 @@ TEST(Timeline, NeighbouringCheckpointsShareLogChunksAndRestoreExactly) {
         ASSERT_TRUE(Timeline::unpack_checked(c, &restored, &error)) << error;
         ASSERT_EQ(restored.nodes.size(), straight.nodes().size());
         for (size_t n = 0; n < restored.nodes.size(); n++) {
-            EXPECT_EQ(restored.nodes[n].node.log().entries(), straight.nodes()[n].node.log().entries());
+            EXPECT_EQ(restored.nodes[n].node.log().entries(),
+                      straight.nodes()[n].node.log().entries());
             EXPECT_EQ(restored.nodes[n].disk.durable.log.size(),
                       straight.nodes()[n].disk.durable.log.size());
             EXPECT_EQ(restored.nodes[n].node.kv().hash(), straight.nodes()[n].node.kv().hash());
