@@ -50,16 +50,34 @@ size_t message_bytes(const raft::Message& m) {
 // literal entries". List 2i is node i's log, list 2i+1 its durable log.
 using EntryList = std::vector<const raft::Entry*>;
 
-size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
+// Where dst[p]'s index sits in src, or -1 when src does not hold it.
+raft::Index offset_in(const EntryList& src, const EntryList& dst, size_t p) {
     ASSERT_CMP(p, <, dst.size());
-    if (src.empty()) return 0;
+    if (src.empty()) return -1;
     const raft::Index off = dst[p]->index - src.front()->index;
-    if (off < 0 || off >= static_cast<raft::Index>(src.size())) return 0;
+    return off < 0 || off >= static_cast<raft::Index>(src.size()) ? -1 : off;
+}
+
+// The longest match a copy from src at dst[p] could have: both lists' rest.
+size_t match_bound(const EntryList& src, const EntryList& dst, size_t p) {
+    const raft::Index off = offset_in(src, dst, p);
+    return off < 0 ? 0 : std::min(dst.size() - p, src.size() - static_cast<size_t>(off));
+}
+
+size_t match_length(const EntryList& src, const EntryList& dst, size_t p) {
+    const raft::Index off = offset_in(src, dst, p);
+    if (off < 0) return 0;
     size_t n = 0;
     for (size_t o = static_cast<size_t>(off); p + n < dst.size() && o + n < src.size(); n++) {
         if (!(*src[o + n] == *dst[p + n])) break;
     }
     return n;
+}
+
+// match_length(src, dst, p) > 0, comparing one entry.
+bool match_starts(const EntryList& src, const EntryList& dst, size_t p) {
+    const raft::Index off = offset_in(src, dst, p);
+    return off >= 0 && *src[static_cast<size_t>(off)] == *dst[p];
 }
 
 // Encodes lists[first..]; each may copy from any list before it, including
@@ -73,8 +91,12 @@ void encode_lists(const std::vector<EntryList>& lists, size_t first, std::string
         raft::put_signed(list.front()->index, out);
         size_t p = 0;
         while (p < list.size()) {
+            // The longest copy, the earliest list on a tie. A list whose
+            // rest cannot beat the best so far is not compared: in a healthy
+            // cluster the first full match ends the search.
             size_t best = 0, from = 0;
             for (size_t j = 0; j < k; j++) {
+                if (match_bound(lists[j], list, p) <= best) continue;
                 const size_t n = match_length(lists[j], list, p);
                 if (n > best) best = n, from = j;
             }
@@ -88,7 +110,7 @@ void encode_lists(const std::vector<EntryList>& lists, size_t first, std::string
             for (; end < list.size(); end++) {
                 bool copyable = false;
                 for (size_t j = 0; j < k && !copyable; j++)
-                    copyable = match_length(lists[j], list, end) > 0;
+                    copyable = match_starts(lists[j], list, end);
                 if (copyable) break;
             }
             raft::put_varint((end - p) << 1, out);
@@ -206,8 +228,10 @@ void make_chunks(std::vector<EntryList>* lists, const std::vector<ChunkPtr>* pre
             EntryList block(list.begin() + static_cast<std::ptrdiff_t>(at),
                             list.begin() + static_cast<std::ptrdiff_t>(at) + kChunkEntries);
             bool have = false;
-            for (size_t j = 0; j < chunk_lists.size() && !have; j++)
-                have = match_length(chunk_lists[j], block, 0) == block.size();
+            for (size_t j = 0; j < chunk_lists.size() && !have; j++) {
+                have = match_bound(chunk_lists[j], block, 0) == block.size() &&
+                       match_length(chunk_lists[j], block, 0) == block.size();
+            }
             if (have) continue;
             bytes.clear();
             encode_lists({block}, 0, &bytes);
