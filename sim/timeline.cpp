@@ -47,7 +47,8 @@ size_t message_bytes(const raft::Message& m) {
 // A checkpoint holds every node's log and durable log. Across nodes (and
 // between a node's log and its disk) most entries are the same, so a list is
 // encoded as runs: "copy n entries with the same indexes from list j" or "n
-// literal entries". List 2i is node i's log, list 2i+1 its durable log.
+// literal entries". After the shared chunks (below), which come first, list
+// 2i is node i's log and list 2i+1 its durable log.
 using EntryList = std::vector<const raft::Entry*>;
 
 // Where dst[p]'s index sits in src, or -1 when src does not hold it.
