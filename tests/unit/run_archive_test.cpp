@@ -8,6 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "base/hash.h"
 #include "format/scenario_json.h"
 
 namespace sim {
@@ -272,6 +278,47 @@ TEST(RunArchive, StructuralChecksNameTheProblem) {
     a.checkpoints[1].logs.resize(a.checkpoints[1].logs.size() / 2);
     e = decode_error(encode_run_archive(a));
     EXPECT_NE(e.find("checkpoint 1: malformed"), std::string::npos) << e;
+}
+
+// A saved run's bytes are a contract: `raftplay replay` re-packs every
+// checkpoint and compares it with the file's byte for byte, so an encoder
+// that picks other copies, or a timeline whose checkpoints reach the file
+// other than self-contained, breaks every run saved before it. Fixed runs of
+// built-in scenarios are recorded (tests/golden/run_archives.txt: scenario,
+// seed, hash and size of the archive). Regenerate after an intended change
+// (a new archive version, or a change to the runs themselves, which the
+// digest goldens show) with
+//   RAFTPLAY_REGOLD=1 build/native/raftplay_tests --gtest_filter='*RecordedBytes*'
+TEST(RunArchive, FixedRunsKeepTheirRecordedBytes) {
+    const std::string dir = RAFTPLAY_SOURCE_DIR;
+    const std::string path = dir + "/tests/golden/run_archives.txt";
+    std::string got;
+    for (const char* name : {"leader-failure", "snapshot-catch-up", "membership-replace",
+                             "disk-crash-unsynced", "lossy-network"}) {
+        auto s = std::make_shared<Scenario>();
+        std::string err;
+        ASSERT_TRUE(load_scenario_file(dir + "/scenarios/" + name + ".json", {}, s.get(), &err))
+            << err;
+        TimelineOptions o;
+        o.checkpoint_every_events = 500;
+        const RunArchive ar = record_run_archive(s, 3, {}, o);
+        ASSERT_GE(ar.checkpoints.size(), 3u) << name;
+        const std::string bytes = encode_run_archive(ar);
+        char line[160];
+        std::snprintf(line, sizeof line, "%s 3 %016llx %zu\n", name,
+                      static_cast<unsigned long long>(base::hash_bytes(bytes)), bytes.size());
+        got += line;
+    }
+    const char* regold = std::getenv("RAFTPLAY_REGOLD");
+    if (regold != nullptr && std::string(regold) == "1") {
+        std::ofstream(path, std::ios::binary) << got;
+        GTEST_SKIP() << "wrote " << path;
+    }
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in.good()) << path << " is missing (RAFTPLAY_REGOLD=1 writes it)";
+    std::stringstream want;
+    want << in.rdbuf();
+    EXPECT_EQ(got, want.str());
 }
 
 }  // namespace
