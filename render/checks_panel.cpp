@@ -164,7 +164,14 @@ void client_stats(View& v) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("frame (simulation + UI): p50 %.2f ms, p99 %.2f ms over %zu frames",
                         v.app.frame.p50_ms, v.app.frame.p99_ms, v.app.frame.samples);
-    ImGui::TextDisabled("checkpoints: %zu", v.timeline.checkpoint_count());
+    // The time travel's memory (a shared log chunk or snapshot block once).
+    const double kib = static_cast<double>(v.timeline.checkpoint_bytes()) / 1024.0;
+    if (kib < 1024.0) {
+        ImGui::TextDisabled("checkpoints: %zu, %.0f KiB", v.timeline.checkpoint_count(), kib);
+    } else {
+        ImGui::TextDisabled("checkpoints: %zu, %.1f MiB", v.timeline.checkpoint_count(),
+                            kib / 1024.0);
+    }
     ImGui::PopTextWrapPos();
 }
 
