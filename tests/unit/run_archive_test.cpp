@@ -284,14 +284,14 @@ TEST(RunArchive, StructuralChecksNameTheProblem) {
 // checkpoint and compares it with the file's byte for byte, so an encoder
 // that picks other copies, or a timeline whose checkpoints reach the file
 // other than self-contained, breaks every run saved before it. Fixed runs of
-// built-in scenarios are recorded (tests/golden/run_archives.txt: scenario,
+// built-in scenarios are recorded (tests/data/run_archives.txt: scenario,
 // seed, hash and size of the archive). Regenerate after an intended change
 // (a new archive version, or a change to the runs themselves, which the
 // digest goldens show) with
 //   RAFTPLAY_REGOLD=1 build/native/raftplay_tests --gtest_filter='*RecordedBytes*'
 TEST(RunArchive, FixedRunsKeepTheirRecordedBytes) {
     const std::string dir = RAFTPLAY_SOURCE_DIR;
-    const std::string path = dir + "/tests/golden/run_archives.txt";
+    const std::string path = dir + "/tests/data/run_archives.txt";
     std::string got;
     for (const char* name : {"leader-failure", "snapshot-catch-up", "membership-replace",
                              "disk-crash-unsynced", "lossy-network"}) {
